@@ -1,0 +1,283 @@
+//! Reading typed fields out of a parsed TOML table while collecting every problem,
+//! instead of stopping at the first as serde's derive would.
+
+use std::ops::Range;
+
+use toml::de::{DeArray, DeTable, DeValue};
+
+use super::diagnostic::Diagnostic;
+
+pub(super) type Span = Range<usize>;
+
+/// The source being checked and the diagnostics found so far.
+pub(super) struct Ctx<'s> {
+    pub src: &'s str,
+    pub file: &'s str,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl<'s> Ctx<'s> {
+    pub fn error(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
+        self.diags
+            .push(Diagnostic::new(self.src, self.file, span, message, help));
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let end = offset.min(self.src.len());
+        self.src.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+}
+
+/// One table being read: which keys it may have, what it is called in messages.
+pub(super) struct Fields<'t, 'i> {
+    table: &'t DeTable<'i>,
+    /// Where to point when a key is missing: the table's header.
+    pub header: Span,
+    /// How the table is named in messages, e.g. "条款 2.1.3".
+    pub what: String,
+}
+
+impl<'t, 'i> Fields<'t, 'i> {
+    /// Starts reading `table`, reporting every key not in `allowed` at once.
+    pub fn new(
+        ctx: &mut Ctx,
+        table: &'t DeTable<'i>,
+        header: Span,
+        what: String,
+        allowed: &[&str],
+    ) -> Self {
+        for (key, _) in table.iter() {
+            let name = key.get_ref().as_ref();
+            if !allowed.contains(&name) {
+                let guess = allowed
+                    .iter()
+                    .map(|a| (strsim::levenshtein(a, name), *a))
+                    .min()
+                    .filter(|(d, _)| *d <= 2)
+                    .map(|(_, a)| format!("是否想写 `{a}`？"))
+                    .unwrap_or_default();
+                ctx.error(
+                    key.span(),
+                    format!("{what}里有未知的键 `{name}`"),
+                    format!("{guess}这里可用的键有：{}。", allowed.join("、")),
+                );
+            }
+        }
+        Fields {
+            table,
+            header,
+            what,
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<(&'t DeValue<'i>, Span)> {
+        self.table.get(key).map(|v| (v.get_ref(), v.span()))
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.table.get(key).is_some()
+    }
+
+    pub fn span_of(&self, key: &str) -> Span {
+        self.get(key).map_or(self.header.clone(), |(_, s)| s)
+    }
+
+    fn missing(&self, ctx: &mut Ctx, key: &str, example: &str) {
+        ctx.error(
+            self.header.clone(),
+            format!("{}缺少必填的键 `{key}`", self.what),
+            format!("在这个表里加上一行 `{key} = {example}`。"),
+        );
+    }
+
+    fn wrong_type(&self, ctx: &mut Ctx, key: &str, span: Span, want: &str, got: &DeValue) {
+        ctx.error(
+            span,
+            format!(
+                "{}的 `{key}` 应为{want}，这里写的是{}",
+                self.what,
+                type_name(got)
+            ),
+            format!("把 `{key}` 的值改成{want}。"),
+        );
+    }
+
+    /// A string value, or `None` (reported) when absent or of another type.
+    pub fn str_req(&self, ctx: &mut Ctx, key: &str, example: &str) -> Option<(String, Span)> {
+        match self.get(key) {
+            None => {
+                self.missing(ctx, key, example);
+                None
+            }
+            Some(_) => self.str_opt(ctx, key),
+        }
+    }
+
+    pub fn str_opt(&self, ctx: &mut Ctx, key: &str) -> Option<(String, Span)> {
+        let (v, span) = self.get(key)?;
+        match v {
+            DeValue::String(s) => Some((s.to_string(), span)),
+            other => {
+                self.wrong_type(ctx, key, span, "带引号的文字", other);
+                None
+            }
+        }
+    }
+
+    /// A required string that must not be blank.
+    pub fn text_req(&self, ctx: &mut Ctx, key: &str, example: &str) -> Option<(String, Span)> {
+        let (s, span) = self.str_req(ctx, key, example)?;
+        if s.trim().is_empty() {
+            ctx.error(
+                span,
+                format!("{}的 `{key}` 是空的", self.what),
+                format!("在引号里写上内容，例如 `{key} = {example}`。"),
+            );
+            return None;
+        }
+        Some((s, span))
+    }
+
+    pub fn bool_opt(&self, ctx: &mut Ctx, key: &str) -> Option<bool> {
+        let (v, span) = self.get(key)?;
+        match v {
+            DeValue::Boolean(b) => Some(*b),
+            other => {
+                self.wrong_type(ctx, key, span, " true 或 false（不加引号）", other);
+                None
+            }
+        }
+    }
+
+    /// A number, integer or float.
+    pub fn number_req(&self, ctx: &mut Ctx, key: &str, example: &str) -> Option<(f64, Span)> {
+        let Some((v, span)) = self.get(key) else {
+            self.missing(ctx, key, example);
+            return None;
+        };
+        let parsed = match v {
+            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+            DeValue::Integer(i) if i.radix() == 10 => i.as_str().replace('_', "").parse().ok(),
+            _ => None,
+        };
+        if parsed.is_none() {
+            self.wrong_type(ctx, key, span.clone(), "数字（例如 0.8）", v);
+        }
+        parsed.map(|n| (n, span))
+    }
+
+    /// A list of non-empty strings.
+    pub fn str_list_req(&self, ctx: &mut Ctx, key: &str, example: &str) -> Option<Vec<String>> {
+        let Some((v, span)) = self.get(key) else {
+            self.missing(ctx, key, example);
+            return None;
+        };
+        let DeValue::Array(arr) = v else {
+            self.wrong_type(
+                ctx,
+                key,
+                span,
+                format!("方括号列表，例如 {example}").as_str(),
+                v,
+            );
+            return None;
+        };
+        let mut out = Vec::new();
+        for el in arr.iter() {
+            match el.get_ref() {
+                DeValue::String(s) if !s.trim().is_empty() => out.push(s.to_string()),
+                _ => ctx.error(
+                    el.span(),
+                    format!("{}的 `{key}` 里有一项不是非空文字", self.what),
+                    format!("每一项都写成带引号的文字，例如 {example}。"),
+                ),
+            }
+        }
+        if arr.is_empty() {
+            ctx.error(
+                span,
+                format!("{}的 `{key}` 是空列表", self.what),
+                format!("至少写一项，例如 `{key} = {example}`。"),
+            );
+        }
+        Some(out)
+    }
+
+    /// `[[key]]` entries: each table with the span of its header.
+    /// A missing key is reported only when `required`.
+    pub fn tables(
+        &self,
+        ctx: &mut Ctx,
+        key: &str,
+        required: bool,
+        header_example: &str,
+    ) -> Vec<(&'t DeTable<'i>, Span)> {
+        let Some((v, span)) = self.get(key) else {
+            if required {
+                ctx.error(
+                    self.header.clone(),
+                    format!("{}没有任何 `{header_example}`", self.what),
+                    format!("至少加一个 `{header_example}` 表。"),
+                );
+            }
+            return Vec::new();
+        };
+        let arr: &DeArray = match v {
+            DeValue::Array(a) => a,
+            other => {
+                self.wrong_type(
+                    ctx,
+                    key,
+                    span,
+                    format!("表数组 {header_example}").as_str(),
+                    other,
+                );
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for el in arr.iter() {
+            match el.get_ref() {
+                DeValue::Table(t) => out.push((t, el.span())),
+                other => self.wrong_type(ctx, key, el.span(), "表", other),
+            }
+        }
+        out
+    }
+
+    /// A single `[key]` table.
+    pub fn table_req(&self, ctx: &mut Ctx, key: &str) -> Option<(&'t DeTable<'i>, Span)> {
+        match self.get(key) {
+            None => {
+                ctx.error(
+                    self.header.clone(),
+                    format!("文件里没有 `[{key}]` 表"),
+                    format!("在文件开头加上 `[{key}]` 表，写明 id、title 等信息。"),
+                );
+                None
+            }
+            Some((DeValue::Table(t), span)) => Some((t, span)),
+            Some((other, span)) => {
+                self.wrong_type(ctx, key, span, format!("表 [{key}]").as_str(), other);
+                None
+            }
+        }
+    }
+}
+
+fn type_name(v: &DeValue) -> &'static str {
+    match v {
+        DeValue::String(_) => "文字",
+        DeValue::Integer(_) => "整数",
+        DeValue::Float(_) => "小数",
+        DeValue::Boolean(_) => "布尔值",
+        DeValue::Datetime(_) => "日期时间",
+        DeValue::Array(_) => "列表",
+        DeValue::Table(_) => "表",
+    }
+}

@@ -1,0 +1,16 @@
+//! Checklists: the TOML format, loading with diagnostics, discovery.
+//! Knows nothing of storage, terminal or PDF.
+
+mod diagnostic;
+mod discovery;
+mod fields;
+mod load;
+mod model;
+
+pub use diagnostic::{Diagnostic, display_width};
+pub use discovery::{
+    Available, Catalog, Origin, ReadError, Source, builtin_sources, read_source, sha256_hex,
+    user_sources,
+};
+pub use load::parse_checklist;
+pub use model::*;
