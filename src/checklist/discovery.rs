@@ -15,11 +15,11 @@ use super::model::Checklist;
 const BUILTIN: &[(&str, &str)] = &[
     (
         "community-2022.toml",
-        include_str!("../../tests/fixtures/small.toml"),
+        include_str!("../../checklists/community-2022.toml"),
     ),
     (
         "township-2022.toml",
-        include_str!("../../tests/fixtures/small.toml"),
+        include_str!("../../checklists/township-2022.toml"),
     ),
 ];
 

@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context;
 use etcetera::BaseStrategy;
+use pingshen::checklist::Catalog;
+use pingshen::store::Store;
 
 #[derive(Debug, Clone)]
 pub struct Paths {
@@ -22,5 +25,19 @@ impl Paths {
                     .map(|b| b.config_dir().join("pingshen").join("checklists"))
             }),
         }
+    }
+
+    pub fn data_dir(&self) -> anyhow::Result<&PathBuf> {
+        self.data_dir.as_ref().context(
+            "无法确定数据目录（系统没有提供用户数据目录）。请用 --data-dir 或环境变量 PINGSHEN_DATA_DIR 指定。",
+        )
+    }
+
+    pub fn open_store(&self) -> anyhow::Result<Store> {
+        Ok(Store::open(self.data_dir()?)?)
+    }
+
+    pub fn catalog(&self) -> Catalog {
+        Catalog::discover(self.checklist_dir.as_deref())
     }
 }

@@ -30,3 +30,24 @@ pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     }
     out
 }
+
+/// `s` on one line, cut to at most `max` cells with "…" when longer. Never cuts
+/// inside a character.
+pub fn clip(s: &str, max: usize) -> String {
+    let one_line = s.replace(['\n', '\t'], " ");
+    if display_width(&one_line) <= max {
+        return one_line;
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in one_line.chars() {
+        let cw = display_width(c.encode_utf8(&mut [0; 4]));
+        if w + cw + 1 > max {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}

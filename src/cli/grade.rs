@@ -1,0 +1,142 @@
+//! `pingshen grade`: records a grade, note, 整改意见 or evidence for one item, or, with
+//! `--batch`, one line per item from standard input. Each is reported only once it is
+//! durably saved.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use pingshen::checklist::sha256_hex;
+use pingshen::scoring::Grade;
+use pingshen::store::{Change, Evidence, Store};
+
+use super::Paths;
+
+#[derive(Args, Debug)]
+pub struct GradeArgs {
+    /// 检查编号（可只写开头几位）
+    pub id: String,
+    /// 条款编号，如 2.1.3（--batch 时不写）
+    #[arg(required_unless_present = "batch")]
+    pub item: Option<String>,
+    /// 档次：A、B、C、D（不达标）、NA（不适用）；clear 清除档次。只改备注时可不写
+    pub grade: Option<String>,
+    /// 备注（评审发现）
+    #[arg(long)]
+    pub note: Option<String>,
+    /// 整改意见
+    #[arg(long)]
+    pub action: Option<String>,
+    /// 佐证材料文件（记录路径和 sha256，可写多次）
+    #[arg(long = "evidence", value_name = "FILE")]
+    pub evidence: Vec<PathBuf>,
+    /// 评分人（默认第一位评审专家）
+    #[arg(long)]
+    pub by: Option<String>,
+    /// 从标准输入逐行读取「条款编号<TAB>档次[<TAB>备注]」，每保存一条打印一行
+    #[arg(long, conflicts_with_all = ["item", "grade", "note", "action", "evidence"])]
+    pub batch: bool,
+}
+
+/// A grade as typed; `Ok(None)` means clear it.
+fn parse_grade(s: &str) -> anyhow::Result<Option<Grade>> {
+    match s.trim() {
+        "clear" | "清除" | "待评" | "-" => Ok(None),
+        other => match Grade::parse(other) {
+            Some(g) => Ok(Some(g)),
+            None => bail!(
+                "档次 `{other}` 不存在。可用：A、B、C、D（不达标）、NA（不适用），或 clear 清除。"
+            ),
+        },
+    }
+}
+
+pub fn run(paths: &Paths, args: GradeArgs) -> anyhow::Result<ExitCode> {
+    let store = paths.open_store()?;
+    let id = store.resolve(&args.id)?;
+    let inspection = store.get(&id)?;
+    let by = args
+        .by
+        .clone()
+        .or_else(|| inspection.inspectors.first().cloned())
+        .unwrap_or_default();
+    if args.batch {
+        return batch(&store, &id, &by);
+    }
+    let item = args.item.as_deref().unwrap_or_default().trim();
+    let mut changes = Vec::new();
+    if let Some(g) = &args.grade {
+        changes.push(Change::Grade(parse_grade(g)?));
+    }
+    if let Some(n) = &args.note {
+        changes.push(Change::Note(n.clone()));
+    }
+    if let Some(a) = &args.action {
+        changes.push(Change::Action(a.clone()));
+    }
+    for path in &args.evidence {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("无法读取佐证材料 {}", path.display()))?;
+        changes.push(Change::AddEvidence(Evidence {
+            path: path.display().to_string(),
+            sha256: sha256_hex(&bytes),
+        }));
+    }
+    if changes.is_empty() {
+        bail!("没有要保存的内容：请给出档次，或 --note / --action / --evidence。");
+    }
+    let saved = store.update(&id, item, &changes, &by)?;
+    let grade = saved.assessment.grade.map_or("待评", |g| g.label());
+    if saved.changed {
+        println!("已保存：检查 {id} 条款 {item} → {grade}");
+    } else {
+        println!("无变化：检查 {id} 条款 {item} 已是 {grade}");
+    }
+    if let Some(w) = saved.backup_warning {
+        eprintln!("{w}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads `ITEM<TAB>GRADE[<TAB>NOTE]` lines until end of input. A bad line is reported
+/// and skipped; the exit code says whether any line failed.
+fn batch(store: &Store, id: &str, by: &str) -> anyhow::Result<ExitCode> {
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    let mut failed = 0;
+    for (n, line) in stdin.lock().lines().enumerate() {
+        let line = line.context("读取标准输入失败")?;
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut fields = line.splitn(3, '\t');
+        let item = fields.next().unwrap_or_default().trim();
+        let grade = fields.next().unwrap_or_default();
+        let note = fields.next();
+        let result = parse_grade(grade).and_then(|g| {
+            let mut changes = vec![Change::Grade(g)];
+            if let Some(note) = note {
+                changes.push(Change::Note(note.replace("\\n", "\n")));
+            }
+            Ok(store.update(id, item, &changes, by)?)
+        });
+        match result {
+            Ok(saved) => {
+                let g = saved.assessment.grade.map_or("待评", |g| g.label());
+                writeln!(out, "已保存\t{item}\t{g}")?;
+                out.flush()?;
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("第 {} 行未保存：{e:#}", n + 1);
+            }
+        }
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -1,0 +1,79 @@
+//! `pingshen new`: starts an inspection and prints its id.
+
+use std::process::ExitCode;
+
+use anyhow::bail;
+use clap::Args;
+use pingshen::store::{Institution, NewInspection, ReviewKind};
+
+use super::Paths;
+
+#[derive(Args, Debug)]
+pub struct NewArgs {
+    /// 使用的清单编号（见 pingshen checklists），如 community-2022
+    #[arg(long)]
+    pub checklist: String,
+    /// 机构名称
+    #[arg(long)]
+    pub institution: String,
+    /// 所在区县，如 北京市东城区
+    #[arg(long)]
+    pub region: String,
+    /// 机构类型（默认取清单的机构类型）
+    #[arg(long = "type", value_name = "TYPE")]
+    pub institution_type: Option<String>,
+    /// 评审类型：自评、区级评审、市级复核、省级抽查、回头看
+    #[arg(long, default_value = "区级评审")]
+    pub kind: String,
+    /// 评审日期 YYYY-MM-DD（默认今天）
+    #[arg(long)]
+    pub date: Option<String>,
+    /// 评审专家（可写多次）
+    #[arg(long = "inspector", required = true)]
+    pub inspectors: Vec<String>,
+    /// 机构负责人
+    #[arg(long, default_value = "")]
+    pub head: String,
+    /// 负责人联系电话
+    #[arg(long, default_value = "")]
+    pub phone: String,
+}
+
+pub fn run(paths: &Paths, args: NewArgs) -> anyhow::Result<ExitCode> {
+    let Some(review_kind) = ReviewKind::parse(&args.kind) else {
+        bail!(
+            "评审类型 `{}` 无法识别。可选：{}。",
+            args.kind,
+            ReviewKind::ALL.map(|k| k.label()).join("、")
+        );
+    };
+    let catalog = paths.catalog();
+    let Some(found) = catalog.get(&args.checklist) else {
+        bail!(
+            "没有编号为 `{}` 的清单。可用的清单：{}（运行 pingshen checklists 查看详情）。",
+            args.checklist,
+            catalog.ids().join("、")
+        );
+    };
+    let store = paths.open_store()?;
+    let new = NewInspection {
+        institution: Institution {
+            name: args.institution.trim().to_string(),
+            region: args.region.trim().to_string(),
+            kind: args
+                .institution_type
+                .unwrap_or_else(|| found.checklist.institution_type.clone()),
+            head: args.head.trim().to_string(),
+            phone: args.phone.trim().to_string(),
+        },
+        review_kind,
+        date: args
+            .date
+            .unwrap_or_else(|| chrono::Local::now().format("%Y-%m-%d").to_string()),
+        inspectors: args.inspectors,
+        sample: false,
+    };
+    let inspection = store.create(new, &found.checklist, &found.source)?;
+    println!("{}", inspection.id);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,195 @@
+//! `pingshen show`: an inspection's items, roll-ups and verdict with its reasons.
+
+use std::fmt::Write;
+use std::process::ExitCode;
+
+use pingshen::checklist::{Level, Tier};
+use pingshen::scoring::{Evaluation, Rollup, evaluate, percent, rollup};
+
+use super::{Paths, table};
+
+pub fn run(paths: &Paths, id: &str, json: bool) -> anyhow::Result<ExitCode> {
+    let store = paths.open_store()?;
+    let id = store.resolve(id)?;
+    let inspection = store.get(&id)?;
+    let checklist = store.pinned(&inspection)?;
+    let assessments = store.assessments(&id)?;
+    let grade_of = |item: &str| assessments.get(item).and_then(|a| a.grade);
+    let roll = rollup(&checklist, grade_of);
+    let eval = evaluate(&checklist, grade_of);
+    let orphans: Vec<_> = assessments
+        .values()
+        .filter(|a| checklist.find_item(&a.item_id).is_none())
+        .collect();
+
+    if json {
+        let value = serde_json::json!({
+            "inspection": inspection,
+            "assessments": assessments,
+            "rollup": roll,
+            "evaluation": eval,
+            "orphaned": orphans,
+        });
+        println!("{}", serde_json::to_string_pretty(&value)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let i = &inspection;
+    let mut out = String::new();
+    writeln!(
+        out,
+        "检查 {}  {}{}",
+        i.id,
+        i.institution.name,
+        if i.sample { "（示例）" } else { "" }
+    )?;
+    writeln!(
+        out,
+        "  {} · {} · {} · {}",
+        i.institution.region, i.institution.kind, i.review_kind, i.date
+    )?;
+    writeln!(
+        out,
+        "  机构负责人 {} {}  评审专家 {}",
+        i.institution.head,
+        i.institution.phone,
+        i.inspectors.join("、")
+    )?;
+    writeln!(
+        out,
+        "  清单 {} 版本 {} sha256 {}  状态 {}",
+        i.checklist.id,
+        i.checklist.version,
+        &i.checklist.sha256[..8],
+        i.status.label()
+    )?;
+
+    writeln!(out, "\n条款明细")?;
+    let rows: Vec<Vec<String>> = checklist
+        .items()
+        .map(|(_, _, it)| {
+            let a = assessments.get(&it.id);
+            vec![
+                it.id.clone(),
+                if it.core { "★".into() } else { String::new() },
+                match it.tier {
+                    Tier::Basic => "基本",
+                    Tier::Recommended => "推荐",
+                }
+                .into(),
+                table::clip(&it.title, 28),
+                a.and_then(|a| a.grade)
+                    .map_or("待评".into(), |g| g.label().to_string()),
+                a.map_or(String::new(), |a| table::clip(&a.note, 40)),
+            ]
+        })
+        .collect();
+    out.push_str(&table::render(
+        &["编号", "★", "类别", "条款", "档次", "备注"],
+        &rows,
+    ));
+
+    if !orphans.is_empty() {
+        writeln!(out, "\n已不在当前清单中的条款（换用新版清单后保留的评分）")?;
+        for a in &orphans {
+            writeln!(
+                out,
+                "  {} {} {}",
+                a.item_id,
+                a.grade.map_or("待评", |g| g.label()),
+                table::clip(&a.note, 40)
+            )?;
+        }
+    }
+
+    writeln!(out, "\n分章统计")?;
+    out.push_str(&chapter_table(&roll));
+    writeln!(out)?;
+    out.push_str(&explain(&eval));
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn chapter_table(roll: &Rollup) -> String {
+    let mut rows: Vec<Vec<String>> = roll
+        .chapters
+        .iter()
+        .map(|ch| {
+            let c = &ch.counts;
+            vec![
+                format!("{} {}", ch.id, ch.title),
+                c.total().to_string(),
+                c.a.to_string(),
+                c.b.to_string(),
+                c.c.to_string(),
+                c.d.to_string(),
+                c.na.to_string(),
+                c.pending.to_string(),
+                c.share_at_least(Level::C).map_or("—".into(), percent),
+            ]
+        })
+        .collect();
+    let t = &roll.total;
+    rows.push(vec![
+        "合计".into(),
+        t.total().to_string(),
+        t.a.to_string(),
+        t.b.to_string(),
+        t.c.to_string(),
+        t.d.to_string(),
+        t.na.to_string(),
+        t.pending.to_string(),
+        t.share_at_least(Level::C).map_or("—".into(), percent),
+    ]);
+    table::render(
+        &[
+            "章",
+            "条款",
+            "A",
+            "B",
+            "C",
+            "不达标",
+            "不适用",
+            "待评",
+            "达标率(≥C)",
+        ],
+        &rows,
+    )
+}
+
+/// The verdict and, for every rule, each condition measured against its threshold.
+pub fn explain(eval: &Evaluation) -> String {
+    let mut out = format!("评审结论：{}\n", eval.verdict);
+    for rule in &eval.rules {
+        let _ = writeln!(
+            out,
+            "  {}：{}",
+            rule.name,
+            if rule.held {
+                "条件全部满足"
+            } else {
+                "未满足"
+            }
+        );
+        for c in &rule.conditions {
+            let measured = match c.share {
+                Some(s) => format!(
+                    "实测 {}（{}/{}）",
+                    percent(s),
+                    c.reached,
+                    c.selected.applicable()
+                ),
+                None => "无适用条款".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "    {} {}：{}，要求 ≥ {}",
+                if c.held { "✓" } else { "✗" },
+                c.description,
+                measured,
+                percent(c.min_share)
+            );
+        }
+    }
+    out
+}

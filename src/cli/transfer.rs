@@ -1,0 +1,145 @@
+//! `pingshen export`, `import`, `delete`, `recover` and `repin`: moving whole
+//! inspections in and out, and the ways back from damage.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use pingshen::store::{ImportOutcome, read_export, recover, write_export};
+
+use super::Paths;
+
+pub fn export(paths: &Paths, id: &str, out: &Path) -> anyhow::Result<ExitCode> {
+    let store = paths.open_store()?;
+    let id = store.resolve(id)?;
+    let export = store.export(&id)?;
+    write_export(&export, out).with_context(|| {
+        format!(
+            "无法写入 {}（目录是否存在、是否可写、磁盘是否已满？）；没有留下不完整的文件",
+            out.display()
+        )
+    })?;
+    println!(
+        "已导出检查 {id}（{}，{} 条评分，{} 条历史）到 {}",
+        export.inspection.institution.name,
+        export.assessments.len(),
+        export.history.len(),
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn import(paths: &Paths, file: &Path, replace: bool) -> anyhow::Result<ExitCode> {
+    let export = read_export(file)?;
+    let store = paths.open_store()?;
+    let outcome = store.import(&export, replace)?;
+    let i = &export.inspection;
+    let what = match outcome {
+        ImportOutcome::Imported => "已导入",
+        ImportOutcome::AlreadyPresent => "已存在且内容相同，未改动",
+        ImportOutcome::Replaced => "已替换（原内容备份在 deleted/ 目录）",
+    };
+    println!(
+        "{what}：检查 {}（{}，{} 条评分）",
+        i.id,
+        i.institution.name,
+        export.assessments.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn delete(paths: &Paths, id: &str) -> anyhow::Result<ExitCode> {
+    let store = paths.open_store()?;
+    let id = store.resolve(id)?;
+    let name = store.get(&id)?.institution.name;
+    let kept = store.delete(&id)?;
+    println!(
+        "已删除检查 {id}（{name}）。删除前的完整数据保存在 {}，需要时可用 pingshen import 恢复。",
+        kept.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_recover(paths: &Paths, force: bool) -> anyhow::Result<ExitCode> {
+    let report = recover(paths.data_dir()?, force)?;
+    if let Some(aside) = &report.moved_aside {
+        println!("原数据库已移到 {}（保留，未删除）", aside.display());
+    }
+    for (path, why) in &report.skipped {
+        println!("跳过无法使用的备份 {}：{why}", path.display());
+    }
+    if let Some(used) = &report.backup_used {
+        println!(
+            "已从备份 {} 重建数据库，恢复 {} 个检查：",
+            used.display(),
+            report.restored.len()
+        );
+    }
+    for (id, name, n) in &report.restored {
+        println!("  {id}  {name}  {n} 条评分");
+    }
+    println!(
+        "注意：该备份之后所做的更改无法从备份恢复；如有更新的导出文件，请用 pingshen import 导入。"
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn repin(paths: &Paths, id: &str, dry_run: bool) -> anyhow::Result<ExitCode> {
+    let store = paths.open_store()?;
+    let id = store.resolve(id)?;
+    let inspection = store.get(&id)?;
+    let catalog = paths.catalog();
+    let Some(current) = catalog.get(&inspection.checklist.id) else {
+        bail!(
+            "找不到清单 `{}` 的当前版本（它可能有错误：运行 pingshen checklists 查看）。",
+            inspection.checklist.id
+        );
+    };
+    let by = inspection.inspectors.first().cloned().unwrap_or_default();
+    let report = if dry_run {
+        store.repin_preview(&id, &current.checklist, &current.source)?
+    } else {
+        store.repin(&id, &current.checklist, &current.source, &by)?
+    };
+    if !report.changed {
+        println!(
+            "检查 {id} 已使用清单 {} 的当前版本，无需更换。",
+            inspection.checklist.id
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{}检查 {id}：清单 {} 版本 {} → {}",
+        if dry_run {
+            "（预览，未改动）"
+        } else {
+            "已更换"
+        },
+        inspection.checklist.id,
+        report.from_version,
+        report.to_version
+    );
+    println!(
+        "  新增条款 {} 条：{}",
+        report.added.len(),
+        report.added.join(" ")
+    );
+    println!(
+        "  删除条款 {} 条：{}",
+        report.removed.len(),
+        report.removed.join(" ")
+    );
+    println!(
+        "  文字或要求有改动 {} 条：{}",
+        report.reworded.len(),
+        report.reworded.join(" ")
+    );
+    if !report.orphaned.is_empty() {
+        println!(
+            "  已评分但新版中没有的条款 {} 条（评分保留，显示为「已不在清单中」）：{}",
+            report.orphaned.len(),
+            report.orphaned.join(" ")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,305 @@
+//! Recording an inspector's judgement: grade, note, 整改意见, evidence. Each change is
+//! one sled transaction (assessment + history + change counter) followed by a flush;
+//! only then is it reported saved.
+
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+
+use super::error::{Result, StoreError, read_err, write_err};
+use super::model::*;
+use super::{BACKUP_EVERY, Store, decode, encode, key, now, prefix};
+use crate::scoring::Grade;
+
+/// One thing to change about an item's assessment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// `None` clears the grade: the item is pending again.
+    Grade(Option<Grade>),
+    Note(String),
+    Action(String),
+    AddEvidence(Evidence),
+    RemoveEvidence(String),
+}
+
+/// The outcome of a durable write.
+#[derive(Debug, Clone)]
+pub struct Saved {
+    pub assessment: Assessment,
+    /// False when the change set equalled what was stored: nothing was written.
+    pub changed: bool,
+    /// The change is saved, but the automatic backup that followed failed.
+    pub backup_warning: Option<String>,
+}
+
+const CHANGES_KEY: &[u8] = b"changes_since_backup";
+
+impl Store {
+    /// Applies `changes` to the item's assessment, records each in the history and
+    /// returns once it is flushed to disk.
+    pub fn update(
+        &self,
+        inspection_id: &str,
+        item_id: &str,
+        changes: &[Change],
+        by: &str,
+    ) -> Result<Saved> {
+        let inspection = self.get(inspection_id)?;
+        let checklist = self.pinned(&inspection)?;
+        let item = checklist
+            .find_item(item_id)
+            .ok_or_else(|| StoreError::UnknownItem {
+                inspection: inspection.id.clone(),
+                checklist: checklist.title.clone(),
+                item: item_id.to_string(),
+            })?;
+        let old = self.assessment(&inspection.id, item_id)?;
+        let mut new = old.clone().unwrap_or_else(|| Assessment::empty(item_id));
+        let mut entries: Vec<(&'static str, String, String)> = Vec::new();
+        for change in changes {
+            match change {
+                Change::Grade(g) => {
+                    if *g == Some(Grade::NotApplicable) && !item.allow_na {
+                        return Err(StoreError::NotApplicableRefused {
+                            item: item_id.to_string(),
+                        });
+                    }
+                    if new.grade != *g {
+                        entries.push(("档次", grade_label(new.grade), grade_label(*g)));
+                        new.grade = *g;
+                    }
+                }
+                Change::Note(text) => {
+                    let text = clean_text(text);
+                    if new.note != text {
+                        entries.push(("备注", std::mem::take(&mut new.note), text.clone()));
+                        new.note = text;
+                    }
+                }
+                Change::Action(text) => {
+                    let text = clean_text(text);
+                    if new.action != text {
+                        entries.push(("整改意见", std::mem::take(&mut new.action), text.clone()));
+                        new.action = text;
+                    }
+                }
+                Change::AddEvidence(ev) => {
+                    if !new.evidence.contains(ev) {
+                        entries.push((
+                            "佐证",
+                            String::new(),
+                            format!("{} sha256:{}", ev.path, ev.sha256),
+                        ));
+                        new.evidence.push(ev.clone());
+                    }
+                }
+                Change::RemoveEvidence(path) => {
+                    if let Some(i) = new.evidence.iter().position(|e| &e.path == path) {
+                        let ev = new.evidence.remove(i);
+                        entries.push((
+                            "佐证",
+                            format!("{} sha256:{}", ev.path, ev.sha256),
+                            String::new(),
+                        ));
+                    }
+                }
+            }
+        }
+        if entries.is_empty() {
+            return Ok(Saved {
+                assessment: new,
+                changed: false,
+                backup_warning: None,
+            });
+        }
+        let at = now();
+        new.by = by.to_string();
+        new.at = at.clone();
+
+        let mut history = Vec::new();
+        let first_seq = self.next_seq(&inspection.id)?;
+        for (seq, (field, old_v, new_v)) in (first_seq..).zip(entries) {
+            let entry = HistoryEntry {
+                seq,
+                at: at.clone(),
+                by: by.to_string(),
+                item_id: item_id.to_string(),
+                field: field.to_string(),
+                old: old_v,
+                new: new_v,
+            };
+            history.push((key(&inspection.id, &seq.to_be_bytes()), encode(&entry)));
+        }
+        let mut touched = inspection.clone();
+        touched.updated_at = at;
+        let akey = key(&inspection.id, item_id.as_bytes());
+        let record = (!new.is_blank()).then(|| encode(&new));
+        let pending_backups = self.changes_since_backup()? + 1;
+
+        (
+            &self.assessments,
+            &self.history,
+            &self.inspections,
+            &self.meta,
+        )
+            .transaction(|(a, h, i, m)| {
+                match &record {
+                    Some(bytes) => a.insert(akey.as_slice(), bytes.as_slice())?,
+                    None => a.remove(akey.as_slice())?,
+                };
+                for (k, v) in &history {
+                    h.insert(k.as_slice(), v.as_slice())?;
+                }
+                i.insert(touched.id.as_bytes(), encode(&touched))?;
+                m.insert(CHANGES_KEY, &pending_backups.to_be_bytes())?;
+                Ok::<(), ConflictableTransactionError<()>>(())
+            })
+            .map_err(|e: TransactionError<()>| write_err(format!("{e:?}")))?;
+        self.flush()?;
+
+        let backup_warning = if pending_backups >= BACKUP_EVERY {
+            self.backup_now()
+                .err()
+                .map(|e| format!("已保存，但自动备份失败：{e}"))
+        } else {
+            None
+        };
+        Ok(Saved {
+            assessment: new,
+            changed: true,
+            backup_warning,
+        })
+    }
+
+    /// Records a grade (the common case), with an optional note and action.
+    pub fn grade(
+        &self,
+        inspection_id: &str,
+        item_id: &str,
+        grade: Option<Grade>,
+        by: &str,
+    ) -> Result<Saved> {
+        self.update(inspection_id, item_id, &[Change::Grade(grade)], by)
+    }
+
+    pub fn assessment(&self, inspection_id: &str, item_id: &str) -> Result<Option<Assessment>> {
+        match self
+            .assessments
+            .get(key(inspection_id, item_id.as_bytes()))
+            .map_err(read_err)?
+        {
+            Some(bytes) => Ok(Some(decode(&bytes, "评分")?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every assessment of an inspection, by item id (including items a repin removed).
+    pub fn assessments(
+        &self,
+        inspection_id: &str,
+    ) -> Result<std::collections::BTreeMap<String, Assessment>> {
+        let mut out = std::collections::BTreeMap::new();
+        for entry in self.assessments.scan_prefix(prefix(inspection_id)) {
+            let (_, v) = entry.map_err(read_err)?;
+            let a: Assessment = decode(&v, "评分")?;
+            out.insert(a.item_id.clone(), a);
+        }
+        Ok(out)
+    }
+
+    /// The history of an inspection in order, optionally of one item.
+    pub fn history(&self, inspection_id: &str, item: Option<&str>) -> Result<Vec<HistoryEntry>> {
+        let mut out = Vec::new();
+        for entry in self.history.scan_prefix(prefix(inspection_id)) {
+            let (_, v) = entry.map_err(read_err)?;
+            let e: HistoryEntry = decode(&v, "历史")?;
+            if item.is_none_or(|i| i == e.item_id) {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Appends one history line outside an assessment change (creation, repin, import).
+    pub(super) fn append_history(
+        &self,
+        inspection_id: &str,
+        by: &str,
+        item_id: &str,
+        field: &str,
+        old: &str,
+        new: &str,
+    ) -> Result<()> {
+        let seq = self.next_seq(inspection_id)?;
+        let entry = HistoryEntry {
+            seq,
+            at: now(),
+            by: by.to_string(),
+            item_id: item_id.to_string(),
+            field: field.to_string(),
+            old: old.to_string(),
+            new: new.to_string(),
+        };
+        self.history
+            .insert(key(inspection_id, &seq.to_be_bytes()), encode(&entry))
+            .map_err(write_err)?;
+        Ok(())
+    }
+
+    /// The next history number of an inspection: one past its last. Numbers are per
+    /// inspection so that imported histories keep theirs and stay in order.
+    fn next_seq(&self, inspection_id: &str) -> Result<u64> {
+        match self
+            .history
+            .scan_prefix(prefix(inspection_id))
+            .keys()
+            .next_back()
+        {
+            Some(k) => {
+                let k = k.map_err(read_err)?;
+                let tail: [u8; 8] = k[k.len().saturating_sub(8)..]
+                    .try_into()
+                    .map_err(|_| StoreError::Read("历史记录的键损坏".into()))?;
+                Ok(u64::from_be_bytes(tail) + 1)
+            }
+            None => Ok(1),
+        }
+    }
+
+    pub(super) fn changes_since_backup(&self) -> Result<u64> {
+        Ok(match self.meta.get(CHANGES_KEY).map_err(read_err)? {
+            Some(b) => b.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(1),
+            None => 0,
+        })
+    }
+
+    pub(super) fn note_change(&self) -> Result<()> {
+        let n = self.changes_since_backup()? + 1;
+        self.meta
+            .insert(CHANGES_KEY, &n.to_be_bytes())
+            .map_err(write_err)?;
+        Ok(())
+    }
+
+    pub(super) fn reset_changes(&self) -> Result<()> {
+        self.meta
+            .insert(CHANGES_KEY, &0u64.to_be_bytes())
+            .map_err(write_err)?;
+        Ok(())
+    }
+}
+
+fn grade_label(g: Option<Grade>) -> String {
+    g.map_or("待评".to_string(), |g| g.label().to_string())
+}
+
+/// Text as stored: line ends unified, control characters other than newline and tab
+/// dropped (they would move the cursor in a terminal and break a PDF), trailing
+/// whitespace trimmed. Everything printable is kept, however long or rare.
+pub fn clean_text(text: &str) -> String {
+    let unified = text.replace("\r\n", "\n").replace('\r', "\n");
+    let kept: String = unified
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect();
+    kept.trim_end().to_string()
+}

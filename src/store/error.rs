@@ -1,0 +1,81 @@
+//! What can go wrong with the store, each said so the user knows what to do.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "数据目录 {dir} 正被另一个 pingshen 使用{holder}。同一时间只能有一个 pingshen 打开同一个数据目录：请先退出另一个（看看其他终端窗口），再重试。"
+    )]
+    Locked { dir: PathBuf, holder: String },
+
+    #[error(
+        "无法打开数据库 {dir}：{detail}。数据可能在上次非正常退出时损坏。运行 `pingshen recover` 可以从自动备份重建数据库（原数据库会先被移到一旁保留）。"
+    )]
+    Unopenable { dir: PathBuf, detail: String },
+
+    #[error(
+        "无法使用数据目录 {dir}：{source}。请用 --data-dir 或环境变量 PINGSHEN_DATA_DIR 指定一个可写的目录。"
+    )]
+    DataDir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error(
+        "数据库 {dir} 由更新版本的 pingshen 创建（数据格式版本 {found}，本程序只认识到 {known}）。请升级 pingshen 后再打开；本程序不会改动它。"
+    )]
+    TooNew {
+        dir: PathBuf,
+        found: u32,
+        known: u32,
+    },
+
+    #[error(
+        "写入失败，未保存：{0}。请检查磁盘是否已满、数据目录是否可写；之前已保存的数据不受影响。"
+    )]
+    Write(String),
+
+    #[error("读取数据库失败：{0}")]
+    Read(String),
+
+    #[error("找不到编号为 `{0}` 的检查。运行 `pingshen list` 查看全部检查及其编号。")]
+    UnknownInspection(String),
+
+    #[error("编号 `{prefix}` 同时匹配多个检查：{matches}。请多输入几位编号。")]
+    AmbiguousInspection { prefix: String, matches: String },
+
+    #[error(
+        "清单《{checklist}》里没有条款 `{item}`。条款编号形如 2.1.3；运行 `pingshen show {inspection}` 查看全部条款。"
+    )]
+    UnknownItem {
+        inspection: String,
+        checklist: String,
+        item: String,
+    },
+
+    #[error(
+        "条款 {item} 不允许评为「不适用」（清单中该条款没有 allow_na = true）。请给出 A、B、C 或 不达标。"
+    )]
+    NotApplicableRefused { item: String },
+
+    #[error(
+        "检查 {0} 固定使用的清单无法读取：{1}。这不应发生；请用 `pingshen export` 导出数据后报告问题。"
+    )]
+    PinnedChecklist(String, String),
+
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// A failed read, for `map_err`.
+pub(crate) fn read_err(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Read(e.to_string())
+}
+
+/// A failed write, for `map_err`.
+pub(crate) fn write_err(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Write(e.to_string())
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

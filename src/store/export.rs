@@ -1,0 +1,137 @@
+//! `pingshen export` / `import`: one inspection in a self-contained file, with its
+//! pinned checklist, assessments and history, a format version and a checksum.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::envelope::{self, EnvelopeError};
+use super::error::{Result, StoreError, write_err};
+use super::model::*;
+use super::{Store, encode, key};
+use crate::checklist::{parse_checklist, sha256_hex};
+
+pub const EXPORT_FORMAT: &str = "pingshen-export";
+/// History: 1 — the first export format.
+pub const EXPORT_FORMAT_VERSION: u32 = 1;
+
+/// Everything about one inspection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Export {
+    pub inspection: Inspection,
+    /// The full pinned checklist TOML; its sha256 is `inspection.checklist.sha256`.
+    pub checklist_text: String,
+    pub assessments: Vec<Assessment>,
+    pub history: Vec<HistoryEntry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Imported,
+    /// The same inspection with the same content was already there: nothing changed.
+    AlreadyPresent,
+    /// An inspection with this id was replaced; its previous content went to `deleted/`.
+    Replaced,
+}
+
+pub fn write_export(export: &Export, path: &Path) -> std::io::Result<()> {
+    let text = envelope::seal(EXPORT_FORMAT, EXPORT_FORMAT_VERSION, export);
+    envelope::write_atomically(path, &text)
+}
+
+/// Reads and verifies an export file. Refuses a wrong format, a newer version, a
+/// checksum mismatch, a truncated file, and a checklist text that is not the pinned one.
+pub fn read_export(path: &Path) -> Result<Export, EnvelopeError> {
+    let text = envelope::read_text(path)?;
+    let shown = path.display().to_string();
+    let export: Export = envelope::open(
+        &text,
+        &shown,
+        EXPORT_FORMAT,
+        EXPORT_FORMAT_VERSION,
+        |v, _| Err(format!("没有从格式版本 {v} 迁移的方法")),
+    )?;
+    export.verify().map_err(|detail| EnvelopeError::Payload {
+        path: shown,
+        detail,
+    })?;
+    Ok(export)
+}
+
+impl Export {
+    /// Internal consistency beyond the checksum.
+    pub fn verify(&self) -> Result<(), String> {
+        if sha256_hex(self.checklist_text.as_bytes()) != self.inspection.checklist.sha256 {
+            return Err("清单文本与检查记录的 sha256 不一致".into());
+        }
+        parse_checklist(&self.checklist_text, "导出文件中的清单")
+            .map_err(|d| format!("其中的清单有 {} 个错误", d.len()))?;
+        Ok(())
+    }
+}
+
+impl Store {
+    pub fn export(&self, id: &str) -> Result<Export> {
+        let inspection = self.get(id)?;
+        Ok(Export {
+            checklist_text: self.checklist_text(&inspection.checklist.sha256)?,
+            assessments: self.assessments(id)?.into_values().collect(),
+            history: self.history(id, None)?,
+            inspection,
+        })
+    }
+
+    /// Writes `export` into the store exactly as it is. An existing inspection with the
+    /// same id is left alone when identical, refused when different unless `replace`.
+    pub fn import(&self, export: &Export, replace: bool) -> Result<ImportOutcome> {
+        export.verify().map_err(StoreError::Invalid)?;
+        let id = &export.inspection.id;
+        let mut outcome = ImportOutcome::Imported;
+        if self
+            .inspections
+            .contains_key(id.as_bytes())
+            .map_err(super::error::read_err)?
+        {
+            if &self.export(id)? == export {
+                return Ok(ImportOutcome::AlreadyPresent);
+            }
+            if !replace {
+                return Err(StoreError::Invalid(format!(
+                    "已有编号为 {id} 的检查，且内容与文件不同。要用文件内容替换它，请加 --replace（替换前会把现有内容备份到 deleted/ 目录）。"
+                )));
+            }
+            self.delete(id)?;
+            outcome = ImportOutcome::Replaced;
+        }
+        self.write_whole(export)?;
+        self.note_change()?;
+        self.flush()?;
+        Ok(outcome)
+    }
+
+    /// Writes an inspection and all its records in one transaction.
+    pub(super) fn write_whole(&self, export: &Export) -> Result<()> {
+        use sled::Transactional;
+        let id = &export.inspection.id;
+        let sha = &export.inspection.checklist.sha256;
+        (
+            &self.inspections,
+            &self.assessments,
+            &self.history,
+            &self.checklists,
+        )
+            .transaction(|(i, a, h, c)| {
+                c.insert(sha.as_bytes(), export.checklist_text.as_bytes())?;
+                for asmt in &export.assessments {
+                    a.insert(key(id, asmt.item_id.as_bytes()), encode(asmt))?;
+                }
+                for e in &export.history {
+                    h.insert(key(id, &e.seq.to_be_bytes()), encode(e))?;
+                }
+                i.insert(id.as_bytes(), encode(&export.inspection))?;
+                Ok(())
+            })
+            .map_err(|e: sled::transaction::TransactionError<()>| write_err(format!("{e:?}")))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,104 @@
+//! The store: inspections, assessments, history and pinned checklists in sled, with
+//! exports, rotating backups and recovery for when sled itself fails.
+//!
+//! Layout of a data dir:
+//! - `pingshen.lock`: held while a pingshen has the dir open (one process at a time);
+//! - `db/`: the sled database;
+//! - `backups/`: rotating backups of every inspection, newest last by name;
+//! - `deleted/`: an export of each deleted inspection.
+
+mod assess;
+mod backup;
+mod envelope;
+mod error;
+mod export;
+mod inspections;
+mod model;
+mod open;
+mod repin;
+mod schema;
+mod summary;
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+pub use assess::clean_text;
+pub use assess::{Change, Saved};
+pub use backup::{RecoverReport, backup_files, recover};
+pub use envelope::EnvelopeError;
+pub use error::{Result, StoreError};
+pub use export::{EXPORT_FORMAT_VERSION, Export, ImportOutcome, read_export, write_export};
+pub use inspections::NewInspection;
+pub use model::*;
+pub use repin::{RepinReport, diff};
+pub use schema::SCHEMA_VERSION;
+pub use summary::Summary;
+
+use crate::checklist::Checklist;
+
+/// How many changes between two automatic backups.
+pub const BACKUP_EVERY: u64 = 50;
+/// How many automatic backups are kept.
+pub const BACKUPS_KEPT: usize = 10;
+
+/// An open data dir. One per process: sled allows one handle per database, and the
+/// lock file keeps a second process out with a clear message.
+pub struct Store {
+    dir: PathBuf,
+    db: sled::Db,
+    inspections: sled::Tree,
+    assessments: sled::Tree,
+    history: sled::Tree,
+    checklists: sled::Tree,
+    meta: sled::Tree,
+    /// Parsed pinned checklists by sha256: most inspections share a few checklists.
+    parsed: Mutex<HashMap<String, Arc<Checklist>>>,
+    /// Held for the life of the store; the OS releases it if the process dies.
+    _lock: File,
+}
+
+impl Store {
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn backups_dir(&self) -> PathBuf {
+        backup::backups_dir(&self.dir)
+    }
+
+    /// Makes every write so far durable. A change is "saved" only after this returned.
+    fn flush(&self) -> Result<()> {
+        self.db.flush().map_err(error::write_err)?;
+        Ok(())
+    }
+}
+
+/// Now, as stored: RFC 3339 in local time with its offset.
+pub fn now() -> String {
+    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
+}
+
+/// Keys are `inspection id` NUL `rest`, so one inspection's records scan by prefix.
+fn key(inspection: &str, rest: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(inspection.len() + 1 + rest.len());
+    k.extend_from_slice(inspection.as_bytes());
+    k.push(0);
+    k.extend_from_slice(rest);
+    k
+}
+
+fn prefix(inspection: &str) -> Vec<u8> {
+    key(inspection, b"")
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    // Serialising our own plain structs to JSON cannot fail.
+    serde_json::to_vec(value).expect("store records serialise")
+}
+
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| StoreError::Read(format!("{what}记录无法解析（{e}）")))
+}

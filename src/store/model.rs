@@ -1,0 +1,181 @@
+//! What an inspection is, as stored and exported.
+//!
+//! Every struct here round-trips through sled and through export files as JSON.
+//! New fields get `#[serde(default)]` so older records still read.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::scoring::Grade;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Institution {
+    /// 机构名称
+    pub name: String,
+    /// 所在区县, e.g. 北京市东城区
+    pub region: String,
+    /// 机构类型: 社区卫生服务中心 / 乡镇卫生院
+    pub kind: String,
+    /// 机构负责人
+    pub head: String,
+    /// 负责人联系电话
+    pub phone: String,
+}
+
+/// The kind of review (评审类型).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ReviewKind {
+    #[serde(rename = "自评")]
+    SelfAssessment,
+    #[serde(rename = "区级评审")]
+    District,
+    #[serde(rename = "市级复核")]
+    CityRecheck,
+    #[serde(rename = "省级抽查")]
+    ProvincialSpotCheck,
+    #[serde(rename = "回头看")]
+    LookBack,
+}
+
+impl ReviewKind {
+    pub const ALL: [ReviewKind; 5] = [
+        ReviewKind::SelfAssessment,
+        ReviewKind::District,
+        ReviewKind::CityRecheck,
+        ReviewKind::ProvincialSpotCheck,
+        ReviewKind::LookBack,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewKind::SelfAssessment => "自评",
+            ReviewKind::District => "区级评审",
+            ReviewKind::CityRecheck => "市级复核",
+            ReviewKind::ProvincialSpotCheck => "省级抽查",
+            ReviewKind::LookBack => "回头看",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ReviewKind> {
+        let s = s.trim();
+        ReviewKind::ALL.into_iter().find(|k| {
+            k.label() == s
+                || match k {
+                    ReviewKind::District => s == "县级评审" || s == "区县级评审",
+                    _ => false,
+                }
+        })
+    }
+}
+
+impl fmt::Display for ReviewKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    #[serde(rename = "进行中")]
+    InProgress,
+    #[serde(rename = "已完成")]
+    Completed,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::InProgress => "进行中",
+            Status::Completed => "已完成",
+        }
+    }
+}
+
+/// The exact checklist an inspection was started with. The text itself is kept once
+/// per distinct sha256 in the store and carried in every export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChecklistPin {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inspection {
+    pub id: String,
+    pub institution: Institution,
+    pub review_kind: ReviewKind,
+    /// Review date, YYYY-MM-DD.
+    pub date: String,
+    /// 评审专家
+    pub inspectors: Vec<String>,
+    pub status: Status,
+    pub checklist: ChecklistPin,
+    /// RFC 3339 with offset.
+    pub created_at: String,
+    pub updated_at: String,
+    /// A sample inspection made to show a newcomer the flow (示例).
+    #[serde(default)]
+    pub sample: bool,
+}
+
+/// Evidence: a file the inspector looked at, by path and content hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub path: String,
+    pub sha256: String,
+}
+
+/// An inspector's judgement of one item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub item_id: String,
+    /// `None`: pending (a note may exist before the grade).
+    pub grade: Option<Grade>,
+    pub note: String,
+    /// 整改意见
+    pub action: String,
+    pub evidence: Vec<Evidence>,
+    /// Who made the last change, and when (RFC 3339).
+    pub by: String,
+    pub at: String,
+}
+
+impl Assessment {
+    pub fn empty(item_id: &str) -> Assessment {
+        Assessment {
+            item_id: item_id.to_string(),
+            grade: None,
+            note: String::new(),
+            action: String::new(),
+            evidence: Vec::new(),
+            by: String::new(),
+            at: String::new(),
+        }
+    }
+
+    /// Nothing recorded: the item is pending with no note, action or evidence.
+    pub fn is_blank(&self) -> bool {
+        self.grade.is_none()
+            && self.note.is_empty()
+            && self.action.is_empty()
+            && self.evidence.is_empty()
+    }
+}
+
+/// One line of the append-only history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// Order within the inspection's history.
+    pub seq: u64,
+    pub at: String,
+    pub by: String,
+    /// The item, or empty for a change to the inspection itself.
+    pub item_id: String,
+    /// What changed: 档次, 备注, 整改意见, 佐证, 清单, 创建, 导入.
+    pub field: String,
+    pub old: String,
+    pub new: String,
+}
