@@ -34,7 +34,11 @@ impl Paths {
     }
 
     pub fn open_store(&self) -> anyhow::Result<Store> {
-        Ok(Store::open(self.data_dir()?)?)
+        let store = Store::open(self.data_dir()?)?;
+        if let Some(w) = store.take_warning() {
+            eprintln!("注意：{w}");
+        }
+        Ok(store)
     }
 
     pub fn catalog(&self) -> Catalog {

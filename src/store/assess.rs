@@ -3,9 +3,9 @@
 //! only then is it reported saved.
 
 use sled::Transactional;
-use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::transaction::ConflictableTransactionError;
 
-use super::error::{Result, StoreError, read_err, write_err};
+use super::error::{Result, StoreError, read_err, tx_err, write_err};
 use super::model::*;
 use super::{BACKUP_EVERY, Store, decode, encode, key, now, prefix};
 use crate::scoring::Grade;
@@ -135,6 +135,7 @@ impl Store {
         let record = (!new.is_blank()).then(|| encode(&new));
         let pending_backups = self.changes_since_backup()? + 1;
 
+        let guard = self.write_guard()?;
         (
             &self.assessments,
             &self.history,
@@ -153,8 +154,9 @@ impl Store {
                 m.insert(CHANGES_KEY, &pending_backups.to_be_bytes())?;
                 Ok::<(), ConflictableTransactionError<()>>(())
             })
-            .map_err(|e: TransactionError<()>| write_err(format!("{e:?}")))?;
+            .map_err(tx_err)?;
         self.flush()?;
+        guard.done();
 
         let backup_warning = if pending_backups >= BACKUP_EVERY {
             self.backup_now()

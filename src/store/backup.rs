@@ -78,8 +78,10 @@ impl Store {
         for old in files.iter().take(files.len().saturating_sub(BACKUPS_KEPT)) {
             let _ = fs::remove_file(old);
         }
+        let guard = self.write_guard()?;
         self.reset_changes()?;
         self.flush()?;
+        guard.done();
         Ok(path)
     }
 }

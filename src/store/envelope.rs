@@ -34,11 +34,8 @@ struct In {
 /// Why a file was refused. Each says what is wrong and what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum EnvelopeError {
-    #[error("无法读取 {path}：{source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error("无法读取 {path}：{io}。请确认文件路径正确。")]
+    Io { path: String, io: std::io::Error },
     #[error(
         "{path} 不完整或不是有效的 JSON（第 {line} 行第 {column} 列：{detail}）。文件可能在复制或传输时被截断；请重新导出。"
     )]
@@ -132,9 +129,9 @@ pub fn open<T: DeserializeOwned>(
 
 /// Reads a file for [`open`].
 pub fn read_text(path: &Path) -> Result<String, EnvelopeError> {
-    let bytes = fs::read(path).map_err(|source| EnvelopeError::Io {
+    let bytes = fs::read(path).map_err(|io| EnvelopeError::Io {
         path: path.display().to_string(),
-        source,
+        io,
     })?;
     String::from_utf8(bytes).map_err(|e| EnvelopeError::Malformed {
         path: path.display().to_string(),
@@ -146,7 +143,7 @@ pub fn read_text(path: &Path) -> Result<String, EnvelopeError> {
 
 /// Writes `text` to `path` so that `path` is either the old file or the whole new
 /// one: a temporary file beside it, flushed to disk, then renamed over it.
-pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+pub fn write_atomically(path: &Path, text: impl AsRef<[u8]>) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -159,7 +156,7 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
+        f.write_all(text.as_ref())?;
         f.sync_all()?;
         fs::rename(&tmp, path)?;
         // The rename itself is durable once the directory is synced (not possible on Windows).

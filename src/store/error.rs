@@ -15,12 +15,14 @@ pub enum StoreError {
     Unopenable { dir: PathBuf, detail: String },
 
     #[error(
-        "无法使用数据目录 {dir}：{source}。请用 --data-dir 或环境变量 PINGSHEN_DATA_DIR 指定一个可写的目录。"
+        "无法使用数据目录 {dir}：{io}。请用 --data-dir 或环境变量 PINGSHEN_DATA_DIR 指定一个可写的目录。"
     )]
-    DataDir {
-        dir: PathBuf,
-        source: std::io::Error,
-    },
+    DataDir { dir: PathBuf, io: std::io::Error },
+
+    #[error(
+        "磁盘已满或超出文件大小限制，数据目录 {dir} 无法写入（{io}）。请腾出磁盘空间后重试；已保存的数据不受影响。"
+    )]
+    DiskFull { dir: PathBuf, io: std::io::Error },
 
     #[error(
         "数据库 {dir} 由更新版本的 pingshen 创建（数据格式版本 {found}，本程序只认识到 {known}）。请升级 pingshen 后再打开；本程序不会改动它。"
@@ -75,7 +77,21 @@ pub(crate) fn read_err(e: impl std::fmt::Display) -> StoreError {
 
 /// A failed write, for `map_err`.
 pub(crate) fn write_err(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Write(e.to_string())
+    let text = e.to_string();
+    // sled reports I/O errors by text; a full disk deserves to be named as such.
+    if text.contains("No space left") || text.contains("File too large") {
+        return StoreError::Write(format!("磁盘已满或超出文件大小限制（{text}）"));
+    }
+    StoreError::Write(text)
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A failed sled transaction, for `map_err`. Our transactions never abort themselves,
+/// so only storage errors reach here.
+pub(crate) fn tx_err(e: sled::transaction::TransactionError<()>) -> StoreError {
+    match e {
+        sled::transaction::TransactionError::Storage(e) => write_err(e),
+        sled::transaction::TransactionError::Abort(()) => write_err("事务被中止"),
+    }
+}

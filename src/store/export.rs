@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::envelope::{self, EnvelopeError};
-use super::error::{Result, StoreError, write_err};
+use super::error::{Result, StoreError, tx_err};
 use super::model::*;
 use super::{Store, encode, key};
 use crate::checklist::{parse_checklist, sha256_hex};
@@ -103,9 +103,11 @@ impl Store {
             self.delete(id)?;
             outcome = ImportOutcome::Replaced;
         }
+        let guard = self.write_guard()?;
         self.write_whole(export)?;
         self.note_change()?;
         self.flush()?;
+        guard.done();
         Ok(outcome)
     }
 
@@ -131,7 +133,7 @@ impl Store {
                 i.insert(id.as_bytes(), encode(&export.inspection))?;
                 Ok(())
             })
-            .map_err(|e: sled::transaction::TransactionError<()>| write_err(format!("{e:?}")))?;
+            .map_err(tx_err)?;
         Ok(())
     }
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use super::error::{Result, StoreError, read_err, write_err};
+use super::error::{Result, StoreError, read_err, tx_err, write_err};
 use super::model::*;
 use super::{Store, decode, encode, now, prefix};
 use crate::checklist::{Checklist, Source, parse_checklist};
@@ -81,6 +81,7 @@ impl Store {
             updated_at: at.clone(),
             sample: new.sample,
         };
+        let guard = self.write_guard()?;
         self.checklists
             .insert(sha.as_bytes(), source.text.as_bytes())
             .map_err(write_err)?;
@@ -99,6 +100,7 @@ impl Store {
         )?;
         self.note_change()?;
         self.flush()?;
+        guard.done();
         Ok(inspection)
     }
 
@@ -244,6 +246,7 @@ impl Store {
         let (assessment_keys, history_keys) = (keys(&self.assessments)?, keys(&self.history)?);
         // One transaction: a crash leaves the inspection either whole or gone.
         use sled::Transactional;
+        let guard = self.write_guard()?;
         (&self.inspections, &self.assessments, &self.history)
             .transaction(|(i, a, h)| {
                 i.remove(id.as_bytes())?;
@@ -255,9 +258,10 @@ impl Store {
                 }
                 Ok(())
             })
-            .map_err(|e: sled::transaction::TransactionError<()>| write_err(format!("{e:?}")))?;
+            .map_err(tx_err)?;
         self.note_change()?;
         self.flush()?;
+        guard.done();
         Ok(path)
     }
 }

@@ -21,13 +21,15 @@ mod summary;
 
 use std::collections::HashMap;
 use std::fs::File;
+use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub use assess::clean_text;
 pub use assess::{Change, Saved};
 pub use backup::{RecoverReport, backup_files, recover};
-pub use envelope::EnvelopeError;
+pub use envelope::{EnvelopeError, write_atomically};
 pub use error::{Result, StoreError};
 pub use export::{EXPORT_FORMAT_VERSION, Export, ImportOutcome, read_export, write_export};
 pub use inspections::NewInspection;
@@ -47,7 +49,10 @@ pub const BACKUPS_KEPT: usize = 10;
 /// lock file keeps a second process out with a clear message.
 pub struct Store {
     dir: PathBuf,
-    db: sled::Db,
+    /// Not dropped after a failed write: see [`Store::drop`].
+    db: ManuallyDrop<sled::Db>,
+    /// Set when a write failed part-way; sled may then hang on its next flush.
+    poisoned: AtomicBool,
     inspections: sled::Tree,
     assessments: sled::Tree,
     history: sled::Tree,
@@ -55,6 +60,8 @@ pub struct Store {
     meta: sled::Tree,
     /// Parsed pinned checklists by sha256: most inspections share a few checklists.
     parsed: Mutex<HashMap<String, Arc<Checklist>>>,
+    /// Something the user should know that did not stop the store from opening.
+    warning: Mutex<Option<String>>,
     /// Held for the life of the store; the OS releases it if the process dies.
     _lock: File,
 }
@@ -68,10 +75,68 @@ impl Store {
         backup::backups_dir(&self.dir)
     }
 
+    /// A problem met while opening that did not stop it (e.g. a failed backup), once.
+    pub fn take_warning(&self) -> Option<String> {
+        self.warning.lock().ok().and_then(|mut w| w.take())
+    }
+
+    fn set_warning(&self, text: String) {
+        if let Ok(mut w) = self.warning.lock() {
+            *w = Some(text);
+        }
+    }
+
+    /// Marks the start of a sequence of writes. Unless [`WriteGuard::done`] is called,
+    /// the store refuses further writes: after an I/O error (a full disk) sled 0.34 can
+    /// block forever in its next flush, so the only safe course is to stop writing.
+    fn write_guard(&self) -> Result<WriteGuard<'_>> {
+        if self.poisoned.load(Ordering::SeqCst) {
+            return Err(StoreError::Write(
+                "之前的一次写入失败，为保护数据已停止写入。请腾出磁盘空间后重新启动 pingshen"
+                    .into(),
+            ));
+        }
+        Ok(WriteGuard {
+            store: self,
+            done: false,
+        })
+    }
+
     /// Makes every write so far durable. A change is "saved" only after this returned.
     fn flush(&self) -> Result<()> {
         self.db.flush().map_err(error::write_err)?;
         Ok(())
+    }
+}
+
+struct WriteGuard<'a> {
+    store: &'a Store,
+    done: bool,
+}
+
+impl WriteGuard<'_> {
+    fn done(mut self) {
+        self.done = true;
+    }
+}
+
+impl Drop for WriteGuard<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            self.store.poisoned.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // After a failed write, sled's own drop (a final flush) can block forever; the
+        // operating system reclaims everything at exit, and the data already flushed
+        // is on disk. Otherwise close normally.
+        if !self.poisoned.load(Ordering::SeqCst) {
+            // SAFETY: `db` is never used again; this is the only place it is dropped.
+            unsafe { ManuallyDrop::drop(&mut self.db) };
+        }
     }
 }
 

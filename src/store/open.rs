@@ -35,22 +35,27 @@ impl Store {
             history: tree("history")?,
             checklists: tree("checklists")?,
             meta: tree("meta")?,
-            db,
+            db: std::mem::ManuallyDrop::new(db),
+            poisoned: std::sync::atomic::AtomicBool::new(false),
             parsed: Mutex::new(HashMap::new()),
+            warning: Mutex::new(None),
             _lock: lock,
         };
         schema::check_and_migrate(&store)?;
         if store.changes_since_backup()? > 0 {
-            store.backup_now()?;
+            // A failed backup must not keep the inspector from their data; say it instead.
+            if let Err(e) = store.backup_now() {
+                store.set_warning(format!("启动时的自动备份失败：{e}"));
+            }
         }
         Ok(store)
     }
 }
 
 pub(super) fn acquire_lock(dir: &Path) -> Result<File> {
-    let data_dir_err = |source| StoreError::DataDir {
+    let data_dir_err = |io| StoreError::DataDir {
         dir: dir.to_path_buf(),
-        source,
+        io,
     };
     fs::create_dir_all(dir).map_err(data_dir_err)?;
     let path = dir.join("pingshen.lock");
@@ -111,7 +116,23 @@ pub(super) fn open_sled(dir: &Path) -> Result<sled::Db> {
                 holder: String::new(),
             })
         }
+        Ok(Err(sled::Error::Io(e))) if is_disk_full(&e) => Err(StoreError::DiskFull {
+            dir: dir.to_path_buf(),
+            io: e,
+        }),
+        Ok(Err(sled::Error::Io(e))) => Err(StoreError::DataDir {
+            dir: dir.to_path_buf(),
+            io: e,
+        }),
         Ok(Err(e)) => Err(unopenable(e.to_string())),
         Err(_) => Err(unopenable("数据库文件损坏，读取时出错".into())),
     }
+}
+
+/// No space left, or a file-size limit reached: the disk, not the data, is the problem.
+pub(super) fn is_disk_full(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::FileTooLarge
+    ) || matches!(e.raw_os_error(), Some(27) | Some(28))
 }

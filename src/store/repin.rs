@@ -99,6 +99,7 @@ impl Store {
         inspection.checklist.title = new.title.clone();
         inspection.checklist.sha256 = sha.clone();
         inspection.updated_at = super::now();
+        let guard = self.write_guard()?;
         self.checklists
             .insert(sha.as_bytes(), source.text.as_bytes())
             .map_err(write_err)?;
@@ -113,6 +114,7 @@ impl Store {
         )?;
         self.note_change()?;
         self.flush()?;
+        guard.done();
         Ok(report)
     }
 }

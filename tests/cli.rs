@@ -1,0 +1,393 @@
+//! The headless commands as a user runs them: output, exit codes and messages.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn pingshen(data: &Path) -> Command {
+    let mut c = Command::cargo_bin("pingshen").unwrap();
+    c.env("PINGSHEN_DATA_DIR", data)
+        .env("PINGSHEN_CHECKLIST_DIR", data.join("no-user-checklists"));
+    c
+}
+
+fn new_inspection(data: &Path) -> String {
+    let out = pingshen(data)
+        .args([
+            "new",
+            "--checklist",
+            "community-2022",
+            "--institution",
+            "东城区某社区卫生服务中心",
+            "--region",
+            "北京市东城区",
+            "--kind",
+            "区级评审",
+            "--inspector",
+            "张三",
+            "--inspector",
+            "李四",
+            "--head",
+            "王五",
+            "--phone",
+            "13800000000",
+            "--date",
+            "2026-11-23",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap().trim().to_string()
+}
+
+#[test]
+fn new_grade_show_list_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = new_inspection(dir.path());
+    assert_eq!(id.len(), 10);
+    pingshen(dir.path())
+        .args([
+            "grade",
+            &id,
+            "1.1.1",
+            "B",
+            "--note",
+            "花名册齐全",
+            "--by",
+            "李四",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "已保存：检查 {id} 条款 1.1.1 → B"
+        )));
+    pingshen(dir.path())
+        .args([
+            "grade",
+            &id[..5],
+            "1.2.4",
+            "不达标",
+            "--action",
+            "一个月内按标准设置发热诊室",
+        ])
+        .assert()
+        .success();
+    pingshen(dir.path())
+        .args(["list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("东城区某社区卫生服务中心"))
+        .stdout(predicate::str::contains("2/112"))
+        .stdout(predicate::str::contains("未达到基本标准"));
+    pingshen(dir.path())
+        .args(["show", &id])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("评审结论：未达到基本标准"))
+        .stdout(predicate::str::contains(
+            "✗ 核心条款（★）全部达到C档及以上：实测 0%（0/20），要求 ≥ 100%",
+        ))
+        .stdout(predicate::str::contains("花名册齐全"));
+    let json = pingshen(dir.path())
+        .args(["show", &id, "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(v["assessments"]["1.1.1"]["grade"], "B");
+    assert_eq!(
+        v["assessments"]["1.2.4"]["action"],
+        "一个月内按标准设置发热诊室"
+    );
+    assert_eq!(v["evaluation"]["verdict"], "未达到基本标准");
+    pingshen(dir.path())
+        .args(["history", &id, "1.1.1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("待评 → B"))
+        .stdout(predicate::str::contains("李四"));
+}
+
+#[test]
+fn export_import_delete_through_the_cli() {
+    let a = tempfile::tempdir().unwrap();
+    let id = new_inspection(a.path());
+    pingshen(a.path())
+        .args(["grade", &id, "2.1.1", "A"])
+        .assert()
+        .success();
+    let file = a.path().join("导出.json");
+    pingshen(a.path())
+        .args(["export", &id, "-o"])
+        .arg(&file)
+        .assert()
+        .success();
+    let b = tempfile::tempdir().unwrap();
+    pingshen(b.path())
+        .arg("import")
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("已导入"));
+    pingshen(b.path())
+        .arg("import")
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("未改动"));
+    pingshen(b.path())
+        .args(["delete", &id])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("deleted"));
+    pingshen(b.path()).args(["show", &id]).assert().failure();
+}
+
+#[test]
+fn bad_input_gets_a_message_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = new_inspection(dir.path());
+    pingshen(dir.path())
+        .args(["grade", &id, "1.1.1", "B"])
+        .assert()
+        .success();
+    let before = pingshen(dir.path())
+        .args(["show", &id, "--json"])
+        .assert()
+        .get_output()
+        .stdout
+        .clone();
+
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["grade", "0000000000", "1.1.1", "A"],
+            "找不到编号为 `0000000000` 的检查",
+        ),
+        (&["grade", &id, "9.9.9", "A"], "里没有条款 `9.9.9`"),
+        (&["grade", &id, "1.1.1", "E"], "档次 `E` 不存在"),
+        (&["grade", &id, "1.2.4", "不适用"], "不允许评为「不适用」"),
+        (
+            &[
+                "new",
+                "--checklist",
+                "nope",
+                "--institution",
+                "x",
+                "--region",
+                "y",
+                "--inspector",
+                "z",
+            ],
+            "没有编号为 `nope` 的清单",
+        ),
+        (
+            &[
+                "new",
+                "--checklist",
+                "community-2022",
+                "--institution",
+                "x",
+                "--region",
+                "y",
+                "--inspector",
+                "z",
+                "--kind",
+                "年检",
+            ],
+            "评审类型 `年检` 无法识别",
+        ),
+        (
+            &[
+                "new",
+                "--checklist",
+                "community-2022",
+                "--institution",
+                "x",
+                "--region",
+                "y",
+                "--inspector",
+                "z",
+                "--date",
+                "2026-13-45",
+            ],
+            "不是有效日期",
+        ),
+    ];
+    for (args, message) in cases {
+        pingshen(dir.path())
+            .args(*args)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(*message));
+    }
+    let after = pingshen(dir.path())
+        .args(["show", &id, "--json"])
+        .assert()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn a_second_pingshen_gets_the_lock_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = pingshen::store::Store::open(dir.path()).unwrap();
+    pingshen(dir.path())
+        .arg("list")
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("正被另一个 pingshen 使用"))
+        .stderr(predicate::str::contains(dir.path().display().to_string()));
+    drop(store);
+    pingshen(dir.path()).arg("list").assert().success();
+}
+
+#[test]
+fn an_unwritable_data_dir_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let data = file.join("data");
+    Command::cargo_bin("pingshen")
+        .unwrap()
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("list")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("无法使用数据目录"))
+        .stderr(predicate::str::contains("--data-dir"));
+}
+
+/// A full disk, simulated with a file-size limit: the grade is refused with a message
+/// and what was saved before is intact.
+#[cfg(unix)]
+#[test]
+fn a_full_disk_refuses_the_write_and_keeps_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = new_inspection(dir.path());
+    pingshen(dir.path())
+        .args(["grade", &id, "1.1.1", "B", "--note", "保存过的"])
+        .assert()
+        .success();
+    let before = pingshen(dir.path())
+        .args(["show", &id, "--json"])
+        .assert()
+        .get_output()
+        .stdout
+        .clone();
+
+    let bin = assert_cmd::cargo::cargo_bin("pingshen");
+    let huge_note = "满".repeat(400_000);
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 64; exec '{}' grade {id} --batch",
+        bin.display()
+    );
+    let mut child = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .env("PINGSHEN_DATA_DIR", dir.path())
+        .env("PINGSHEN_CHECKLIST_DIR", dir.path().join("none"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        let _ = writeln!(stdin, "1.1.2\tA\t{huge_note}");
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "write past the limit should fail; stderr: {stderr}"
+    );
+    assert!(
+        stderr.contains("磁盘已满")
+            || stderr.contains("无法使用数据目录")
+            || stderr.contains("写入失败"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    let after = pingshen(dir.path())
+        .args(["show", &id, "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let (b, a): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_slice(&before).unwrap(),
+        serde_json::from_slice(&after).unwrap(),
+    );
+    assert_eq!(b["assessments"], a["assessments"]);
+    assert_eq!(a["assessments"]["1.1.1"]["note"], "保存过的");
+}
+
+#[test]
+fn check_prints_every_error_with_position_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    let text = include_str!("fixtures/small.toml")
+        .replacen("    title = \"全科医生\"", "    tilte = \"全科医生\"", 1)
+        .replacen("min_share = 0.8", "min_share = 80", 1);
+    std::fs::write(&bad, &text).unwrap();
+    let line = text[..text.find("tilte").unwrap()].matches('\n').count() + 1;
+    pingshen(dir.path())
+        .arg("check")
+        .arg(&bad)
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains(format!("bad.toml:{line}:5")))
+        .stdout(predicate::str::contains("是否想写 `title`"))
+        .stdout(predicate::str::contains("超出 0 到 1"))
+        .stdout(predicate::str::contains("3 个错误"));
+    pingshen(dir.path())
+        .args([
+            "check",
+            "checklists/community-2022.toml",
+            "checklists/township-2022.toml",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("112 条"))
+        .stdout(predicate::str::contains("115 条"));
+    let gbk = dir.path().join("gbk.toml");
+    std::fs::write(&gbk, b"[checklist]\nid = \"\xc9\xe7\xc7\xf8\"\n").unwrap();
+    pingshen(dir.path())
+        .arg("check")
+        .arg(&gbk)
+        .assert()
+        .failure()
+        .stdout(
+            predicate::str::contains("不是 UTF-8").and(predicate::str::contains("gbk.toml:2:7")),
+        );
+}
+
+#[test]
+fn user_checklists_are_listed_and_replace_shipped_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let user = dir.path().join("no-user-checklists");
+    std::fs::create_dir_all(&user).unwrap();
+    let province = include_str!("../checklists/community-2022.toml")
+        .replace("version = \"2022-pingshen.1\"", "version = \"2022-某省.1\"");
+    std::fs::write(user.join("community-2022-某省.toml"), province).unwrap();
+    std::fs::write(user.join("broken.toml"), "[checklist\n").unwrap();
+    pingshen(dir.path())
+        .arg("checklists")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2022-某省.1"))
+        .stdout(predicate::str::contains("替换了 内置:community-2022.toml"))
+        .stdout(predicate::str::contains("township-2022"))
+        .stdout(predicate::str::contains("broken.toml：1 个错误"));
+}

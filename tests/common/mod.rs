@@ -1,0 +1,49 @@
+//! Shared test setup: a store in a temporary directory with one inspection.
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use pingshen::checklist::{Catalog, Checklist, Source, parse_checklist};
+use pingshen::store::{Inspection, Institution, NewInspection, ReviewKind, Store};
+
+pub fn shipped(id: &str) -> (Checklist, Source) {
+    let cat = Catalog::discover(None);
+    let a = cat.get(id).expect("shipped checklist");
+    (a.checklist.clone(), a.source.clone())
+}
+
+pub fn source(text: &str, name: &str) -> (Checklist, Source) {
+    let source = Source {
+        origin: pingshen::checklist::Origin::File(name.into()),
+        text: text.to_string(),
+    };
+    (
+        parse_checklist(text, name).expect("valid checklist"),
+        source,
+    )
+}
+
+pub fn new_inspection(name: &str) -> NewInspection {
+    NewInspection {
+        institution: Institution {
+            name: name.to_string(),
+            region: "北京市东城区".into(),
+            kind: "社区卫生服务中心".into(),
+            head: "王喆".into(),
+            phone: "13800000000".into(),
+        },
+        review_kind: ReviewKind::District,
+        date: "2026-11-23".into(),
+        inspectors: vec!["张三".into(), "李四".into()],
+        sample: false,
+    }
+}
+
+pub fn store_with_inspection(dir: &Path, checklist: &str) -> (Store, Inspection) {
+    let store = Store::open(dir).expect("store opens");
+    let (c, s) = shipped(checklist);
+    let insp = store
+        .create(new_inspection("东城区某社区卫生服务中心"), &c, &s)
+        .unwrap();
+    (store, insp)
+}
