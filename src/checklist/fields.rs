@@ -14,9 +14,23 @@ pub(super) struct Ctx<'s> {
     pub src: &'s str,
     pub file: &'s str,
     pub diags: Vec<Diagnostic>,
+    /// Byte offset of every line start, for line numbers without rescanning the file.
+    line_starts: Vec<usize>,
 }
 
 impl<'s> Ctx<'s> {
+    pub fn new(src: &'s str, file: &'s str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Ctx {
+            src,
+            file,
+            diags: Vec::new(),
+            line_starts,
+        }
+    }
+
     pub fn error(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
         self.diags
             .push(Diagnostic::new(self.src, self.file, span, message, help));
@@ -24,12 +38,7 @@ impl<'s> Ctx<'s> {
 
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        let end = offset.min(self.src.len());
-        self.src.as_bytes()[..end]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+        self.line_starts.partition_point(|&start| start <= offset)
     }
 }
 

@@ -25,11 +25,7 @@ const ITEM_KEYS: &[&str] = &[
 /// Returns the checklist only when the file has no error at all: a partly loaded
 /// checklist is never handed out.
 pub fn parse_checklist(text: &str, file: &str) -> Result<Checklist, Vec<Diagnostic>> {
-    let mut ctx = Ctx {
-        src: text,
-        file,
-        diags: Vec::new(),
-    };
+    let mut ctx = Ctx::new(text, file);
     let (doc, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         // The parser recovers and goes on, so one slip often yields several errors on

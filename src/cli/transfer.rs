@@ -68,18 +68,12 @@ pub fn run_recover(paths: &Paths, force: bool) -> anyhow::Result<ExitCode> {
     for (path, why) in &report.skipped {
         println!("跳过无法使用的备份 {}：{why}", path.display());
     }
-    if let Some(used) = &report.backup_used {
-        println!(
-            "已从备份 {} 重建数据库，恢复 {} 个检查：",
-            used.display(),
-            report.restored.len()
-        );
-    }
-    for (id, name, n) in &report.restored {
-        println!("  {id}  {name}  {n} 条评分");
+    println!("已重建数据库，从备份恢复 {} 个检查：", report.restored.len());
+    for (path, name, n) in &report.restored {
+        println!("  {name}  {n} 条评分（{}）", path.display());
     }
     println!(
-        "注意：该备份之后所做的更改无法从备份恢复；如有更新的导出文件，请用 pingshen import 导入。"
+        "注意：各检查最后一次备份之后的更改无法从备份恢复；如有更新的导出文件，请用 pingshen import 导入。"
     );
     Ok(ExitCode::SUCCESS)
 }

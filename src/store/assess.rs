@@ -31,7 +31,6 @@ pub struct Saved {
     pub backup_warning: Option<String>,
 }
 
-const CHANGES_KEY: &[u8] = b"changes_since_backup";
 
 impl Store {
     /// Applies `changes` to the item's assessment, records each in the history and
@@ -133,7 +132,8 @@ impl Store {
         touched.updated_at = at;
         let akey = key(&inspection.id, item_id.as_bytes());
         let record = (!new.is_blank()).then(|| encode(&new));
-        let pending_backups = self.changes_since_backup()? + 1;
+        let pending_backups = self.changes_since_backup(&inspection.id)? + 1;
+        let changes_key = changes_key(&inspection.id);
 
         let guard = self.write_guard()?;
         (
@@ -151,7 +151,7 @@ impl Store {
                     h.insert(k.as_slice(), v.as_slice())?;
                 }
                 i.insert(touched.id.as_bytes(), encode(&touched))?;
-                m.insert(CHANGES_KEY, &pending_backups.to_be_bytes())?;
+                m.insert(changes_key.as_slice(), &pending_backups.to_be_bytes())?;
                 Ok::<(), ConflictableTransactionError<()>>(())
             })
             .map_err(tx_err)?;
@@ -159,7 +159,7 @@ impl Store {
         guard.done();
 
         let backup_warning = if pending_backups >= BACKUP_EVERY {
-            self.backup_now()
+            self.backup_inspection(&inspection.id)
                 .err()
                 .map(|e| format!("已保存，但自动备份失败：{e}"))
         } else {
@@ -267,27 +267,48 @@ impl Store {
         }
     }
 
-    pub(super) fn changes_since_backup(&self) -> Result<u64> {
-        Ok(match self.meta.get(CHANGES_KEY).map_err(read_err)? {
-            Some(b) => b.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(1),
-            None => 0,
-        })
+    /// Changes to an inspection since its last backup.
+    pub(super) fn changes_since_backup(&self, inspection_id: &str) -> Result<u64> {
+        Ok(
+            match self.meta.get(changes_key(inspection_id)).map_err(read_err)? {
+                Some(b) => b.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(1),
+                None => 0,
+            },
+        )
     }
 
-    pub(super) fn note_change(&self) -> Result<()> {
-        let n = self.changes_since_backup()? + 1;
+    pub(super) fn note_change(&self, inspection_id: &str) -> Result<()> {
+        let n = self.changes_since_backup(inspection_id)? + 1;
         self.meta
-            .insert(CHANGES_KEY, &n.to_be_bytes())
+            .insert(changes_key(inspection_id), &n.to_be_bytes())
             .map_err(write_err)?;
         Ok(())
     }
 
-    pub(super) fn reset_changes(&self) -> Result<()> {
+    pub(super) fn reset_changes(&self, inspection_id: &str) -> Result<()> {
         self.meta
-            .insert(CHANGES_KEY, &0u64.to_be_bytes())
+            .remove(changes_key(inspection_id))
             .map_err(write_err)?;
         Ok(())
     }
+
+    /// Inspections changed since their last backup.
+    pub(super) fn changed_since_backup(&self) -> Result<Vec<String>> {
+        self.meta
+            .scan_prefix(CHANGES_PREFIX)
+            .keys()
+            .map(|k| {
+                let k = k.map_err(read_err)?;
+                Ok(String::from_utf8_lossy(&k[CHANGES_PREFIX.len()..]).into_owned())
+            })
+            .collect()
+    }
+}
+
+const CHANGES_PREFIX: &[u8] = b"changes_since_backup\0";
+
+fn changes_key(inspection_id: &str) -> Vec<u8> {
+    [CHANGES_PREFIX, inspection_id.as_bytes()].concat()
 }
 
 fn grade_label(g: Option<Grade>) -> String {

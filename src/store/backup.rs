@@ -1,115 +1,100 @@
-//! Rotating backups of every inspection, and rebuilding a database from them.
+//! Rotating backups, and rebuilding a database from them.
 //!
 //! sled 0.34 has reports of databases left unopenable after hard stops; the backups
-//! keep the data outside sled, in the same verified format as exports.
+//! keep the data outside sled. Each inspection is backed up on its own, as an export
+//! file in `backups/<id>/`, so a backup costs one inspection, not the whole data dir:
+//! on start for every inspection changed since its last backup, and after every
+//! `BACKUP_EVERY` changes to it. The newest [`BACKUPS_KEPT`] of each are kept.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
-use super::envelope::{self, EnvelopeError};
 use super::error::{Result, StoreError, write_err};
-use super::export::Export;
+use super::export::{Export, read_export, write_export};
 use super::open::{acquire_lock, open_sled};
 use super::{BACKUPS_KEPT, Store};
-
-const BACKUP_FORMAT: &str = "pingshen-backup";
-/// History: 1 — the first backup format.
-const BACKUP_FORMAT_VERSION: u32 = 1;
-
-/// All inspections; each distinct checklist text stored once.
-#[derive(Debug, Serialize, Deserialize)]
-struct Backup {
-    created_at: String,
-    checklists: BTreeMap<String, String>,
-    /// Exports with `checklist_text` left empty; see `checklists`.
-    inspections: Vec<Export>,
-}
 
 pub fn backups_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("backups")
 }
 
-/// Backup files, oldest first (names sort by time).
-pub fn backup_files(data_dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = fs::read_dir(backups_dir(data_dir)) else {
+/// The backup files of one inspection, oldest first (names sort by time).
+fn files_of(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(dir) else {
         return Vec::new();
     };
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("backup-") && n.ends_with(".json"))
-        })
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
     files
 }
 
+/// Directories of inspections that have backups.
+fn inspection_dirs(data_dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(backups_dir(data_dir)) else {
+        return Vec::new();
+    };
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// Every backup file in the data dir.
+pub fn backup_files(data_dir: &Path) -> Vec<PathBuf> {
+    inspection_dirs(data_dir)
+        .iter()
+        .flat_map(|d| files_of(d))
+        .collect()
+}
+
 impl Store {
-    /// Writes a backup of every inspection now and drops the oldest beyond
+    /// Writes a backup of one inspection now and drops its oldest beyond
     /// [`BACKUPS_KEPT`]. Returns the new file.
-    pub fn backup_now(&self) -> Result<PathBuf> {
-        let mut checklists = BTreeMap::new();
-        let mut inspections = Vec::new();
-        for inspection in self.list()? {
-            let mut export = self.export(&inspection.id)?;
-            checklists.insert(
-                inspection.checklist.sha256.clone(),
-                std::mem::take(&mut export.checklist_text),
-            );
-            inspections.push(export);
-        }
-        let now = chrono::Local::now();
-        let backup = Backup {
-            created_at: super::now(),
-            checklists,
-            inspections,
-        };
-        let path =
-            backups_dir(&self.dir).join(format!("backup-{}.json", now.format("%Y%m%dT%H%M%S%.6f")));
-        let text = envelope::seal(BACKUP_FORMAT, BACKUP_FORMAT_VERSION, &backup);
-        envelope::write_atomically(&path, &text)
+    pub fn backup_inspection(&self, id: &str) -> Result<PathBuf> {
+        let export = self.export(id)?;
+        let dir = backups_dir(&self.dir).join(id);
+        let path = dir.join(format!(
+            "{}.json",
+            chrono::Local::now().format("%Y%m%dT%H%M%S%.6f")
+        ));
+        write_export(&export, &path)
             .map_err(|e| write_err(format!("备份文件 {} 无法写入：{e}", path.display())))?;
-        let files = backup_files(&self.dir);
+        let files = files_of(&dir);
         for old in files.iter().take(files.len().saturating_sub(BACKUPS_KEPT)) {
             let _ = fs::remove_file(old);
         }
         let guard = self.write_guard()?;
-        self.reset_changes()?;
+        self.reset_changes(id)?;
         self.flush()?;
         guard.done();
         Ok(path)
     }
-}
 
-fn read_backup(path: &Path) -> Result<Vec<Export>, EnvelopeError> {
-    let text = envelope::read_text(path)?;
-    let shown = path.display().to_string();
-    let backup: Backup = envelope::open(
-        &text,
-        &shown,
-        BACKUP_FORMAT,
-        BACKUP_FORMAT_VERSION,
-        |v, _| Err(format!("没有从格式版本 {v} 迁移的方法")),
-    )?;
-    let mut out = Vec::new();
-    for mut export in backup.inspections {
-        export.checklist_text = backup
-            .checklists
-            .get(&export.inspection.checklist.sha256)
-            .cloned()
-            .unwrap_or_default();
-        export.verify().map_err(|detail| EnvelopeError::Payload {
-            path: shown.clone(),
-            detail,
-        })?;
-        out.push(export);
+    /// Backs up every inspection changed since its last backup.
+    pub fn backup_changed(&self) -> Result<Vec<PathBuf>> {
+        let mut written = Vec::new();
+        for id in self.changed_since_backup()? {
+            if self.get(&id).is_ok() {
+                written.push(self.backup_inspection(&id)?);
+            } else {
+                self.reset_changes(&id)?;
+            }
+        }
+        Ok(written)
     }
-    Ok(out)
+
+    /// Backs up every inspection now.
+    pub fn backup_now(&self) -> Result<Vec<PathBuf>> {
+        self.list()?
+            .iter()
+            .map(|i| self.backup_inspection(&i.id))
+            .collect()
+    }
 }
 
 /// What `recover` did.
@@ -117,71 +102,70 @@ fn read_backup(path: &Path) -> Result<Vec<Export>, EnvelopeError> {
 pub struct RecoverReport {
     /// Where the damaged database was moved.
     pub moved_aside: Option<PathBuf>,
-    /// The backup the new database was built from.
-    pub backup_used: Option<PathBuf>,
-    /// Newer backups that could not be used, and why.
+    /// Backups that could not be used, and why.
     pub skipped: Vec<(PathBuf, String)>,
-    /// (id, institution, assessments) restored.
-    pub restored: Vec<(String, String, usize)>,
+    /// For each inspection restored: the backup used, the institution, the assessments.
+    pub restored: Vec<(PathBuf, String, usize)>,
 }
 
-/// Rebuilds the database of `data_dir` from the newest backup that verifies. The old
-/// database is moved aside, never deleted. Refuses when the database opens fine,
-/// unless `force`.
+/// Rebuilds the database of `data_dir`, taking each inspection from its newest backup
+/// that verifies. The old database is moved aside, never deleted. Refuses when the
+/// database opens fine, unless `force`.
 pub fn recover(data_dir: &Path, force: bool) -> Result<RecoverReport> {
     let lock = acquire_lock(data_dir)?;
     let db_dir = data_dir.join("db");
-    if !force && db_dir.exists() {
-        if let Ok(db) = open_sled(data_dir) {
-            drop(db);
-            return Err(StoreError::Invalid(format!(
-                "数据库 {} 可以正常打开，不需要恢复。如确要用最新备份替换当前数据，请加 --force（当前数据库会被移到一旁保留）。",
-                db_dir.display()
-            )));
-        }
+    if !force && db_dir.exists() && open_sled(data_dir).is_ok() {
+        return Err(StoreError::Invalid(format!(
+            "数据库 {} 可以正常打开，不需要恢复。如确要用备份替换当前数据，请加 --force（当前数据库会被移到一旁保留）。",
+            db_dir.display()
+        )));
     }
     let mut skipped = Vec::new();
-    let mut chosen = None;
-    for path in backup_files(data_dir).into_iter().rev() {
-        match read_backup(&path) {
-            Ok(exports) => {
-                chosen = Some((path, exports));
-                break;
+    let mut chosen: Vec<(PathBuf, Export)> = Vec::new();
+    for dir in inspection_dirs(data_dir) {
+        for path in files_of(&dir).into_iter().rev() {
+            match read_export(&path) {
+                Ok(export) => {
+                    chosen.push((path, export));
+                    break;
+                }
+                Err(e) => skipped.push((path, e.to_string())),
             }
-            Err(e) => skipped.push((path, e.to_string())),
         }
     }
-    let Some((backup_path, exports)) = chosen else {
+    if chosen.is_empty() {
         return Err(StoreError::Invalid(format!(
             "在 {} 中没有找到可用的备份，无法恢复。数据库未被改动。如有导出文件（pingshen export 生成的 .json），可在新的数据目录中用 pingshen import 导入。",
             backups_dir(data_dir).display()
         )));
-    };
+    }
     let moved_aside = if db_dir.exists() {
         let aside = data_dir.join(format!(
             "db.damaged-{}",
             chrono::Local::now().format("%Y%m%dT%H%M%S")
         ));
-        fs::rename(&db_dir, &aside)
-            .map_err(|e| write_err(format!("无法把损坏的数据库移到 {}：{e}", aside.display())))?;
+        fs::rename(&db_dir, &aside).map_err(|e| {
+            write_err(format!("无法把损坏的数据库移到 {}：{e}", aside.display()))
+        })?;
         Some(aside)
     } else {
         None
     };
     let store = Store::open_locked(data_dir, lock)?;
+    let guard = store.write_guard()?;
     let mut restored = Vec::new();
-    for export in &exports {
-        store.write_whole(export)?;
+    for (path, export) in chosen {
+        store.write_whole(&export)?;
         restored.push((
-            export.inspection.id.clone(),
+            path,
             export.inspection.institution.name.clone(),
             export.assessments.len(),
         ));
     }
     store.flush()?;
+    guard.done();
     Ok(RecoverReport {
         moved_aside,
-        backup_used: Some(backup_path),
         skipped,
         restored,
     })

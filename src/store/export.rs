@@ -105,7 +105,7 @@ impl Store {
         }
         let guard = self.write_guard()?;
         self.write_whole(export)?;
-        self.note_change()?;
+        self.note_change(id)?;
         self.flush()?;
         guard.done();
         Ok(outcome)

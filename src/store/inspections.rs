@@ -98,7 +98,7 @@ impl Store {
                 inspection.checklist.id, inspection.checklist.version
             ),
         )?;
-        self.note_change()?;
+        self.note_change(&inspection.id)?;
         self.flush()?;
         guard.done();
         Ok(inspection)
@@ -259,9 +259,11 @@ impl Store {
                 Ok(())
             })
             .map_err(tx_err)?;
-        self.note_change()?;
+        self.reset_changes(id)?;
         self.flush()?;
         guard.done();
+        // Its backups would bring it back on `recover`; the export in deleted/ keeps it.
+        let _ = std::fs::remove_dir_all(super::backup::backups_dir(&self.dir).join(id));
         Ok(path)
     }
 }

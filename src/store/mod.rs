@@ -4,7 +4,7 @@
 //! Layout of a data dir:
 //! - `pingshen.lock`: held while a pingshen has the dir open (one process at a time);
 //! - `db/`: the sled database;
-//! - `backups/`: rotating backups of every inspection, newest last by name;
+//! - `backups/<id>/`: rotating backups of each inspection, as export files;
 //! - `deleted/`: an export of each deleted inspection.
 
 mod assess;

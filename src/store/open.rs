@@ -42,11 +42,9 @@ impl Store {
             _lock: lock,
         };
         schema::check_and_migrate(&store)?;
-        if store.changes_since_backup()? > 0 {
-            // A failed backup must not keep the inspector from their data; say it instead.
-            if let Err(e) = store.backup_now() {
-                store.set_warning(format!("启动时的自动备份失败：{e}"));
-            }
+        // A failed backup must not keep the inspector from their data; say it instead.
+        if let Err(e) = store.backup_changed() {
+            store.set_warning(format!("启动时的自动备份失败：{e}"));
         }
         Ok(store)
     }

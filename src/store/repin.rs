@@ -112,7 +112,7 @@ impl Store {
             &old,
             &format!("{} sha256:{}", new.version, &sha[..8]),
         )?;
-        self.note_change()?;
+        self.note_change(id)?;
         self.flush()?;
         guard.done();
         Ok(report)

@@ -54,6 +54,7 @@ pub(super) fn write_version(store: &Store, v: u32) -> Result<()> {
 /// a backup first. There is no older layout yet: version 0 is a database written
 /// before versions were recorded, which never existed in a release.
 fn migrate(store: &Store, from: u32) -> Result<()> {
+    // A backup of every inspection, as it was, before anything is rewritten.
     store.backup_now()?;
     let mut v = from;
     while v < SCHEMA_VERSION {
