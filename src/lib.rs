@@ -5,9 +5,13 @@
 //! - [`scoring`]: grades, roll-ups and verdicts, pure functions over a checklist.
 //!
 //! - [`store`]: inspections, grades and history in sled, exports, backups.
+//! - [`report`]: the review report PDF (document model, layout, printpdf writer).
+//! - [`tui`]: the terminal UI (ratatui), a face over the layers above.
 //!
-//! The first two know nothing of storage, terminal or PDF; none knows the terminal.
+//! The first two know nothing of storage, terminal or PDF; only `tui` knows the terminal.
 
 pub mod checklist;
+pub mod report;
 pub mod scoring;
 pub mod store;
+pub mod tui;

@@ -2,14 +2,20 @@
 
 mod check;
 mod checklists;
+mod compare;
+mod csv_out;
 mod grade;
 mod history;
 mod list;
 mod new;
 mod paths;
+mod report;
+mod roster;
 mod show;
 mod table;
+mod team;
 mod transfer;
+mod tui;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -76,7 +82,55 @@ pub enum Command {
         id: String,
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: PathBuf,
+        /// 只导出这位评审专家负责的章节（见 pingshen assign）
+        #[arg(long = "for", value_name = "NAME")]
+        inspector: Option<String>,
+        /// 导出格式：json（可再导入、合并）或 csv（逐条评分表，供录入申报信息系统）
+        #[arg(long, default_value = "json", value_parser = ["json", "csv"])]
+        format: String,
     },
+    /// 分工：指定某位评审专家负责哪些章（--chapter 可写多次；不写则取消其分工）
+    Assign {
+        id: String,
+        #[arg(long)]
+        inspector: String,
+        #[arg(long = "chapter", value_name = "N")]
+        chapters: Vec<String>,
+    },
+    /// 合并同一次检查在多台电脑上的导出文件（逐条合并，评分不一致的条款列为冲突）
+    Merge {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// 列出合并后待裁定的冲突条款
+    Conflicts { id: String },
+    /// 裁定冲突：条款取第几个版本（见 pingshen conflicts）
+    Settle {
+        id: String,
+        item: String,
+        version: usize,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// 关联同一机构的上次评审（回头看、复核），报告中加入对比
+    Link {
+        id: String,
+        /// 上次评审的检查编号
+        #[arg(long)]
+        previous: Option<String>,
+    },
+    /// 比较同一机构的两次评审：逐条提升/下降、分章达标率、评审结论
+    Compare {
+        old: String,
+        new: String,
+        /// 也列出没有变化的条款
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 评审名单：按区县、评审类型、年份筛选；--recommended 输出附件1格式
+    Roster(roster::RosterArgs),
     /// 导入 pingshen export 生成的文件
     Import {
         file: PathBuf,
@@ -90,6 +144,8 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 生成评审报告 PDF：封面、基本信息、评审结论、分章统计、不达标条款、条款明细、佐证、签字栏
+    Report(report::ReportArgs),
     /// 把检查改为使用其清单的当前版本，并报告新增、删除、改动的条款
     Repin {
         id: String,
@@ -110,14 +166,37 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(Command::Show { id, json }) => show::run(&paths, &id, json),
         Some(Command::History { id, item }) => history::run(&paths, &id, item.as_deref()),
         Some(Command::Delete { id }) => transfer::delete(&paths, &id),
-        Some(Command::Export { id, output }) => transfer::export(&paths, &id, &output),
+        Some(Command::Export {
+            id,
+            output,
+            inspector,
+            format,
+        }) => transfer::export(&paths, &id, &output, inspector.as_deref(), format == "csv"),
+        Some(Command::Assign {
+            id,
+            inspector,
+            chapters,
+        }) => team::assign(&paths, &id, &inspector, &chapters),
+        Some(Command::Merge { files }) => team::merge(&paths, &files),
+        Some(Command::Conflicts { id }) => team::conflicts(&paths, &id),
+        Some(Command::Settle {
+            id,
+            item,
+            version,
+            by,
+        }) => team::settle(&paths, &id, &item, version, by),
+        Some(Command::Link { id, previous }) => team::link(&paths, &id, previous.as_deref()),
+        Some(Command::Compare {
+            old,
+            new,
+            all,
+            json,
+        }) => compare::run(&paths, &old, &new, all, json),
+        Some(Command::Roster(a)) => roster::run(&paths, a),
         Some(Command::Import { file, replace }) => transfer::import(&paths, &file, replace),
         Some(Command::Recover { force }) => transfer::run_recover(&paths, force),
+        Some(Command::Report(a)) => report::run(&paths, a),
         Some(Command::Repin { id, dry_run }) => transfer::repin(&paths, &id, dry_run),
-        None => {
-            use clap::CommandFactory;
-            Args::command().print_help()?;
-            Ok(ExitCode::SUCCESS)
-        }
+        None => tui::run(&paths),
     }
 }

@@ -5,14 +5,32 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use pingshen::store::{ImportOutcome, read_export, recover, write_export};
+use pingshen::store::{ImportOutcome, Store, read_export, recover, write_export};
 
-use super::Paths;
+use super::{Paths, csv_out};
 
-pub fn export(paths: &Paths, id: &str, out: &Path) -> anyhow::Result<ExitCode> {
+pub fn export(
+    paths: &Paths,
+    id: &str,
+    out: &Path,
+    inspector: Option<&str>,
+    csv: bool,
+) -> anyhow::Result<ExitCode> {
     let store = paths.open_store()?;
     let id = store.resolve(id)?;
-    let export = store.export(&id)?;
+    if csv {
+        let bytes = grades_csv(&store, &id)?;
+        csv_out::emit(&bytes, Some(out))?;
+        println!(
+            "已导出检查 {id} 的逐条评分表（CSV，UTF-8）到 {}",
+            out.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let export = match inspector {
+        Some(name) => store.export_for(&id, name)?,
+        None => store.export(&id)?,
+    };
     write_export(&export, out).with_context(|| {
         format!(
             "无法写入 {}（目录是否存在、是否可写、磁盘是否已满？）；没有留下不完整的文件",
@@ -20,13 +38,57 @@ pub fn export(paths: &Paths, id: &str, out: &Path) -> anyhow::Result<ExitCode> {
         )
     })?;
     println!(
-        "已导出检查 {id}（{}，{} 条评分，{} 条历史）到 {}",
+        "已导出检查 {id}（{}{}，{} 条评分，{} 条历史）到 {}",
         export.inspection.institution.name,
+        inspector.map_or(String::new(), |n| format!("，{n} 负责的章节")),
         export.assessments.len(),
         export.history.len(),
         out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// One row per item, for entering results into the national 申报信息系统.
+fn grades_csv(store: &Store, id: &str) -> anyhow::Result<Vec<u8>> {
+    let inspection = store.get(id)?;
+    let checklist = store.pinned(&inspection)?;
+    let assessments = store.assessments(id)?;
+    let rows: Vec<Vec<String>> = checklist
+        .items()
+        .map(|(ch, sec, it)| {
+            let a = assessments.get(&it.id);
+            vec![
+                it.id.clone(),
+                format!("{} {}", ch.id, ch.title),
+                format!("{} {}", sec.id, sec.title),
+                it.title.clone(),
+                it.tier.label().to_string(),
+                if it.core { "★".into() } else { String::new() },
+                a.and_then(|a| a.grade)
+                    .map_or("待评".into(), |g| g.label().to_string()),
+                a.map_or(String::new(), |a| a.note.clone()),
+                a.map_or(String::new(), |a| a.action.clone()),
+                a.map_or(String::new(), |a| a.by.clone()),
+                a.map_or(String::new(), |a| a.at.clone()),
+            ]
+        })
+        .collect();
+    csv_out::to_csv(
+        &[
+            "条款编号",
+            "章",
+            "节",
+            "条款名称",
+            "标准类别",
+            "核心条款",
+            "档次",
+            "备注",
+            "整改意见",
+            "评分人",
+            "评分时间",
+        ],
+        &rows,
+    )
 }
 
 pub fn import(paths: &Paths, file: &Path, replace: bool) -> anyhow::Result<ExitCode> {
@@ -68,7 +130,10 @@ pub fn run_recover(paths: &Paths, force: bool) -> anyhow::Result<ExitCode> {
     for (path, why) in &report.skipped {
         println!("跳过无法使用的备份 {}：{why}", path.display());
     }
-    println!("已重建数据库，从备份恢复 {} 个检查：", report.restored.len());
+    println!(
+        "已重建数据库，从备份恢复 {} 个检查：",
+        report.restored.len()
+    );
     for (path, name, n) in &report.restored {
         println!("  {name}  {n} 条评分（{}）", path.display());
     }

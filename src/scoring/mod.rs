@@ -1,10 +1,12 @@
 //! Grades, roll-ups and verdicts: pure functions over a checklist and its grades.
 //! Every threshold comes from the checklist's TOML rules; none lives here.
 
+mod compare;
 mod grade;
 mod rollup;
 mod verdict;
 
+pub use compare::{Change, ChapterChange, Comparison, ItemChange, compare};
 pub use grade::Grade;
 pub use rollup::{ChapterRollup, Counts, Rollup, SectionRollup, rollup};
 pub use verdict::{ConditionOutcome, Evaluation, NOT_REACHED, RuleOutcome, evaluate};

@@ -31,7 +31,6 @@ pub struct Saved {
     pub backup_warning: Option<String>,
 }
 
-
 impl Store {
     /// Applies `changes` to the item's assessment, records each in the history and
     /// returns once it is flushed to disk.
@@ -111,11 +110,16 @@ impl Store {
             });
         }
         let at = now();
+        if let Some(old) = &old {
+            if !old.at.is_empty() && !new.supersedes.contains(&old.at) {
+                new.supersedes.push(old.at.clone());
+            }
+        }
         new.by = by.to_string();
         new.at = at.clone();
 
         let mut history = Vec::new();
-        let first_seq = self.next_seq(&inspection.id)?;
+        let first_seq = self.next_history_seq(&inspection.id)?;
         for (seq, (field, old_v, new_v)) in (first_seq..).zip(entries) {
             let entry = HistoryEntry {
                 seq,
@@ -231,7 +235,7 @@ impl Store {
         old: &str,
         new: &str,
     ) -> Result<()> {
-        let seq = self.next_seq(inspection_id)?;
+        let seq = self.next_history_seq(inspection_id)?;
         let entry = HistoryEntry {
             seq,
             at: now(),
@@ -249,7 +253,7 @@ impl Store {
 
     /// The next history number of an inspection: one past its last. Numbers are per
     /// inspection so that imported histories keep theirs and stay in order.
-    fn next_seq(&self, inspection_id: &str) -> Result<u64> {
+    pub(super) fn next_history_seq(&self, inspection_id: &str) -> Result<u64> {
         match self
             .history
             .scan_prefix(prefix(inspection_id))
@@ -270,7 +274,11 @@ impl Store {
     /// Changes to an inspection since its last backup.
     pub(super) fn changes_since_backup(&self, inspection_id: &str) -> Result<u64> {
         Ok(
-            match self.meta.get(changes_key(inspection_id)).map_err(read_err)? {
+            match self
+                .meta
+                .get(changes_key(inspection_id))
+                .map_err(read_err)?
+            {
                 Some(b) => b.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(1),
                 None => 0,
             },

@@ -144,9 +144,8 @@ pub fn recover(data_dir: &Path, force: bool) -> Result<RecoverReport> {
             "db.damaged-{}",
             chrono::Local::now().format("%Y%m%dT%H%M%S")
         ));
-        fs::rename(&db_dir, &aside).map_err(|e| {
-            write_err(format!("无法把损坏的数据库移到 {}：{e}", aside.display()))
-        })?;
+        fs::rename(&db_dir, &aside)
+            .map_err(|e| write_err(format!("无法把损坏的数据库移到 {}：{e}", aside.display())))?;
         Some(aside)
     } else {
         None

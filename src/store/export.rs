@@ -23,6 +23,9 @@ pub struct Export {
     pub checklist_text: String,
     pub assessments: Vec<Assessment>,
     pub history: Vec<HistoryEntry>,
+    /// Items waiting for the lead to choose between differing grades.
+    #[serde(default)]
+    pub conflicts: Vec<super::Conflict>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +80,7 @@ impl Store {
             checklist_text: self.checklist_text(&inspection.checklist.sha256)?,
             assessments: self.assessments(id)?.into_values().collect(),
             history: self.history(id, None)?,
+            conflicts: self.conflicts(id)?,
             inspection,
         })
     }
@@ -121,14 +125,18 @@ impl Store {
             &self.assessments,
             &self.history,
             &self.checklists,
+            &self.conflicts,
         )
-            .transaction(|(i, a, h, c)| {
+            .transaction(|(i, a, h, c, x)| {
                 c.insert(sha.as_bytes(), export.checklist_text.as_bytes())?;
                 for asmt in &export.assessments {
                     a.insert(key(id, asmt.item_id.as_bytes()), encode(asmt))?;
                 }
                 for e in &export.history {
                     h.insert(key(id, &e.seq.to_be_bytes()), encode(e))?;
+                }
+                for conflict in &export.conflicts {
+                    x.insert(key(id, conflict.item_id.as_bytes()), encode(conflict))?;
                 }
                 i.insert(id.as_bytes(), encode(&export.inspection))?;
                 Ok(())

@@ -80,6 +80,8 @@ impl Store {
             created_at: at.clone(),
             updated_at: at.clone(),
             sample: new.sample,
+            assignments: Default::default(),
+            previous: None,
         };
         let guard = self.write_guard()?;
         self.checklists
@@ -244,17 +246,26 @@ impl Store {
                 .collect()
         };
         let (assessment_keys, history_keys) = (keys(&self.assessments)?, keys(&self.history)?);
+        let conflict_keys = keys(&self.conflicts)?;
         // One transaction: a crash leaves the inspection either whole or gone.
         use sled::Transactional;
         let guard = self.write_guard()?;
-        (&self.inspections, &self.assessments, &self.history)
-            .transaction(|(i, a, h)| {
+        (
+            &self.inspections,
+            &self.assessments,
+            &self.history,
+            &self.conflicts,
+        )
+            .transaction(|(i, a, h, x)| {
                 i.remove(id.as_bytes())?;
                 for k in &assessment_keys {
                     a.remove(k)?;
                 }
                 for k in &history_keys {
                     h.remove(k)?;
+                }
+                for k in &conflict_keys {
+                    x.remove(k)?;
                 }
                 Ok(())
             })

@@ -13,11 +13,13 @@ mod envelope;
 mod error;
 mod export;
 mod inspections;
+mod merge;
 mod model;
 mod open;
 mod repin;
 mod schema;
 mod summary;
+mod team;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -33,6 +35,7 @@ pub use envelope::{EnvelopeError, write_atomically};
 pub use error::{Result, StoreError};
 pub use export::{EXPORT_FORMAT_VERSION, Export, ImportOutcome, read_export, write_export};
 pub use inspections::NewInspection;
+pub use merge::{Conflict, MergeReport};
 pub use model::*;
 pub use repin::{RepinReport, diff};
 pub use schema::SCHEMA_VERSION;
@@ -57,6 +60,8 @@ pub struct Store {
     assessments: sled::Tree,
     history: sled::Tree,
     checklists: sled::Tree,
+    /// Items graded differently in merged exports, waiting for the lead to settle.
+    conflicts: sled::Tree,
     meta: sled::Tree,
     /// Parsed pinned checklists by sha256: most inspections share a few checklists.
     parsed: Mutex<HashMap<String, Arc<Checklist>>>,

@@ -119,6 +119,12 @@ pub struct Inspection {
     /// A sample inspection made to show a newcomer the flow (示例).
     #[serde(default)]
     pub sample: bool,
+    /// Which inspector covers which chapters (分工): name -> chapter ids.
+    #[serde(default)]
+    pub assignments: std::collections::BTreeMap<String, Vec<String>>,
+    /// The earlier inspection of the same facility this one is compared with.
+    #[serde(default)]
+    pub previous: Option<String>,
 }
 
 /// Evidence: a file the inspector looked at, by path and content hash.
@@ -141,6 +147,10 @@ pub struct Assessment {
     /// Who made the last change, and when (RFC 3339).
     pub by: String,
     pub at: String,
+    /// The `at` of every earlier version this one was made from. Merging uses it to
+    /// tell an older copy of an item (superseded) from a genuinely different grade.
+    #[serde(default)]
+    pub supersedes: Vec<String>,
 }
 
 impl Assessment {
@@ -153,6 +163,7 @@ impl Assessment {
             evidence: Vec::new(),
             by: String::new(),
             at: String::new(),
+            supersedes: Vec::new(),
         }
     }
 

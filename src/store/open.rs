@@ -34,6 +34,7 @@ impl Store {
             assessments: tree("assessments")?,
             history: tree("history")?,
             checklists: tree("checklists")?,
+            conflicts: tree("conflicts")?,
             meta: tree("meta")?,
             db: std::mem::ManuallyDrop::new(db),
             poisoned: std::sync::atomic::AtomicBool::new(false),

@@ -14,6 +14,8 @@ pub struct Summary {
     pub items: usize,
     /// The verdict the grades so far give.
     pub verdict: String,
+    /// Which rule gave it (0 = the best); `None` when no rule held.
+    pub winner: Option<usize>,
 }
 
 impl Summary {
@@ -35,8 +37,10 @@ impl Store {
             let grades = self.assessments(&inspection.id)?;
             let grade_of = |id: &str| grades.get(id).and_then(|a| a.grade);
             let counts = rollup(&checklist, grade_of).total;
+            let evaluation = evaluate(&checklist, grade_of);
             out.push(Summary {
-                verdict: evaluate(&checklist, grade_of).verdict,
+                verdict: evaluation.verdict,
+                winner: evaluation.winner,
                 graded: counts.graded(),
                 items: counts.total(),
                 inspection,

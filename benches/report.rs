@@ -1,0 +1,82 @@
+//! Budget: the full review report PDF of the larger shipped checklist (township-2022,
+//! 115 items), every item graded and notes on a third of them, in under 1 s and under
+//! 2 MB. Prints the file size; criterion prints the time.
+//!
+//! Run: cargo bench --bench report
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use pingshen::checklist::Catalog;
+use pingshen::report::{ReportInput, ReportOptions, render};
+use pingshen::scoring::Grade;
+use pingshen::store::{Change, Institution, NewInspection, ReviewKind, Store};
+
+const NOTE: &str = "现场查看发现，发热诊室未设置独立出入口，候诊区与普通门诊共用通道；抽查10份健康档案，\
+                    其中3份随访记录不完整（缺少血压、血糖值），档案更新不及时。已当场反馈机构负责人。";
+
+fn input(dir: &std::path::Path) -> ReportInput {
+    let store = Store::open(dir).expect("store opens");
+    let catalog = Catalog::discover(None);
+    let township = catalog.get("township-2022").expect("shipped checklist");
+    let inspection = store
+        .create(
+            NewInspection {
+                institution: Institution {
+                    name: "北京市怀柔区镕喆镇中心卫生院".into(),
+                    region: "北京市怀柔区".into(),
+                    kind: "乡镇卫生院".into(),
+                    head: "赵昇".into(),
+                    phone: "13800138000".into(),
+                },
+                review_kind: ReviewKind::District,
+                date: "2026-11-20".into(),
+                inspectors: vec!["王堃".into(), "李珺玥".into(), "张彧".into()],
+                sample: false,
+            },
+            &township.checklist,
+            &township.source,
+        )
+        .expect("inspection created");
+    let grades = [Grade::A, Grade::B, Grade::C, Grade::B, Grade::D, Grade::C];
+    for (n, (_, _, item)) in township.checklist.items().enumerate() {
+        let mut changes = vec![Change::Grade(Some(grades[n % grades.len()]))];
+        if n % 3 == 0 {
+            changes.push(Change::Note(NOTE.into()));
+        }
+        if grades[n % grades.len()] == Grade::D {
+            changes.push(Change::Action(
+                "限期一个月整改，整改完成后报送整改报告及佐证材料。".into(),
+            ));
+        }
+        store
+            .update(&inspection.id, &item.id, &changes, "王堃")
+            .expect("grade saved");
+    }
+    ReportInput::load(&store, &inspection.id).expect("inspection loads")
+}
+
+fn report(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = input(dir.path());
+    let options = ReportOptions {
+        generated_at: Some("2026-11-23 09:30".into()),
+        ..ReportOptions::default()
+    };
+    let first = render(&input, &options).expect("report renders");
+    println!(
+        "report: township-2022, {} items, {} pages, {} bytes ({:.1} KB); budget < 2 MB",
+        input.checklist.item_count(),
+        first.pages,
+        first.pdf.len(),
+        first.pdf.len() as f64 / 1024.0
+    );
+    assert!(first.pdf.len() < 2 * 1024 * 1024, "over the 2 MB budget");
+    let mut group = c.benchmark_group("report");
+    group.sample_size(10);
+    group.bench_function("township-2022 full report (budget < 1 s)", |b| {
+        b.iter(|| render(&input, &options).expect("report renders"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, report);
+criterion_main!(benches);

@@ -1,0 +1,91 @@
+//! `pingshen compare OLD NEW`: what changed between two reviews of a facility.
+
+use std::process::ExitCode;
+
+use pingshen::scoring::{Change, Comparison, compare, percent};
+use pingshen::store::Store;
+
+use super::{Paths, table};
+
+/// The comparison of two stored inspections.
+pub fn comparison(store: &Store, old: &str, new: &str) -> anyhow::Result<Comparison> {
+    let (o, n) = (store.get(old)?, store.get(new)?);
+    let (oc, nc) = (store.pinned(&o)?, store.pinned(&n)?);
+    let (oa, na) = (store.assessments(old)?, store.assessments(new)?);
+    Ok(compare(
+        &oc,
+        |id| oa.get(id).and_then(|a| a.grade),
+        &nc,
+        |id| na.get(id).and_then(|a| a.grade),
+    ))
+}
+
+pub fn run(paths: &Paths, old: &str, new: &str, all: bool, json: bool) -> anyhow::Result<ExitCode> {
+    let store = paths.open_store()?;
+    let (old, new) = (store.resolve(old)?, store.resolve(new)?);
+    let cmp = comparison(&store, &old, &new)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&cmp)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (o, n) = (store.get(&old)?, store.get(&new)?);
+    println!(
+        "上次：{} {} {}（{}）",
+        o.id, o.date, o.review_kind, o.institution.name
+    );
+    println!(
+        "本次：{} {} {}（{}）",
+        n.id, n.date, n.review_kind, n.institution.name
+    );
+    println!("评审结论：{} → {}\n", cmp.old_verdict, cmp.new_verdict);
+    let share = |s: Option<f64>| s.map_or("—".to_string(), percent);
+    let rows: Vec<Vec<String>> = cmp
+        .chapters
+        .iter()
+        .map(|c| {
+            vec![
+                format!("{} {}", c.id, c.title),
+                share(c.old_share),
+                share(c.new_share),
+            ]
+        })
+        .collect();
+    print!(
+        "{}",
+        table::render(&["章", "上次达标率", "本次达标率"], &rows)
+    );
+    println!(
+        "\n条款：提升 {}，下降 {}，不变 {}，新增 {}，删除 {}，不可比 {}",
+        cmp.count(Change::Improved),
+        cmp.count(Change::Worse),
+        cmp.count(Change::Same),
+        cmp.count(Change::New),
+        cmp.count(Change::Removed),
+        cmp.count(Change::Incomparable)
+    );
+    let grade = |g: Option<pingshen::scoring::Grade>| {
+        g.map_or("待评".to_string(), |g| g.label().to_string())
+    };
+    let rows: Vec<Vec<String>> = cmp
+        .items
+        .iter()
+        .filter(|i| all || i.change != Change::Same)
+        .map(|i| {
+            vec![
+                i.id.clone(),
+                table::clip(&i.title, 28),
+                grade(i.old),
+                grade(i.new),
+                i.change.label().to_string(),
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        println!();
+        print!(
+            "{}",
+            table::render(&["条款", "名称", "上次", "本次", "变化"], &rows)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,73 @@
+//! `pingshen report`: writes the review report of an inspection as a PDF.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use pingshen::report::{
+    FontChoice, Report, ReportInput, ReportOptions, describe_char, render, write_pdf,
+};
+
+use super::Paths;
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// 检查编号（可只写开头几位）
+    pub id: String,
+    /// 输出的 PDF 文件（默认：当前目录下「机构名称-评审报告-日期.pdf」）
+    #[arg(short = 'o', long = "output", value_name = "FILE.pdf")]
+    pub output: Option<PathBuf>,
+    /// 备用字体文件（.ttf/.otf/.ttc）：内置字体缺少的字符先从这里找，再从系统的中文字体中找
+    #[arg(long, value_name = "PATH")]
+    pub font: Option<PathBuf>,
+    /// 不使用系统中安装的字体作备用字体（只用内置字体和 --font）
+    #[arg(long)]
+    pub no_system_fonts: bool,
+}
+
+pub fn run(paths: &Paths, args: ReportArgs) -> anyhow::Result<ExitCode> {
+    let input = {
+        let store = paths.open_store()?;
+        ReportInput::load(&store, &args.id)?
+    };
+    let options = ReportOptions {
+        fonts: FontChoice {
+            extra: args.font,
+            system: !args.no_system_fonts,
+        },
+        generated_at: None,
+    };
+    let report = render(&input, &options)?;
+    let output = args.output.unwrap_or_else(|| {
+        let i = &input.inspection;
+        let name: String = i
+            .institution
+            .name
+            .chars()
+            .map(|c| if "/\\:*?\"<>|".contains(c) { '_' } else { c })
+            .collect();
+        PathBuf::from(format!("{name}-评审报告-{}.pdf", i.date))
+    });
+    write_pdf(&output, &report.pdf)?;
+    warn_fonts(&report);
+    println!(
+        "已生成评审报告 {}（{} 页，{} KB）",
+        output.display(),
+        report.pages,
+        report.pdf.len().div_ceil(1024)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Tells which fallback fonts were used and warns about characters no font has.
+pub fn warn_fonts(report: &Report) {
+    for font in &report.fallbacks {
+        eprintln!("提示：部分字符使用了备用字体 {font}");
+    }
+    for c in &report.missing {
+        eprintln!(
+            "警告：没有字体含有字符{}，PDF 中以「□」代替。可用 --font 指定含该字符的字体文件。",
+            describe_char(*c)
+        );
+    }
+}

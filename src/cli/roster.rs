@@ -1,0 +1,216 @@
+//! `pingshen roster`: the district's list of inspections and verdicts, and the 附件1
+//! list of facilities that reached the best verdict (推荐标准).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::bail;
+use clap::{Args, ValueEnum};
+use pingshen::report::roster::{
+    RECOMMENDED_HEADER, ROSTER_HEADER, Roster, RosterKind, recommended_rows, roster_rows,
+};
+use pingshen::report::{FontChoice, ReportOptions, write_pdf};
+use pingshen::store::{ReviewKind, Summary};
+
+use super::{Paths, csv_out, table};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    /// PDF（需用 -o 指定文件）：名单为 A4 横向；--recommended 为附件1格式
+    Pdf,
+}
+
+#[derive(Args, Debug)]
+pub struct RosterArgs {
+    /// 只列所在区县包含此文字的机构，如 东城区
+    #[arg(long)]
+    pub region: Option<String>,
+    /// 只列此评审类型：自评、区级评审、市级复核、省级抽查、回头看
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// 只列评审日期在此年份的检查，如 2026
+    #[arg(long)]
+    pub year: Option<String>,
+    /// 只列达到最高结论（推荐标准）的机构，按附件1的格式：序号、机构名称（区名+机构名称）、机构负责人、联系手机
+    #[arg(long)]
+    pub recommended: bool,
+    /// 填报人（附件1 页脚）
+    #[arg(long, default_value = "")]
+    pub filler: String,
+    /// 填报人联系电话（附件1 页脚）
+    #[arg(long, default_value = "")]
+    pub filler_phone: String,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// 输出文件（不写时打印到屏幕；PDF 必须写）
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// PDF 的备用字体文件（.ttf/.otf/.ttc）：内置字体缺少的字符先从这里找，再从系统的中文字体中找
+    #[arg(long, value_name = "PATH")]
+    pub font: Option<PathBuf>,
+    /// PDF 不使用系统中安装的字体作备用字体（只用内置字体和 --font）
+    #[arg(long)]
+    pub no_system_fonts: bool,
+}
+
+/// The filters in words, for the PDF's page header: 「区县：东城区；年份：2026」.
+pub fn selection(args: &RosterArgs) -> String {
+    let mut parts = Vec::new();
+    if let Some(r) = &args.region {
+        parts.push(format!("区县：{r}"));
+    }
+    if let Some(k) = &args.kind {
+        parts.push(format!("评审类型：{}", ReviewKind::parse(k).map_or(k.as_str(), |k| k.label())));
+    }
+    if let Some(y) = &args.year {
+        parts.push(format!("年份：{y}"));
+    }
+    parts.join("；")
+}
+
+/// The inspections the filters select, oldest date first.
+pub fn select(all: Vec<Summary>, args: &RosterArgs) -> anyhow::Result<Vec<Summary>> {
+    let kind = match &args.kind {
+        None => None,
+        Some(k) => match ReviewKind::parse(k) {
+            Some(k) => Some(k),
+            None => bail!(
+                "评审类型 `{k}` 无法识别。可选：{}。",
+                ReviewKind::ALL.map(|k| k.label()).join("、")
+            ),
+        },
+    };
+    if let Some(y) = &args.year {
+        if y.len() != 4 || !y.chars().all(|c| c.is_ascii_digit()) {
+            bail!("年份 `{y}` 应写成四位数字，如 2026。");
+        }
+    }
+    let mut rows: Vec<Summary> = all
+        .into_iter()
+        .filter(|s| !s.inspection.sample)
+        .filter(|s| {
+            args.region
+                .as_ref()
+                .is_none_or(|r| s.inspection.institution.region.contains(r.as_str()))
+        })
+        .filter(|s| kind.is_none_or(|k| s.inspection.review_kind == k))
+        .filter(|s| {
+            args.year
+                .as_ref()
+                .is_none_or(|y| s.inspection.date.starts_with(y.as_str()))
+        })
+        .filter(|s| !args.recommended || s.winner == Some(0))
+        .collect();
+    rows.sort_by(|a, b| {
+        (
+            &a.inspection.institution.region,
+            &a.inspection.institution.name,
+            &a.inspection.date,
+        )
+            .cmp(&(
+                &b.inspection.institution.region,
+                &b.inspection.institution.name,
+                &b.inspection.date,
+            ))
+    });
+    if args.recommended {
+        // One line per facility: its latest review.
+        let mut latest: Vec<Summary> = Vec::new();
+        for s in rows {
+            match latest.last_mut() {
+                Some(l)
+                    if l.inspection.institution.region == s.inspection.institution.region
+                        && l.inspection.institution.name == s.inspection.institution.name =>
+                {
+                    *l = s
+                }
+                _ => latest.push(s),
+            }
+        }
+        rows = latest;
+    }
+    Ok(rows)
+}
+
+pub fn run(paths: &Paths, args: RosterArgs) -> anyhow::Result<ExitCode> {
+    if args.format == Format::Pdf && args.output.is_none() {
+        bail!("PDF 不能输出到屏幕。请用 -o 指定输出文件，如 `pingshen roster --format pdf -o 名单.pdf`。");
+    }
+    let store = paths.open_store()?;
+    let rows = select(store.summaries()?, &args)?;
+    drop(store);
+    if args.format == Format::Pdf {
+        return pdf(&args, &rows);
+    }
+    let (header, cells): (&[&str], Vec<Vec<String>>) = if args.recommended {
+        (&RECOMMENDED_HEADER, recommended_rows(&rows))
+    } else {
+        (&ROSTER_HEADER, roster_rows(&rows))
+    };
+    match args.format {
+        Format::Csv => {
+            let mut cells = cells;
+            if args.recommended {
+                cells.push(Vec::new());
+                cells.push(vec![
+                    "填报人".into(),
+                    args.filler.clone(),
+                    "联系电话".into(),
+                    args.filler_phone.clone(),
+                ]);
+            }
+            let bytes = csv_out::to_csv(header, &cells)?;
+            csv_out::emit(&bytes, args.output.as_deref())?;
+        }
+        Format::Table => {
+            let mut text = table::render(header, &cells);
+            if args.recommended {
+                text.push_str(&format!(
+                    "\n填报人：{}    联系电话：{}\n",
+                    args.filler, args.filler_phone
+                ));
+            }
+            csv_out::emit(text.as_bytes(), args.output.as_deref())?;
+        }
+        Format::Pdf => unreachable!("handled above"),
+    }
+    if let Some(p) = &args.output {
+        eprintln!("已写入 {}（{} 个机构）", p.display(), rows.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn pdf(args: &RosterArgs, rows: &[Summary]) -> anyhow::Result<ExitCode> {
+    let Some(output) = &args.output else {
+        bail!("PDF 需要用 -o 指定输出文件。");
+    };
+    let kind = if args.recommended {
+        RosterKind::Recommended {
+            filler: args.filler.clone(),
+            filler_phone: args.filler_phone.clone(),
+        }
+    } else {
+        RosterKind::All
+    };
+    let roster = Roster::new(kind, rows, selection(args));
+    let options = ReportOptions {
+        fonts: FontChoice {
+            extra: args.font.clone(),
+            system: !args.no_system_fonts,
+        },
+        generated_at: None,
+    };
+    let report = pingshen::report::roster::render(&roster, &options)?;
+    write_pdf(output, &report.pdf)?;
+    super::report::warn_fonts(&report);
+    eprintln!(
+        "已写入 {}（{} 个{}，{} 页）",
+        output.display(),
+        rows.len(),
+        if args.recommended { "机构" } else { "评审记录" },
+        report.pages
+    );
+    Ok(ExitCode::SUCCESS)
+}

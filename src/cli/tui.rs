@@ -1,0 +1,32 @@
+//! `pingshen` with no subcommand: the review walkthrough in the terminal.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use anyhow::bail;
+use etcetera::BaseStrategy;
+use pingshen::store::Store;
+use pingshen::tui::{self, Options};
+
+use super::Paths;
+
+pub fn run(paths: &Paths) -> anyhow::Result<ExitCode> {
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        bail!(
+            "不带子命令运行 pingshen 会打开交互界面，需要在终端窗口中运行。命令行用法见 pingshen --help。"
+        );
+    }
+    // Opened here rather than through `Paths::open_store`: a warning from opening is
+    // shown inside the UI, where it stays readable.
+    let store = Store::open(paths.data_dir()?)?;
+    let keymap_file = etcetera::choose_base_strategy()
+        .ok()
+        .map(|b| b.config_dir().join("pingshen").join("keymap.toml"));
+    let options = Options {
+        checklist_dir: paths.checklist_dir.clone(),
+        keymap_file,
+        today: Options::today(),
+    };
+    tui::run(store, options)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,141 @@
+//! The review report as a PDF: document model -> layout -> printpdf.
+//!
+//! - [`model`]: what to print, built from an inspection and its grades (no I/O);
+//! - [`wrap`], [`layout`] and [`table`]: text measurement, Chinese line breaking,
+//!   tables with repeated headers, page breaking; positioned boxes, testable without
+//!   a PDF;
+//! - [`sections`], [`chart`], [`signatures`] and [`page_frame`]: the report's
+//!   sections laid out in order, and each page's header and footer;
+//! - [`fonts`]: the bundled Noto Sans SC subsets and fallbacks, checked per character;
+//! - [`pdf`]: the printpdf writer;
+//! - [`roster`]: the roster and the 附件1 list, with the same engine.
+//!
+//! [`build_pdf`] makes the bytes; [`write_pdf`] writes them temp-then-rename, so a
+//! failed write never leaves a partial file. Both can run on a worker thread.
+
+pub mod chart;
+pub mod fonts;
+pub mod layout;
+pub mod model;
+pub mod page_frame;
+pub mod pdf;
+pub mod roster;
+pub mod sections;
+pub mod signatures;
+pub mod table;
+pub mod wrap;
+
+use std::path::{Path, PathBuf};
+
+pub use fonts::{FontChoice, FontSet, describe_char};
+pub use layout::Layout;
+pub use model::{Document, PreviousInput, ReportInput};
+
+use crate::store::{Store, StoreError};
+
+/// Why a report could not be made. Each says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+
+    #[error(
+        "检查 {id}（{name}）还没有任何条款评分，无法生成评审报告。请先评分（如 `pingshen grade {id} 1.1.1 A`，或在界面中评分）后再生成报告。"
+    )]
+    NothingGraded { id: String, name: String },
+
+    #[error("无法使用字体文件 {path}：{detail}。请给出一个 .ttf、.otf 或 .ttc 字体文件。")]
+    Font { path: PathBuf, detail: String },
+
+    #[error(
+        "无法写入 {path}：{source}。请确认目标所在的目录存在且可写、磁盘未满，或换一个输出路径；没有留下不完整的文件。"
+    )]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// How to make a report.
+#[derive(Debug, Clone, Default)]
+pub struct ReportOptions {
+    /// Fallback fonts for characters the bundled fonts lack.
+    pub fonts: FontChoice,
+    /// Shown in every page's footer; `None`: now, local time.
+    pub generated_at: Option<String>,
+}
+
+/// A finished report.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    /// Characters no font has: drawn as □. Warn about each.
+    pub missing: Vec<char>,
+    /// The fonts used besides the bundled ones (paths), for messages.
+    pub fallbacks: Vec<String>,
+}
+
+/// The document, its fonts and its layout, before the PDF is written.
+pub struct Prepared {
+    pub document: Document,
+    pub fonts: FontSet,
+    pub layout: Layout,
+}
+
+/// Builds the document and lays it out (everything but writing the PDF).
+pub fn prepare(input: &ReportInput, options: &ReportOptions) -> Result<Prepared, ReportError> {
+    let generated_at = options
+        .generated_at
+        .clone()
+        .unwrap_or_else(|| chrono::Local::now().format("%Y-%m-%d %H:%M").to_string());
+    let document = Document::build(input, &generated_at)?;
+    let fonts = FontSet::for_text(&document.all_text(), &options.fonts)?;
+    let layout = sections::lay_out(&document, &fonts);
+    Ok(Prepared {
+        document,
+        fonts,
+        layout,
+    })
+}
+
+/// The report of `input` as PDF bytes.
+pub fn render(input: &ReportInput, options: &ReportOptions) -> Result<Report, ReportError> {
+    let p = prepare(input, options)?;
+    let title = format!(
+        "{}{}",
+        p.document.inspection.institution.name, p.document.report_title
+    );
+    let pdf = pdf::render(&p.layout, &p.fonts, &title);
+    Ok(Report {
+        pdf,
+        pages: p.layout.pages.len(),
+        missing: p.fonts.missing(),
+        fallbacks: p.fonts.faces[2..].iter().map(|f| f.name.clone()).collect(),
+    })
+}
+
+/// The report of inspection `id` (a unique prefix will do) as PDF bytes.
+pub fn build_pdf(store: &Store, id: &str, options: &ReportOptions) -> Result<Report, ReportError> {
+    render(&ReportInput::load(store, id)?, options)
+}
+
+/// Writes `pdf` to `path`: a temporary file beside it, synced, then renamed over it.
+/// On failure nothing is left behind and an existing file at `path` is untouched.
+pub fn write_pdf(path: &Path, pdf: &[u8]) -> Result<(), ReportError> {
+    if path.is_dir() {
+        return Err(ReportError::Write {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::IsADirectory, "这是一个目录"),
+        });
+    }
+    crate::store::write_atomically(path, pdf).map_err(|source| ReportError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Characters of `text` that none of `fonts` has.
+pub fn missing_chars(text: &str, fonts: &FontSet) -> Vec<char> {
+    fonts.uncovered(text).into_iter().collect()
+}

@@ -1,0 +1,380 @@
+//! What a report prints, gathered from an inspection, its pinned checklist and its
+//! assessments. No I/O: the caller loads the data (see [`ReportInput::load`]).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::checklist::{Checklist, Level};
+use crate::scoring::{Change, Comparison, Counts, Evaluation, Grade, compare, evaluate, rollup};
+use crate::store::{Assessment, Inspection, Store, StoreError};
+
+use super::ReportError;
+
+/// Everything a report is made from, owned, so it can be built on another thread.
+#[derive(Debug, Clone)]
+pub struct ReportInput {
+    pub inspection: Inspection,
+    pub checklist: Arc<Checklist>,
+    pub assessments: BTreeMap<String, Assessment>,
+    /// The earlier review linked with `pingshen link ID --previous OLD`, if any.
+    pub previous: Option<PreviousInput>,
+}
+
+/// The earlier review an inspection is linked to.
+#[derive(Debug, Clone)]
+pub enum PreviousInput {
+    /// Linked, but no inspection with this id is in the store (deleted, or never
+    /// imported on this computer).
+    Missing { id: String },
+    Found {
+        inspection: Inspection,
+        checklist: Arc<Checklist>,
+        assessments: BTreeMap<String, Assessment>,
+    },
+}
+
+impl ReportInput {
+    /// Reads inspection `id` (a unique prefix will do) from the store, with the
+    /// earlier review it is linked to.
+    pub fn load(store: &Store, id: &str) -> Result<ReportInput, ReportError> {
+        let id = store.resolve(id)?;
+        let inspection = store.get(&id)?;
+        let checklist = store.pinned(&inspection)?;
+        let assessments = store.assessments(&id)?;
+        let previous = match &inspection.previous {
+            None => None,
+            Some(prev) => Some(match store.get(prev) {
+                Err(StoreError::UnknownInspection(_)) => {
+                    PreviousInput::Missing { id: prev.clone() }
+                }
+                Err(e) => return Err(e.into()),
+                Ok(old) => PreviousInput::Found {
+                    checklist: store.pinned(&old)?,
+                    assessments: store.assessments(&old.id)?,
+                    inspection: old,
+                },
+            }),
+        };
+        Ok(ReportInput {
+            inspection,
+            checklist,
+            assessments,
+            previous,
+        })
+    }
+}
+
+/// One chapter's counts for the statistics table and the chart.
+#[derive(Debug, Clone)]
+pub struct ChapterStats {
+    pub id: String,
+    pub title: String,
+    pub counts: Counts,
+}
+
+impl ChapterStats {
+    /// 达标率: share of applicable items at C or better, `None` when none applies.
+    pub fn pass_rate(&self) -> Option<f64> {
+        self.counts.share_at_least(Level::C)
+    }
+}
+
+/// An item graded 不达标, with what was not met and what to do.
+#[derive(Debug, Clone)]
+pub struct FailingItem {
+    pub id: String,
+    pub title: String,
+    pub core: bool,
+    /// The C criterion: the basic requirement not met.
+    pub criterion: String,
+    pub note: String,
+    pub action: String,
+}
+
+/// One line of the full item table.
+#[derive(Debug, Clone)]
+pub struct ItemRow {
+    pub id: String,
+    pub title: String,
+    pub core: bool,
+    /// 基本 / 推荐.
+    pub tier: String,
+    /// A, B, C, 不达标, 不适用 or 待评.
+    pub grade: String,
+    pub failed: bool,
+    pub note: String,
+}
+
+/// The items of one chapter, in checklist order.
+#[derive(Debug, Clone)]
+pub struct ItemGroup {
+    pub title: String,
+    pub rows: Vec<ItemRow>,
+}
+
+/// The 上次评审对比 section: the earlier review and what changed since.
+#[derive(Debug, Clone)]
+pub enum PreviousReview {
+    /// The linked review is not in the store; the report says so.
+    Missing {
+        id: String,
+    },
+    Compared(Box<PreviousComparison>),
+}
+
+#[derive(Debug, Clone)]
+pub struct PreviousComparison {
+    pub id: String,
+    pub date: String,
+    /// 评审类型.
+    pub kind: String,
+    pub checklist_version: String,
+    /// Verdicts, chapter 达标率 and the item-by-item comparison.
+    pub comparison: Comparison,
+    /// 达标率 over all items, then and now.
+    pub old_share: Option<f64>,
+    pub new_share: Option<f64>,
+}
+
+impl PreviousComparison {
+    /// The items whose grade changed (or that cannot be compared), in checklist order.
+    pub fn changed(&self) -> impl Iterator<Item = &crate::scoring::ItemChange> {
+        self.comparison
+            .items
+            .iter()
+            .filter(|i| i.change != Change::Same)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct EvidenceRow {
+    pub item_id: String,
+    pub path: String,
+    pub sha256: String,
+}
+
+/// The report, ready to lay out.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub inspection: Inspection,
+    pub checklist_title: String,
+    pub checklist_version: String,
+    /// "服务能力现场评审报告".
+    pub report_title: String,
+    pub generated_at: String,
+    pub evaluation: Evaluation,
+    pub chapters: Vec<ChapterStats>,
+    pub total: Counts,
+    pub failing: Vec<FailingItem>,
+    pub items: Vec<ItemGroup>,
+    /// Graded items no longer in the pinned checklist (after a repin).
+    pub orphans: Vec<ItemRow>,
+    pub evidence: Vec<EvidenceRow>,
+    /// `None` when the inspection is not linked to an earlier review.
+    pub previous: Option<PreviousReview>,
+}
+
+pub const REPORT_TITLE: &str = "服务能力现场评审报告";
+
+fn grade_text(g: Option<Grade>) -> String {
+    g.map_or("待评".to_string(), |g| g.label().to_string())
+}
+
+impl Document {
+    /// Builds the report. Refuses an inspection with nothing graded: its report would
+    /// say nothing.
+    pub fn build(input: &ReportInput, generated_at: &str) -> Result<Document, ReportError> {
+        let ReportInput {
+            inspection,
+            checklist,
+            assessments,
+            previous,
+        } = input;
+        let grade_of = |id: &str| assessments.get(id).and_then(|a| a.grade);
+        let roll = rollup(checklist, grade_of);
+        if roll.total.graded() == 0 {
+            return Err(ReportError::NothingGraded {
+                id: inspection.id.clone(),
+                name: inspection.institution.name.clone(),
+            });
+        }
+        let evaluation = evaluate(checklist, grade_of);
+        let chapters = roll
+            .chapters
+            .iter()
+            .map(|c| ChapterStats {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                counts: c.counts,
+            })
+            .collect();
+
+        let mut failing = Vec::new();
+        let mut items: Vec<ItemGroup> = Vec::new();
+        let mut evidence = Vec::new();
+        for chapter in &checklist.chapters {
+            let mut rows = Vec::new();
+            for item in chapter.sections.iter().flat_map(|s| &s.items) {
+                let a = assessments.get(&item.id);
+                let grade = a.and_then(|a| a.grade);
+                if grade == Some(Grade::D) {
+                    failing.push(FailingItem {
+                        id: item.id.clone(),
+                        title: item.title.clone(),
+                        core: item.core,
+                        criterion: item.criteria.c.clone(),
+                        note: a.map(|a| a.note.clone()).unwrap_or_default(),
+                        action: a.map(|a| a.action.clone()).unwrap_or_default(),
+                    });
+                }
+                if let Some(a) = a {
+                    evidence.extend(a.evidence.iter().map(|e| EvidenceRow {
+                        item_id: item.id.clone(),
+                        path: e.path.clone(),
+                        sha256: e.sha256.clone(),
+                    }));
+                }
+                rows.push(ItemRow {
+                    id: item.id.clone(),
+                    title: item.title.clone(),
+                    core: item.core,
+                    tier: match item.tier {
+                        crate::checklist::Tier::Basic => "基本".into(),
+                        crate::checklist::Tier::Recommended => "推荐".into(),
+                    },
+                    grade: grade_text(grade),
+                    failed: grade == Some(Grade::D),
+                    note: a.map(|a| a.note.clone()).unwrap_or_default(),
+                });
+            }
+            items.push(ItemGroup {
+                title: format!("第{}章 {}", chapter.id, chapter.title),
+                rows,
+            });
+        }
+        let orphans = assessments
+            .values()
+            .filter(|a| checklist.find_item(&a.item_id).is_none())
+            .map(|a| ItemRow {
+                id: a.item_id.clone(),
+                title: "（已不在当前清单中）".into(),
+                core: false,
+                tier: String::new(),
+                grade: grade_text(a.grade),
+                failed: a.grade == Some(Grade::D),
+                note: a.note.clone(),
+            })
+            .collect();
+
+        let previous = previous.as_ref().map(|p| match p {
+            PreviousInput::Missing { id } => PreviousReview::Missing { id: id.clone() },
+            PreviousInput::Found {
+                inspection: old,
+                checklist: old_checklist,
+                assessments: old_assessments,
+            } => {
+                let old_grade = |id: &str| old_assessments.get(id).and_then(|a| a.grade);
+                let comparison = compare(old_checklist, old_grade, checklist, grade_of);
+                PreviousReview::Compared(Box::new(PreviousComparison {
+                    id: old.id.clone(),
+                    date: old.date.clone(),
+                    kind: old.review_kind.label().to_string(),
+                    checklist_version: old_checklist.version.clone(),
+                    comparison,
+                    old_share: rollup(old_checklist, old_grade)
+                        .total
+                        .share_at_least(Level::C),
+                    new_share: roll.total.share_at_least(Level::C),
+                }))
+            }
+        });
+
+        Ok(Document {
+            inspection: inspection.clone(),
+            checklist_title: checklist.title.clone(),
+            checklist_version: checklist.version.clone(),
+            report_title: REPORT_TITLE.to_string(),
+            generated_at: generated_at.to_string(),
+            evaluation,
+            chapters,
+            total: roll.total,
+            failing,
+            items,
+            orphans,
+            evidence,
+            previous,
+        })
+    }
+
+    /// Every piece of text the report may print, for checking fonts before layout.
+    pub fn all_text(&self) -> String {
+        let i = &self.inspection;
+        let mut s = String::new();
+        let mut add = |t: &str| {
+            s.push_str(t);
+            s.push('\n');
+        };
+        for t in [
+            &i.institution.name,
+            &i.institution.region,
+            &i.institution.kind,
+            &i.institution.head,
+            &i.institution.phone,
+            &i.date,
+            &i.id,
+            &i.checklist.sha256,
+            &self.checklist_title,
+            &self.checklist_version,
+            &self.generated_at,
+            &self.evaluation.verdict,
+        ] {
+            add(t);
+        }
+        for n in &i.inspectors {
+            add(n);
+        }
+        for r in &self.evaluation.rules {
+            add(&r.name);
+            for c in &r.conditions {
+                add(&c.description);
+            }
+        }
+        for c in &self.chapters {
+            add(&c.title);
+        }
+        for f in &self.failing {
+            for t in [&f.title, &f.criterion, &f.note, &f.action] {
+                add(t);
+            }
+        }
+        for row in self.items.iter().flat_map(|g| &g.rows).chain(&self.orphans) {
+            add(&row.title);
+            add(&row.note);
+        }
+        for g in &self.items {
+            add(&g.title);
+        }
+        for e in &self.evidence {
+            add(&e.path);
+        }
+        match &self.previous {
+            Some(PreviousReview::Missing { id }) => add(id),
+            Some(PreviousReview::Compared(p)) => {
+                for t in [&p.id, &p.date, &p.kind, &p.checklist_version] {
+                    add(t);
+                }
+                let c = &p.comparison;
+                add(&c.old_verdict);
+                add(&c.new_verdict);
+                for ch in &c.chapters {
+                    add(&ch.title);
+                }
+                for i in &c.items {
+                    add(&i.title);
+                }
+            }
+            None => {}
+        }
+        s
+    }
+}

@@ -1,0 +1,655 @@
+//! The report's sections in order, laid out with the [`Flow`] engine: cover, basic
+//! facts, verdict, chapter statistics with the chart, the comparison with the previous
+//! review when there is one, 不达标 items, the full item table, the evidence index and
+//! the signature block; then the page header and footer.
+
+use crate::scoring::{Change, Grade, percent};
+
+use super::layout::{
+    Align, Flow, Geometry, Layout, Measure, Placed, Rgb, Role, Shape, TextStyle, Weight,
+};
+use super::model::{Document, PreviousComparison, PreviousReview};
+use super::signatures::{signature_height, signatures};
+use super::table::{Cell, Row, Table};
+use super::{chart, page_frame};
+
+pub const BODY: TextStyle = TextStyle::new(Weight::Regular, 10.0);
+pub const CELL: TextStyle = TextStyle::new(Weight::Regular, 9.0);
+pub const CELL_BOLD: TextStyle = TextStyle::new(Weight::Bold, 9.0);
+const H1: TextStyle = TextStyle::new(Weight::Bold, 14.0);
+
+const RED: Rgb = Rgb(0.75, 0.12, 0.1);
+const GREEN: Rgb = Rgb(0.1, 0.45, 0.2);
+const GROUP_FILL: Rgb = Rgb(0.95, 0.96, 0.98);
+
+/// Section numbers as written in Chinese reports.
+const NUMBERS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+
+/// Lays out the whole report.
+pub fn lay_out(doc: &Document, m: &dyn Measure) -> Layout {
+    let mut f = Flow::new(m, Geometry::A4);
+    cover(&mut f, doc);
+    f.new_page();
+    let mut n = 0;
+    let mut heading = |f: &mut Flow, title: &str, keep: f32| {
+        f.heading(&format!("{}、{title}", NUMBERS[n]), H1, keep);
+        n += 1;
+    };
+    heading(&mut f, "基本信息", 30.0);
+    basic_facts(&mut f, doc);
+    heading(&mut f, "评审结论", 40.0);
+    verdict(&mut f, doc);
+    let stats = chapter_table(doc);
+    let keep = f.table_height(&stats);
+    heading(&mut f, "分章统计", keep);
+    f.table(&stats);
+    chapter_notes(&mut f, doc);
+    if let Some(previous) = &doc.previous {
+        heading(&mut f, "上次评审对比", 40.0);
+        compare_previous(&mut f, doc, previous);
+    }
+    heading(&mut f, "不达标条款及整改意见", 25.0);
+    failing(&mut f, doc);
+    heading(&mut f, "条款明细", 25.0);
+    item_table(&mut f, doc);
+    heading(&mut f, "佐证材料索引", 20.0);
+    evidence(&mut f, doc);
+    heading(&mut f, "评审签字", signature_height(doc));
+    signatures(&mut f, doc);
+    f.finish(|f, page, total| page_frame::decorate(f, doc, page, total))
+}
+
+fn cover(f: &mut Flow, doc: &Document) {
+    let i = &doc.inspection;
+    f.advance(48.0);
+    let name = TextStyle::new(Weight::Bold, 22.0);
+    let title = TextStyle::new(Weight::Bold, 26.0);
+    f.paragraph(&i.institution.name, name, 0.0, Align::Center);
+    f.advance(4.0);
+    f.paragraph(&doc.report_title, title, 0.0, Align::Center);
+    if i.sample {
+        f.paragraph("（示例）", BODY.color(Rgb::GREY), 0.0, Align::Center);
+    }
+    f.advance(34.0);
+    let label = TextStyle::new(Weight::Bold, 12.0);
+    let value = TextStyle::new(Weight::Regular, 12.0);
+    let lines = [
+        (
+            "评审依据",
+            format!("《{}》", doc.checklist_title.trim_matches(['《', '》'])),
+        ),
+        ("清单版本", doc.checklist_version.clone()),
+        ("评审类型", i.review_kind.label().to_string()),
+        ("评审日期", chinese_date(&i.date)),
+        ("评审专家", i.inspectors.join("、")),
+    ];
+    let x_label = f.geo.left + 22.0;
+    let x_value = x_label + 28.0;
+    let max = f.geo.width - f.geo.right - 22.0 - x_value;
+    for (l, v) in lines {
+        f.ensure(value.line_height());
+        let b = f.text_box(x_label, f.y(), &format!("{l}："), label, Role::Body);
+        f.put(b);
+        for line in f.wrap(&v, value, max) {
+            f.ensure(value.line_height());
+            let b = f.text_box(x_value, f.y(), &line, value, Role::Body);
+            f.put(b);
+            f.advance(value.line_height());
+        }
+        f.advance(3.0);
+    }
+}
+
+/// 2026-11-23 as 2026年11月23日.
+fn chinese_date(date: &str) -> String {
+    match chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+        Ok(d) => d.format("%Y年%-m月%-d日").to_string(),
+        Err(_) => date.to_string(),
+    }
+}
+
+fn kv_table(f: &mut Flow, pairs: &[(&str, String)]) {
+    let rows = pairs
+        .iter()
+        .map(|(k, v)| Row::new(vec![Cell::new(*k, CELL_BOLD), Cell::new(or_dash(v), CELL)]))
+        .collect();
+    f.table(&Table {
+        widths: vec![0.2, 0.8],
+        header: None,
+        rows,
+        keep_together: true,
+    });
+}
+
+fn basic_facts(f: &mut Flow, doc: &Document) {
+    let i = &doc.inspection;
+    let sha = &i.checklist.sha256;
+    kv_table(
+        f,
+        &[
+            ("机构名称", i.institution.name.clone()),
+            ("所在区县", i.institution.region.clone()),
+            ("机构类型", i.institution.kind.clone()),
+            ("机构负责人", i.institution.head.clone()),
+            ("联系电话", i.institution.phone.clone()),
+            ("评审类型", i.review_kind.label().to_string()),
+            ("评审日期", chinese_date(&i.date)),
+            ("评审专家", i.inspectors.join("、")),
+            ("评审依据", doc.checklist_title.clone()),
+            (
+                "清单版本",
+                format!(
+                    "{} 版本 {}（sha256 {}）",
+                    i.checklist.id,
+                    doc.checklist_version,
+                    &sha[..sha.len().min(16)]
+                ),
+            ),
+            ("检查编号", i.id.clone()),
+        ],
+    );
+}
+
+fn verdict(f: &mut Flow, doc: &Document) {
+    let eval = &doc.evaluation;
+    let reached = eval.winner.is_some();
+    let style = TextStyle::new(Weight::Bold, 16.0).color(if reached { GREEN } else { RED });
+    let h = 15.0;
+    f.ensure(h);
+    let (x, y, w) = (f.geo.left, f.y(), f.geo.content_width());
+    f.put(Placed {
+        x,
+        y,
+        w,
+        h,
+        shape: Shape::Rect {
+            fill: Some(if reached {
+                Rgb(0.92, 0.97, 0.93)
+            } else {
+                Rgb(0.99, 0.93, 0.92)
+            }),
+            stroke: Some(if reached { GREEN } else { RED }),
+        },
+        role: Role::Body,
+    });
+    let text = format!("评审结论：{}", eval.verdict);
+    let tw = f.text_width(&text, style);
+    let b = f.text_box(
+        x + (w - tw) / 2.0,
+        y + (h - style.line_height()) / 2.0,
+        &text,
+        style,
+        Role::Body,
+    );
+    f.put(b);
+    f.advance(h + 3.0);
+
+    let t = &doc.total;
+    let mut summary = format!(
+        "共 {} 条条款：A {} 条，B {} 条，C {} 条，不达标 {} 条，不适用 {} 条",
+        t.total(),
+        t.a,
+        t.b,
+        t.c,
+        t.d,
+        t.na
+    );
+    if t.pending > 0 {
+        summary.push_str(&format!(
+            "，待评 {} 条（待评条款按未达到计算，结论可能随评分变化）",
+            t.pending
+        ));
+    }
+    summary.push_str("。结论按清单规定的规则自上而下判定：第一条全部条件满足的规则即为评审结论。");
+    f.paragraph(&summary, BODY, 0.0, Align::Left);
+    f.space(2.0);
+
+    let mut rows = Vec::new();
+    for (i, rule) in eval.rules.iter().enumerate() {
+        let state = if eval.winner == Some(i) {
+            "条件全部满足（评审结论）"
+        } else if rule.held {
+            "条件全部满足"
+        } else {
+            "未满足"
+        };
+        rows.push(Row::spanning(
+            Cell::new(format!("{}：{state}", rule.name), CELL_BOLD),
+            GROUP_FILL,
+        ));
+        for c in &rule.conditions {
+            let measured = match c.share {
+                Some(s) => format!(
+                    "{}（{}/{}）",
+                    percent(s),
+                    c.reached,
+                    c.selected.applicable()
+                ),
+                None => "无适用条款".to_string(),
+            };
+            let (mark, color) = if c.held {
+                ("✓ 满足", GREEN)
+            } else {
+                ("× 未满足", RED)
+            };
+            rows.push(Row::new(vec![
+                Cell::new(&c.description, CELL),
+                Cell::new(measured, CELL).align(Align::Right),
+                Cell::new(format!("≥ {}", percent(c.min_share)), CELL).align(Align::Right),
+                Cell::new(mark, CELL.color(color)).align(Align::Center),
+            ]));
+        }
+    }
+    f.table(&Table {
+        widths: vec![0.52, 0.2, 0.12, 0.16],
+        header: Some(Row::new(vec![
+            Cell::new("条件", CELL_BOLD),
+            Cell::new("实测", CELL_BOLD).align(Align::Right),
+            Cell::new("要求", CELL_BOLD).align(Align::Right),
+            Cell::new("结果", CELL_BOLD).align(Align::Center),
+        ])),
+        rows,
+        keep_together: true,
+    });
+}
+
+fn chapter_table(doc: &Document) -> Table {
+    let num = |n: usize| Cell::new(n.to_string(), CELL).align(Align::Center);
+    let rate = |r: Option<f64>, style: TextStyle| {
+        Cell::new(r.map_or("—".into(), percent), style).align(Align::Center)
+    };
+    let mut rows: Vec<Row> = doc
+        .chapters
+        .iter()
+        .map(|ch| {
+            let c = &ch.counts;
+            Row::new(vec![
+                Cell::new(format!("第{}章 {}", ch.id, ch.title), CELL),
+                num(c.total()),
+                num(c.a),
+                num(c.b),
+                num(c.c),
+                num(c.d),
+                num(c.na),
+                num(c.pending),
+                rate(ch.pass_rate(), CELL),
+            ])
+        })
+        .collect();
+    let t = &doc.total;
+    let bold = |n: usize| Cell::new(n.to_string(), CELL_BOLD).align(Align::Center);
+    rows.push(
+        Row::new(vec![
+            Cell::new("合计", CELL_BOLD),
+            bold(t.total()),
+            bold(t.a),
+            bold(t.b),
+            bold(t.c),
+            bold(t.d),
+            bold(t.na),
+            bold(t.pending),
+            rate(t.share_at_least(crate::checklist::Level::C), CELL_BOLD),
+        ])
+        .fill(GROUP_FILL),
+    );
+    let head = |s: &str| Cell::new(s, CELL_BOLD).align(Align::Center);
+    Table {
+        widths: vec![0.33, 0.07, 0.07, 0.07, 0.07, 0.08, 0.08, 0.08, 0.15],
+        header: Some(Row::new(vec![
+            Cell::new("章", CELL_BOLD),
+            head("条款"),
+            head("A"),
+            head("B"),
+            head("C"),
+            head("不达标"),
+            head("不适用"),
+            head("待评"),
+            head("达标率"),
+        ])),
+        rows,
+        keep_together: true,
+    }
+}
+
+/// The chart, and what 达标率 and the chart show.
+fn chapter_notes(f: &mut Flow, doc: &Document) {
+    f.space(5.0);
+    chart::grade_chart(f, &doc.chapters);
+    f.space(1.0);
+    f.paragraph(
+        "注：达标率为达到 C 档及以上的条款占适用条款（不含不适用）的比例，待评条款按未达到计算；\
+         图中每一横条为一章的全部条款，按档次分段并标注条数。",
+        CELL.color(Rgb::GREY),
+        0.0,
+        Align::Left,
+    );
+}
+
+fn or_dash(s: &str) -> &str {
+    if s.trim().is_empty() { "—" } else { s }
+}
+
+fn failing(f: &mut Flow, doc: &Document) {
+    if doc.failing.is_empty() {
+        f.paragraph("本次评审没有评为不达标的条款。", BODY, 0.0, Align::Left);
+        return;
+    }
+    f.paragraph(
+        &format!(
+            "共 {} 条条款评为不达标（未达到 C 档要求）{}。",
+            doc.failing.len(),
+            match doc.failing.iter().filter(|i| i.core).count() {
+                0 => String::new(),
+                n => format!("，其中核心条款（★）{n} 条"),
+            }
+        ),
+        BODY,
+        0.0,
+        Align::Left,
+    );
+    f.space(2.0);
+    let rows = doc
+        .failing
+        .iter()
+        .map(|it| {
+            let star = if it.core { "★ " } else { "" };
+            Row::new(vec![
+                Cell::new(&it.id, CELL_BOLD),
+                Cell::new(format!("{star}{}", it.title), CELL_BOLD)
+                    .then(format!("未达到的要求（C档）：{}", it.criterion), CELL),
+                Cell::new(or_dash(&it.note), CELL),
+                Cell::new(or_dash(&it.action), CELL),
+            ])
+        })
+        .collect();
+    f.table(&Table {
+        widths: vec![0.09, 0.37, 0.27, 0.27],
+        header: Some(Row::new(vec![
+            Cell::new("编号", CELL_BOLD),
+            Cell::new("条款及未达到的要求", CELL_BOLD),
+            Cell::new("评审发现", CELL_BOLD),
+            Cell::new("整改意见", CELL_BOLD),
+        ])),
+        rows,
+        keep_together: false,
+    });
+}
+
+/// The table of every item; its id is the item table's `Role` number.
+fn item_table(f: &mut Flow, doc: &Document) -> usize {
+    let mut rows = Vec::new();
+    let groups = doc.items.iter().map(|g| (g.title.as_str(), &g.rows));
+    let orphans = (!doc.orphans.is_empty()).then_some(("已不在当前清单中的条款", &doc.orphans));
+    for (title, items) in groups.chain(orphans) {
+        rows.push(Row::spanning(Cell::new(title, CELL_BOLD), GROUP_FILL));
+        for it in items {
+            let grade_style = if it.failed {
+                CELL_BOLD.color(RED)
+            } else if it.grade == "待评" {
+                CELL.color(Rgb::GREY)
+            } else {
+                CELL
+            };
+            let kind = if it.core {
+                format!("{}★", it.tier)
+            } else {
+                it.tier.clone()
+            };
+            rows.push(Row::new(vec![
+                Cell::new(&it.id, CELL),
+                Cell::new(&it.title, CELL),
+                Cell::new(kind, CELL).align(Align::Center),
+                Cell::new(&it.grade, grade_style).align(Align::Center),
+                Cell::new(&it.note, CELL),
+            ]));
+        }
+    }
+    f.table(&Table {
+        widths: vec![0.08, 0.33, 0.08, 0.08, 0.43],
+        header: Some(Row::new(vec![
+            Cell::new("编号", CELL_BOLD),
+            Cell::new("条款", CELL_BOLD),
+            Cell::new("类别", CELL_BOLD).align(Align::Center),
+            Cell::new("档次", CELL_BOLD).align(Align::Center),
+            Cell::new("备注（评审发现）", CELL_BOLD),
+        ])),
+        rows,
+        keep_together: false,
+    })
+}
+
+fn evidence(f: &mut Flow, doc: &Document) {
+    if doc.evidence.is_empty() {
+        f.paragraph("本次评审未登记佐证材料。", BODY, 0.0, Align::Left);
+        return;
+    }
+    let small = TextStyle::new(Weight::Regular, 8.0);
+    let rows = doc
+        .evidence
+        .iter()
+        .map(|e| {
+            Row::new(vec![
+                Cell::new(&e.item_id, CELL),
+                Cell::new(&e.path, CELL),
+                Cell::new(&e.sha256, small),
+            ])
+        })
+        .collect();
+    f.table(&Table {
+        widths: vec![0.09, 0.47, 0.44],
+        header: Some(Row::new(vec![
+            Cell::new("条款", CELL_BOLD),
+            Cell::new("文件", CELL_BOLD),
+            Cell::new("SHA-256 校验值", CELL_BOLD),
+        ])),
+        rows,
+        keep_together: false,
+    });
+}
+
+/// 上次评审对比: the two reviews side by side, 达标率 per chapter then and now, how
+/// many items rose or fell, and the items that changed.
+fn compare_previous(f: &mut Flow, doc: &Document, previous: &PreviousReview) {
+    let p = match previous {
+        PreviousReview::Missing { id } => {
+            f.paragraph(
+                &format!(
+                    "本次评审关联的上次评审（检查编号 {id}）不在本机数据中，无法对比。\
+                     可先用 pingshen import 导入上次评审的导出文件，再重新生成报告。"
+                ),
+                BODY,
+                0.0,
+                Align::Left,
+            );
+            return;
+        }
+        PreviousReview::Compared(p) => p,
+    };
+    let i = &doc.inspection;
+    let c = &p.comparison;
+    let head = |s: &str| Cell::new(s, CELL_BOLD).align(Align::Center);
+    let pair = |k: &str, old: String, new: String| {
+        Row::new(vec![
+            Cell::new(k, CELL_BOLD),
+            Cell::new(or_dash(&old), CELL),
+            Cell::new(or_dash(&new), CELL),
+        ])
+    };
+    let verdict_style = |v: &str| {
+        let best = doc.evaluation.rules.first().is_some_and(|r| r.name == v);
+        let reached = doc.evaluation.rules.iter().any(|r| r.name == v);
+        CELL_BOLD.color(if best {
+            GREEN
+        } else if reached {
+            Rgb::BLACK
+        } else {
+            RED
+        })
+    };
+    f.table(&Table {
+        widths: vec![0.2, 0.4, 0.4],
+        header: Some(Row::new(vec![
+            Cell::new("", CELL_BOLD),
+            Cell::new("上次评审", CELL_BOLD),
+            Cell::new("本次评审", CELL_BOLD),
+        ])),
+        rows: vec![
+            pair("检查编号", p.id.clone(), i.id.clone()),
+            pair("评审日期", chinese_date(&p.date), chinese_date(&i.date)),
+            pair(
+                "评审类型",
+                p.kind.clone(),
+                i.review_kind.label().to_string(),
+            ),
+            pair(
+                "清单版本",
+                p.checklist_version.clone(),
+                doc.checklist_version.clone(),
+            ),
+            Row::new(vec![
+                Cell::new("评审结论", CELL_BOLD),
+                Cell::new(&c.old_verdict, verdict_style(&c.old_verdict)),
+                Cell::new(&c.new_verdict, verdict_style(&c.new_verdict)),
+            ]),
+        ],
+        keep_together: true,
+    });
+    f.space(4.0);
+
+    // 达标率 per chapter.
+    let rate = |r: Option<f64>, style: TextStyle| {
+        Cell::new(r.map_or("—".into(), percent), style).align(Align::Center)
+    };
+    let delta = |o: Option<f64>, n: Option<f64>, bold: bool| {
+        let style = if bold { CELL_BOLD } else { CELL };
+        match (o, n) {
+            (Some(o), Some(n)) => {
+                let d = ((n - o) * 1000.0).round() / 10.0;
+                let (text, color) = if d > 0.0 {
+                    (format!("+{d:.1} 个百分点"), GREEN)
+                } else if d < 0.0 {
+                    (format!("{d:.1} 个百分点"), RED)
+                } else {
+                    ("持平".to_string(), Rgb::BLACK)
+                };
+                Cell::new(text, style.color(color)).align(Align::Center)
+            }
+            _ => Cell::new("—", style).align(Align::Center),
+        }
+    };
+    let mut rows: Vec<Row> = c
+        .chapters
+        .iter()
+        .map(|ch| {
+            Row::new(vec![
+                Cell::new(format!("第{}章 {}", ch.id, ch.title), CELL),
+                rate(ch.old_share, CELL),
+                rate(ch.new_share, CELL),
+                delta(ch.old_share, ch.new_share, false),
+            ])
+        })
+        .collect();
+    rows.push(
+        Row::new(vec![
+            Cell::new("合计", CELL_BOLD),
+            rate(p.old_share, CELL_BOLD),
+            rate(p.new_share, CELL_BOLD),
+            delta(p.old_share, p.new_share, true),
+        ])
+        .fill(GROUP_FILL),
+    );
+    f.table(&Table {
+        widths: vec![0.46, 0.18, 0.18, 0.18],
+        header: Some(Row::new(vec![
+            Cell::new("章", CELL_BOLD),
+            head("上次达标率"),
+            head("本次达标率"),
+            head("变化"),
+        ])),
+        rows,
+        keep_together: true,
+    });
+    f.space(4.0);
+
+    // How many items moved which way.
+    let kinds = [
+        (Change::Improved, "提升"),
+        (Change::Worse, "下降"),
+        (Change::Same, "不变"),
+        (Change::New, "新增条款"),
+        (Change::Removed, "删除条款"),
+        (Change::Incomparable, "不可比"),
+    ];
+    f.table(&Table {
+        widths: vec![1.0; kinds.len()],
+        header: Some(Row::new(kinds.iter().map(|(_, l)| head(l)).collect())),
+        rows: vec![Row::new(
+            kinds
+                .iter()
+                .map(|(k, _)| Cell::new(c.count(*k).to_string(), CELL).align(Align::Center))
+                .collect(),
+        )],
+        keep_together: true,
+    });
+    f.space(1.0);
+    f.paragraph(
+        "注：按条款编号对照两次评审。档次按 A＞B＞C＞不达标 比较；一方为不适用或待评、另一方不是时为不可比；\
+         新增、删除条款指只在本次或只在上次清单中的条款。",
+        CELL.color(Rgb::GREY),
+        0.0,
+        Align::Left,
+    );
+    f.space(3.0);
+    changed_items(f, p);
+}
+
+/// The items whose grade changed, with both grades.
+fn changed_items(f: &mut Flow, p: &PreviousComparison) {
+    let changed: Vec<_> = p.changed().collect();
+    if changed.is_empty() {
+        f.paragraph("两次评审各条款的档次没有变化。", BODY, 0.0, Align::Left);
+        return;
+    }
+    // "—": the item is not in that review's checklist; 待评: it is, but was not graded.
+    let grade = |g: Option<Grade>, absent: bool| match (g, absent) {
+        (_, true) => "—".to_string(),
+        (None, false) => "待评".to_string(),
+        (Some(g), false) => g.label().to_string(),
+    };
+    let rows = changed
+        .iter()
+        .map(|it| {
+            let color = match it.change {
+                Change::Improved => GREEN,
+                Change::Worse => RED,
+                _ => Rgb::GREY,
+            };
+            Row::new(vec![
+                Cell::new(&it.id, CELL),
+                Cell::new(&it.title, CELL),
+                Cell::new(grade(it.old, it.change == Change::New), CELL).align(Align::Center),
+                Cell::new(grade(it.new, it.change == Change::Removed), CELL).align(Align::Center),
+                Cell::new(it.change.label(), CELL_BOLD.color(color)).align(Align::Center),
+            ])
+        })
+        .collect();
+    f.paragraph(
+        &format!("档次有变化的条款共 {} 条：", changed.len()),
+        BODY,
+        0.0,
+        Align::Left,
+    );
+    f.space(2.0);
+    f.table(&Table {
+        widths: vec![0.09, 0.49, 0.13, 0.13, 0.16],
+        header: Some(Row::new(vec![
+            Cell::new("编号", CELL_BOLD),
+            Cell::new("条款", CELL_BOLD),
+            Cell::new("上次档次", CELL_BOLD).align(Align::Center),
+            Cell::new("本次档次", CELL_BOLD).align(Align::Center),
+            Cell::new("变化", CELL_BOLD).align(Align::Center),
+        ])),
+        rows,
+        keep_together: false,
+    });
+}

@@ -1,0 +1,119 @@
+//! How a review team works: chapters assigned to inspectors, the export one inspector
+//! needs, and the link to the facility's earlier review.
+
+use super::Store;
+use super::error::{Result, StoreError};
+use super::export::Export;
+
+impl Store {
+    /// Records that `inspector` covers `chapters` (replacing their earlier assignment;
+    /// an empty list removes it). Chapters must exist in the pinned checklist.
+    pub fn assign(&self, id: &str, inspector: &str, chapters: &[String], by: &str) -> Result<()> {
+        let mut inspection = self.get(id)?;
+        let checklist = self.pinned(&inspection)?;
+        for ch in chapters {
+            if !checklist.chapters.iter().any(|c| &c.id == ch) {
+                return Err(StoreError::Invalid(format!(
+                    "清单《{}》没有第 {ch} 章。可分配的章：{}。",
+                    checklist.title,
+                    checklist
+                        .chapters
+                        .iter()
+                        .map(|c| c.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                )));
+            }
+        }
+        let inspector = inspector.trim();
+        if inspector.is_empty() {
+            return Err(StoreError::Invalid("请给出评审专家的姓名。".into()));
+        }
+        let old = inspection
+            .assignments
+            .get(inspector)
+            .map(|c| c.join(","))
+            .unwrap_or_default();
+        let mut chapters: Vec<String> = chapters.to_vec();
+        chapters.sort();
+        chapters.dedup();
+        if chapters.is_empty() {
+            inspection.assignments.remove(inspector);
+        } else {
+            inspection
+                .assignments
+                .insert(inspector.to_string(), chapters.clone());
+            if !inspection.inspectors.iter().any(|i| i == inspector) {
+                inspection.inspectors.push(inspector.to_string());
+            }
+        }
+        inspection.updated_at = super::now();
+        let guard = self.write_guard()?;
+        self.put_inspection(&inspection)?;
+        self.append_history(
+            id,
+            by,
+            "",
+            "分工",
+            &format!("{inspector}：{old}"),
+            &format!("{inspector}：{}", chapters.join(",")),
+        )?;
+        self.note_change(id)?;
+        self.flush()?;
+        guard.done();
+        Ok(())
+    }
+
+    /// Links `id` to the facility's earlier inspection `previous` (for 回头看 and 复核).
+    pub fn link_previous(&self, id: &str, previous: Option<&str>, by: &str) -> Result<()> {
+        let mut inspection = self.get(id)?;
+        if let Some(p) = previous {
+            self.get(p)?;
+            if p == id {
+                return Err(StoreError::Invalid("一次检查不能与自己比较。".into()));
+            }
+        }
+        let old = inspection.previous.clone().unwrap_or_default();
+        inspection.previous = previous.map(str::to_string);
+        let guard = self.write_guard()?;
+        self.put_inspection(&inspection)?;
+        self.append_history(id, by, "", "上次评审", &old, previous.unwrap_or_default())?;
+        self.note_change(id)?;
+        self.flush()?;
+        guard.done();
+        Ok(())
+    }
+
+    /// What one inspector needs on their laptop: the inspection and its checklist, with
+    /// the assessments and history of their chapters only.
+    pub fn export_for(&self, id: &str, inspector: &str) -> Result<Export> {
+        let mut export = self.export(id)?;
+        let Some(chapters) = export.inspection.assignments.get(inspector).cloned() else {
+            let assigned: Vec<&String> = export.inspection.assignments.keys().collect();
+            return Err(StoreError::Invalid(format!(
+                "检查 {id} 没有给「{inspector}」分配章节（已分工的专家：{}）。先运行 pingshen assign {id} --inspector {inspector} --chapter N。",
+                if assigned.is_empty() {
+                    "无".to_string()
+                } else {
+                    assigned
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                }
+            )));
+        };
+        let checklist = self.pinned(&export.inspection)?;
+        let mine = |item: &str| {
+            checklist
+                .items()
+                .any(|(ch, _, it)| it.id == item && chapters.contains(&ch.id))
+        };
+        export.assessments.retain(|a| mine(&a.item_id));
+        export.conflicts.retain(|c| mine(&c.item_id));
+        export
+            .history
+            .retain(|h| h.item_id.is_empty() || mine(&h.item_id));
+        Ok(export)
+    }
+}

@@ -1,0 +1,341 @@
+//! The one state of the TUI and its `update`: keys become commands through the
+//! keymap, commands change the state and return effects for the loop.
+//!
+//! `update` uses the store inline (a grade is reported saved only after the durable
+//! write returned) and may read a small file (a checklist after `$EDITOR`); anything
+//! slow goes to a job. Views never do I/O.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
+
+use super::action::{Action, Command, Context, Effect};
+use super::keymap::{KeyCombo, Keymap};
+use super::popups::{Confirmation, Followup, Popup};
+use super::screens::{InspectionList, NewInspectionForm, SummaryScreen, Walkthrough};
+use crate::store::Store;
+
+/// What the app needs besides the store.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The user checklist dir (searched with the shipped checklists; edited checklists live here).
+    pub checklist_dir: Option<PathBuf>,
+    /// The user keymap file, shown in the help.
+    pub keymap_file: Option<PathBuf>,
+    /// Today as YYYY-MM-DD, the default review date (fixed in tests).
+    pub today: String,
+}
+
+impl Options {
+    pub fn today() -> String {
+        chrono::Local::now().format("%Y-%m-%d").to_string()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    List,
+    Form,
+    Walkthrough,
+    Summary,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    /// Shown only after a durable write returned.
+    Saved,
+    Warning,
+    Error,
+}
+
+/// The message line at the bottom.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub kind: StatusKind,
+}
+
+impl Status {
+    pub fn info(text: impl Into<String>) -> Status {
+        Status {
+            text: text.into(),
+            kind: StatusKind::Info,
+        }
+    }
+    pub fn saved(text: impl Into<String>) -> Status {
+        Status {
+            text: text.into(),
+            kind: StatusKind::Saved,
+        }
+    }
+    pub fn warning(text: impl Into<String>) -> Status {
+        Status {
+            text: text.into(),
+            kind: StatusKind::Warning,
+        }
+    }
+    pub fn error(text: impl Into<String>) -> Status {
+        Status {
+            text: text.into(),
+            kind: StatusKind::Error,
+        }
+    }
+}
+
+pub struct App {
+    pub store: Arc<Store>,
+    pub options: Options,
+    pub keymap: Keymap,
+    pub screen: Screen,
+    pub list: InspectionList,
+    pub form: Option<NewInspectionForm>,
+    pub walk: Option<Walkthrough>,
+    pub summary: Option<SummaryScreen>,
+    /// Open popups, the top one last; only the top one gets keys.
+    pub popups: Vec<Popup>,
+    pub status: Option<Status>,
+    /// Jobs started and not yet reported back.
+    pub jobs_running: usize,
+    pub quit: bool,
+}
+
+impl App {
+    /// The app on its first screen. `keymap_problems` (from the user's keymap file)
+    /// are shown at once.
+    pub fn new(
+        store: Arc<Store>,
+        options: Options,
+        keymap: Keymap,
+        keymap_problems: Vec<String>,
+    ) -> App {
+        let list = InspectionList::load(&store);
+        let mut app = App {
+            store,
+            options,
+            keymap,
+            screen: Screen::List,
+            list,
+            form: None,
+            walk: None,
+            summary: None,
+            popups: Vec::new(),
+            status: None,
+            jobs_running: 0,
+            quit: false,
+        };
+        if let Some(warning) = app.store.take_warning() {
+            app.status = Some(Status::warning(warning));
+        }
+        if !keymap_problems.is_empty() {
+            let mut lines = vec![
+                "键位文件有错误，出错的行未生效，其余键位照常使用：".to_string(),
+                String::new(),
+            ];
+            for p in &keymap_problems {
+                for (i, line) in p.lines().enumerate() {
+                    let keep = i > 0 && !line.trim_start().starts_with('=');
+                    lines.push(if keep {
+                        format!("{}{line}", super::popups::PRE)
+                    } else {
+                        line.to_string()
+                    });
+                }
+                lines.push(String::new());
+            }
+            app.popups.push(Popup::message("键位文件有误", lines));
+        }
+        app
+    }
+
+    /// Where keys go now.
+    pub fn context(&self) -> Context {
+        if let Some(p) = self.popups.last() {
+            return p.context();
+        }
+        match self.screen {
+            Screen::List if self.list.filtering => Context::Prompt,
+            Screen::List => Context::List,
+            Screen::Form => Context::Form,
+            Screen::Walkthrough => Context::Walkthrough,
+            Screen::Summary => Context::Summary,
+        }
+    }
+
+    /// Turns a terminal event into actions and runs them.
+    pub fn handle_event(&mut self, event: Event) -> Vec<Effect> {
+        match event {
+            Event::Key(key) if key.kind == KeyEventKind::Press => {
+                let action = self.action_for_key(key);
+                self.update(action)
+            }
+            Event::Paste(text) => self.update(Action::Paste(text)),
+            _ => Vec::new(), // releases, repeats, resize (the next draw adapts), focus, mouse
+        }
+    }
+
+    /// The keymap's command for a key here, or the key itself for text input.
+    pub fn action_for_key(&self, key: KeyEvent) -> Action {
+        let context = self.context();
+        let combo = KeyCombo::from_event(&key);
+        if let Some(command) = self.keymap.command(context, combo) {
+            return Action::Command(command);
+        }
+        let typing = context.types_text() && combo.is_text();
+        if !typing && let Some(command) = self.keymap.command(Context::Global, combo) {
+            return Action::Command(command);
+        }
+        Action::Key(key)
+    }
+
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::JobDone(result) => {
+                self.jobs_running = self.jobs_running.saturating_sub(1);
+                self.status = Some(match result.outcome {
+                    Ok(text) => Status::info(text),
+                    Err(text) => Status::error(format!("{}失败：{text}", result.name)),
+                });
+                Vec::new()
+            }
+            Action::ChecklistEdited { path, editor_error } => {
+                self.checklist_edited(&path, editor_error);
+                Vec::new()
+            }
+            Action::Command(Command::Quit) => self.request_quit(),
+            Action::Command(Command::Help)
+                if !matches!(self.popups.last(), Some(Popup::Help(_))) =>
+            {
+                let help = Popup::help(&self.keymap, self.context(), &self.options);
+                self.popups.push(help);
+                Vec::new()
+            }
+            action => match self.popups.pop() {
+                Some(popup) => self.update_popup(popup, action),
+                None => self.update_screen(action),
+            },
+        }
+    }
+
+    fn update_screen(&mut self, action: Action) -> Vec<Effect> {
+        match self.screen {
+            Screen::List => self.list_action(action),
+            Screen::Form => self.form_action(action),
+            Screen::Walkthrough => self.walkthrough_action(action),
+            Screen::Summary => self.summary_action(action),
+        }
+    }
+
+    fn update_popup(&mut self, mut popup: Popup, action: Action) -> Vec<Effect> {
+        let step = popup.update(action, &self.keymap);
+        if step.keep {
+            self.popups.push(popup);
+        }
+        match step.followup {
+            Some(f) => self.follow(f),
+            None => Vec::new(),
+        }
+    }
+
+    /// Runs what a popup asked for. The popup is already back on the stack when it
+    /// stayed open, so a followup may close it.
+    fn follow(&mut self, followup: Followup) -> Vec<Effect> {
+        match followup {
+            Followup::Confirmed(c) => self.confirmed(c),
+            Followup::SaveText {
+                field,
+                item_id,
+                text,
+            } => {
+                self.save_text(field, &item_id, &text);
+                Vec::new()
+            }
+            Followup::DiscardText { dirty } => {
+                if dirty {
+                    self.popups
+                        .push(Popup::confirm(Confirmation::DiscardEdit, &self.keymap));
+                } else {
+                    self.close_editor();
+                }
+                Vec::new()
+            }
+            Followup::PromptChanged(kind, text) => {
+                self.prompt_changed(kind, &text);
+                Vec::new()
+            }
+            Followup::PromptDone(kind, text) => self.prompt_done(kind, text),
+            Followup::SetFilter(filter) => {
+                if let Some(w) = &mut self.walk {
+                    w.set_filter(filter);
+                    self.status = Some(Status::info(format!("筛选：{}", w.filter_label())));
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn confirmed(&mut self, c: Confirmation) -> Vec<Effect> {
+        match c {
+            Confirmation::DeleteInspection { id, name } => {
+                self.delete_inspection(&id, &name);
+                Vec::new()
+            }
+            Confirmation::DiscardEdit => {
+                self.close_editor();
+                self.status = Some(Status::info("已放弃未保存的修改"));
+                Vec::new()
+            }
+            Confirmation::QuitDiscarding => {
+                self.quit = true;
+                vec![Effect::Quit]
+            }
+            Confirmation::CancelForm => {
+                self.form = None;
+                self.screen = Screen::List;
+                Vec::new()
+            }
+            Confirmation::Repin(offer) => {
+                self.repin(*offer);
+                Vec::new()
+            }
+            Confirmation::CopyBuiltin { .. } => self.copy_builtin_and_edit(),
+        }
+    }
+
+    /// Closes the note editor (the top popup when it is one).
+    pub(crate) fn close_editor(&mut self) {
+        if matches!(self.popups.last(), Some(Popup::NoteEditor(_))) {
+            self.popups.pop();
+        }
+    }
+
+    fn request_quit(&mut self) -> Vec<Effect> {
+        let dirty_editor = self
+            .popups
+            .iter()
+            .any(|p| matches!(p, Popup::NoteEditor(e) if e.is_dirty()));
+        let dirty_form =
+            self.screen == Screen::Form && self.form.as_ref().is_some_and(|f| f.is_dirty());
+        if (dirty_editor || dirty_form) && !matches!(self.popups.last(), Some(Popup::Confirm(_))) {
+            self.popups
+                .push(Popup::confirm(Confirmation::QuitDiscarding, &self.keymap));
+            return Vec::new();
+        }
+        self.quit = true;
+        vec![Effect::Quit]
+    }
+
+    /// A key nothing claimed, in a context that does not type: say so when it looks
+    /// like the input method is on, since that is the usual cause.
+    pub(crate) fn unbound_key(&mut self, key: KeyEvent) {
+        if let KeyCode::Char(c) = key.code
+            && !c.is_ascii()
+        {
+            self.status = Some(Status::warning(format!(
+                "「{c}」没有对应的命令：输入法可能处于中文状态，切换到英文后再按键（按 {} 查看全部按键）",
+                self.keymap.first_key(Context::Global, Command::Help)
+            )));
+        }
+    }
+}

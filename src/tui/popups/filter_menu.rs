@@ -1,0 +1,106 @@
+//! Which items the walkthrough shows: all, pending, 不达标, ★ core, one chapter.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::{Followup, Step, centered};
+use crate::tui::action::{Action, Command, Context};
+use crate::tui::keymap::Keymap;
+use crate::tui::screens::Filter;
+use crate::tui::text_wrap::truncate;
+use crate::tui::views::theme;
+
+pub struct FilterMenu {
+    /// Each choice with its label.
+    pub choices: Vec<(Filter, String)>,
+    pub selected: usize,
+}
+
+impl FilterMenu {
+    /// `chapters`: (id, title) of each chapter; `assignments`: each inspector's
+    /// chapters (分工); `current` is preselected.
+    pub fn new(
+        chapters: &[(String, String)],
+        assignments: &[(String, Vec<String>)],
+        current: &Filter,
+    ) -> FilterMenu {
+        let mut choices = vec![
+            (Filter::All, "全部条款".to_string()),
+            (Filter::Pending, "待评条款".to_string()),
+            (Filter::Failed, "不达标条款".to_string()),
+            (Filter::Core, "★ 核心条款".to_string()),
+        ];
+        for (id, title) in chapters {
+            choices.push((Filter::Chapter(id.clone()), format!("第{id}章 {title}")));
+        }
+        for (name, chapters) in assignments {
+            let which = chapters
+                .iter()
+                .map(|c| format!("第{c}章"))
+                .collect::<Vec<_>>()
+                .join("、");
+            choices.push((
+                Filter::Assigned(name.clone()),
+                format!("{name}的分工：{which}"),
+            ));
+        }
+        let selected = choices.iter().position(|(f, _)| f == current).unwrap_or(0);
+        FilterMenu { choices, selected }
+    }
+
+    pub fn update(&mut self, action: Action) -> Step {
+        match action {
+            Action::Command(Command::Up) => self.selected = self.selected.saturating_sub(1),
+            Action::Command(Command::Down) => {
+                self.selected = (self.selected + 1).min(self.choices.len().saturating_sub(1))
+            }
+            Action::Command(Command::Open) => {
+                let filter = self.choices[self.selected].0.clone();
+                return Step::close_and(Followup::SetFilter(filter));
+            }
+            Action::Command(Command::Cancel) => return Step::close(),
+            _ => {}
+        }
+        Step::keep()
+    }
+
+    pub fn draw(&self, frame: &mut Frame, area: Rect, keymap: &Keymap) {
+        let width = area.width.saturating_sub(4).min(48);
+        let rect = centered(area, width, self.choices.len() as u16 + 2);
+        let footer = format!(
+            " {} 选定  {} 取消 ",
+            keymap.first_key(Context::Menu, Command::Open),
+            keymap.first_key(Context::Menu, Command::Cancel)
+        );
+        super::clear(frame, rect);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(Span::styled(" 筛选条款 ", theme::bold()))
+            .title_bottom(Span::styled(footer, theme::key()));
+        let inner = block.inner(rect);
+        frame.render_widget(block, rect);
+        let lines: Vec<Line> = self
+            .choices
+            .iter()
+            .enumerate()
+            .map(|(i, (_, label))| {
+                let text = format!(
+                    " {} ",
+                    truncate(label, inner.width.saturating_sub(2) as usize)
+                );
+                if i == self.selected {
+                    Line::from(Span::styled(text, theme::selected()))
+                } else {
+                    Line::from(text)
+                }
+            })
+            .collect();
+        let skip = (self.selected + 1).saturating_sub(inner.height as usize);
+        frame.render_widget(
+            Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()),
+            inner,
+        );
+    }
+}

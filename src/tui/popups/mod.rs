@@ -1,0 +1,179 @@
+//! Popups over a screen, one per file: each has its state, its key handling (which
+//! returns a [`Step`]) and its drawing (no I/O). What a popup asks the app to do is a
+//! [`Followup`], run by `App` where the store is.
+
+mod confirm;
+mod filter_menu;
+mod help;
+mod message;
+mod note_editor;
+mod prompt;
+
+pub use confirm::{Confirm, Confirmation, RepinOffer};
+pub use filter_menu::FilterMenu;
+pub use help::HelpView;
+pub use message::{MessageView, PRE};
+pub use note_editor::{NoteEditor, TextField};
+pub use prompt::{Prompt, PromptKind};
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::action::{Action, Context};
+use super::app::Options;
+use super::keymap::Keymap;
+use super::screens::Filter;
+
+pub enum Popup {
+    Confirm(Confirm),
+    Help(HelpView),
+    Message(MessageView),
+    Prompt(Prompt),
+    FilterMenu(FilterMenu),
+    NoteEditor(Box<NoteEditor>),
+}
+
+/// What a popup did with an action.
+#[derive(Default)]
+pub struct Step {
+    /// Stay open.
+    pub keep: bool,
+    pub followup: Option<Followup>,
+}
+
+impl Step {
+    pub fn keep() -> Step {
+        Step {
+            keep: true,
+            followup: None,
+        }
+    }
+    pub fn close() -> Step {
+        Step::default()
+    }
+    pub fn keep_and(f: Followup) -> Step {
+        Step {
+            keep: true,
+            followup: Some(f),
+        }
+    }
+    pub fn close_and(f: Followup) -> Step {
+        Step {
+            keep: false,
+            followup: Some(f),
+        }
+    }
+}
+
+/// What the app does for a popup.
+pub enum Followup {
+    Confirmed(Confirmation),
+    /// Write the edited note or 整改意见; the editor stays open until it is saved.
+    SaveText {
+        field: TextField,
+        item_id: String,
+        text: String,
+    },
+    /// Esc in the editor: ask first when there are changes.
+    DiscardText {
+        dirty: bool,
+    },
+    /// The prompt's text changed (live search and filter).
+    PromptChanged(PromptKind, String),
+    /// Enter (`Some`) or Esc (`None`) in a prompt.
+    PromptDone(PromptKind, Option<String>),
+    SetFilter(Filter),
+}
+
+impl Popup {
+    pub fn context(&self) -> Context {
+        match self {
+            Popup::Confirm(_) => Context::Confirm,
+            Popup::Help(_) | Popup::Message(_) => Context::Viewer,
+            Popup::Prompt(_) => Context::Prompt,
+            Popup::FilterMenu(_) => Context::Menu,
+            Popup::NoteEditor(_) => Context::Editor,
+        }
+    }
+
+    pub fn confirm(what: Confirmation, keymap: &Keymap) -> Popup {
+        Popup::Confirm(Confirm::new(what, keymap))
+    }
+
+    pub fn message(title: impl Into<String>, lines: Vec<String>) -> Popup {
+        Popup::Message(MessageView::new(title, lines))
+    }
+
+    pub fn help(keymap: &Keymap, here: Context, options: &Options) -> Popup {
+        Popup::Help(HelpView::new(keymap, here, options))
+    }
+
+    pub fn update(&mut self, action: Action, keymap: &Keymap) -> Step {
+        match self {
+            Popup::Confirm(p) => p.update(action),
+            Popup::Help(p) => p.viewer.update(action),
+            Popup::Message(p) => p.update(action),
+            Popup::Prompt(p) => p.update(action),
+            Popup::FilterMenu(p) => p.update(action),
+            Popup::NoteEditor(p) => p.update(action, keymap),
+        }
+    }
+
+    /// Draws the popup over `area`; returns where the terminal cursor goes, if anywhere.
+    pub fn draw(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        keymap: &Keymap,
+    ) -> Option<ratatui::layout::Position> {
+        match self {
+            Popup::Confirm(p) => {
+                p.draw(frame, area, keymap);
+                None
+            }
+            Popup::Help(p) => {
+                p.viewer.draw(frame, area, keymap);
+                None
+            }
+            Popup::Message(p) => {
+                p.draw(frame, area, keymap);
+                None
+            }
+            Popup::Prompt(p) => p.draw(frame, area, keymap),
+            Popup::FilterMenu(p) => {
+                p.draw(frame, area, keymap);
+                None
+            }
+            Popup::NoteEditor(p) => p.draw(frame, area, keymap),
+        }
+    }
+}
+
+/// Blanks `rect` for a popup. A wide character just left of it would reach into
+/// its first column and break its border, so that character is blanked too.
+pub fn clear(frame: &mut Frame, rect: Rect) {
+    frame.render_widget(ratatui::widgets::Clear, rect);
+    if rect.x == 0 {
+        return;
+    }
+    let buf = frame.buffer_mut();
+    for y in rect.y..rect.y + rect.height {
+        if let Some(cell) = buf.cell_mut((rect.x - 1, y))
+            && unicode_width::UnicodeWidthStr::width(cell.symbol()) > 1
+        {
+            cell.set_symbol(" ");
+        }
+    }
+}
+
+/// A rectangle of `width` × `height` cells centred in `area`, clamped to it.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}

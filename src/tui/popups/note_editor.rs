@@ -1,0 +1,156 @@
+//! The multi-line editor for an item's note (备注) and 整改意见.
+//!
+//! Enter is a newline, never "submit": a terminal that delivers a paste as keystrokes
+//! sends Enter for each line break, and those must stay line breaks. Saving is its own
+//! key (Ctrl-S by default); Esc asks before throwing changes away.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::Span;
+use ratatui::widgets::{Block, Borders};
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
+
+use super::{Followup, Step, centered};
+use crate::tui::action::{Action, Command, Context};
+use crate::tui::keymap::Keymap;
+use crate::tui::text_wrap::truncate;
+use crate::tui::views::theme;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextField {
+    Note,
+    Action,
+}
+
+impl TextField {
+    pub fn label(self) -> &'static str {
+        match self {
+            TextField::Note => "备注",
+            TextField::Action => "整改意见",
+        }
+    }
+}
+
+pub struct NoteEditor {
+    pub field: TextField,
+    pub item_id: String,
+    pub item_title: String,
+    /// The text as stored, to tell whether anything changed.
+    pub original: String,
+    pub textarea: TextArea<'static>,
+}
+
+impl NoteEditor {
+    pub fn new(field: TextField, item_id: &str, item_title: &str, text: &str) -> NoteEditor {
+        let mut textarea = TextArea::from(text.split('\n').map(str::to_string));
+        textarea.set_wrap_mode(WrapMode::WordOrGlyph);
+        textarea.set_cursor_line_style(Style::default());
+        textarea.set_placeholder_text("直接输入；Enter 换行");
+        textarea.move_cursor(CursorMove::Bottom);
+        textarea.move_cursor(CursorMove::End);
+        NoteEditor {
+            field,
+            item_id: item_id.to_string(),
+            item_title: item_title.to_string(),
+            original: text.to_string(),
+            textarea,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.textarea.lines().join("\n")
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.text() != self.original
+    }
+
+    pub fn update(&mut self, action: Action, _keymap: &Keymap) -> Step {
+        match action {
+            Action::Command(Command::Save) => Step::keep_and(Followup::SaveText {
+                field: self.field,
+                item_id: self.item_id.clone(),
+                text: self.text(),
+            }),
+            Action::Command(Command::Cancel) => Step::keep_and(Followup::DiscardText {
+                dirty: self.is_dirty(),
+            }),
+            Action::Paste(text) => {
+                self.textarea.insert_str(clean_paste(&text));
+                Step::keep()
+            }
+            Action::Key(key) => {
+                let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+                match key.code {
+                    // A raw line feed arrives as Ctrl-J in raw mode: a pasted newline.
+                    KeyCode::Char('j') | KeyCode::Char('m') if ctrl => {
+                        self.textarea.insert_newline()
+                    }
+                    KeyCode::Enter => self.textarea.insert_newline(),
+                    KeyCode::Char(c) if !ctrl && c.is_control() => {}
+                    _ => {
+                        self.textarea.input(key);
+                    }
+                }
+                Step::keep()
+            }
+            _ => Step::keep(),
+        }
+    }
+
+    pub fn draw(&self, frame: &mut Frame, area: Rect, keymap: &Keymap) -> Option<Position> {
+        let width = area.width.saturating_sub(2).min(100);
+        let height = area.height.saturating_sub(2).clamp(5, 20);
+        let rect = centered(area, width, height);
+        let title = truncate(
+            &format!(
+                " {} · {} {} ",
+                self.field.label(),
+                self.item_id,
+                self.item_title
+            ),
+            width.saturating_sub(4) as usize,
+        );
+        let changed = if self.is_dirty() {
+            "（已修改）"
+        } else {
+            ""
+        };
+        let footer = format!(
+            " {} 保存 · {} 取消 · Enter 换行{changed} ",
+            keymap.first_key(Context::Editor, Command::Save),
+            keymap.first_key(Context::Editor, Command::Cancel),
+        );
+        super::clear(frame, rect);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(Span::styled(title, theme::bold()))
+            .title_bottom(Span::styled(footer, theme::key()));
+        let inner = block.inner(rect);
+        frame.render_widget(block, rect);
+        if inner.width == 0 || inner.height == 0 {
+            return None;
+        }
+        frame.render_widget(&self.textarea, inner);
+        let cursor = self.textarea.screen_cursor();
+        let (top_row, top_col) = self.textarea.scroll_offset();
+        let row = cursor.row.saturating_sub(top_row as usize);
+        let col = cursor.col.saturating_sub(top_col as usize);
+        Some(Position::new(
+            inner.x + col.min(inner.width as usize - 1) as u16,
+            inner.y + row.min(inner.height as usize - 1) as u16,
+        ))
+    }
+}
+
+/// Pasted text as the editor takes it: line ends unified, control characters other
+/// than newline and tab dropped (they would move the terminal's cursor).
+pub fn clean_paste(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect()
+}

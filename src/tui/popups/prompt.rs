@@ -1,0 +1,90 @@
+//! A one-line question: go to an item by id, search item texts, filter the list.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::{Block, Borders};
+
+use super::{Followup, Step, centered};
+use crate::tui::action::{Action, Command, Context};
+use crate::tui::keymap::Keymap;
+use crate::tui::line_input::LineInput;
+use crate::tui::views::theme;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Goto,
+    Search,
+}
+
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: LineInput,
+}
+
+impl Prompt {
+    pub fn new(kind: PromptKind, text: &str) -> Prompt {
+        Prompt {
+            kind,
+            input: LineInput::new(text),
+        }
+    }
+
+    pub fn update(&mut self, action: Action) -> Step {
+        match action {
+            Action::Command(Command::Open) => Step::close_and(Followup::PromptDone(
+                self.kind,
+                Some(self.input.text().to_string()),
+            )),
+            Action::Command(Command::Cancel) => {
+                Step::close_and(Followup::PromptDone(self.kind, None))
+            }
+            Action::Paste(text) => {
+                self.input.insert(&text);
+                self.changed()
+            }
+            Action::Key(key) => {
+                if self.input.handle_key(&key) {
+                    self.changed()
+                } else {
+                    Step::keep()
+                }
+            }
+            _ => Step::keep(),
+        }
+    }
+
+    fn changed(&self) -> Step {
+        Step::keep_and(Followup::PromptChanged(
+            self.kind,
+            self.input.text().to_string(),
+        ))
+    }
+
+    pub fn draw(&self, frame: &mut Frame, area: Rect, keymap: &Keymap) -> Option<Position> {
+        let title = match self.kind {
+            PromptKind::Goto => "跳到条款：输入编号，如 2.1.3",
+            PromptKind::Search => "搜索条款：编号、名称、评价要点、备注（边输入边筛选）",
+        };
+        let footer = format!(
+            " {} 确定  {} 取消 ",
+            keymap.first_key(Context::Prompt, Command::Open),
+            keymap.first_key(Context::Prompt, Command::Cancel)
+        );
+        let rect = centered(area, area.width.saturating_sub(4).min(70), 3);
+        super::clear(frame, rect);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(Span::styled(format!(" {title} "), theme::bold()))
+            .title_bottom(Span::styled(footer, theme::key()));
+        let inner = block.inner(rect);
+        frame.render_widget(block, rect);
+        let inner = Rect {
+            x: inner.x + 1,
+            width: inner.width.saturating_sub(2),
+            ..inner
+        };
+        self.input
+            .draw(frame, inner, ratatui::style::Style::default())
+    }
+}

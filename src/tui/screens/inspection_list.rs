@@ -1,0 +1,240 @@
+//! The first screen: every inspection with its progress and verdict so far.
+//! Open, create, delete (after a backup), export, filter by typing.
+
+use std::cell::Cell;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use crate::store::{Store, Summary};
+use crate::tui::action::{Action, Command, Effect};
+use crate::tui::app::{App, Screen, Status};
+use crate::tui::jobs::Job;
+use crate::tui::line_input::LineInput;
+use crate::tui::popups::{Confirmation, Popup};
+
+use super::NewInspectionForm;
+
+pub struct InspectionList {
+    pub all: Vec<Summary>,
+    /// Why the list could not be read, if it could not.
+    pub load_error: Option<String>,
+    pub filter: LineInput,
+    /// The filter line has the keys.
+    pub filtering: bool,
+    /// Index into [`InspectionList::visible`].
+    pub selected: usize,
+    /// First row drawn; kept by the view so the selection stays on screen.
+    pub offset: Cell<usize>,
+}
+
+impl InspectionList {
+    pub fn load(store: &Store) -> InspectionList {
+        let mut list = InspectionList {
+            all: Vec::new(),
+            load_error: None,
+            filter: LineInput::default(),
+            filtering: false,
+            selected: 0,
+            offset: Cell::new(0),
+        };
+        list.reload(store);
+        list
+    }
+
+    /// Reads the summaries again, keeping the selected inspection selected.
+    pub fn reload(&mut self, store: &Store) {
+        let keep = self.selected_summary().map(|s| s.inspection.id.clone());
+        match store.summaries() {
+            Ok(all) => {
+                self.all = all;
+                self.load_error = None;
+            }
+            Err(e) => self.load_error = Some(e.to_string()),
+        }
+        if let Some(id) = keep {
+            self.select_id(&id);
+        }
+        self.clamp();
+    }
+
+    pub fn select_id(&mut self, id: &str) {
+        if let Some(i) = self.visible().iter().position(|s| s.inspection.id == id) {
+            self.selected = i;
+        }
+    }
+
+    /// The inspections the filter lets through, newest first.
+    pub fn visible(&self) -> Vec<&Summary> {
+        let needle = self.filter.text().trim().to_lowercase();
+        self.all
+            .iter()
+            .filter(|s| needle.is_empty() || haystack(s).contains(&needle))
+            .collect()
+    }
+
+    pub fn selected_summary(&self) -> Option<&Summary> {
+        self.visible().get(self.selected).copied()
+    }
+
+    fn clamp(&mut self) {
+        self.selected = self.selected.min(self.visible().len().saturating_sub(1));
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        let n = self.visible().len();
+        if n == 0 {
+            return;
+        }
+        self.selected = self.selected.saturating_add_signed(delta).min(n - 1);
+    }
+}
+
+/// Everything a filter matches against, lower-cased.
+fn haystack(s: &Summary) -> String {
+    let i = &s.inspection;
+    format!(
+        "{} {} {} {} {} {} {} {} {}",
+        i.institution.name,
+        i.institution.region,
+        i.institution.kind,
+        i.review_kind.label(),
+        i.date,
+        s.verdict,
+        i.inspectors.join(" "),
+        i.id,
+        if i.sample { "示例" } else { "" }
+    )
+    .to_lowercase()
+}
+
+impl App {
+    pub(crate) fn list_action(&mut self, action: Action) -> Vec<Effect> {
+        if self.list.filtering {
+            return self.list_filter_action(action);
+        }
+        match action {
+            Action::Command(Command::Up) => self.list.move_by(-1),
+            Action::Command(Command::Down) => self.list.move_by(1),
+            Action::Command(Command::Open) => {
+                if let Some(id) = self
+                    .list
+                    .selected_summary()
+                    .map(|s| s.inspection.id.clone())
+                {
+                    self.open_walkthrough(&id);
+                }
+            }
+            Action::Command(Command::New) => {
+                self.form = Some(NewInspectionForm::new(
+                    self.options.checklist_dir.as_deref(),
+                    &self.options.today,
+                ));
+                self.screen = Screen::Form;
+                self.status = None;
+            }
+            Action::Command(Command::Sample) => self.create_sample(),
+            Action::Command(Command::Delete) => {
+                if let Some(s) = self.list.selected_summary() {
+                    let what = Confirmation::DeleteInspection {
+                        id: s.inspection.id.clone(),
+                        name: s.inspection.institution.name.clone(),
+                    };
+                    self.popups.push(Popup::confirm(what, &self.keymap));
+                }
+            }
+            Action::Command(Command::Export) => return self.export_selected(),
+            Action::Command(Command::Filter) => self.list.filtering = true,
+            Action::Command(Command::Quit) => {
+                self.quit = true;
+                return vec![Effect::Quit];
+            }
+            Action::Key(key) => self.list_key(key),
+            Action::Paste(text) => {
+                self.list.filtering = true;
+                self.list.filter.insert(&text);
+                self.list.selected = 0;
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Typing Chinese (from an input method) starts filtering at once.
+    fn list_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Char(c) if !c.is_ascii() && !c.is_control() => {
+                self.list.filtering = true;
+                self.list.filter.handle_key(&key);
+                self.list.selected = 0;
+            }
+            _ => self.unbound_key(key),
+        }
+    }
+
+    fn list_filter_action(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Command(Command::Open) => self.list.filtering = false,
+            Action::Command(Command::Cancel) => {
+                self.list.filtering = false;
+                self.list.filter.clear();
+                self.list.selected = 0;
+            }
+            Action::Key(key) if key.code == KeyCode::Up => self.list.move_by(-1),
+            Action::Key(key) if key.code == KeyCode::Down => self.list.move_by(1),
+            Action::Key(key) if self.list.filter.handle_key(&key) => self.list.selected = 0,
+            Action::Paste(text) => {
+                self.list.filter.insert(&text);
+                self.list.selected = 0;
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    pub(crate) fn delete_inspection(&mut self, id: &str, name: &str) {
+        match self.store.delete(id) {
+            Ok(path) => {
+                self.list.reload(&self.store);
+                self.status = Some(Status::saved(format!("已删除「{name}」")));
+                self.popups.push(Popup::message(
+                    "已删除",
+                    vec![
+                        format!("「{name}」的检查已删除。删除前的完整备份保存在："),
+                        path.display().to_string(),
+                        String::new(),
+                        format!("要恢复，运行：pingshen import {}", path.display()),
+                    ],
+                ));
+            }
+            Err(e) => self.status = Some(Status::error(format!("未删除：{e}"))),
+        }
+    }
+
+    /// Exports the selected inspection to the data dir's exports/ on the worker.
+    fn export_selected(&mut self) -> Vec<Effect> {
+        let Some(summary) = self.list.selected_summary() else {
+            return Vec::new();
+        };
+        let id = summary.inspection.id.clone();
+        let export = match self.store.export(&id) {
+            Ok(e) => e,
+            Err(e) => {
+                self.status = Some(Status::error(format!("无法导出：{e}")));
+                return Vec::new();
+            }
+        };
+        let path = self.store.dir().join("exports").join(format!(
+            "{id}-{}.json",
+            chrono::Local::now().format("%Y%m%d-%H%M%S")
+        ));
+        self.jobs_running += 1;
+        self.status = Some(Status::info("正在导出…"));
+        vec![Effect::Spawn(Job::new("导出", move || {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+            }
+            crate::store::write_export(&export, &path).map_err(|e| e.to_string())?;
+            Ok(format!("已导出到 {}", path.display()))
+        }))]
+    }
+}

@@ -1,0 +1,369 @@
+//! The new-inspection form: every field the store keeps, checked field by field with
+//! the message next to the field; the checklist is chosen from the shipped ones and
+//! the user checklist dir.
+
+use std::path::Path;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use crate::checklist::{Catalog, Origin};
+use crate::store::{Institution, NewInspection, ReviewKind};
+use crate::tui::action::{Action, Command, Effect};
+use crate::tui::app::{App, Screen, Status};
+use crate::tui::line_input::LineInput;
+use crate::tui::popups::{Confirmation, Popup};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldId {
+    Name,
+    Region,
+    InstitutionType,
+    Head,
+    Phone,
+    ReviewKind,
+    Date,
+    Inspectors,
+    Checklist,
+    Create,
+}
+
+impl FieldId {
+    pub const ALL: [FieldId; 10] = [
+        FieldId::Name,
+        FieldId::Region,
+        FieldId::InstitutionType,
+        FieldId::Head,
+        FieldId::Phone,
+        FieldId::ReviewKind,
+        FieldId::Date,
+        FieldId::Inspectors,
+        FieldId::Checklist,
+        FieldId::Create,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FieldId::Name => "机构名称",
+            FieldId::Region => "所在区县",
+            FieldId::InstitutionType => "机构类型",
+            FieldId::Head => "机构负责人",
+            FieldId::Phone => "联系电话",
+            FieldId::ReviewKind => "评审类型",
+            FieldId::Date => "评审日期",
+            FieldId::Inspectors => "评审专家",
+            FieldId::Checklist => "评审清单",
+            FieldId::Create => "",
+        }
+    }
+
+    pub fn required(self) -> bool {
+        matches!(
+            self,
+            FieldId::Name
+                | FieldId::Region
+                | FieldId::Date
+                | FieldId::Inspectors
+                | FieldId::Checklist
+        )
+    }
+
+    /// A choice among fixed values (←/→) rather than typed text.
+    pub fn is_choice(self) -> bool {
+        matches!(self, FieldId::ReviewKind | FieldId::Checklist)
+    }
+}
+
+pub struct NewInspectionForm {
+    pub name: LineInput,
+    pub region: LineInput,
+    pub institution_type: LineInput,
+    pub head: LineInput,
+    pub phone: LineInput,
+    pub date: LineInput,
+    pub inspectors: LineInput,
+    /// Index into `ReviewKind::ALL`.
+    pub review_kind: usize,
+    /// Index into `catalog.available`.
+    pub checklist: usize,
+    pub catalog: Catalog,
+    pub focus: FieldId,
+    /// Problems found on the last submit, by field.
+    pub errors: Vec<(FieldId, String)>,
+    /// User checklist files that could not be loaded (so are not offered).
+    pub catalog_problems: Vec<String>,
+    today: String,
+}
+
+impl NewInspectionForm {
+    pub fn new(checklist_dir: Option<&Path>, today: &str) -> NewInspectionForm {
+        let catalog = Catalog::discover(checklist_dir);
+        let mut catalog_problems: Vec<String> = catalog
+            .broken
+            .iter()
+            .map(|(origin, diags)| {
+                format!(
+                    "{origin}：{} 处错误，未列出（用 pingshen check 查看）",
+                    diags.len()
+                )
+            })
+            .collect();
+        catalog_problems.extend(catalog.unreadable.iter().map(|e| e.to_string()));
+        let mut form = NewInspectionForm {
+            name: LineInput::default(),
+            region: LineInput::default(),
+            institution_type: LineInput::default(),
+            head: LineInput::default(),
+            phone: LineInput::default(),
+            date: LineInput::new(today),
+            inspectors: LineInput::default(),
+            review_kind: ReviewKind::ALL
+                .iter()
+                .position(|k| *k == ReviewKind::District)
+                .unwrap_or(0),
+            checklist: 0,
+            catalog,
+            focus: FieldId::Name,
+            errors: Vec::new(),
+            catalog_problems,
+            today: today.to_string(),
+        };
+        form.institution_type = LineInput::new(&form.default_type());
+        form
+    }
+
+    fn default_type(&self) -> String {
+        self.catalog
+            .available
+            .get(self.checklist)
+            .map(|a| a.checklist.institution_type.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn input(&self, field: FieldId) -> Option<&LineInput> {
+        match field {
+            FieldId::Name => Some(&self.name),
+            FieldId::Region => Some(&self.region),
+            FieldId::InstitutionType => Some(&self.institution_type),
+            FieldId::Head => Some(&self.head),
+            FieldId::Phone => Some(&self.phone),
+            FieldId::Date => Some(&self.date),
+            FieldId::Inspectors => Some(&self.inspectors),
+            _ => None,
+        }
+    }
+
+    fn input_mut(&mut self, field: FieldId) -> Option<&mut LineInput> {
+        match field {
+            FieldId::Name => Some(&mut self.name),
+            FieldId::Region => Some(&mut self.region),
+            FieldId::InstitutionType => Some(&mut self.institution_type),
+            FieldId::Head => Some(&mut self.head),
+            FieldId::Phone => Some(&mut self.phone),
+            FieldId::Date => Some(&mut self.date),
+            FieldId::Inspectors => Some(&mut self.inspectors),
+            _ => None,
+        }
+    }
+
+    /// The shown value of a choice field.
+    pub fn choice_text(&self, field: FieldId) -> String {
+        match field {
+            FieldId::ReviewKind => ReviewKind::ALL[self.review_kind].label().to_string(),
+            FieldId::Checklist => match self.catalog.available.get(self.checklist) {
+                Some(a) => {
+                    let origin = match &a.source.origin {
+                        Origin::Builtin(_) => "内置".to_string(),
+                        Origin::File(p) => format!("用户清单 {}", p.display()),
+                    };
+                    format!("{}（{}，{origin}）", a.checklist.title, a.checklist.id)
+                }
+                None => "（没有可用的清单）".to_string(),
+            },
+            _ => String::new(),
+        }
+    }
+
+    pub fn error(&self, field: FieldId) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, e)| e.as_str())
+    }
+
+    /// Anything typed that would be lost by leaving.
+    pub fn is_dirty(&self) -> bool {
+        [
+            &self.name,
+            &self.region,
+            &self.head,
+            &self.phone,
+            &self.inspectors,
+        ]
+        .iter()
+        .any(|i| !i.is_empty())
+            || self.date.text() != self.today
+    }
+
+    fn move_focus(&mut self, delta: isize) {
+        let n = FieldId::ALL.len() as isize;
+        let i = FieldId::ALL
+            .iter()
+            .position(|f| *f == self.focus)
+            .unwrap_or(0) as isize;
+        self.focus = FieldId::ALL[(i + delta).rem_euclid(n) as usize];
+    }
+
+    fn cycle_choice(&mut self, delta: isize) {
+        match self.focus {
+            FieldId::ReviewKind => {
+                let n = ReviewKind::ALL.len() as isize;
+                self.review_kind = (self.review_kind as isize + delta).rem_euclid(n) as usize;
+            }
+            FieldId::Checklist => {
+                let n = self.catalog.available.len() as isize;
+                if n == 0 {
+                    return;
+                }
+                let old_default = self.default_type();
+                self.checklist = (self.checklist as isize + delta).rem_euclid(n) as usize;
+                let t = self.institution_type.text().trim();
+                if t.is_empty() || t == old_default {
+                    self.institution_type = LineInput::new(&self.default_type());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn inspector_names(&self) -> Vec<String> {
+        self.inspectors
+            .text()
+            .split(['、', '，', ',', ';', '；'])
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    /// Checks every field; the problems are kept for display next to their fields.
+    pub fn check(&mut self) -> Option<NewInspection> {
+        let mut errors = Vec::new();
+        let blank = |i: &LineInput| i.text().trim().is_empty();
+        if blank(&self.name) {
+            errors.push((FieldId::Name, "必填：请填写机构名称".to_string()));
+        }
+        if blank(&self.region) {
+            errors.push((FieldId::Region, "必填：如 北京市东城区".to_string()));
+        }
+        let date = self.date.text().trim().to_string();
+        if chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").is_err() {
+            errors.push((FieldId::Date, "日期写成 2026-11-23 这样".to_string()));
+        }
+        if self.inspector_names().is_empty() {
+            errors.push((
+                FieldId::Inspectors,
+                "必填：至少一位，多位用、或逗号分隔".to_string(),
+            ));
+        }
+        let phone_ok = self
+            .phone
+            .text()
+            .chars()
+            .all(|c| c.is_ascii_digit() || " -+()（）".contains(c));
+        if !phone_ok {
+            errors.push((FieldId::Phone, "只能包含数字、空格和 - + ( )".to_string()));
+        }
+        if self.catalog.available.get(self.checklist).is_none() {
+            errors.push((FieldId::Checklist, "没有可用的清单".to_string()));
+        }
+        self.errors = errors;
+        if let Some((first, _)) = self.errors.first() {
+            self.focus = *first;
+            return None;
+        }
+        Some(NewInspection {
+            institution: Institution {
+                name: self.name.text().trim().to_string(),
+                region: self.region.text().trim().to_string(),
+                kind: self.institution_type.text().trim().to_string(),
+                head: self.head.text().trim().to_string(),
+                phone: self.phone.text().trim().to_string(),
+            },
+            review_kind: ReviewKind::ALL[self.review_kind],
+            date,
+            inspectors: self.inspector_names(),
+            sample: false,
+        })
+    }
+
+    fn key(&mut self, key: KeyEvent) {
+        if self.focus.is_choice() {
+            match key.code {
+                KeyCode::Left => self.cycle_choice(-1),
+                KeyCode::Right | KeyCode::Char(' ') => self.cycle_choice(1),
+                _ => {}
+            }
+        } else if let Some(input) = self.input_mut(self.focus) {
+            input.handle_key(&key);
+        }
+    }
+}
+
+impl App {
+    pub(crate) fn form_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(form) = self.form.as_mut() else {
+            self.screen = Screen::List;
+            return Vec::new();
+        };
+        match action {
+            Action::Command(Command::NextField) if form.focus == FieldId::Create => {
+                self.submit_form()
+            }
+            Action::Command(Command::NextField) => form.move_focus(1),
+            Action::Command(Command::PrevField) => form.move_focus(-1),
+            Action::Command(Command::Submit) => self.submit_form(),
+            Action::Command(Command::Cancel) => {
+                if form.is_dirty() {
+                    self.popups
+                        .push(Popup::confirm(Confirmation::CancelForm, &self.keymap));
+                } else {
+                    self.form = None;
+                    self.screen = Screen::List;
+                }
+            }
+            Action::Key(key) => form.key(key),
+            Action::Paste(text) => {
+                let focus = form.focus;
+                if let Some(input) = form.input_mut(focus) {
+                    input.insert(&text);
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn submit_form(&mut self) {
+        let Some(form) = self.form.as_mut() else {
+            return;
+        };
+        let Some(new) = form.check() else {
+            self.status = Some(Status::error("有必填项未填或格式不对，见各项下方的提示"));
+            return;
+        };
+        let Some(found) = form.catalog.available.get(form.checklist) else {
+            return;
+        };
+        match self.store.create(new, &found.checklist, &found.source) {
+            Ok(inspection) => {
+                self.form = None;
+                self.list.reload(&self.store);
+                self.open_walkthrough(&inspection.id);
+                self.status = Some(Status::saved(format!(
+                    "已创建检查「{}」，编号 {}",
+                    inspection.institution.name, inspection.id
+                )));
+            }
+            Err(e) => self.status = Some(Status::error(format!("未创建：{e}"))),
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! The two bottom lines: the last message (已保存 only after a durable write, errors
+//! in words) and key hints built from the live keymap for where the keys go now.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme;
+use crate::tui::action::{Command, Context};
+use crate::tui::app::{App, StatusKind};
+use crate::tui::text_wrap::{truncate, width};
+
+pub fn draw(frame: &mut Frame, status: Rect, hints: Rect, app: &App) {
+    let jobs = if app.jobs_running > 0 {
+        format!(" 后台任务 {} 个进行中… ", app.jobs_running)
+    } else {
+        String::new()
+    };
+    let room = (status.width as usize).saturating_sub(width(&jobs) + 1);
+    let mut spans = Vec::new();
+    if let Some(s) = &app.status {
+        let (mark, style) = match s.kind {
+            StatusKind::Info => ("", ratatui::style::Style::default()),
+            StatusKind::Saved => ("✓ ", theme::good()),
+            StatusKind::Warning => ("! ", theme::warning()),
+            StatusKind::Error => ("✗ ", theme::error()),
+        };
+        spans.push(Span::styled(
+            truncate(&format!(" {mark}{}", s.text), room),
+            style,
+        ));
+    }
+    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+    if !jobs.is_empty() {
+        spans.push(Span::raw(" ".repeat(
+            (status.width as usize).saturating_sub(used + width(&jobs)),
+        )));
+        spans.push(Span::styled(jobs, theme::bold()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), status);
+    frame.render_widget(Paragraph::new(hint_line(app, hints.width as usize)), hints);
+}
+
+/// `key label · key label …` for the current context, as many as fit, with help last.
+fn hint_line(app: &App, max: usize) -> Line<'static> {
+    let context = app.context();
+    let keymap = &app.keymap;
+    // Where keys type text, a printable help key types instead: name another one.
+    let help_part = keymap
+        .keys(Context::Global, Command::Help)
+        .iter()
+        .find(|k| !(context.types_text() && k.is_text()))
+        .map(|k| format!("{k} 帮助"))
+        .unwrap_or_default();
+    let mut parts: Vec<(String, String)> = Vec::new();
+    // The grade keys read best as one group: a/b/c/d/n 评分.
+    let grades = [
+        Command::GradeA,
+        Command::GradeB,
+        Command::GradeC,
+        Command::GradeD,
+        Command::GradeNa,
+    ];
+    let mut grouped = false;
+    for command in context.hints() {
+        if grades.contains(command) {
+            if !grouped {
+                let keys: Vec<String> = grades
+                    .iter()
+                    .map(|g| keymap.first_key(context, *g))
+                    .filter(|k| !k.is_empty())
+                    .collect();
+                if !keys.is_empty() {
+                    parts.push((keys.join("/"), "评分".to_string()));
+                }
+                grouped = true;
+            }
+            continue;
+        }
+        let key = keymap.first_key(context, *command);
+        if !key.is_empty() {
+            parts.push((key, command.hint_in(context).to_string()));
+        }
+    }
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1 + width(&help_part);
+    for (key, label) in parts {
+        let w = width(&key) + 1 + width(&label) + 2;
+        if used + w > max {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(key, theme::key()));
+        spans.push(Span::raw(format!(" {label}  ")));
+    }
+    if !help_part.is_empty() {
+        spans.push(Span::styled(help_part, theme::key()));
+    }
+    Line::from(spans)
+}

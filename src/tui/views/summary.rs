@@ -1,0 +1,182 @@
+//! The summary page: per-chapter bars of grade counts with 达标率, the verdict with
+//! every condition's measured share against its threshold, and the gaps to the next
+//! verdict as a list to pick from.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{scroll_to, theme};
+use crate::checklist::Level;
+use crate::scoring::{Counts, Grade, percent};
+use crate::tui::action::{Command, Context};
+use crate::tui::app::App;
+use crate::tui::keymap::Keymap;
+use crate::tui::screens::SummaryScreen;
+use crate::tui::text_wrap::{pad, truncate, width, wrap};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let Some(s) = app.summary.as_ref() else {
+        return;
+    };
+    let w = area.width.saturating_sub(2) as usize;
+    let (lines, gap_at) = page(s, w, &app.keymap);
+    let height = area.height as usize;
+    let top = match (gap_at, s.selected) {
+        (Some(first), Some(selected)) => scroll_to(&s.scroll, first + selected, 1, height),
+        _ => 0,
+    };
+    let inner = Rect {
+        x: area.x + 1,
+        width: area.width.saturating_sub(2),
+        ..area
+    };
+    let shown: Vec<Line> = lines.into_iter().skip(top).take(height).collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+}
+
+/// The whole page, and the line of the first gap.
+fn page(s: &SummaryScreen, w: usize, keymap: &Keymap) -> (Vec<Line<'static>>, Option<usize>) {
+    let mut lines = Vec::new();
+    lines.push(Line::from(Span::styled("分章统计", theme::heading())));
+    let name_w = s
+        .rollup
+        .chapters
+        .iter()
+        .map(|c| width(&c.id) + 1 + width(&c.title))
+        .max()
+        .unwrap_or(4)
+        .min(w / 3);
+    let bar_w = if w >= 100 { 20 } else { 6 };
+    for ch in &s.rollup.chapters {
+        let name = format!("{} {}", ch.id, ch.title);
+        lines.push(chapter_line(&name, &ch.counts, name_w, bar_w, w));
+    }
+    lines.push(chapter_line("合计", &s.rollup.total, name_w, bar_w, w));
+    lines.push(Line::from(""));
+
+    lines.push(Line::from(vec![
+        Span::styled("评审结论：", theme::heading()),
+        Span::styled(s.evaluation.verdict.clone(), theme::bold()),
+    ]));
+    for (i, rule) in s.evaluation.rules.iter().enumerate() {
+        let (mark, style) = if rule.held {
+            ("✓", theme::good())
+        } else {
+            ("✗", Style::default())
+        };
+        let winner = if s.evaluation.winner == Some(i) {
+            "  ← 结论"
+        } else {
+            ""
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{mark} {}", rule.name), style.patch(theme::bold())),
+            Span::raw(winner),
+        ]));
+        for c in &rule.conditions {
+            let measured = match c.share {
+                Some(share) => format!("实测 {}，要求 ≥ {}", percent(share), percent(c.min_share)),
+                None => "所选条款均不适用，视为满足".to_string(),
+            };
+            let mark = if c.held { "✓" } else { "✗" };
+            let text = format!("{mark} {}：{measured}", c.description);
+            let style = if c.held {
+                Style::default()
+            } else {
+                theme::error()
+            };
+            for (n, l) in wrap(&text, w.saturating_sub(4)).into_iter().enumerate() {
+                let indent = if n == 0 { "  " } else { "    " };
+                lines.push(Line::from(Span::styled(format!("{indent}{l}"), style)));
+            }
+        }
+    }
+    lines.push(Line::from(""));
+
+    let Some(goal) = &s.goal else {
+        lines.push(Line::from(Span::styled(
+            "已达到最高结论，没有差距。",
+            theme::good(),
+        )));
+        return (lines, None);
+    };
+    lines.push(Line::from(Span::styled(
+        format!("差距：距「{goal}」"),
+        theme::heading(),
+    )));
+    for sf in &s.shortfalls {
+        let text = format!("· {}：还差 {} 条", sf.description, sf.missing);
+        for l in wrap(&text, w.saturating_sub(2)) {
+            lines.push(Line::from(format!("  {l}")));
+        }
+    }
+    if s.gaps.is_empty() {
+        lines.push(Line::from("  （没有可列出的条款）"));
+        return (lines, None);
+    }
+    lines.push(Line::from(Span::styled(
+        format!(
+            "  {} 选择条款，{} 跳过去评审：",
+            keymap.first_key(Context::Summary, Command::Down),
+            keymap.first_key(Context::Summary, Command::Open)
+        ),
+        theme::dim(),
+    )));
+    let first = lines.len();
+    for (i, gap) in s.gaps.iter().enumerate() {
+        let base = if s.selected == Some(i) {
+            theme::selected()
+        } else {
+            Style::default()
+        };
+        let need = format!("  需 {} 档及以上", gap.needs.letter());
+        let star = if gap.core { "★" } else { "" };
+        let head = format!("{} {}{star} ", theme::grade_code(gap.grade), gap.item_id);
+        let room = w.saturating_sub(2 + width(&head) + width(&need));
+        lines.push(Line::from(vec![
+            Span::styled("  ", base),
+            Span::styled(head, base.patch(theme::grade(gap.grade))),
+            Span::styled(pad(&gap.title, room), base),
+            Span::styled(need, base.patch(theme::dim())),
+        ]));
+    }
+    (lines, Some(first))
+}
+
+/// One chapter: name, a bar of its grades, 达标率 (share at C or above), counts.
+fn chapter_line(name: &str, c: &Counts, name_w: usize, bar_w: usize, w: usize) -> Line<'static> {
+    let rate = c.share_at_least(Level::C).map_or("—".to_string(), percent);
+    let total = c.total().max(1);
+    // Cells up to a running count, rounded: the bar's graded part is as long as
+    // the share graded, whatever the mix of grades.
+    let cells_to = |n: usize| (n * bar_w + total / 2) / total;
+    let parts = [
+        (c.a, "█", Some(Grade::A)),
+        (c.b, "▓", Some(Grade::B)),
+        (c.c, "▒", Some(Grade::C)),
+        (c.d, "x", Some(Grade::D)),
+        (c.na, "-", Some(Grade::NotApplicable)),
+    ];
+    let mut spans = vec![
+        Span::styled(pad(name, name_w), theme::bold()),
+        Span::raw(" "),
+    ];
+    let (mut used, mut counted) = (0, 0);
+    for (n, glyph, g) in parts {
+        counted += n;
+        let k = cells_to(counted).min(bar_w) - used;
+        used += k;
+        spans.push(Span::styled(glyph.repeat(k), theme::grade(g)));
+    }
+    spans.push(Span::styled("░".repeat(bar_w - used), theme::dim()));
+    let rest = format!(
+        " 达标率{rate:>6} A{} B{} C{} 不达标{} 不适用{} 待评{}",
+        c.a, c.b, c.c, c.d, c.na, c.pending
+    );
+    let room = w.saturating_sub(name_w + 1 + bar_w);
+    spans.push(Span::raw(truncate(&rest, room)));
+    Line::from(spans)
+}

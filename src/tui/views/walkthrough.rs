@@ -1,0 +1,134 @@
+//! The walkthrough: the chapter → section → item tree on the left (grade or 待 for
+//! each item, ★ for core items, progress per chapter), the selected item on the right.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::{item_detail, scroll_to, theme};
+use crate::tui::app::App;
+use crate::tui::screens::{Row, Walkthrough};
+use crate::tui::text_wrap::{pad, truncate, width};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let Some(w) = app.walk.as_ref() else {
+        return;
+    };
+    let tree_w = (area.width * 2 / 5).clamp(28, 56);
+    let [tree, detail] =
+        Layout::horizontal([Constraint::Length(tree_w), Constraint::Min(20)]).areas(area);
+    draw_tree(frame, tree, w);
+    item_detail::draw(frame, detail, w, &app.keymap);
+}
+
+fn draw_tree(frame: &mut Frame, area: Rect, w: &Walkthrough) {
+    let title = if w.filter_active() {
+        format!(" 条款 · 筛选：{} ", w.filter_label())
+    } else {
+        format!(" 条款 {}/{} ", w.graded, w.total)
+    };
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(
+        truncate(&title, area.width.saturating_sub(2) as usize),
+        theme::bold(),
+    ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if w.rows.is_empty() {
+        let text = if w.filter_active() {
+            "没有符合筛选条件的条款"
+        } else {
+            "清单里没有条款"
+        };
+        frame.render_widget(Paragraph::new(truncate(text, inner.width as usize)), inner);
+        return;
+    }
+    let height = inner.height as usize;
+    let top = scroll_to(&w.tree_offset, w.selected, 1, height);
+    let lines: Vec<Line> = w
+        .rows
+        .iter()
+        .enumerate()
+        .skip(top)
+        .take(height)
+        .map(|(i, row)| tree_line(w, *row, inner.width as usize, i == w.selected))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn tree_line(w: &Walkthrough, row: Row, width_cells: usize, selected: bool) -> Line<'static> {
+    let base = if selected {
+        theme::selected()
+    } else {
+        Style::default()
+    };
+    let chapters = &w.checklist.chapters;
+    match row {
+        Row::Chapter(ci) | Row::Section(ci, _) => {
+            let (indent, key, id, title, section) = match row {
+                Row::Chapter(_) => (
+                    "",
+                    format!("c:{}", chapters[ci].id),
+                    &chapters[ci].id,
+                    &chapters[ci].title,
+                    None,
+                ),
+                Row::Section(_, si) => {
+                    let s = &chapters[ci].sections[si];
+                    ("  ", format!("s:{}", s.id), &s.id, &s.title, Some(si))
+                }
+                Row::Item(..) => unreachable!("matched above"),
+            };
+            let arrow = if w.collapsed.contains(&key) {
+                "▸"
+            } else {
+                "▾"
+            };
+            let (graded, total) = w.progress(ci, section);
+            let count = format!(" {graded}/{total}");
+            let room = width_cells.saturating_sub(width(&count));
+            let head = pad(&format!("{indent}{arrow} {id} {title}"), room);
+            let count_style = if graded == total {
+                theme::good()
+            } else {
+                theme::dim()
+            };
+            let head_style = if section.is_none() {
+                theme::bold()
+            } else {
+                Style::default()
+            };
+            Line::from(vec![
+                Span::styled(head, base.patch(head_style)),
+                Span::styled(count, base.patch(count_style)),
+            ])
+        }
+        Row::Item(ci, si, ii) => {
+            let item = &chapters[ci].sections[si].items[ii];
+            let grade = w.grade_of(&item.id);
+            let mut spans = vec![
+                Span::styled("    ", base),
+                Span::styled(theme::grade_code(grade), base.patch(theme::grade(grade))),
+                Span::styled(format!(" {}", item.id), base),
+            ];
+            let mut used = 4 + 2 + 1 + width(&item.id);
+            if item.core {
+                spans.push(Span::styled("★", base.patch(theme::core_star())));
+                used += 1;
+            }
+            let has_note = w
+                .assessments
+                .get(&item.id)
+                .is_some_and(|a| !a.note.is_empty() || !a.action.is_empty());
+            let note_mark = if has_note { " ✎" } else { "" };
+            let room = width_cells.saturating_sub(used + 1 + width(note_mark));
+            spans.push(Span::styled(format!(" {}", pad(&item.title, room)), base));
+            spans.push(Span::styled(
+                note_mark.to_string(),
+                base.patch(theme::dim()),
+            ));
+            Line::from(spans)
+        }
+    }
+}

@@ -1,0 +1,269 @@
+//! The report's layout model, checked without a PDF: everything inside the margins,
+//! table headers repeated, rows whole unless taller than a page, Chinese line-break
+//! rules; and the fonts' coverage.
+
+mod report_support;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use pingshen::report::layout::{Layout, Role, Shape};
+use pingshen::report::{FontSet, ReportInput, ReportOptions, missing_chars, prepare};
+use report_support::*;
+
+const EPS: f32 = 0.01;
+
+fn lay_out(input: &ReportInput) -> Layout {
+    let options = ReportOptions {
+        generated_at: Some(GENERATED_AT.into()),
+        ..ReportOptions::default()
+    };
+    prepare(input, &options).unwrap().layout
+}
+
+/// Boxes of the body inside the content area; header and footer inside the page
+/// with at least 10 mm to spare.
+fn assert_inside_margins(layout: &Layout) {
+    let g = layout.geometry;
+    for (p, page) in layout.pages.iter().enumerate() {
+        for b in &page.boxes {
+            let (l, t, r, bottom) = match b.role {
+                Role::PageHeader | Role::PageFooter => {
+                    (10.0, 10.0, g.width - 10.0, g.height - 10.0)
+                }
+                _ => (g.left, g.top, g.width - g.right, g.height - g.bottom),
+            };
+            assert!(
+                b.x >= l - EPS
+                    && b.y >= t - EPS
+                    && b.x + b.w <= r + EPS
+                    && b.y + b.h <= bottom + EPS,
+                "page {}: box outside its area ({l}, {t})–({r}, {bottom}): {b:?}",
+                p + 1
+            );
+        }
+    }
+}
+
+/// Every line of text in a table lies inside a cell of its own row.
+fn assert_text_inside_cells(layout: &Layout) {
+    for (p, page) in layout.pages.iter().enumerate() {
+        for t in &page.boxes {
+            if !matches!(t.shape, Shape::Text { .. })
+                || !matches!(t.role, Role::TableRow { .. } | Role::TableHeader { .. })
+            {
+                continue;
+            }
+            let inside = page.boxes.iter().any(|c| {
+                matches!(c.shape, Shape::Rect { .. })
+                    && c.role == t.role
+                    && t.x >= c.x - EPS
+                    && t.x + t.w <= c.x + c.w + EPS
+                    && t.y >= c.y - EPS
+                    && t.y + t.h <= c.y + c.h + EPS
+            });
+            assert!(inside, "page {}: text outside its cell: {t:?}", p + 1);
+        }
+    }
+}
+
+/// The table with the most rows: the full item table.
+fn item_table(layout: &Layout) -> usize {
+    let mut rows: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    for r in &layout.rows {
+        rows.entry(r.table).or_default().insert(r.row);
+    }
+    rows.into_iter().max_by_key(|(_, r)| r.len()).unwrap().0
+}
+
+/// For every page a table's rows are on, its header is there too, above them.
+fn assert_headers_repeat(layout: &Layout, table: usize) {
+    let mut pages = 0;
+    for (p, page) in layout.pages.iter().enumerate() {
+        let rows_top = page
+            .boxes
+            .iter()
+            .filter(|b| matches!(b.role, Role::TableRow { table: t, .. } if t == table))
+            .map(|b| b.y)
+            .fold(f32::INFINITY, f32::min);
+        if rows_top.is_infinite() {
+            continue;
+        }
+        pages += 1;
+        let header: Vec<_> = page
+            .boxes
+            .iter()
+            .filter(|b| b.role == Role::TableHeader { table })
+            .collect();
+        assert!(
+            !header.is_empty(),
+            "page {}: rows without the header",
+            p + 1
+        );
+        let texts: Vec<&str> = header
+            .iter()
+            .filter_map(|b| match &b.shape {
+                Shape::Text { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            texts.contains(&"编号") && texts.contains(&"档次"),
+            "{texts:?}"
+        );
+        let header_bottom = header.iter().map(|b| b.y + b.h).fold(0.0, f32::max);
+        assert!(
+            header_bottom <= rows_top + EPS,
+            "page {}: header below rows",
+            p + 1
+        );
+    }
+    assert!(pages > 0);
+}
+
+/// Every row on one page, unless taller than what a page holds below the header.
+fn assert_rows_whole(layout: &Layout) -> usize {
+    let mut pages: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    let mut split = 0;
+    for r in &layout.rows {
+        pages.entry((r.table, r.row)).or_default().push(r.page);
+    }
+    for ((table, row), on) in pages {
+        if on.len() > 1 {
+            let p = layout
+                .rows
+                .iter()
+                .find(|r| r.table == table && r.row == row)
+                .unwrap();
+            assert!(
+                p.full_height > p.room,
+                "table {table} row {row} split over pages {on:?} though it fits on one ({} ≤ {})",
+                p.full_height,
+                p.room
+            );
+            split += 1;
+        }
+    }
+    split
+}
+
+const NO_START: &str = "，。、；：？！）》」』】";
+const NO_END: &str = "（《「『【";
+
+fn assert_line_break_rules(layout: &Layout) {
+    for page in &layout.pages {
+        for b in &page.boxes {
+            if let Shape::Text { text, .. } = &b.shape {
+                let first = text.chars().next().unwrap_or(' ');
+                let last = text.chars().last().unwrap_or(' ');
+                assert!(
+                    !NO_START.contains(first),
+                    "line starts with {first}: {text}"
+                );
+                assert!(!NO_END.contains(last), "line ends with {last}: {text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_200_item_report_with_long_notes_stays_in_its_margins() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let big = generated(200);
+    assert_eq!(big.0.item_count(), 200);
+    let insp = create(&store, &big);
+    grade_all(&store, &insp, &big.0, 2, 400);
+    let layout = lay_out(&ReportInput::load(&store, &insp.id).unwrap());
+
+    assert!(layout.pages.len() > 10, "{} pages", layout.pages.len());
+    assert_inside_margins(&layout);
+    assert_text_inside_cells(&layout);
+    let items = item_table(&layout);
+    // 200 items and 4 chapter rows.
+    let rows: BTreeSet<usize> = layout
+        .rows
+        .iter()
+        .filter(|r| r.table == items)
+        .map(|r| r.row)
+        .collect();
+    assert_eq!(rows.len(), 204);
+    assert_headers_repeat(&layout, items);
+    assert_eq!(
+        assert_rows_whole(&layout),
+        0,
+        "no row here is taller than a page"
+    );
+    assert_line_break_rules(&layout);
+
+    // Every page has its header and its footer with 第 X 页 共 Y 页.
+    let total = layout.pages.len();
+    for (p, page) in layout.pages.iter().enumerate() {
+        let footer: Vec<&str> = page
+            .boxes
+            .iter()
+            .filter(|b| b.role == Role::PageFooter)
+            .filter_map(|b| match &b.shape {
+                Shape::Text { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            footer.contains(&format!("第 {} 页 共 {total} 页", p + 1).as_str()),
+            "{footer:?}"
+        );
+        assert!(page.boxes.iter().any(|b| matches!(&b.shape, Shape::Text { text, .. } if b.role == Role::PageHeader && text == INSTITUTION)));
+    }
+}
+
+#[test]
+fn a_row_taller_than_a_page_is_split_and_stays_in_its_margins() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let township = shipped("township-2022");
+    let insp = create(&store, &township);
+    grade_all(&store, &insp, &township.0, 40, 10_000);
+    let layout = lay_out(&ReportInput::load(&store, &insp.id).unwrap());
+    assert_inside_margins(&layout);
+    assert_text_inside_cells(&layout);
+    assert!(
+        assert_rows_whole(&layout) > 0,
+        "the 10,000-character notes span pages"
+    );
+    assert_headers_repeat(&layout, item_table(&layout));
+    assert_line_break_rules(&layout);
+}
+
+#[test]
+fn characters_no_font_has_are_found() {
+    let fonts = FontSet::bundled();
+    assert_eq!(
+        missing_chars("评审 abc ★✓—…①⑩ 镕喆堃昇珺玥彧祎赟犇琇垚\u{E000}𠀀", &fonts),
+        ['\u{E000}', '𠀀']
+    );
+    // Both bundled fonts draw what the report itself prints.
+    assert!(missing_chars("（）《》「」『』【】，。、；：？！≥％", &fonts).is_empty());
+}
+
+#[test]
+fn a_missing_character_is_reported_by_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let township = shipped("township-2022");
+    let insp = create(&store, &township);
+    store
+        .update(
+            &insp.id,
+            "1.1.1",
+            &[
+                pingshen::store::Change::Grade(Some(pingshen::scoring::Grade::C)),
+                pingshen::store::Change::Note("生僻字\u{E000}".into()),
+            ],
+            "王堃",
+        )
+        .unwrap();
+    let input = ReportInput::load(&store, &insp.id).unwrap();
+    // Without system fonts (the default of ReportOptions) the private-use character
+    // is missing.
+    let report = pingshen::report::render(&input, &ReportOptions::default()).unwrap();
+    assert_eq!(report.missing, ['\u{E000}']);
+}

@@ -1,0 +1,312 @@
+//! A review team: chapters split across laptops, merged back, compared with the last
+//! visit, compiled into rosters.
+
+mod common;
+
+use common::*;
+use pingshen::checklist::Checklist;
+use pingshen::scoring::{Change as Delta, Grade, compare};
+use pingshen::store::*;
+
+/// The lead's store with an inspection split between 甲 (chapters 1, 2) and 乙 (3, 4).
+fn split_inspection(lead: &Store) -> (Inspection, Checklist) {
+    let (c, s) = shipped("township-2022");
+    let insp = lead.create(new_inspection("某镇卫生院"), &c, &s).unwrap();
+    lead.assign(&insp.id, "甲", &["1".into(), "2".into()], "组长")
+        .unwrap();
+    lead.assign(&insp.id, "乙", &["3".into(), "4".into()], "组长")
+        .unwrap();
+    (lead.get(&insp.id).unwrap(), c)
+}
+
+/// An inspector's laptop: imports their part, grades every item of their chapters.
+fn laptop(
+    lead: &Store,
+    id: &str,
+    who: &str,
+    c: &Checklist,
+    grade: Grade,
+) -> (tempfile::TempDir, Export) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store
+        .import(&lead.export_for(id, who).unwrap(), false)
+        .unwrap();
+    let chapters = store.get(id).unwrap().assignments[who].clone();
+    for (ch, _, item) in c.items() {
+        if chapters.contains(&ch.id) {
+            store
+                .update(
+                    id,
+                    &item.id,
+                    &[
+                        Change::Grade(Some(grade)),
+                        Change::Note(format!("{who}查看了{}", item.id)),
+                    ],
+                    who,
+                )
+                .unwrap();
+        }
+    }
+    let export = store.export(id).unwrap();
+    (dir, export)
+}
+
+fn state(store: &Store, id: &str) -> (Vec<Assessment>, Vec<Conflict>, Vec<HistoryEntry>) {
+    let e = store.export(id).unwrap();
+    (e.assessments, e.conflicts, e.history)
+}
+
+#[test]
+fn disjoint_chapters_merge_into_one_complete_inspection() {
+    let lead_dir = tempfile::tempdir().unwrap();
+    let lead = Store::open(lead_dir.path()).unwrap();
+    let (insp, c) = split_inspection(&lead);
+    let for_jia = lead.export_for(&insp.id, "甲").unwrap();
+    assert!(for_jia.history.iter().all(|h| h.item_id.is_empty()));
+    let (_a, a) = laptop(&lead, &insp.id, "甲", &c, Grade::A);
+    let (_b, b) = laptop(&lead, &insp.id, "乙", &c, Grade::B);
+
+    let report = lead
+        .merge(&[("甲.json".into(), a), ("乙.json".into(), b)])
+        .unwrap();
+    assert!(report.conflicts.is_empty());
+    assert_eq!(report.added.len(), c.item_count());
+    let summary = &lead.summaries().unwrap()[0];
+    assert_eq!(
+        summary.graded, summary.items,
+        "every item graded after the merge"
+    );
+    let got = lead.assessments(&insp.id).unwrap();
+    assert_eq!(got["1.1.1"].grade, Some(Grade::A));
+    assert_eq!(got["1.1.1"].by, "甲");
+    assert_eq!(got["4.1.1"].grade, Some(Grade::B));
+    assert_eq!(got["4.1.1"].note, "乙查看了4.1.1");
+    // Each inspector's changes are in the united history.
+    let h = lead.history(&insp.id, Some("3.1.1")).unwrap();
+    assert!(h.iter().any(|e| e.by == "乙" && e.new == "B"));
+}
+
+#[test]
+fn a_conflict_is_reported_settled_and_both_versions_stay_in_the_history() {
+    let lead_dir = tempfile::tempdir().unwrap();
+    let lead = Store::open(lead_dir.path()).unwrap();
+    let (insp, c) = split_inspection(&lead);
+    let (_a, a) = laptop(&lead, &insp.id, "甲", &c, Grade::A);
+    // 乙 also grades 1.1.1, differently.
+    let b_dir = tempfile::tempdir().unwrap();
+    let b_store = Store::open(b_dir.path()).unwrap();
+    b_store
+        .import(&lead.export_for(&insp.id, "乙").unwrap(), false)
+        .unwrap();
+    b_store
+        .update(
+            &insp.id,
+            "1.1.1",
+            &[
+                Change::Grade(Some(Grade::C)),
+                Change::Note("乙：功能定位不清".into()),
+            ],
+            "乙",
+        )
+        .unwrap();
+    let b = b_store.export(&insp.id).unwrap();
+
+    let report = lead
+        .merge(&[("a".into(), a.clone()), ("b".into(), b.clone())])
+        .unwrap();
+    assert_eq!(report.conflicts.len(), 1);
+    let conflict = &report.conflicts[0];
+    assert_eq!(conflict.item_id, "1.1.1");
+    let grades: Vec<_> = conflict
+        .candidates
+        .iter()
+        .map(|v| (v.grade, v.by.as_str()))
+        .collect();
+    assert!(grades.contains(&(Some(Grade::A), "甲")) && grades.contains(&(Some(Grade::C), "乙")));
+    assert_eq!(lead.conflicts(&insp.id).unwrap().len(), 1);
+
+    let c_index = conflict
+        .candidates
+        .iter()
+        .position(|v| v.grade == Some(Grade::C))
+        .unwrap();
+    let settled = lead.settle(&insp.id, "1.1.1", c_index, "组长").unwrap();
+    assert_eq!(settled.grade, Some(Grade::C));
+    assert!(lead.conflicts(&insp.id).unwrap().is_empty());
+    let h = lead.history(&insp.id, Some("1.1.1")).unwrap();
+    assert!(
+        h.iter()
+            .any(|e| e.by == "甲" && e.field == "档次" && e.new == "A")
+    );
+    assert!(
+        h.iter()
+            .any(|e| e.by == "乙" && e.field == "档次" && e.new == "C")
+    );
+    let verdict = h.iter().find(|e| e.field == "冲突裁定").unwrap();
+    assert!(
+        verdict.old.contains("A（甲") && verdict.new.contains("C（乙"),
+        "{verdict:?}"
+    );
+
+    // The same files merged again do not reopen the settled conflict.
+    let again = lead.merge(&[("a".into(), a), ("b".into(), b)]).unwrap();
+    assert!(!again.changed, "{again:?}");
+    assert!(lead.conflicts(&insp.id).unwrap().is_empty());
+    assert_eq!(
+        lead.assessment(&insp.id, "1.1.1").unwrap().unwrap().grade,
+        Some(Grade::C)
+    );
+}
+
+#[test]
+fn merging_is_idempotent_and_order_independent() {
+    let lead_dir = tempfile::tempdir().unwrap();
+    let lead = Store::open(lead_dir.path()).unwrap();
+    let (insp, c) = split_inspection(&lead);
+    let (_a, a) = laptop(&lead, &insp.id, "甲", &c, Grade::A);
+    let (_b, mut b) = laptop(&lead, &insp.id, "乙", &c, Grade::B);
+    // A conflicting item too.
+    let mut other = a
+        .assessments
+        .iter()
+        .find(|x| x.item_id == "2.1.1")
+        .unwrap()
+        .clone();
+    other.grade = Some(Grade::D);
+    other.by = "乙".into();
+    other.at = "2026-11-23T09:00:00.000+08:00".into();
+    other.supersedes.clear();
+    b.assessments.push(other);
+
+    let fresh = |files: &[(&str, &Export)]| {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        for (name, e) in files {
+            store.merge(&[(name.to_string(), (*e).clone())]).unwrap();
+        }
+        let s = state(&store, &insp.id);
+        (dir, store, s)
+    };
+    let (_d1, s1, ab) = fresh(&[("a", &a), ("b", &b)]);
+    let (_d2, _s2, ba) = fresh(&[("b", &b), ("a", &a)]);
+    assert_eq!(ab, ba, "merge order must not matter");
+    assert_eq!(ab.1.len(), 1, "one conflict");
+
+    let once = state(&s1, &insp.id);
+    let report = s1.merge(&[("a".into(), a.clone())]).unwrap();
+    assert!(!report.changed);
+    s1.merge(&[("b".into(), b.clone()), ("a".into(), a.clone())])
+        .unwrap();
+    assert_eq!(
+        state(&s1, &insp.id),
+        once,
+        "merging the same files again changes nothing"
+    );
+}
+
+#[test]
+fn bad_merges_are_refused_and_change_nothing() {
+    let lead_dir = tempfile::tempdir().unwrap();
+    let lead = Store::open(lead_dir.path()).unwrap();
+    let (insp, c) = split_inspection(&lead);
+    let (_a, a) = laptop(&lead, &insp.id, "甲", &c, Grade::A);
+    let before = lead.export(&insp.id).unwrap();
+
+    // Another inspection.
+    let (c2, s2) = shipped("township-2022");
+    let other = lead
+        .create(new_inspection("另一个卫生院"), &c2, &s2)
+        .unwrap();
+    let other_export = lead.export(&other.id).unwrap();
+    let err = lead
+        .merge(&[
+            ("a.json".into(), a.clone()),
+            ("other.json".into(), other_export),
+        ])
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("只能合并同一次检查的导出"),
+        "{err}"
+    );
+
+    // Another checklist version.
+    let mut v2 = a.clone();
+    v2.checklist_text = v2.checklist_text.replacen(
+        "version = \"2022-pingshen.1\"",
+        "version = \"2022-pingshen.2\"",
+        1,
+    );
+    v2.inspection.checklist.sha256 = pingshen::checklist::sha256_hex(v2.checklist_text.as_bytes());
+    let err = lead.merge(&[("v2.json".into(), v2)]).unwrap_err();
+    assert!(err.to_string().contains("pingshen repin"), "{err}");
+
+    // A truncated or tampered file is refused when read.
+    let file = lead_dir.path().join("a.json");
+    write_export(&a, &file).unwrap();
+    let bytes = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &bytes[..bytes.len() - 100]).unwrap();
+    assert!(matches!(
+        read_export(&file),
+        Err(EnvelopeError::Malformed { .. })
+    ));
+    let text = String::from_utf8(bytes)
+        .unwrap()
+        .replacen("甲查看了1.1.1", "乙查看了1.1.1", 1);
+    std::fs::write(&file, text).unwrap();
+    assert!(matches!(
+        read_export(&file),
+        Err(EnvelopeError::Checksum { .. })
+    ));
+
+    assert_eq!(lead.export(&insp.id).unwrap(), before);
+}
+
+#[test]
+fn compare_reports_the_expected_changes() {
+    let v1 = include_str!("fixtures/small.toml");
+    let (old_c, _) = source(v1, "small.toml");
+    // The new version drops 2.1.3 and adds 2.1.4.
+    let cut = v1
+        .find("    [[chapter.section.item]]\n    id = \"2.1.3\"")
+        .unwrap();
+    let v2 = v1[..cut].to_string()
+        + "    [[chapter.section.item]]\n    id = \"2.1.4\"\n    title = \"上门服务\"\n    tier = \"基本标准\"\n    methods = [\"查阅资料\"]\n    c = \"有上门服务记录。\"\n";
+    let (new_c, _) = source(&v2, "small.toml");
+    let old = [
+        ("1.1.1", Grade::C),
+        ("1.1.2", Grade::B),
+        ("1.2.1", Grade::D),
+        ("2.1.1", Grade::A),
+        ("2.1.3", Grade::B),
+        ("1.1.3", Grade::NotApplicable),
+    ];
+    let new = [
+        ("1.1.1", Grade::A),
+        ("1.1.2", Grade::B),
+        ("1.2.1", Grade::C),
+        ("2.1.1", Grade::C),
+        ("2.1.4", Grade::B),
+        ("1.1.3", Grade::C),
+    ];
+    let get = |pairs: &'static [(&'static str, Grade)]| {
+        move |id: &str| pairs.iter().find(|(i, _)| *i == id).map(|(_, g)| *g)
+    };
+    let old: &'static [(&str, Grade)] = Box::leak(Box::new(old));
+    let new: &'static [(&str, Grade)] = Box::leak(Box::new(new));
+    let cmp = compare(&old_c, get(old), &new_c, get(new));
+    let change = |id: &str| cmp.items.iter().find(|i| i.id == id).unwrap().change;
+    assert_eq!(change("1.1.1"), Delta::Improved);
+    assert_eq!(change("1.2.1"), Delta::Improved);
+    assert_eq!(change("1.1.2"), Delta::Same);
+    assert_eq!(change("2.1.1"), Delta::Worse);
+    assert_eq!(change("2.1.4"), Delta::New);
+    assert_eq!(change("2.1.3"), Delta::Removed);
+    assert_eq!(change("1.1.3"), Delta::Incomparable);
+    assert_eq!(change("1.2.2"), Delta::Same); // pending both times
+    assert_eq!(cmp.old_verdict, "未达到基本标准");
+    assert_eq!(cmp.new_verdict, "达到基本标准");
+    // Chapter 1: then 2 of 4 applicable at C+ (1.1.3 不适用, 1.2.2 pending), now 4 of 5.
+    assert_eq!(cmp.chapters[0].old_share, Some(0.5));
+    assert_eq!(cmp.chapters[0].new_share, Some(0.8));
+}

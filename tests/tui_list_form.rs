@@ -1,0 +1,237 @@
+//! Key sequences on the inspection list and the new-inspection form, the sample
+//! inspection, background export and the user keymap; state and store asserted.
+
+mod tui_support;
+
+use pingshen::scoring::Grade;
+use pingshen::store::ReviewKind;
+use pingshen::tui::{Effect, Keymap, Screen, StatusKind};
+use tui_support::*;
+
+#[test]
+fn new_inspection_form_checks_fields_and_creates() {
+    let mut h = Harness::empty();
+    h.press("n");
+    assert_eq!(h.app.screen, Screen::Form);
+    h.press("ctrl-s");
+    let form = h.app.form.as_ref().unwrap();
+    use pingshen::tui::screens::FieldId;
+    assert!(form.error(FieldId::Name).is_some());
+    assert!(form.error(FieldId::Region).is_some());
+    assert!(form.error(FieldId::Inspectors).is_some());
+    assert!(form.error(FieldId::Date).is_none(), "today is filled in");
+    assert_eq!(form.focus, FieldId::Name, "focus on the first problem");
+    assert_eq!(h.app.status.as_ref().unwrap().kind, StatusKind::Error);
+
+    h.type_text("东城区朝阳门社区卫生服务中心");
+    h.press("Tab");
+    h.type_text("北京市东城区");
+    h.keys(&["Tab", "Tab"]); // type (prefilled), head
+    h.type_text("王建国");
+    h.press("Tab");
+    h.type_text("13800000000");
+    h.press("Tab"); // review kind: 区级评审 preselected
+    h.press("Right");
+    h.press("Tab");
+    // Date: clear and type another.
+    h.press("ctrl-u");
+    h.type_text("2026-11-24");
+    h.press("Tab");
+    h.type_text("张敏、李强，赵磊");
+    h.press("Tab"); // checklist
+    h.press("Right"); // township-2022
+    h.press("Left"); // back to community-2022
+    h.press("ctrl-s");
+    assert_eq!(h.app.screen, Screen::Walkthrough, "{}", h.status());
+    let all = h.store().list().unwrap();
+    assert_eq!(all.len(), 1);
+    let i = &all[0];
+    assert_eq!(i.institution.name, "东城区朝阳门社区卫生服务中心");
+    assert_eq!(i.institution.kind, "社区卫生服务中心");
+    assert_eq!(i.institution.head, "王建国");
+    assert_eq!(i.review_kind, ReviewKind::CityRecheck);
+    assert_eq!(i.date, "2026-11-24");
+    assert_eq!(i.inspectors, ["张敏", "李强", "赵磊"]);
+    assert_eq!(i.checklist.id, "community-2022");
+    assert!(!i.sample);
+}
+
+#[test]
+fn leaving_a_filled_form_asks_first() {
+    let mut h = Harness::empty();
+    h.press("n");
+    h.type_text("某");
+    h.press("Esc");
+    assert_eq!(h.app.context(), pingshen::tui::Context::Confirm);
+    h.press("y");
+    assert_eq!(h.app.screen, Screen::List);
+}
+
+#[test]
+fn first_start_offers_a_sample_marked_as_such() {
+    let mut h = Harness::empty();
+    assert!(h.app.list.all.is_empty());
+    h.press("s");
+    assert_eq!(h.app.screen, Screen::Walkthrough);
+    let w = h.app.walk.as_ref().unwrap();
+    assert!(w.inspection.sample);
+    assert!(w.inspection.institution.name.contains("示例"));
+    assert_eq!(w.graded, 5);
+    assert!(w.assessments.values().any(|a| !a.note.is_empty()));
+    assert!(w.assessments.values().any(|a| !a.action.is_empty()));
+    assert_eq!(h.store().list().unwrap().len(), 1);
+}
+
+#[test]
+fn list_filters_by_typing_and_deletes_with_a_backup() {
+    let (dir, store) = store();
+    create(
+        &store,
+        "township-2022",
+        new_inspection("青山镇卫生院", "双清区", "乡镇卫生院", "2026-11-20"),
+    );
+    let keep = create(
+        &store,
+        "community-2022",
+        new_inspection(
+            "朝阳门社区卫生服务中心",
+            "东城区",
+            "社区卫生服务中心",
+            "2026-11-21",
+        ),
+    );
+    let mut h = Harness::new(dir, store);
+    assert_eq!(h.app.list.visible().len(), 2);
+    // Chinese from the input method filters at once.
+    h.type_text("青山");
+    assert!(h.app.list.filtering);
+    assert_eq!(h.app.list.visible().len(), 1);
+    h.press("Esc");
+    assert_eq!(h.app.list.visible().len(), 2);
+    h.press("/");
+    h.type_text("rmb");
+    assert_eq!(h.app.list.visible().len(), 0);
+    h.press("Esc");
+
+    // Newest date first: the township one is second.
+    h.press("Down");
+    h.press("d");
+    assert_eq!(h.app.context(), pingshen::tui::Context::Confirm);
+    h.press("n");
+    assert_eq!(h.store().list().unwrap().len(), 2, "n keeps it");
+    h.press("d");
+    h.press("y");
+    let left = h.store().list().unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].id, keep);
+    match h.app.popups.last() {
+        Some(pingshen::tui::popups::Popup::Message(m)) => {
+            let path = m
+                .lines
+                .iter()
+                .find(|l| l.ends_with(".json"))
+                .expect("backup path shown");
+            assert!(std::path::Path::new(path).is_file(), "{path}");
+        }
+        _ => panic!("the backup path is shown"),
+    }
+}
+
+#[test]
+fn export_runs_on_a_job_and_reports_back() {
+    let (dir, store) = store();
+    create(
+        &store,
+        "township-2022",
+        new_inspection("青山镇卫生院", "双清区", "乡镇卫生院", TODAY),
+    );
+    let mut h = Harness::new(dir, store);
+    let effects = h.press("e");
+    let job = match effects.into_iter().next() {
+        Some(Effect::Spawn(job)) => job,
+        other => panic!("expected a job, got {other:?}"),
+    };
+    assert_eq!(h.app.jobs_running, 1);
+    let mut jobs = pingshen::tui::jobs::Jobs::default();
+    jobs.spawn(job);
+    let result = jobs
+        .wait(std::time::Duration::from_secs(30))
+        .expect("job finished");
+    h.update(pingshen::tui::Action::JobDone(result));
+    assert_eq!(h.app.jobs_running, 0);
+    assert!(h.status().starts_with("已导出到"), "{}", h.status());
+}
+
+#[test]
+fn user_keymap_overrides_one_key() {
+    let (dir, store) = store();
+    create(
+        &store,
+        "township-2022",
+        new_inspection("青山镇卫生院", "双清区", "乡镇卫生院", TODAY),
+    );
+    let mut h = Harness::new(dir, store);
+    let (keymap, problems) = Keymap::with_user(
+        "[walkthrough]\ngrade_na = \"0\"\ngrade_a = \"Hyper-a\"\n",
+        "keymap.toml",
+    );
+    assert_eq!(problems.len(), 1);
+    h.app.keymap = keymap;
+    h.press("Enter");
+    goto(&mut h, "1.1.2");
+    let id = h.app.walk.as_ref().unwrap().inspection.id.clone();
+    let allow = h
+        .app
+        .walk
+        .as_ref()
+        .unwrap()
+        .checklist
+        .find_item("1.1.2")
+        .unwrap()
+        .allow_na;
+    h.press("0");
+    if allow {
+        assert_eq!(stored_grade(&h, &id, "1.1.2"), Some(Grade::NotApplicable));
+    } else {
+        assert!(h.status().contains("不适用"));
+    }
+    h.press("a"); // grade_a kept its default: the bad key was not applied
+    assert_eq!(stored_grade(&h, &id, "1.1.2"), Some(Grade::A));
+    // The help is built from the live keymap.
+    h.press("?");
+    match h.app.popups.last() {
+        Some(pingshen::tui::popups::Popup::Help(help)) => {
+            assert!(
+                help.viewer
+                    .lines
+                    .iter()
+                    .any(|l| l.contains('0') && l.contains("评为 不适用"))
+            );
+        }
+        _ => panic!("help opens"),
+    }
+}
+
+#[test]
+fn keymap_problems_are_shown_at_start() {
+    let (dir, store) = store();
+    let options = pingshen::tui::Options {
+        checklist_dir: None,
+        keymap_file: None,
+        today: TODAY.into(),
+    };
+    let (keymap, problems) = Keymap::with_user(
+        "[walkthrough]\ngrade_a = \"Hyper\"\n",
+        "/home/u/.config/pingshen/keymap.toml",
+    );
+    let problems: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
+    let app = pingshen::tui::App::new(std::sync::Arc::new(store), options, keymap, problems);
+    match app.popups.last() {
+        Some(pingshen::tui::popups::Popup::Message(m)) => {
+            let all = m.lines.join("\n");
+            assert!(all.contains("keymap.toml:2:"), "{all}");
+        }
+        _ => panic!("a message"),
+    }
+    drop(dir);
+}

@@ -1,0 +1,252 @@
+//! Every screen on ratatui's TestBackend at 80×24 and 120×40, with Chinese content,
+//! as insta snapshots (tests/snapshots/). Ids vary from run to run and are filtered;
+//! dates are fixed. The last line of a snapshot says where the terminal cursor is
+//! when a text field has the focus (an input method's window follows it).
+
+mod tui_support;
+
+use pingshen::scoring::Grade;
+use pingshen::store::{Institution, NewInspection, ReviewKind};
+use tui_support::*;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn snap(name: &str, h: &Harness) {
+    for (w, hgt) in SIZES {
+        snap_at(name, h, w, hgt);
+    }
+}
+
+fn snap_at(name: &str, h: &Harness, w: u16, hgt: u16) {
+    let screen = h.screen(w, hgt);
+    insta::with_settings!({
+        filters => vec![(r"\b[0-9a-f]{10}\b", "[编号....]")],
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(format!("{name}_{w}x{hgt}"), screen);
+    });
+}
+
+/// Two inspections (one a sample) with some grades.
+fn list_harness() -> Harness {
+    let (dir, store) = store();
+    let a = create(
+        &store,
+        "township-2022",
+        new_inspection(
+            "青山镇卫生院",
+            "湖南省邵阳市双清区",
+            "乡镇卫生院",
+            "2026-11-20",
+        ),
+    );
+    for (item, g) in [
+        ("1.1.1", Grade::A),
+        ("1.1.2", Grade::B),
+        ("1.2.1", Grade::C),
+        ("1.2.2", Grade::D),
+    ] {
+        grade(&store, &a, item, g, "");
+    }
+    create(
+        &store,
+        "community-2022",
+        NewInspection {
+            institution: Institution {
+                name: "示例社区卫生服务中心".into(),
+                region: "示例市示例区".into(),
+                kind: "社区卫生服务中心".into(),
+                head: "张示例".into(),
+                phone: "010-00000000".into(),
+            },
+            review_kind: ReviewKind::SelfAssessment,
+            date: "2026-11-23".into(),
+            inspectors: vec!["示例专家甲".into()],
+            sample: true,
+        },
+    );
+    Harness::new(dir, store)
+}
+
+/// The township inspection in the walkthrough on 1.2.4 (long criteria, ★), graded
+/// B with a note and 整改意见; a few other items graded.
+fn walkthrough_harness() -> Harness {
+    let (dir, store) = store();
+    let id = create(
+        &store,
+        "township-2022",
+        new_inspection("青山镇卫生院", "湖南省邵阳市双清区", "乡镇卫生院", TODAY),
+    );
+    for (item, g) in [
+        ("1.1.1", Grade::A),
+        ("1.1.2", Grade::C),
+        ("1.2.1", Grade::D),
+        ("1.2.2", Grade::NotApplicable),
+    ] {
+        if g == Grade::NotApplicable {
+            continue;
+        }
+        grade(&store, &id, item, g, "");
+    }
+    store
+        .update(
+            &id,
+            "1.2.4",
+            &[
+                pingshen::store::Change::Grade(Some(Grade::B)),
+                pingshen::store::Change::Note(
+                    "发热诊室设在门诊楼东侧，独立出入口；预检分诊台登记完整。\n抽查近三个月登记本10份，均有体温和流行病学史记录。".into(),
+                ),
+                pingshen::store::Change::Action("补充发热诊室应急演练记录，每季度至少一次。".into()),
+            ],
+            "张敏",
+        )
+        .unwrap();
+    let mut h = Harness::new(dir, store);
+    h.press("Enter");
+    h.press("g");
+    h.type_text("1.2.4");
+    h.press("Enter");
+    assert_eq!(h.selected_item().as_deref(), Some("1.2.4"));
+    h.app.status = None;
+    h
+}
+
+#[test]
+fn first_start() {
+    snap("first_start", &Harness::empty());
+}
+
+#[test]
+fn inspection_list() {
+    snap("inspection_list", &list_harness());
+}
+
+#[test]
+fn inspection_list_filtered() {
+    let mut h = list_harness();
+    h.type_text("青山");
+    snap("inspection_list_filtered", &h);
+}
+
+#[test]
+fn delete_confirmation() {
+    let mut h = list_harness();
+    h.press("d");
+    snap("delete_confirmation", &h);
+}
+
+#[test]
+fn new_inspection_form() {
+    let mut h = Harness::empty();
+    h.press("n");
+    snap("new_inspection_form", &h);
+}
+
+#[test]
+fn new_inspection_form_errors() {
+    let mut h = Harness::empty();
+    h.press("n");
+    h.type_text("朝阳门社区卫生服务中心");
+    h.press("Tab");
+    h.press("ctrl-s");
+    snap("new_inspection_form_errors", &h);
+}
+
+#[test]
+fn new_inspection_form_filled() {
+    let mut h = Harness::empty();
+    h.press("n");
+    h.type_text("东城区朝阳门社区卫生服务中心");
+    h.press("Tab");
+    h.type_text("北京市东城区");
+    h.keys(&["Tab", "Tab"]);
+    h.type_text("王建国");
+    h.press("Tab");
+    h.type_text("13800000000");
+    h.keys(&["Tab", "Tab", "Tab"]);
+    h.type_text("张敏、李强");
+    h.press("Left");
+    snap("new_inspection_form_filled", &h);
+}
+
+#[test]
+fn walkthrough_item() {
+    snap("walkthrough_item", &walkthrough_harness());
+}
+
+#[test]
+fn walkthrough_after_grading() {
+    let mut h = walkthrough_harness();
+    h.press("Tab");
+    h.press("a");
+    snap("walkthrough_after_grading", &h);
+}
+
+#[test]
+fn walkthrough_chapter_header() {
+    let mut h = walkthrough_harness();
+    h.press("Home");
+    snap("walkthrough_chapter_header", &h);
+}
+
+#[test]
+fn walkthrough_filtered() {
+    let mut h = walkthrough_harness();
+    h.keys(&["f", "Down", "Down", "Down", "Enter"]);
+    snap("walkthrough_filtered_core", &h);
+}
+
+#[test]
+fn note_editor() {
+    let mut h = walkthrough_harness();
+    h.press("e");
+    h.type_text("\n补充：医务人员培训记录齐全");
+    snap("note_editor", &h);
+}
+
+#[test]
+fn discard_confirmation() {
+    let mut h = walkthrough_harness();
+    h.press("r");
+    h.type_text("草稿");
+    h.press("Esc");
+    snap("discard_confirmation", &h);
+}
+
+#[test]
+fn goto_prompt() {
+    let mut h = walkthrough_harness();
+    h.press("g");
+    h.type_text("2.1");
+    snap("goto_prompt", &h);
+}
+
+#[test]
+fn filter_menu() {
+    let mut h = walkthrough_harness();
+    h.press("f");
+    snap("filter_menu", &h);
+}
+
+#[test]
+fn summary() {
+    let mut h = walkthrough_harness();
+    h.press("s");
+    snap("summary", &h);
+}
+
+#[test]
+fn help() {
+    let mut h = walkthrough_harness();
+    h.press("?");
+    snap("help", &h);
+}
+
+#[test]
+fn too_small() {
+    let h = walkthrough_harness();
+    snap_at("too_small", &h, 50, 12);
+    snap_at("too_small", &h, 79, 14);
+}

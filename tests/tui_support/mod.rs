@@ -1,0 +1,221 @@
+//! Driving the TUI in tests: an app over a store in a temporary directory, keys fed
+//! as the terminal would send them, screens rendered on ratatui's TestBackend.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use pingshen::checklist::Catalog;
+use pingshen::scoring::Grade;
+use pingshen::store::{Change, Institution, NewInspection, ReviewKind, Store};
+use pingshen::tui::{Action, App, Effect, KeyCombo, Keymap, Options, views};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use tempfile::TempDir;
+
+pub const TODAY: &str = "2026-11-23";
+
+pub struct Harness {
+    pub dir: TempDir,
+    pub app: App,
+}
+
+/// A store in a fresh temporary dir, with an empty user checklist dir beside it.
+pub fn store() -> (TempDir, Store) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("data")).expect("store opens");
+    (dir, store)
+}
+
+pub fn new_inspection(name: &str, region: &str, kind: &str, date: &str) -> NewInspection {
+    NewInspection {
+        institution: Institution {
+            name: name.to_string(),
+            region: region.to_string(),
+            kind: kind.to_string(),
+            head: "王建国".into(),
+            phone: "13800000000".into(),
+        },
+        review_kind: ReviewKind::District,
+        date: date.to_string(),
+        inspectors: vec!["张敏".into(), "李强".into()],
+        sample: false,
+    }
+}
+
+/// Creates an inspection on a shipped checklist; returns its id.
+pub fn create(store: &Store, checklist: &str, new: NewInspection) -> String {
+    let cat = Catalog::discover(None);
+    let a = cat.get(checklist).expect("shipped checklist");
+    store
+        .create(new, &a.checklist, &a.source)
+        .expect("created")
+        .id
+}
+
+pub fn grade(store: &Store, id: &str, item: &str, g: Grade, note: &str) {
+    let mut changes = vec![Change::Grade(Some(g))];
+    if !note.is_empty() {
+        changes.push(Change::Note(note.into()));
+    }
+    store.update(id, item, &changes, "张敏").expect("graded");
+}
+
+impl Harness {
+    /// The app over `store`, as a first start would show it.
+    pub fn new(dir: TempDir, store: Store) -> Harness {
+        let options = Options {
+            checklist_dir: Some(dir.path().join("checklists")),
+            keymap_file: Some(dir.path().join("config/keymap.toml")),
+            today: TODAY.to_string(),
+        };
+        let app = App::new(Arc::new(store), options, Keymap::builtin(), Vec::new());
+        Harness { dir, app }
+    }
+
+    pub fn empty() -> Harness {
+        let (dir, store) = store();
+        Harness::new(dir, store)
+    }
+
+    /// One township inspection (the larger checklist), opened in the walkthrough.
+    pub fn walkthrough() -> (Harness, String) {
+        let (dir, store) = store();
+        let id = create(
+            &store,
+            "township-2022",
+            new_inspection("青山镇卫生院", "湖南省邵阳市双清区", "乡镇卫生院", TODAY),
+        );
+        let mut h = Harness::new(dir, store);
+        h.press("Enter");
+        assert!(h.app.walk.is_some(), "the inspection opens");
+        (h, id)
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.app.store
+    }
+
+    /// Presses one key, written as in the keymap (`a`, `Enter`, `ctrl-s`, `Tab`).
+    pub fn press(&mut self, key: &str) -> Vec<Effect> {
+        let combo = KeyCombo::parse(key).expect("key string");
+        let mut mods = KeyModifiers::NONE;
+        if combo.ctrl {
+            mods |= KeyModifiers::CONTROL;
+        }
+        if combo.alt {
+            mods |= KeyModifiers::ALT;
+        }
+        if let KeyCode::Char(c) = combo.code
+            && c.is_uppercase()
+        {
+            mods |= KeyModifiers::SHIFT;
+        }
+        if combo.code == KeyCode::BackTab {
+            mods |= KeyModifiers::SHIFT;
+        }
+        self.key_event(KeyEvent::new(combo.code, mods))
+    }
+
+    pub fn key_event(&mut self, key: KeyEvent) -> Vec<Effect> {
+        self.app.handle_event(Event::Key(key))
+    }
+
+    pub fn keys(&mut self, keys: &[&str]) {
+        for k in keys {
+            self.press(k);
+        }
+    }
+
+    /// Types text the way a terminal without bracketed paste delivers it: one key
+    /// event per character, Enter for a line break.
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            let code = match c {
+                '\n' => KeyCode::Enter,
+                '\t' => KeyCode::Tab,
+                c => KeyCode::Char(c),
+            };
+            let mut ev = KeyEvent::new(code, KeyModifiers::NONE);
+            ev.kind = KeyEventKind::Press;
+            self.key_event(ev);
+        }
+    }
+
+    pub fn paste(&mut self, text: &str) -> Vec<Effect> {
+        self.app.handle_event(Event::Paste(text.to_string()))
+    }
+
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        self.app.update(action)
+    }
+
+    pub fn status(&self) -> String {
+        self.app
+            .status
+            .as_ref()
+            .map(|s| s.text.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn selected_item(&self) -> Option<String> {
+        self.app
+            .walk
+            .as_ref()
+            .and_then(|w| w.selected_item().map(|(_, _, it)| it.id.clone()))
+    }
+
+    /// The screen as text at `width` × `height`, with the cursor position if shown.
+    pub fn screen(&self, width: u16, height: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        let mut cursor = None;
+        terminal
+            .draw(|f| cursor = views::draw(f, &self.app))
+            .expect("draws");
+        let mut text = buffer_text(terminal.backend().buffer());
+        if let Some(p) = cursor {
+            text.push_str(&format!("[光标 列{} 行{}]\n", p.x, p.y));
+        }
+        text
+    }
+}
+
+pub fn stored_grade(h: &Harness, id: &str, item: &str) -> Option<Grade> {
+    h.store()
+        .assessment(id, item)
+        .unwrap()
+        .and_then(|a| a.grade)
+}
+
+pub fn goto(h: &mut Harness, item: &str) {
+    h.press("g");
+    h.type_text(item);
+    h.press("Enter");
+    assert_eq!(h.selected_item().as_deref(), Some(item), "{}", h.status());
+}
+
+/// A buffer as plain lines: wide characters once, trailing spaces trimmed.
+pub fn buffer_text(buffer: &Buffer) -> String {
+    let width = buffer.area.width as usize;
+    let mut out = String::new();
+    if width == 0 {
+        return out;
+    }
+    for row in buffer.content.chunks(width) {
+        let mut line = String::new();
+        let mut skip = 0;
+        for cell in row {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = cell.symbol();
+            line.push_str(sym);
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
