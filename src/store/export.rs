@@ -6,9 +6,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::envelope::{self, EnvelopeError};
-use super::error::{Result, StoreError, tx_err};
+use super::error::{Result, StoreError, read_err, tx_err};
 use super::model::*;
-use super::{Store, encode, key};
+use super::{Store, encode, key, prefix};
 use crate::checklist::{parse_checklist, sha256_hex};
 
 pub const EXPORT_FORMAT: &str = "pingshen-export";
@@ -94,7 +94,7 @@ impl Store {
         if self
             .inspections
             .contains_key(id.as_bytes())
-            .map_err(super::error::read_err)?
+            .map_err(read_err)?
         {
             if &self.export(id)? == export {
                 return Ok(ImportOutcome::AlreadyPresent);
@@ -115,11 +115,22 @@ impl Store {
         Ok(outcome)
     }
 
-    /// Writes an inspection and all its records in one transaction.
+    /// Replaces everything stored for the inspection by `export`, in one transaction:
+    /// records it no longer has are removed. The caller holds a write guard and flushes.
     pub(super) fn write_whole(&self, export: &Export) -> Result<()> {
         use sled::Transactional;
         let id = &export.inspection.id;
-        let sha = &export.inspection.checklist.sha256;
+        let keys = |tree: &sled::Tree| -> Result<Vec<sled::IVec>> {
+            tree.scan_prefix(prefix(id))
+                .keys()
+                .map(|k| k.map_err(read_err))
+                .collect()
+        };
+        let old = (
+            keys(&self.assessments)?,
+            keys(&self.history)?,
+            keys(&self.conflicts)?,
+        );
         (
             &self.inspections,
             &self.assessments,
@@ -128,7 +139,19 @@ impl Store {
             &self.conflicts,
         )
             .transaction(|(i, a, h, c, x)| {
-                c.insert(sha.as_bytes(), export.checklist_text.as_bytes())?;
+                for k in &old.0 {
+                    a.remove(k)?;
+                }
+                for k in &old.1 {
+                    h.remove(k)?;
+                }
+                for k in &old.2 {
+                    x.remove(k)?;
+                }
+                c.insert(
+                    export.inspection.checklist.sha256.as_bytes(),
+                    export.checklist_text.as_bytes(),
+                )?;
                 for asmt in &export.assessments {
                     a.insert(key(id, asmt.item_id.as_bytes()), encode(asmt))?;
                 }

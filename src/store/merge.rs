@@ -242,63 +242,12 @@ impl Store {
             return Ok(report);
         }
         report.changed = true;
-        self.replace_whole(&merged)?;
-        Ok(report)
-    }
-
-    /// Replaces everything stored for the inspection by `export`, in one transaction.
-    fn replace_whole(&self, export: &Export) -> Result<()> {
-        let id = &export.inspection.id;
-        let keys = |tree: &sled::Tree| -> Result<Vec<sled::IVec>> {
-            tree.scan_prefix(prefix(id))
-                .keys()
-                .map(|k| k.map_err(read_err))
-                .collect()
-        };
-        let old = (
-            keys(&self.assessments)?,
-            keys(&self.history)?,
-            keys(&self.conflicts)?,
-        );
         let guard = self.write_guard()?;
-        (
-            &self.inspections,
-            &self.assessments,
-            &self.history,
-            &self.conflicts,
-            &self.checklists,
-        )
-            .transaction(|(i, a, h, x, c)| {
-                for k in &old.0 {
-                    a.remove(k)?;
-                }
-                for k in &old.1 {
-                    h.remove(k)?;
-                }
-                for k in &old.2 {
-                    x.remove(k)?;
-                }
-                c.insert(
-                    export.inspection.checklist.sha256.as_bytes(),
-                    export.checklist_text.as_bytes(),
-                )?;
-                for asmt in &export.assessments {
-                    a.insert(key(id, asmt.item_id.as_bytes()), encode(asmt))?;
-                }
-                for e in &export.history {
-                    h.insert(key(id, &e.seq.to_be_bytes()), encode(e))?;
-                }
-                for conflict in &export.conflicts {
-                    x.insert(key(id, conflict.item_id.as_bytes()), encode(conflict))?;
-                }
-                i.insert(id.as_bytes(), encode(&export.inspection))?;
-                Ok(())
-            })
-            .map_err(tx_err)?;
-        self.note_change(id)?;
+        self.write_whole(&merged)?;
+        self.note_change(&id)?;
         self.flush()?;
         guard.done();
-        Ok(())
+        Ok(report)
     }
 
     /// Settles a conflict by taking version `choice` (0-based, oldest first). The choice
