@@ -4,7 +4,7 @@ use std::fmt::Write;
 use std::process::ExitCode;
 
 use pingshen::checklist::{Level, Tier};
-use pingshen::scoring::{Evaluation, Rollup, evaluate, percent, rollup};
+use pingshen::scoring::{Counts, Evaluation, Rollup, evaluate, percent, rollup};
 
 use super::{Paths, table};
 
@@ -111,36 +111,25 @@ pub fn run(paths: &Paths, id: &str, json: bool) -> anyhow::Result<ExitCode> {
 }
 
 fn chapter_table(roll: &Rollup) -> String {
+    let row = |label: String, c: &Counts| {
+        vec![
+            label,
+            c.total().to_string(),
+            c.a.to_string(),
+            c.b.to_string(),
+            c.c.to_string(),
+            c.d.to_string(),
+            c.na.to_string(),
+            c.pending.to_string(),
+            c.share_at_least(Level::C).map_or("—".into(), percent),
+        ]
+    };
     let mut rows: Vec<Vec<String>> = roll
         .chapters
         .iter()
-        .map(|ch| {
-            let c = &ch.counts;
-            vec![
-                format!("{} {}", ch.id, ch.title),
-                c.total().to_string(),
-                c.a.to_string(),
-                c.b.to_string(),
-                c.c.to_string(),
-                c.d.to_string(),
-                c.na.to_string(),
-                c.pending.to_string(),
-                c.share_at_least(Level::C).map_or("—".into(), percent),
-            ]
-        })
+        .map(|ch| row(format!("{} {}", ch.id, ch.title), &ch.counts))
         .collect();
-    let t = &roll.total;
-    rows.push(vec![
-        "合计".into(),
-        t.total().to_string(),
-        t.a.to_string(),
-        t.b.to_string(),
-        t.c.to_string(),
-        t.d.to_string(),
-        t.na.to_string(),
-        t.pending.to_string(),
-        t.share_at_least(Level::C).map_or("—".into(), percent),
-    ]);
+    rows.push(row("合计".into(), &roll.total));
     table::render(
         &[
             "章",
