@@ -74,6 +74,7 @@ fn options() -> Options {
         checklist_dir: None,
         keymap_file: None,
         today: "2026-11-23".into(),
+        report_dir: None,
     }
 }
 

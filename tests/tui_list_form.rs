@@ -219,6 +219,7 @@ fn keymap_problems_are_shown_at_start() {
         checklist_dir: None,
         keymap_file: None,
         today: TODAY.into(),
+        report_dir: None,
     };
     let (keymap, problems) = Keymap::with_user(
         "[walkthrough]\ngrade_a = \"Hyper\"\n",

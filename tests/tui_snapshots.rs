@@ -20,7 +20,10 @@ fn snap(name: &str, h: &Harness) {
 fn snap_at(name: &str, h: &Harness, w: u16, hgt: u16) {
     let screen = h.screen(w, hgt);
     insta::with_settings!({
-        filters => vec![(r"\b[0-9a-f]{10}\b", "[编号....]")],
+        filters => vec![
+            (r"\b[0-9a-f]{10}\b", "[编号....]"),
+            (r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b", "[评分时间......]"),
+        ],
         prepend_module_to_snapshot => false,
         omit_expression => true,
     }, {
@@ -249,4 +252,85 @@ fn too_small() {
     let h = walkthrough_harness();
     snap_at("too_small", &h, 50, 12);
     snap_at("too_small", &h, 79, 14);
+}
+
+/// The lead's inspection after merging 李强's export: 1.2.4 in conflict (B by 张敏,
+/// C by 李强), opened in the walkthrough on 1.2.4.
+fn conflict_harness() -> Harness {
+    let (mut h, _, file) = lead_and_laptop();
+    h.press("m");
+    h.paste(&format!("'{}'", file.display()));
+    h.press("Enter");
+    h.press("q");
+    h.press("Enter");
+    goto(&mut h, "1.2.4");
+    h.app.status = None;
+    h
+}
+
+#[test]
+fn merge_prompt() {
+    let mut h = list_harness();
+    h.press("m");
+    h.type_text("甲的导出.json '/media/U盘/乙 导出.json'");
+    snap("merge_prompt", &h);
+}
+
+#[test]
+fn walkthrough_conflict() {
+    snap("walkthrough_conflict", &conflict_harness());
+}
+
+#[test]
+fn conflicts() {
+    let mut h = conflict_harness();
+    h.press("C");
+    snap("conflicts", &h);
+}
+
+/// Three versions do not fit side by side at 80 columns: they are stacked.
+#[test]
+fn conflicts_three_versions() {
+    let (dir, store) = store();
+    let id = create(
+        &store,
+        "township-2022",
+        new_inspection("青山镇卫生院", "湖南省邵阳市双清区", "乡镇卫生院", TODAY),
+    );
+    let mut files = Vec::new();
+    for (who, g, note) in [
+        ("李强", Grade::C, "三区两通道未完全分开。"),
+        ("王芳", Grade::A, "具备病原学快速检测能力，登记完整。"),
+    ] {
+        let file = format!("{who}.json");
+        laptop_export(
+            &store,
+            &id,
+            who,
+            &[("1.2.4", g, note, "")],
+            dir.path(),
+            &file,
+        );
+        files.push(dir.path().join(file).display().to_string());
+    }
+    grade(&store, &id, "1.2.4", Grade::B, "布局符合要求。");
+    let mut h = Harness::new(dir, store);
+    h.press("m");
+    h.paste(&files.join(" "));
+    h.press("Enter");
+    h.press("q");
+    h.press("Enter");
+    h.press("C");
+    h.app.status = None;
+    for (w, hgt) in SIZES {
+        snap_at("conflicts_three_versions", &h, w, hgt);
+    }
+}
+
+#[test]
+fn compare() {
+    let (mut h, _, _) = two_reviews();
+    h.press("Enter");
+    h.press("v");
+    snap("compare", &h);
 }

@@ -2,28 +2,14 @@
 
 use std::process::ExitCode;
 
-use pingshen::scoring::{Change, Comparison, compare, percent};
-use pingshen::store::Store;
+use pingshen::scoring::{Change, percent};
 
 use super::{Paths, table};
-
-/// The comparison of two stored inspections.
-pub fn comparison(store: &Store, old: &str, new: &str) -> anyhow::Result<Comparison> {
-    let (o, n) = (store.get(old)?, store.get(new)?);
-    let (oc, nc) = (store.pinned(&o)?, store.pinned(&n)?);
-    let (oa, na) = (store.assessments(old)?, store.assessments(new)?);
-    Ok(compare(
-        &oc,
-        |id| oa.get(id).and_then(|a| a.grade),
-        &nc,
-        |id| na.get(id).and_then(|a| a.grade),
-    ))
-}
 
 pub fn run(paths: &Paths, old: &str, new: &str, all: bool, json: bool) -> anyhow::Result<ExitCode> {
     let store = paths.open_store()?;
     let (old, new) = (store.resolve(old)?, store.resolve(new)?);
-    let cmp = comparison(&store, &old, &new)?;
+    let cmp = store.comparison(&old, &new)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&cmp)?);
         return Ok(ExitCode::SUCCESS);

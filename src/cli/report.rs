@@ -38,16 +38,9 @@ pub fn run(paths: &Paths, args: ReportArgs) -> anyhow::Result<ExitCode> {
         generated_at: None,
     };
     let report = render(&input, &options)?;
-    let output = args.output.unwrap_or_else(|| {
-        let i = &input.inspection;
-        let name: String = i
-            .institution
-            .name
-            .chars()
-            .map(|c| if "/\\:*?\"<>|".contains(c) { '_' } else { c })
-            .collect();
-        PathBuf::from(format!("{name}-评审报告-{}.pdf", i.date))
-    });
+    let output = args
+        .output
+        .unwrap_or_else(|| PathBuf::from(input.inspection.report_file_name()));
     write_pdf(&output, &report.pdf)?;
     warn_fonts(&report);
     println!(

@@ -62,7 +62,10 @@ pub fn selection(args: &RosterArgs) -> String {
         parts.push(format!("区县：{r}"));
     }
     if let Some(k) = &args.kind {
-        parts.push(format!("评审类型：{}", ReviewKind::parse(k).map_or(k.as_str(), |k| k.label())));
+        parts.push(format!(
+            "评审类型：{}",
+            ReviewKind::parse(k).map_or(k.as_str(), |k| k.label())
+        ));
     }
     if let Some(y) = &args.year {
         parts.push(format!("年份：{y}"));
@@ -136,7 +139,9 @@ pub fn select(all: Vec<Summary>, args: &RosterArgs) -> anyhow::Result<Vec<Summar
 
 pub fn run(paths: &Paths, args: RosterArgs) -> anyhow::Result<ExitCode> {
     if args.format == Format::Pdf && args.output.is_none() {
-        bail!("PDF 不能输出到屏幕。请用 -o 指定输出文件，如 `pingshen roster --format pdf -o 名单.pdf`。");
+        bail!(
+            "PDF 不能输出到屏幕。请用 -o 指定输出文件，如 `pingshen roster --format pdf -o 名单.pdf`。"
+        );
     }
     let store = paths.open_store()?;
     let rows = select(store.summaries()?, &args)?;
@@ -209,7 +214,11 @@ fn pdf(args: &RosterArgs, rows: &[Summary]) -> anyhow::Result<ExitCode> {
         "已写入 {}（{} 个{}，{} 页）",
         output.display(),
         rows.len(),
-        if args.recommended { "机构" } else { "评审记录" },
+        if args.recommended {
+            "机构"
+        } else {
+            "评审记录"
+        },
         report.pages
     );
     Ok(ExitCode::SUCCESS)

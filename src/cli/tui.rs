@@ -26,6 +26,7 @@ pub fn run(paths: &Paths) -> anyhow::Result<ExitCode> {
         checklist_dir: paths.checklist_dir.clone(),
         keymap_file,
         today: Options::today(),
+        report_dir: None,
     };
     tui::run(store, options)?;
     Ok(ExitCode::SUCCESS)

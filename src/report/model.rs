@@ -27,7 +27,7 @@ pub enum PreviousInput {
     /// imported on this computer).
     Missing { id: String },
     Found {
-        inspection: Inspection,
+        inspection: Box<Inspection>,
         checklist: Arc<Checklist>,
         assessments: BTreeMap<String, Assessment>,
     },
@@ -51,7 +51,7 @@ impl ReportInput {
                 Ok(old) => PreviousInput::Found {
                     checklist: store.pinned(&old)?,
                     assessments: store.assessments(&old.id)?,
-                    inspection: old,
+                    inspection: Box::new(old),
                 },
             }),
         };

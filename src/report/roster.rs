@@ -6,14 +6,21 @@ use crate::scoring::percent;
 use crate::store::Summary;
 
 use super::fonts::FontSet;
-use super::layout::{Align, Flow, Geometry, Layout, Measure, Placed, Rgb, Role, Shape, TextStyle, Weight};
+use super::layout::{
+    Align, Flow, Geometry, Layout, Measure, Placed, Rgb, Role, Shape, TextStyle, Weight,
+};
 use super::page_frame::{Frame, frame};
 use super::sections::{BODY, CELL, CELL_BOLD};
 use super::table::{Cell, Row, Table};
 use super::{Report, ReportError, ReportOptions, pdf};
 
 /// 附件1: 序号 / 机构名称（区名+机构名称）/ 机构负责人 / 联系手机.
-pub const RECOMMENDED_HEADER: [&str; 4] = ["序号", "机构名称（区名+机构名称）", "机构负责人", "联系手机"];
+pub const RECOMMENDED_HEADER: [&str; 4] = [
+    "序号",
+    "机构名称（区名+机构名称）",
+    "机构负责人",
+    "联系手机",
+];
 pub const ROSTER_HEADER: [&str; 10] = [
     "序号",
     "区县",
@@ -31,6 +38,22 @@ pub const ROSTER_HEADER: [&str; 10] = [
 pub const RECOMMENDED_TITLE: &str = "达到服务能力推荐标准的机构名单";
 pub const ROSTER_TITLE: &str = "服务能力评审名单";
 
+/// 区名+机构名称 as 附件1 wants it, without saying the district twice when the name
+/// already begins with it: 北京市东城区 + 东城区和平里社区卫生服务中心 gives
+/// 北京市东城区和平里社区卫生服务中心, and a name that begins with the whole region is
+/// kept as it is.
+pub fn region_and_name(region: &str, name: &str) -> String {
+    let region = region.trim();
+    let name = name.trim();
+    // The longest end of the region (two characters or more) that begins the name.
+    let overlap = region
+        .char_indices()
+        .map(|(i, _)| &region[i..])
+        .find(|end| end.chars().count() >= 2 && name.starts_with(end))
+        .map_or(0, str::len);
+    format!("{}{name}", &region[..region.len() - overlap])
+}
+
 /// The rows of the 附件1 list, numbered from 1.
 pub fn recommended_rows(rows: &[Summary]) -> Vec<Vec<String>> {
     rows.iter()
@@ -39,7 +62,7 @@ pub fn recommended_rows(rows: &[Summary]) -> Vec<Vec<String>> {
             let inst = &s.inspection.institution;
             vec![
                 (i + 1).to_string(),
-                format!("{}{}", inst.region, inst.name),
+                region_and_name(&inst.region, &inst.name),
                 inst.head.clone(),
                 inst.phone.clone(),
             ]
@@ -75,7 +98,10 @@ pub enum RosterKind {
     /// Every selected review with its verdict (landscape).
     All,
     /// 附件1, with its foot 填报人 / 联系电话 (portrait).
-    Recommended { filler: String, filler_phone: String },
+    Recommended {
+        filler: String,
+        filler_phone: String,
+    },
 }
 
 /// A roster ready to lay out: no I/O.
@@ -139,6 +165,7 @@ impl Roster {
 const TITLE: TextStyle = TextStyle::new(Weight::Bold, 16.0);
 const ANNEX: TextStyle = TextStyle::new(Weight::Bold, 12.0);
 const FOOT_LABEL: TextStyle = TextStyle::new(Weight::Bold, 10.5);
+const FOOT_VALUE: TextStyle = TextStyle::new(Weight::Regular, 10.5);
 
 /// Lays the roster out: A4 landscape for the full roster, portrait for 附件1.
 pub fn lay_out(roster: &Roster, m: &dyn Measure, generated_at: &str) -> Layout {
@@ -167,15 +194,14 @@ pub fn lay_out(roster: &Roster, m: &dyn Measure, generated_at: &str) -> Layout {
 
     let (widths, aligns): (Vec<f32>, Vec<Align>) = if recommended {
         use Align::*;
-        (
-            vec![0.09, 0.51, 0.17, 0.23],
-            vec![Center, Left, Left, Left],
-        )
+        (vec![0.09, 0.51, 0.17, 0.23], vec![Center, Left, Left, Left])
     } else {
         use Align::*;
         (
             vec![0.05, 0.12, 0.19, 0.12, 0.075, 0.085, 0.05, 0.11, 0.08, 0.11],
-            vec![Center, Left, Left, Left, Left, Center, Right, Left, Left, Left],
+            vec![
+                Center, Left, Left, Left, Left, Center, Right, Left, Left, Left,
+            ],
         )
     };
     let mut rows: Vec<Row> = roster
@@ -192,7 +218,15 @@ pub fn lay_out(roster: &Roster, m: &dyn Measure, generated_at: &str) -> Layout {
         .collect();
     if rows.is_empty() {
         rows.push(Row::spanning(
-            Cell::new("没有符合条件的机构。", CELL.color(Rgb::GREY)).align(Align::Center),
+            Cell::new(
+                if recommended {
+                    "没有符合条件的机构。"
+                } else {
+                    "没有符合条件的评审记录。"
+                },
+                CELL.color(Rgb::GREY),
+            )
+            .align(Align::Center),
             Rgb::WHITE,
         ));
     }
@@ -203,10 +237,12 @@ pub fn lay_out(roster: &Roster, m: &dyn Measure, generated_at: &str) -> Layout {
                 .header()
                 .iter()
                 .zip(&aligns)
-                .map(|(h, a)| Cell::new(*h, CELL_BOLD).align(match a {
-                    Align::Left => Align::Left,
-                    _ => Align::Center,
-                }))
+                .map(|(h, a)| {
+                    Cell::new(*h, CELL_BOLD).align(match a {
+                        Align::Left => Align::Left,
+                        _ => Align::Center,
+                    })
+                })
                 .collect(),
         )),
         rows,
@@ -232,7 +268,7 @@ pub fn lay_out(roster: &Roster, m: &dyn Measure, generated_at: &str) -> Layout {
 
     let title = roster.title();
     let selection = if roster.selection.is_empty() {
-        "全部".to_string()
+        "未筛选（全部）".to_string()
     } else {
         roster.selection.clone()
     };
@@ -258,12 +294,13 @@ pub fn lay_out(roster: &Roster, m: &dyn Measure, generated_at: &str) -> Layout {
 
 /// 填报人：…  联系电话：… below the table; an empty value leaves a line to write on.
 fn filler_line(f: &mut Flow, filler: &str, phone: &str) {
-    let h = BODY.line_height();
+    let h = FOOT_VALUE.line_height();
     f.space(8.0);
     f.ensure(h);
     let y = f.y();
     let mut x = f.geo.left;
-    for (label, value, blank) in [("填报人：", filler, 40.0), ("联系电话：", phone, 45.0)] {
+    for (label, value, blank) in [("填报人：", filler, 40.0), ("联系电话：", phone, 45.0)]
+    {
         let b = f.text_box(x, y, label, FOOT_LABEL, Role::Body);
         x += b.w + 1.0;
         f.put(b);
@@ -282,7 +319,7 @@ fn filler_line(f: &mut Flow, filler: &str, phone: &str) {
             });
             blank
         } else {
-            let b = f.text_box(x, y, value, BODY, Role::Body);
+            let b = f.text_box(x, y, value, FOOT_VALUE, Role::Body);
             let w = b.w;
             f.put(b);
             w
@@ -318,4 +355,32 @@ pub fn render(roster: &Roster, options: &ReportOptions) -> Result<Report, Report
         missing: p.fonts.missing(),
         fallbacks: p.fonts.faces[2..].iter().map(|f| f.name.clone()).collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::region_and_name;
+
+    #[test]
+    fn the_district_is_said_once() {
+        let r = "北京市东城区";
+        assert_eq!(
+            region_and_name(r, "和平里社区卫生服务中心"),
+            "北京市东城区和平里社区卫生服务中心"
+        );
+        assert_eq!(
+            region_and_name(r, "东城区和平里社区卫生服务中心"),
+            "北京市东城区和平里社区卫生服务中心"
+        );
+        assert_eq!(
+            region_and_name(r, "北京市东城区和平里社区卫生服务中心"),
+            "北京市东城区和平里社区卫生服务中心"
+        );
+        // One shared character is not a district name.
+        assert_eq!(region_and_name("某县", "县医院"), "某县县医院");
+        assert_eq!(
+            region_and_name("", "和平里社区卫生服务中心"),
+            "和平里社区卫生服务中心"
+        );
+    }
 }

@@ -454,8 +454,8 @@ fn compare_previous(f: &mut Flow, doc: &Document, previous: &PreviousReview) {
         PreviousReview::Missing { id } => {
             f.paragraph(
                 &format!(
-                    "本次评审关联的上次评审（检查编号 {id}）不在本机数据中，无法对比。\
-                     可先用 pingshen import 导入上次评审的导出文件，再重新生成报告。"
+                    "关联的上次评审（检查编号 {id}）不在本机数据中，无法对比；\
+                     导入其导出文件后可重新生成报告。"
                 ),
                 BODY,
                 0.0,

@@ -127,6 +127,26 @@ pub struct Inspection {
     pub previous: Option<String>,
 }
 
+impl Inspection {
+    /// The review report's default file name: 「机构名称-评审报告-日期.pdf」, with the
+    /// characters file systems refuse replaced by `_`.
+    pub fn report_file_name(&self) -> String {
+        let name: String = self
+            .institution
+            .name
+            .chars()
+            .map(|c| {
+                if "/\\:*?\"<>|".contains(c) || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        format!("{name}-评审报告-{}.pdf", self.date)
+    }
+}
+
 /// Evidence: a file the inspector looked at, by path and content hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {

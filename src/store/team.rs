@@ -1,9 +1,10 @@
 //! How a review team works: chapters assigned to inspectors, the export one inspector
-//! needs, and the link to the facility's earlier review.
+//! needs, and the link to the facility's earlier review and the comparison with it.
 
 use super::Store;
 use super::error::{Result, StoreError};
 use super::export::Export;
+use crate::scoring::{Comparison, compare};
 
 impl Store {
     /// Records that `inspector` covers `chapters` (replacing their earlier assignment;
@@ -82,6 +83,20 @@ impl Store {
         self.flush()?;
         guard.done();
         Ok(())
+    }
+
+    /// Inspection `new` compared with the facility's earlier inspection `old`: item by
+    /// item (matched by id, whatever the checklist versions), per chapter, verdicts.
+    pub fn comparison(&self, old: &str, new: &str) -> Result<Comparison> {
+        let (o, n) = (self.get(old)?, self.get(new)?);
+        let (oc, nc) = (self.pinned(&o)?, self.pinned(&n)?);
+        let (oa, na) = (self.assessments(old)?, self.assessments(new)?);
+        Ok(compare(
+            &oc,
+            |id| oa.get(id).and_then(|a| a.grade),
+            &nc,
+            |id| na.get(id).and_then(|a| a.grade),
+        ))
     }
 
     /// What one inspector needs on their laptop: the inspection and its checklist, with

@@ -1,158 +1,13 @@
 //! What the app can be asked to do (`Action`, mostly a `Command` named in the keymap)
-//! and what `update` asks the loop to do in return (`Effect`).
+//! and what `update` asks the loop to do in return (`Effect`). Where a key is pressed
+//! (`Context`) is in `context.rs`.
 
 use std::path::PathBuf;
 
 use ratatui::crossterm::event::KeyEvent;
 
+pub use super::context::Context;
 use super::jobs::JobResult;
-
-/// Where a key is pressed. Each context has its own table in the keymap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Context {
-    Global,
-    List,
-    Form,
-    Walkthrough,
-    Summary,
-    Editor,
-    Prompt,
-    Confirm,
-    Menu,
-    Viewer,
-}
-
-impl Context {
-    pub const ALL: [Context; 10] = [
-        Context::Global,
-        Context::List,
-        Context::Form,
-        Context::Walkthrough,
-        Context::Summary,
-        Context::Editor,
-        Context::Prompt,
-        Context::Confirm,
-        Context::Menu,
-        Context::Viewer,
-    ];
-
-    /// The table name in the keymap file.
-    pub fn name(self) -> &'static str {
-        match self {
-            Context::Global => "global",
-            Context::List => "list",
-            Context::Form => "form",
-            Context::Walkthrough => "walkthrough",
-            Context::Summary => "summary",
-            Context::Editor => "editor",
-            Context::Prompt => "prompt",
-            Context::Confirm => "confirm",
-            Context::Menu => "menu",
-            Context::Viewer => "viewer",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Context::Global => "任何界面",
-            Context::List => "检查列表",
-            Context::Form => "新建检查",
-            Context::Walkthrough => "逐条评审",
-            Context::Summary => "评审汇总",
-            Context::Editor => "备注 / 整改意见编辑",
-            Context::Prompt => "输入框（跳转、搜索、筛选）",
-            Context::Confirm => "确认框",
-            Context::Menu => "筛选菜单",
-            Context::Viewer => "帮助和消息窗口",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Context> {
-        Context::ALL.into_iter().find(|c| c.name() == name)
-    }
-
-    /// Contexts where printable keys type text: only bindings with a modifier or a
-    /// special key apply there from the global table.
-    pub fn types_text(self) -> bool {
-        matches!(self, Context::Form | Context::Editor | Context::Prompt)
-    }
-
-    /// The commands that may be bound in this context.
-    pub fn commands(self) -> &'static [Command] {
-        use Command::*;
-        match self {
-            Context::Global => &[Quit, Help],
-            Context::List => &[Up, Down, Open, New, Sample, Delete, Export, Filter, Quit],
-            Context::Form => &[NextField, PrevField, Submit, Cancel],
-            Context::Walkthrough => &[
-                Up,
-                Down,
-                Collapse,
-                Expand,
-                Toggle,
-                GradeA,
-                GradeB,
-                GradeC,
-                GradeD,
-                GradeNa,
-                ClearGrade,
-                EditNote,
-                EditAction,
-                NextPending,
-                PrevPending,
-                NextFailed,
-                Goto,
-                Search,
-                Filter,
-                Summary,
-                EditChecklist,
-                ScrollDown,
-                ScrollUp,
-                Top,
-                Bottom,
-                Back,
-            ],
-            Context::Summary => &[Up, Down, Open, Back],
-            Context::Editor => &[Save, Cancel],
-            Context::Prompt => &[Open, Cancel],
-            Context::Confirm => &[Yes, No],
-            Context::Menu => &[Up, Down, Open, Cancel],
-            Context::Viewer => &[Up, Down, ScrollDown, ScrollUp, Back],
-        }
-    }
-
-    /// The commands the status bar names, most important first.
-    pub fn hints(self) -> &'static [Command] {
-        use Command::*;
-        match self {
-            Context::Global => &[Help, Quit],
-            Context::List => &[Open, New, Sample, Delete, Export, Filter, Quit],
-            Context::Form => &[NextField, Submit, Cancel],
-            Context::Walkthrough => &[
-                GradeA,
-                GradeB,
-                GradeC,
-                GradeD,
-                GradeNa,
-                ClearGrade,
-                EditNote,
-                EditAction,
-                NextPending,
-                Goto,
-                Search,
-                Filter,
-                Summary,
-                Back,
-            ],
-            Context::Summary => &[Down, Open, Back],
-            Context::Editor => &[Save, Cancel],
-            Context::Prompt => &[Open, Cancel],
-            Context::Confirm => &[Yes, No],
-            Context::Menu => &[Open, Cancel],
-            Context::Viewer => &[Down, Back],
-        }
-    }
-}
 
 /// A command a key can be bound to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -197,10 +52,23 @@ pub enum Command {
     Save,
     Yes,
     No,
+    Report,
+    Merge,
+    Compare,
+    Conflicts,
+    Take1,
+    Take2,
+    Take3,
+    Take4,
+    Take5,
+    Take6,
+    Take7,
+    Take8,
+    Take9,
 }
 
 impl Command {
-    pub const ALL: [Command; 40] = [
+    pub const ALL: [Command; 53] = [
         Command::Quit,
         Command::Help,
         Command::Up,
@@ -241,7 +109,38 @@ impl Command {
         Command::Save,
         Command::Yes,
         Command::No,
+        Command::Report,
+        Command::Merge,
+        Command::Compare,
+        Command::Conflicts,
+        Command::Take1,
+        Command::Take2,
+        Command::Take3,
+        Command::Take4,
+        Command::Take5,
+        Command::Take6,
+        Command::Take7,
+        Command::Take8,
+        Command::Take9,
     ];
+
+    /// The version-choosing commands of the conflicts view, version 1 first.
+    pub const TAKE: [Command; 9] = [
+        Command::Take1,
+        Command::Take2,
+        Command::Take3,
+        Command::Take4,
+        Command::Take5,
+        Command::Take6,
+        Command::Take7,
+        Command::Take8,
+        Command::Take9,
+    ];
+
+    /// For `take_N`, the version it chooses (1-based).
+    pub fn version(self) -> Option<usize> {
+        Command::TAKE.iter().position(|c| *c == self).map(|i| i + 1)
+    }
 
     /// The key in the keymap file.
     pub fn name(self) -> &'static str {
@@ -287,6 +186,19 @@ impl Command {
             Save => "save",
             Yes => "yes",
             No => "no",
+            Report => "report",
+            Merge => "merge",
+            Compare => "compare",
+            Conflicts => "conflicts",
+            Take1 => "take_1",
+            Take2 => "take_2",
+            Take3 => "take_3",
+            Take4 => "take_4",
+            Take5 => "take_5",
+            Take6 => "take_6",
+            Take7 => "take_7",
+            Take8 => "take_8",
+            Take9 => "take_9",
         }
     }
 
@@ -334,6 +246,19 @@ impl Command {
             Save => "保存",
             Yes => "确定",
             No => "取消",
+            Report => "生成评审报告（PDF）",
+            Merge => "合并组员导出的文件",
+            Compare => "与上次评审对比",
+            Conflicts => "查看并裁定冲突",
+            Take1 => "取版本 1",
+            Take2 => "取版本 2",
+            Take3 => "取版本 3",
+            Take4 => "取版本 4",
+            Take5 => "取版本 5",
+            Take6 => "取版本 6",
+            Take7 => "取版本 7",
+            Take8 => "取版本 8",
+            Take9 => "取版本 9",
         }
     }
 
@@ -354,6 +279,18 @@ impl Command {
             (Context::List, Open) => "打开检查",
             (Context::List, Filter) => "筛选（也可直接输入中文）",
             (Context::List, Quit) => "退出",
+            (Context::List, Compare) => "对比：有上次评审时直接对比，否则先选上次、再选本次",
+            (Context::Conflicts, Up) => "上一个冲突条款",
+            (Context::Conflicts, Down) => "下一个冲突条款",
+            (Context::Conflicts, ScrollDown) => "各版本内容下翻",
+            (Context::Conflicts, ScrollUp) => "各版本内容上翻",
+            (Context::Compare, Up) => "上一条变化",
+            (Context::Compare, Down) => "下一条变化",
+            (Context::Compare, ScrollDown) => "下翻一页",
+            (Context::Compare, ScrollUp) => "上翻一页",
+            (Context::Compare, Top) => "到第一条变化",
+            (Context::Compare, Bottom) => "到最后一条变化",
+            (Context::Compare, Open) => "跳到所选条款评审",
             _ => self.label(),
         }
     }
@@ -365,6 +302,10 @@ impl Command {
             (Context::Prompt | Context::Menu, Open) => "确定",
             (Context::Summary, Open) => "跳到条款",
             (Context::Summary, Down) => "选择差距条款",
+            (Context::Conflicts, Down) => "下一冲突",
+            (Context::Conflicts, Up) => "上一冲突",
+            (Context::Compare, Down) => "选择条款",
+            (Context::Compare, Open) => "跳到条款",
             (Context::Viewer, Down | Up) => "滚动",
             (Context::Viewer, Back) => "关闭",
             _ => self.hint(),
@@ -382,6 +323,10 @@ impl Command {
             GradeNa => "不适用",
             ClearGrade => "清除",
             Open => "打开",
+            Report => "报告",
+            Merge => "合并",
+            Compare => "对比",
+            Conflicts => "裁定冲突",
             _ => self.label(),
         }
     }

@@ -13,7 +13,9 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
 use super::action::{Action, Command, Context, Effect};
 use super::keymap::{KeyCombo, Keymap};
 use super::popups::{Confirmation, Followup, Popup};
-use super::screens::{InspectionList, NewInspectionForm, SummaryScreen, Walkthrough};
+use super::screens::{
+    CompareScreen, ConflictsScreen, InspectionList, NewInspectionForm, SummaryScreen, Walkthrough,
+};
 use crate::store::Store;
 
 /// What the app needs besides the store.
@@ -25,6 +27,9 @@ pub struct Options {
     pub keymap_file: Option<PathBuf>,
     /// Today as YYYY-MM-DD, the default review date (fixed in tests).
     pub today: String,
+    /// Where review reports are written; `None`: the current directory (where the
+    /// inspector started pingshen, as `pingshen report` does).
+    pub report_dir: Option<PathBuf>,
 }
 
 impl Options {
@@ -39,6 +44,10 @@ pub enum Screen {
     Form,
     Walkthrough,
     Summary,
+    /// The versions of conflicting items side by side, to settle (over the walkthrough).
+    Conflicts,
+    /// The comparison with the facility's earlier review.
+    Compare,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +102,12 @@ pub struct App {
     pub form: Option<NewInspectionForm>,
     pub walk: Option<Walkthrough>,
     pub summary: Option<SummaryScreen>,
+    pub conflicts: Option<ConflictsScreen>,
+    pub compare: Option<CompareScreen>,
+    /// The inspection picked in the list as the earlier review to compare with.
+    pub compare_mark: Option<String>,
+    /// A review report is being built on a worker.
+    pub reporting: bool,
     /// Open popups, the top one last; only the top one gets keys.
     pub popups: Vec<Popup>,
     pub status: Option<Status>,
@@ -120,6 +135,10 @@ impl App {
             form: None,
             walk: None,
             summary: None,
+            conflicts: None,
+            compare: None,
+            compare_mark: None,
+            reporting: false,
             popups: Vec::new(),
             status: None,
             jobs_running: 0,
@@ -160,6 +179,8 @@ impl App {
             Screen::Form => Context::Form,
             Screen::Walkthrough => Context::Walkthrough,
             Screen::Summary => Context::Summary,
+            Screen::Conflicts => Context::Conflicts,
+            Screen::Compare => Context::Compare,
         }
     }
 
@@ -192,11 +213,7 @@ impl App {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::JobDone(result) => {
-                self.jobs_running = self.jobs_running.saturating_sub(1);
-                self.status = Some(match result.outcome {
-                    Ok(text) => Status::info(text),
-                    Err(text) => Status::error(format!("{}失败：{text}", result.name)),
-                });
+                self.job_done(result);
                 Vec::new()
             }
             Action::ChecklistEdited { path, editor_error } => {
@@ -224,7 +241,38 @@ impl App {
             Screen::Form => self.form_action(action),
             Screen::Walkthrough => self.walkthrough_action(action),
             Screen::Summary => self.summary_action(action),
+            Screen::Conflicts => self.conflicts_action(action),
+            Screen::Compare => self.compare_action(action),
         }
+    }
+
+    /// A job's result: on the status line; a warning or an error also in full in a
+    /// message window, unless a popup (a note being typed) has the keys.
+    fn job_done(&mut self, result: super::jobs::JobResult) {
+        self.jobs_running = self.jobs_running.saturating_sub(1);
+        if result.name == super::screens::REPORT_JOB {
+            self.reporting = false;
+        }
+        let (status, detail) = match result.outcome {
+            Ok(status) => {
+                let detail = status.text.clone();
+                (status, detail)
+            }
+            Err(text) => (Status::error(format!("{}失败：{text}", result.name)), text),
+        };
+        if matches!(status.kind, StatusKind::Warning | StatusKind::Error) && self.popups.is_empty()
+        {
+            let title = match status.kind {
+                StatusKind::Error => format!("{}失败", result.name),
+                _ => format!("{}：请注意", result.name),
+            };
+            let lines = detail.split('\n').map(str::to_string).collect();
+            self.popups.push(Popup::message(title, lines));
+        }
+        self.status = Some(Status {
+            text: status.text.replace('\n', " "),
+            kind: status.kind,
+        });
     }
 
     fn update_popup(&mut self, mut popup: Popup, action: Action) -> Vec<Effect> {

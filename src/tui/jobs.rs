@@ -1,21 +1,23 @@
 //! Slow work off the UI thread: each job runs on its own thread and reports back
 //! through a channel the loop drains between frames. Durable grade saves are fast and
-//! stay inline; exports (and later PDF reports) come here.
+//! stay inline; exports and PDF reports come here.
 
 use std::fmt;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
+use super::app::Status;
+
+/// What a job tells the user: the status line (its kind says how), or why it failed.
+pub type Outcome = Result<Status, String>;
+
 /// Work to run: a name for messages and a closure returning what to tell the user.
 pub struct Job {
     pub name: String,
-    pub work: Box<dyn FnOnce() -> Result<String, String> + Send + 'static>,
+    pub work: Box<dyn FnOnce() -> Outcome + Send + 'static>,
 }
 
 impl Job {
-    pub fn new(
-        name: impl Into<String>,
-        work: impl FnOnce() -> Result<String, String> + Send + 'static,
-    ) -> Job {
+    pub fn new(name: impl Into<String>, work: impl FnOnce() -> Outcome + Send + 'static) -> Job {
         Job {
             name: name.into(),
             work: Box::new(work),
@@ -32,7 +34,7 @@ impl fmt::Debug for Job {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobResult {
     pub name: String,
-    pub outcome: Result<String, String>,
+    pub outcome: Outcome,
 }
 
 /// Starts jobs and collects their results.

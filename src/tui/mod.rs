@@ -13,6 +13,7 @@
 
 pub mod action;
 pub mod app;
+mod context;
 mod event_loop;
 pub mod jobs;
 pub mod keymap;

@@ -65,10 +65,12 @@ pub fn grade(store: &Store, id: &str, item: &str, g: Grade, note: &str) {
 impl Harness {
     /// The app over `store`, as a first start would show it.
     pub fn new(dir: TempDir, store: Store) -> Harness {
+        std::fs::create_dir_all(dir.path().join("reports")).expect("reports dir");
         let options = Options {
             checklist_dir: Some(dir.path().join("checklists")),
             keymap_file: Some(dir.path().join("config/keymap.toml")),
             today: TODAY.to_string(),
+            report_dir: Some(dir.path().join("reports")),
         };
         let app = App::new(Arc::new(store), options, Keymap::builtin(), Vec::new());
         Harness { dir, app }
@@ -218,4 +220,113 @@ pub fn buffer_text(buffer: &Buffer) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A team member's laptop: a fresh store with this inspection imported from `store`,
+/// the given (item, grade, note, 整改意见) changes made by `who`, exported to `file`
+/// in `dir`.
+/// Returns the export file's path.
+pub fn laptop_export(
+    store: &Store,
+    id: &str,
+    who: &str,
+    grades: &[(&str, Grade, &str, &str)],
+    dir: &std::path::Path,
+    file: &str,
+) -> std::path::PathBuf {
+    let laptop_dir = tempfile::tempdir().expect("tempdir");
+    let laptop = Store::open(laptop_dir.path()).expect("laptop store");
+    laptop
+        .import(&store.export(id).expect("export"), false)
+        .expect("import");
+    for (item, g, note, action) in grades {
+        let mut changes = vec![Change::Grade(Some(*g))];
+        if !note.is_empty() {
+            changes.push(Change::Note(note.to_string()));
+        }
+        if !action.is_empty() {
+            changes.push(Change::Action(action.to_string()));
+        }
+        laptop.update(id, item, &changes, who).expect("graded");
+    }
+    let path = dir.join(file);
+    pingshen::store::write_export(&laptop.export(id).expect("export"), &path).expect("written");
+    path
+}
+
+/// Runs the job among `effects` on a worker and feeds its result back, waiting up
+/// to `timeout` (never a fixed sleep).
+pub fn run_job(h: &mut Harness, effects: Vec<Effect>, timeout: std::time::Duration) {
+    let job = effects
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::Spawn(job) => Some(job),
+            _ => None,
+        })
+        .expect("a job was started");
+    let mut jobs = pingshen::tui::jobs::Jobs::default();
+    jobs.spawn(job);
+    let result = jobs.wait(timeout).expect("the job finished in time");
+    h.update(Action::JobDone(result));
+}
+
+/// The lead graded 1.2.4 B; 李强's laptop graded it C and 1.1.1 A. Returns the
+/// harness on the list, the inspection id and 李强's export file.
+pub fn lead_and_laptop() -> (Harness, String, std::path::PathBuf) {
+    let (dir, store) = store();
+    let id = create(
+        &store,
+        "township-2022",
+        new_inspection("青山镇卫生院", "湖南省邵阳市双清区", "乡镇卫生院", TODAY),
+    );
+    let file = laptop_export(
+        &store,
+        &id,
+        "李强",
+        &[
+            ("1.1.1", Grade::A, "", ""),
+            (
+                "1.2.4",
+                Grade::C,
+                "李强：发热诊室未做到三区两通道，污染区与清洁区共用一条通道。",
+                "一个月内调整布局，设置独立的患者通道和医务人员通道。",
+            ),
+        ],
+        dir.path(),
+        "李强 导出.json",
+    );
+    grade(&store, &id, "1.2.4", Grade::B, "张敏：布局符合要求");
+    (Harness::new(dir, store), id, file)
+}
+
+/// Last year's review (2025-11-20) and this one linked to it: 1.1.1 C → A (提升),
+/// 1.1.2 B → C (下降), 1.2.1 D → D (不变), 1.5.4 不适用 → B (不可比).
+pub fn two_reviews() -> (Harness, String, String) {
+    let (dir, store) = store();
+    let old = create(
+        &store,
+        "township-2022",
+        new_inspection(
+            "青山镇卫生院",
+            "湖南省邵阳市双清区",
+            "乡镇卫生院",
+            "2025-11-20",
+        ),
+    );
+    let new = create(
+        &store,
+        "township-2022",
+        new_inspection("青山镇卫生院", "湖南省邵阳市双清区", "乡镇卫生院", TODAY),
+    );
+    for (item, then, now) in [
+        ("1.1.1", Grade::C, Grade::A),
+        ("1.1.2", Grade::B, Grade::C),
+        ("1.2.1", Grade::D, Grade::D),
+        ("1.5.4", Grade::NotApplicable, Grade::B),
+    ] {
+        grade(&store, &old, item, then, "");
+        grade(&store, &new, item, now, "");
+    }
+    store.link_previous(&new, Some(&old), "张敏").unwrap();
+    (Harness::new(dir, store), old, new)
 }

@@ -1,4 +1,5 @@
-//! Which items the walkthrough shows: all, pending, 不达标, ★ core, one chapter.
+//! Which items the walkthrough shows: all, pending, 不达标, 冲突, ★ core, one chapter,
+//! one inspector's chapters.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -20,18 +21,26 @@ pub struct FilterMenu {
 
 impl FilterMenu {
     /// `chapters`: (id, title) of each chapter; `assignments`: each inspector's
-    /// chapters (分工); `current` is preselected.
+    /// chapters (分工); `conflicts`: how many items wait to be settled (the choice is
+    /// offered only when some do); `current` is preselected.
     pub fn new(
         chapters: &[(String, String)],
         assignments: &[(String, Vec<String>)],
+        conflicts: usize,
         current: &Filter,
     ) -> FilterMenu {
         let mut choices = vec![
             (Filter::All, "全部条款".to_string()),
             (Filter::Pending, "待评条款".to_string()),
             (Filter::Failed, "不达标条款".to_string()),
-            (Filter::Core, "★ 核心条款".to_string()),
         ];
+        if conflicts > 0 || *current == Filter::Conflicts {
+            choices.push((
+                Filter::Conflicts,
+                format!("冲突条款（{conflicts} 条待裁定）"),
+            ));
+        }
+        choices.push((Filter::Core, "★ 核心条款".to_string()));
         for (id, title) in chapters {
             choices.push((Filter::Chapter(id.clone()), format!("第{id}章 {title}")));
         }

@@ -1,4 +1,4 @@
-//! A one-line question: go to an item by id, search item texts, filter the list.
+//! A one-line question: go to an item by id, search item texts, the export files to merge.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -15,6 +15,8 @@ use crate::tui::views::theme;
 pub enum PromptKind {
     Goto,
     Search,
+    /// Export files from the team's laptops, to merge into this computer's store.
+    Merge,
 }
 
 pub struct Prompt {
@@ -65,13 +67,25 @@ impl Prompt {
         let title = match self.kind {
             PromptKind::Goto => "跳到条款：输入编号，如 2.1.3",
             PromptKind::Search => "搜索条款：编号、名称、评价要点、备注（边输入边筛选）",
+            PromptKind::Merge => "合并组员导出的文件：输入或拖入文件路径",
+        };
+        // Merging needs a word on how to give several files.
+        let help = match self.kind {
+            PromptKind::Merge => {
+                Some("多个文件用空格分开，路径含空格时加引号；也可以一次合并一个。")
+            }
+            _ => None,
         };
         let footer = format!(
             " {} 确定  {} 取消 ",
             keymap.first_key(Context::Prompt, Command::Open),
             keymap.first_key(Context::Prompt, Command::Cancel)
         );
-        let rect = centered(area, area.width.saturating_sub(4).min(70), 3);
+        let width = area
+            .width
+            .saturating_sub(4)
+            .min(if help.is_some() { 76 } else { 70 });
+        let rect = centered(area, width, 3 + help.map_or(0, |_| 1));
         super::clear(frame, rect);
         let block = Block::default()
             .borders(Borders::ALL)
@@ -82,8 +96,20 @@ impl Prompt {
         let inner = Rect {
             x: inner.x + 1,
             width: inner.width.saturating_sub(2),
+            height: 1,
             ..inner
         };
+        if let Some(help) = help {
+            let line = Rect {
+                y: inner.y + 1,
+                ..inner
+            };
+            let text = crate::tui::text_wrap::truncate(help, line.width as usize);
+            frame.render_widget(
+                ratatui::widgets::Paragraph::new(Span::styled(text, theme::dim())),
+                line,
+            );
+        }
         self.input
             .draw(frame, inner, ratatui::style::Style::default())
     }

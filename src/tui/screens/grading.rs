@@ -83,7 +83,8 @@ impl App {
                     .filter(|(_, chapters)| !chapters.is_empty())
                     .map(|(name, chapters)| (name.clone(), chapters.clone()))
                     .collect();
-                let menu = FilterMenu::new(&w.chapters(), &assignments, &w.filter);
+                let menu =
+                    FilterMenu::new(&w.chapters(), &assignments, w.conflicts.len(), &w.filter);
                 self.popups.push(Popup::FilterMenu(menu));
             }
             Command::Summary => {
@@ -92,6 +93,9 @@ impl App {
                 self.status = None;
             }
             Command::EditChecklist => return self.edit_checklist(),
+            Command::Report => return self.start_report(),
+            Command::Conflicts => self.open_conflicts(),
+            Command::Compare => self.compare_with_previous(Screen::Walkthrough),
             Command::Back => {
                 self.walk = None;
                 self.screen = Screen::List;
@@ -224,6 +228,12 @@ impl App {
     }
 
     pub(crate) fn prompt_done(&mut self, kind: PromptKind, text: Option<String>) -> Vec<Effect> {
+        if kind == PromptKind::Merge {
+            if let Some(text) = text {
+                self.merge_files(&text);
+            }
+            return Vec::new();
+        }
         let Some(w) = self.walk.as_mut() else {
             return Vec::new();
         };
@@ -248,6 +258,7 @@ impl App {
                 w.search.clear();
                 w.rebuild();
             }
+            (PromptKind::Merge, _) => {}
         }
         Vec::new()
     }

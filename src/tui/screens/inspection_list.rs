@@ -1,5 +1,6 @@
 //! The first screen: every inspection with its progress and verdict so far.
-//! Open, create, delete (after a backup), export, filter by typing.
+//! Open, create, delete (after a backup), export, merge the team's exports, compare
+//! two reviews, filter by typing.
 
 use std::cell::Cell;
 
@@ -143,6 +144,8 @@ impl App {
                 }
             }
             Action::Command(Command::Export) => return self.export_selected(),
+            Action::Command(Command::Merge) => self.open_merge_prompt(),
+            Action::Command(Command::Compare) => self.list_compare(),
             Action::Command(Command::Filter) => self.list.filtering = true,
             Action::Command(Command::Quit) => {
                 self.quit = true;
@@ -234,7 +237,7 @@ impl App {
                 std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
             }
             crate::store::write_export(&export, &path).map_err(|e| e.to_string())?;
-            Ok(format!("已导出到 {}", path.display()))
+            Ok(Status::info(format!("已导出到 {}", path.display())))
         }))]
     }
 }

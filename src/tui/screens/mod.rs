@@ -1,17 +1,26 @@
 //! The screens' state and what their commands do, one screen per file (the
 //! walkthrough's commands are split into grading and checklist editing). Drawing
-//! them is in `views/`.
+//! them is in `views/`. The report and merging have no screen of their own: they are
+//! commands with a job or a prompt.
 
 mod checklist_editing;
+mod compare;
+mod conflicts;
 mod grading;
 mod inspection_list;
+mod merge;
 mod new_inspection;
+mod report;
 mod sample;
 mod summary;
 mod walkthrough;
 
+pub use compare::CompareScreen;
+pub use conflicts::{ConflictsScreen, take_keys};
 pub use grading::normalize_id;
 pub use inspection_list::InspectionList;
+pub use merge::split_paths;
 pub use new_inspection::{FieldId, NewInspectionForm};
+pub use report::REPORT_JOB;
 pub use summary::{Gap, Shortfall, SummaryScreen};
 pub use walkthrough::{Filter, Row, Walkthrough};

@@ -125,6 +125,8 @@ impl App {
                 self.summary = None;
                 self.screen = Screen::Walkthrough;
             }
+            Action::Command(Command::Report) => return self.start_report(),
+            Action::Command(Command::Compare) => self.compare_with_previous(Screen::Summary),
             Action::Key(key) => self.unbound_key(key),
             _ => {}
         }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::checklist::{Chapter, Checklist, Item, Section};
 use crate::scoring::{Grade, evaluate, rollup};
-use crate::store::{Assessment, Inspection, Store, StoreError};
+use crate::store::{Assessment, Conflict, Inspection, Store, StoreError};
 
 /// Which items the tree shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +21,8 @@ pub enum Filter {
     Chapter(String),
     /// The chapters assigned to one inspector (分工).
     Assigned(String),
+    /// Items graded differently in merged exports, not yet settled (冲突).
+    Conflicts,
 }
 
 /// One line of the tree, by indexes into the checklist.
@@ -36,6 +38,8 @@ pub struct Walkthrough {
     pub checklist: Arc<Checklist>,
     /// By item id; an item without an entry is pending with no note.
     pub assessments: BTreeMap<String, Assessment>,
+    /// Open conflicts from merged exports, by item id.
+    pub conflicts: BTreeMap<String, Conflict>,
     /// Collapsed chapters (`c:` + id) and sections (`s:` + id).
     pub collapsed: HashSet<String>,
     pub filter: Filter,
@@ -59,10 +63,16 @@ impl Walkthrough {
         let inspection = store.get(id)?;
         let checklist = store.pinned(&inspection)?;
         let assessments = store.assessments(id)?;
+        let conflicts = store
+            .conflicts(id)?
+            .into_iter()
+            .map(|c| (c.item_id.clone(), c))
+            .collect();
         let mut w = Walkthrough {
             inspection,
             checklist,
             assessments,
+            conflicts,
             collapsed: HashSet::new(),
             filter: Filter::All,
             search: String::new(),
@@ -134,6 +144,7 @@ impl Walkthrough {
             Filter::Core => parts.push("★核心".to_string()),
             Filter::Chapter(id) => parts.push(format!("第{id}章")),
             Filter::Assigned(name) => parts.push(format!("{name}的分工")),
+            Filter::Conflicts => parts.push("冲突".to_string()),
         }
         if !self.search.trim().is_empty() {
             parts.push(format!("搜索「{}」", self.search.trim()));
@@ -158,6 +169,7 @@ impl Walkthrough {
                 .assignments
                 .get(name)
                 .is_some_and(|chapters| chapters.iter().any(|c| c == chapter_id)),
+            Filter::Conflicts => self.conflicts.contains_key(&item.id),
         };
         by_filter && self.matches_search(item)
     }
@@ -421,6 +433,15 @@ impl Walkthrough {
         }
         self.refresh_scores();
         self.rebuild();
+    }
+
+    /// The items with an open conflict, in checklist order.
+    pub fn conflict_items(&self) -> Vec<String> {
+        self.checklist
+            .items()
+            .filter(|(_, _, it)| self.conflicts.contains_key(&it.id))
+            .map(|(_, _, it)| it.id.clone())
+            .collect()
     }
 
     /// (id, title) of every chapter, for the filter menu.

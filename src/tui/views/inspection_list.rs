@@ -59,7 +59,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) -> Option<P
     let top = scroll_to(&list.offset, list.selected, 1, per_page);
     let mut lines = Vec::new();
     for (i, s) in visible.iter().enumerate().skip(top).take(per_page) {
-        let [a, b] = summary_lines(s, rows_area.width as usize, i == list.selected);
+        let marked = app.compare_mark.as_deref() == Some(s.inspection.id.as_str());
+        let [a, b] = summary_lines(s, rows_area.width as usize, i == list.selected, marked);
         lines.push(a);
         lines.push(b);
         lines.push(Line::from(""));
@@ -68,7 +69,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) -> Option<P
     cursor
 }
 
-fn summary_lines(s: &Summary, w: usize, selected: bool) -> [Line<'static>; 2] {
+/// `marked`: picked as one side of a comparison.
+fn summary_lines(s: &Summary, w: usize, selected: bool, marked: bool) -> [Line<'static>; 2] {
     let i = &s.inspection;
     let base = if selected {
         theme::selected()
@@ -79,8 +81,13 @@ fn summary_lines(s: &Summary, w: usize, selected: bool) -> [Line<'static>; 2] {
     if i.sample {
         first.push(Span::styled("示例 ", base.patch(theme::sample())));
     }
+    let mut tags = if i.sample { 5 } else { 0 };
+    if marked {
+        first.push(Span::styled("已选对比 ", base.patch(theme::warning())));
+        tags += 9;
+    }
     let id = format!("  编号 {}", i.id);
-    let room = w.saturating_sub(1 + if i.sample { 5 } else { 0 } + width(&id));
+    let room = w.saturating_sub(1 + tags + width(&id));
     let name = truncate(
         &format!("{}  {}", i.institution.name, i.institution.region),
         room,

@@ -105,6 +105,14 @@ fn item_lines(w: &Walkthrough, item: &Item, width: usize, keymap: &Keymap) -> Ve
         grade_line.push(Span::styled(format!("（{}）", a.by), theme::dim()));
     }
     lines.push(Line::from(grade_line));
+    if let Some(c) = w.conflicts.get(&item.id) {
+        let text = format!(
+            "冲突：合并时有 {} 个不同的版本，这里显示的是最新的一个；按 {} 查看并裁定",
+            c.candidates.len(),
+            key(Command::Conflicts)
+        );
+        push_wrapped(&mut lines, &text, width, 0, theme::warning());
+    }
     if !item.allow_na {
         lines.push(Line::from(Span::styled(
             "本条款不可评为不适用",

@@ -2,6 +2,8 @@
 //! change nothing but the scroll offsets kept in `Cell`s. Every layout is computed
 //! from `frame.area()` on every frame, so a resize at any moment just redraws.
 
+mod compare;
+mod conflicts;
 mod inspection_list;
 mod item_detail;
 mod new_inspection;
@@ -51,6 +53,14 @@ pub fn draw(frame: &mut Frame, app: &App) -> Option<Position> {
             summary::draw(frame, body, app);
             None
         }
+        Screen::Conflicts => {
+            conflicts::draw(frame, body, app);
+            None
+        }
+        Screen::Compare => {
+            compare::draw(frame, body, app);
+            None
+        }
     };
     for popup in &app.popups {
         cursor = popup.draw(frame, body, &app.keymap);
@@ -65,8 +75,12 @@ pub fn draw(frame: &mut Frame, app: &App) -> Option<Position> {
 fn title_text(app: &App) -> String {
     let header = |w: &super::screens::Walkthrough| {
         let i = &w.inspection;
+        let conflicts = match w.conflicts.len() {
+            0 => String::new(),
+            n => format!(" · 冲突 {n} 条待裁定"),
+        };
         format!(
-            "{}{} · {} · {} · 已评 {}/{} · 目前结论：{}",
+            "{}{} · {} · {} · 已评 {}/{}{conflicts} · 目前结论：{}",
             if i.sample { "【示例】" } else { "" },
             i.institution.name,
             i.review_kind.label(),
@@ -84,6 +98,25 @@ fn title_text(app: &App) -> String {
             .walk
             .as_ref()
             .map(|w| format!("评审汇总 · {}", header(w)))
+            .unwrap_or_default(),
+        Screen::Conflicts => app
+            .walk
+            .as_ref()
+            .map(|w| format!("冲突裁定 · {}", header(w)))
+            .unwrap_or_default(),
+        Screen::Compare => app
+            .compare
+            .as_ref()
+            .map(|c| {
+                format!(
+                    "与上次评审对比 · {} · 上次 {} {} → 本次 {} {}",
+                    c.new.institution.name,
+                    c.old.date,
+                    c.old.review_kind.label(),
+                    c.new.date,
+                    c.new.review_kind.label()
+                )
+            })
             .unwrap_or_default(),
     }
 }

@@ -1,5 +1,6 @@
 //! The walkthrough: the chapter → section → item tree on the left (grade or 待 for
-//! each item, ★ for core items, progress per chapter), the selected item on the right.
+//! each item, ★ for core items, ✎ for a note, 冲突 for versions waiting to be settled,
+//! progress per chapter), the selected item on the right.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -121,13 +122,17 @@ fn tree_line(w: &Walkthrough, row: Row, width_cells: usize, selected: bool) -> L
                 .assessments
                 .get(&item.id)
                 .is_some_and(|a| !a.note.is_empty() || !a.action.is_empty());
-            let note_mark = if has_note { " ✎" } else { "" };
-            let room = width_cells.saturating_sub(used + 1 + width(note_mark));
+            // An open conflict matters more than a note: it takes the mark's place.
+            let (mark, mark_style) = if w.conflicts.contains_key(&item.id) {
+                (" 冲突", theme::warning())
+            } else if has_note {
+                (" ✎", theme::dim())
+            } else {
+                ("", theme::dim())
+            };
+            let room = width_cells.saturating_sub(used + 1 + width(mark));
             spans.push(Span::styled(format!(" {}", pad(&item.title, room)), base));
-            spans.push(Span::styled(
-                note_mark.to_string(),
-                base.patch(theme::dim()),
-            ));
+            spans.push(Span::styled(mark.to_string(), base.patch(mark_style)));
             Line::from(spans)
         }
     }

@@ -1,0 +1,176 @@
+//! Merging the team's exports, from the inspection list: paths typed (or dragged in)
+//! at a prompt, read and merged at once (`Store::merge` writes one transaction and
+//! flushes), then the result in a window — what was added and updated, and which items
+//! now wait for the lead to settle.
+
+use std::path::PathBuf;
+
+use crate::store::read_export;
+use crate::tui::action::{Command, Context};
+use crate::tui::app::{App, Status};
+use crate::tui::popups::{Popup, Prompt, PromptKind};
+
+impl App {
+    pub(crate) fn open_merge_prompt(&mut self) {
+        self.popups
+            .push(Popup::Prompt(Prompt::new(PromptKind::Merge, "")));
+    }
+
+    /// Reads the export files named in `text` and merges them into the store.
+    pub(crate) fn merge_files(&mut self, text: &str) {
+        // Relative paths are read from the current directory; messages name it.
+        let paths: Vec<PathBuf> = split_paths(text)
+            .into_iter()
+            .map(|p| std::path::absolute(&p).unwrap_or(p))
+            .collect();
+        if paths.is_empty() {
+            self.status = Some(Status::info("没有输入文件，未合并"));
+            return;
+        }
+        let mut exports = Vec::new();
+        for path in &paths {
+            match read_export(path) {
+                Ok(e) => exports.push((path.display().to_string(), e)),
+                Err(e) => return self.merge_failed(e.to_string()),
+            }
+        }
+        let report = match self.store.merge(&exports) {
+            Ok(r) => r,
+            Err(e) => return self.merge_failed(e.to_string()),
+        };
+        self.list.reload(&self.store);
+        self.list.select_id(&report.inspection_id);
+        let mut lines = vec![format!(
+            "检查：{}（编号 {}），合并了 {} 个文件。",
+            report.institution,
+            report.inspection_id,
+            paths.len()
+        )];
+        lines.push(if report.changed {
+            format!(
+                "新增 {} 条评分，更新 {} 条，已保存。",
+                report.added.len(),
+                report.updated.len()
+            )
+        } else {
+            "文件中没有新内容，未改动。".to_string()
+        });
+        lines.push(String::new());
+        if report.conflicts.is_empty() {
+            lines.push("没有冲突。".to_string());
+        } else {
+            let ids: Vec<&str> = report
+                .conflicts
+                .iter()
+                .map(|c| c.item_id.as_str())
+                .collect();
+            lines.push(format!(
+                "{} 个条款的评分不一致，需要组长裁定：{}",
+                ids.len(),
+                ids.join("、")
+            ));
+            lines.push(format!(
+                "裁定前这些条款显示最新的版本。关闭本窗口后按 {} 打开这次检查，再按 {} 逐条查看各版本，按 1、2… 取其中一个。",
+                self.keymap.first_key(Context::List, Command::Open),
+                self.keymap
+                    .first_key(Context::Walkthrough, Command::Conflicts)
+            ));
+        }
+        let summary = format!(
+            "合并：新增 {} 条，更新 {} 条，冲突 {} 条",
+            report.added.len(),
+            report.updated.len(),
+            report.conflicts.len()
+        );
+        self.status = Some(if report.changed {
+            Status::saved(format!("已保存{summary}"))
+        } else {
+            Status::info(format!("未改动（{summary}）"))
+        });
+        let title = if report.conflicts.is_empty() {
+            "合并完成"
+        } else {
+            "合并完成：有冲突待裁定"
+        };
+        self.popups.push(Popup::message(title, lines));
+    }
+
+    fn merge_failed(&mut self, why: String) {
+        self.status = Some(Status::error(format!("未合并：{why}")));
+        self.popups.push(Popup::message(
+            "未合并",
+            vec![why, String::new(), "没有改动任何数据。".to_string()],
+        ));
+    }
+}
+
+/// Paths as typed or dragged into a terminal: separated by spaces; "…" and '…' keep
+/// spaces, as does a backslash before a space (macOS); `~/` is the home directory.
+/// Other backslashes stay (Windows paths).
+pub fn split_paths(text: &str) -> Vec<PathBuf> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote = None;
+    let mut started = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                started = true;
+            }
+            (None, '\\') if chars.peek().is_some_and(|n| *n == ' ') => {
+                word.push(' ');
+                chars.next();
+                started = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(word);
+    }
+    words
+        .into_iter()
+        .filter(|w| !w.is_empty())
+        .map(|w| match w.strip_prefix("~/") {
+            Some(rest) => etcetera::home_dir().map_or_else(|_| PathBuf::from(&w), |h| h.join(rest)),
+            None => PathBuf::from(w),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_split_on_spaces_and_keep_quoted_ones_whole() {
+        let got =
+            split_paths(" a.json  '/tmp/my files/b.json' \"c d.json\" e\\ f.json C:\\x\\g.json ");
+        let want: Vec<PathBuf> = [
+            "a.json",
+            "/tmp/my files/b.json",
+            "c d.json",
+            "e f.json",
+            "C:\\x\\g.json",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        assert_eq!(got, want);
+        assert!(split_paths("   ").is_empty());
+        assert!(split_paths("''").is_empty());
+    }
+}

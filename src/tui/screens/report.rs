@@ -1,0 +1,149 @@
+//! The review report from the walkthrough and the summary. The input is read from the
+//! store on the UI thread (a few reads); the PDF is laid out and written on a worker,
+//! so the screen stays live. The status line says when it started and where it went.
+//!
+//! Where: the report directory of [`Options`](crate::tui::Options), by default the
+//! current directory — where the inspector started pingshen, as `pingshen report`
+//! does. When that cannot be written, the data dir's `reports/`, and the message says so.
+
+use std::path::{Path, PathBuf};
+
+use crate::report::{self, FontChoice, Report, ReportInput, ReportOptions, describe_char};
+use crate::tui::action::Effect;
+use crate::tui::app::{App, Status};
+use crate::tui::jobs::{Job, Outcome};
+
+/// The report job's name, in messages.
+pub const REPORT_JOB: &str = "生成评审报告";
+
+/// Where a report goes: the directory, and how to name it to the inspector.
+struct Target {
+    path: PathBuf,
+    place: String,
+}
+
+impl App {
+    /// Starts building the open inspection's report on a worker.
+    pub(crate) fn start_report(&mut self) -> Vec<Effect> {
+        let Some(w) = self.walk.as_ref() else {
+            return Vec::new();
+        };
+        if self.reporting {
+            self.status = Some(Status::info("评审报告正在生成，完成后这里会显示文件位置…"));
+            return Vec::new();
+        }
+        if w.graded == 0 {
+            self.status = Some(Status::warning(
+                "还没有任何条款评分，无法生成评审报告：先评分，再生成报告",
+            ));
+            return Vec::new();
+        }
+        let input = match ReportInput::load(&self.store, &w.inspection.id) {
+            Ok(input) => input,
+            Err(e) => {
+                self.status = Some(Status::error(format!("无法生成评审报告：{e}")));
+                return Vec::new();
+            }
+        };
+        let file = input.inspection.report_file_name();
+        let fallback = Target {
+            path: self.store.dir().join("reports").join(&file),
+            place: "数据目录的 reports 文件夹".to_string(),
+        };
+        let primary = match &self.options.report_dir {
+            Some(dir) => Some(Target {
+                path: dir.join(&file),
+                place: "报告目录".to_string(),
+            }),
+            None => std::env::current_dir().ok().map(|dir| Target {
+                path: dir.join(&file),
+                place: "当前目录".to_string(),
+            }),
+        };
+        let options = ReportOptions {
+            fonts: FontChoice {
+                extra: None,
+                system: true,
+            },
+            generated_at: None,
+        };
+        self.reporting = true;
+        self.jobs_running += 1;
+        self.status = Some(Status::info("正在生成评审报告…（可以继续评审）"));
+        vec![Effect::Spawn(Job::new(REPORT_JOB, move || {
+            build(&input, &options, primary, fallback)
+        }))]
+    }
+}
+
+/// Lays out and writes the report: to `primary`, else to `fallback`.
+fn build(
+    input: &ReportInput,
+    options: &ReportOptions,
+    primary: Option<Target>,
+    fallback: Target,
+) -> Outcome {
+    let report = report::render(input, options).map_err(|e| e.to_string())?;
+    let mut moved = None;
+    let target = match primary {
+        Some(t) => match report::write_pdf(&t.path, &report.pdf) {
+            Ok(()) => t,
+            Err(e) => {
+                moved = Some(format!("{}无法写入（{e}）", t.place));
+                write_fallback(&report, &fallback)?;
+                fallback
+            }
+        },
+        None => {
+            moved = Some("无法确定当前目录".to_string());
+            write_fallback(&report, &fallback)?;
+            fallback
+        }
+    };
+    Ok(done(&report, &target, moved))
+}
+
+fn write_fallback(report: &Report, fallback: &Target) -> Result<(), String> {
+    if let Some(dir) = fallback.path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("无法创建 {}：{e}", dir.display()))?;
+    }
+    report::write_pdf(&fallback.path, &report.pdf).map_err(|e| e.to_string())
+}
+
+/// What to tell the user: the file first (the line may be cut), then where it is;
+/// characters drawn as □ make it a warning, listed on lines of their own.
+fn done(report: &Report, target: &Target, moved: Option<String>) -> Status {
+    let path = std::path::absolute(&target.path).unwrap_or_else(|_| target.path.clone());
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let dir = path.parent().map(Path::display);
+    let mut text = format!(
+        "已生成评审报告 {file}（{} 页），在{}：{}",
+        report.pages,
+        target.place,
+        dir.map(|d| d.to_string()).unwrap_or_default()
+    );
+    let mut warn = false;
+    if let Some(why) = moved {
+        text.push_str(&format!("\n{why}，所以改存在{}。", target.place));
+        warn = true;
+    }
+    if !report.missing.is_empty() {
+        let chars: Vec<String> = report.missing.iter().map(|c| describe_char(*c)).collect();
+        text.push_str(&format!(
+            "\n注意：没有字体含有这些字符，PDF 中以「□」代替：{}。可在命令行用 pingshen report --font 指定含这些字符的字体文件。",
+            chars.join("、")
+        ));
+        warn = true;
+    }
+    for font in &report.fallbacks {
+        text.push_str(&format!("\n部分字符使用了备用字体 {font}。"));
+    }
+    if warn {
+        Status::warning(text)
+    } else {
+        Status::saved(text)
+    }
+}

@@ -1,0 +1,324 @@
+//! The review report, merging the team's exports, settling conflicts and comparing
+//! with the last review, driven by keys through `update` with the state asserted.
+//! The report is built on a real worker; the test waits for its result with a
+//! timeout, never a fixed sleep.
+
+mod tui_support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use pingshen::scoring::Grade;
+use pingshen::tui::popups::Popup;
+use pingshen::tui::{Screen, StatusKind};
+use tui_support::*;
+
+const JOB_TIMEOUT: Duration = Duration::from_secs(180);
+
+fn pdf_text(pdf: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (apt-get install -y poppler-utils)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+#[test]
+fn report_key_builds_the_pdf_on_a_worker_and_says_where_it_is() {
+    let (mut h, _) = Harness::walkthrough();
+    h.keys(&["a", "Tab", "b", "Tab", "d"]);
+    let effects = h.press("p");
+    assert!(h.app.reporting);
+    assert_eq!(h.app.jobs_running, 1);
+    assert!(h.status().contains("正在生成评审报告"), "{}", h.status());
+    // The UI goes on while it builds: grading still works, a second p waits.
+    h.keys(&["Tab", "c"]);
+    assert!(h.status().starts_with("已保存"), "{}", h.status());
+    assert!(h.press("p").is_empty(), "no second report while one builds");
+    assert!(h.status().contains("正在生成"), "{}", h.status());
+
+    run_job(&mut h, effects, JOB_TIMEOUT);
+    assert!(!h.app.reporting);
+    assert_eq!(h.app.jobs_running, 0);
+    let status = h.app.status.clone().expect("a status");
+    assert_eq!(status.kind, StatusKind::Saved, "{}", status.text);
+    let file = "青山镇卫生院-评审报告-2026-11-23.pdf";
+    assert!(
+        status.text.starts_with(&format!("已生成评审报告 {file}")),
+        "{}",
+        status.text
+    );
+    assert!(status.text.contains("在报告目录"), "{}", status.text);
+    let pdf = h.dir.path().join("reports").join(file);
+    assert!(pdf.is_file(), "{} written", pdf.display());
+    let text = pdf_text(&pdf);
+    assert!(text.contains("青山镇卫生院"), "{text}");
+}
+
+#[test]
+fn report_from_the_summary_falls_back_to_the_data_dir_and_says_so() {
+    let (mut h, _) = Harness::walkthrough();
+    h.press("a");
+    // A report dir that cannot be made: a file stands where it would be.
+    let blocked = h.dir.path().join("不是目录");
+    std::fs::write(&blocked, "").unwrap();
+    h.app.options.report_dir = Some(blocked.join("报告"));
+    h.press("s");
+    assert_eq!(h.app.screen, Screen::Summary);
+    let effects = h.press("p");
+    run_job(&mut h, effects, JOB_TIMEOUT);
+    let status = h.app.status.clone().expect("a status");
+    assert_eq!(status.kind, StatusKind::Warning, "{}", status.text);
+    assert!(
+        status.text.contains("数据目录的 reports 文件夹"),
+        "{}",
+        status.text
+    );
+    let pdf = h
+        .dir
+        .path()
+        .join("data/reports/青山镇卫生院-评审报告-2026-11-23.pdf");
+    assert!(pdf.is_file());
+    // The whole story in a window, since the status line is one line.
+    match h.app.popups.last() {
+        Some(Popup::Message(m)) => assert!(m.lines.join("").contains("报告目录无法写入")),
+        _ => panic!("a message window"),
+    }
+}
+
+#[test]
+fn report_with_nothing_graded_is_a_message_not_a_job() {
+    let (mut h, _) = Harness::walkthrough();
+    assert!(h.press("p").is_empty());
+    assert!(h.status().contains("还没有任何条款评分"), "{}", h.status());
+    assert!(!h.app.reporting);
+}
+
+#[test]
+fn merge_through_the_prompt_then_one_key_settles_the_conflict() {
+    let (mut h, id, file) = lead_and_laptop();
+    h.press("m");
+    assert!(matches!(h.app.popups.last(), Some(Popup::Prompt(_))));
+    // A path with a space, quoted as a file manager drops it.
+    h.type_text(&format!("'{}'", file.display()));
+    h.press("Enter");
+    assert!(
+        h.status().starts_with("已保存合并：新增 1 条"),
+        "{}",
+        h.status()
+    );
+    assert!(h.status().contains("冲突 1 条"), "{}", h.status());
+    match h.app.popups.last() {
+        Some(Popup::Message(m)) => {
+            assert_eq!(m.title, "合并完成：有冲突待裁定");
+            assert!(m.lines.join("").contains("1.2.4"), "{:?}", m.lines);
+        }
+        _ => panic!("the merge result in a window"),
+    }
+    assert_eq!(h.store().conflicts(&id).unwrap().len(), 1);
+    assert_eq!(stored_grade(&h, &id, "1.1.1"), Some(Grade::A));
+
+    h.press("q"); // closes the window
+    h.press("Enter");
+    assert_eq!(h.app.screen, Screen::Walkthrough);
+    goto(&mut h, "1.2.4");
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("冲突 1 条待裁定"), "{screen}");
+    assert!(screen.contains("发热诊室（门诊、哨点）设置与运行") && screen.contains(" 冲突"));
+
+    h.press("C");
+    assert_eq!(h.app.screen, Screen::Conflicts);
+    let versions = h.store().conflicts(&id).unwrap()[0].candidates.clone();
+    assert_eq!(versions.len(), 2);
+    let c = versions
+        .iter()
+        .position(|v| v.grade == Some(Grade::C))
+        .expect("李强's version");
+    // A version that is not there is a message.
+    h.press("3");
+    assert!(h.status().contains("只有 2 个版本"), "{}", h.status());
+    assert_eq!(h.store().conflicts(&id).unwrap().len(), 1);
+
+    h.press(&(c + 1).to_string());
+    assert!(
+        h.status()
+            .starts_with(&format!("已保存：1.2.4 取版本 {}（C，李强）", c + 1)),
+        "{}",
+        h.status()
+    );
+    assert!(h.status().contains("冲突已全部裁定"));
+    assert_eq!(h.app.screen, Screen::Walkthrough);
+    assert_eq!(h.selected_item().as_deref(), Some("1.2.4"));
+    assert!(h.store().conflicts(&id).unwrap().is_empty());
+    assert!(h.app.walk.as_ref().unwrap().conflicts.is_empty());
+    assert_eq!(stored_grade(&h, &id, "1.2.4"), Some(Grade::C));
+    let history = h.store().history(&id, Some("1.2.4")).unwrap();
+    assert!(
+        history
+            .iter()
+            .any(|e| e.by == "张敏" && e.field == "档次" && e.new == "B")
+    );
+    assert!(
+        history
+            .iter()
+            .any(|e| e.by == "李强" && e.field == "档次" && e.new == "C")
+    );
+    let settled = history.iter().find(|e| e.field == "冲突裁定").unwrap();
+    assert!(
+        settled.old.contains("B（张敏") && settled.new.contains("C（李强"),
+        "{settled:?}"
+    );
+}
+
+#[test]
+fn conflicts_filter_and_nothing_to_settle() {
+    let (mut h, _, file) = lead_and_laptop();
+    h.press("Enter");
+    h.press("C");
+    assert_eq!(h.app.screen, Screen::Walkthrough);
+    assert!(h.status().contains("没有待裁定的冲突"), "{}", h.status());
+    h.press("q");
+
+    h.press("m");
+    h.paste(&format!("\"{}\"", file.display()));
+    h.press("Enter");
+    h.press("q");
+    h.press("Enter");
+    h.press("f");
+    match h.app.popups.last() {
+        Some(Popup::FilterMenu(m)) => {
+            let i = m
+                .choices
+                .iter()
+                .position(|(_, label)| label.starts_with("冲突条款"))
+                .expect("a 冲突 choice");
+            for _ in 0..i - m.selected {
+                h.press("Down");
+            }
+        }
+        _ => panic!("the filter menu"),
+    }
+    h.press("Enter");
+    let w = h.app.walk.as_ref().unwrap();
+    assert_eq!(w.filter_label(), "冲突");
+    let items: Vec<_> = w
+        .rows
+        .iter()
+        .filter(|r| matches!(r, pingshen::tui::screens::Row::Item(..)))
+        .collect();
+    assert_eq!(items.len(), 1);
+}
+
+#[test]
+fn a_bad_merge_path_is_a_message_and_changes_nothing() {
+    let (mut h, id, _) = lead_and_laptop();
+    h.press("m");
+    h.type_text("/没有/这个文件.json");
+    h.press("Enter");
+    assert!(h.status().starts_with("未合并"), "{}", h.status());
+    match h.app.popups.last() {
+        Some(Popup::Message(m)) => assert_eq!(m.title, "未合并"),
+        _ => panic!("a message window"),
+    }
+    assert!(h.store().conflicts(&id).unwrap().is_empty());
+    // Empty input merges nothing.
+    h.press("q");
+    h.press("m");
+    h.press("Enter");
+    assert!(h.status().contains("没有输入文件"), "{}", h.status());
+}
+
+#[test]
+fn compare_view_lists_the_improved_item_and_enter_jumps_to_it() {
+    let (mut h, _, new) = two_reviews();
+    // Newest first: this year's review is selected.
+    h.press("Enter");
+    assert_eq!(h.app.walk.as_ref().unwrap().inspection.id, new);
+    h.press("v");
+    assert_eq!(h.app.screen, Screen::Compare);
+    let c = h.app.compare.as_ref().unwrap();
+    let listed: Vec<(String, &str)> = c
+        .rows
+        .iter()
+        .map(|&i| {
+            let it = &c.comparison.items[i];
+            (it.id.clone(), it.change.label())
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("1.1.1".to_string(), "提升"),
+            ("1.1.2".to_string(), "下降"),
+            ("1.5.4".to_string(), "不可比"),
+        ]
+    );
+    let screen = h.screen(80, 24);
+    assert!(
+        screen.contains("提升   1.1.1 功能定位与服务职责"),
+        "{screen}"
+    );
+    h.press("Down");
+    h.press("Enter");
+    assert_eq!(h.app.screen, Screen::Walkthrough);
+    assert_eq!(h.selected_item().as_deref(), Some("1.1.2"));
+    // Back from the compare view goes where it was opened.
+    h.press("s");
+    h.press("v");
+    h.press("q");
+    assert_eq!(h.app.screen, Screen::Summary);
+}
+
+#[test]
+fn compare_from_the_list_by_picking_two() {
+    let (dir, store) = store();
+    let old = create(
+        &store,
+        "township-2022",
+        new_inspection("青山镇卫生院", "双清区", "乡镇卫生院", "2025-11-20"),
+    );
+    let new = create(
+        &store,
+        "township-2022",
+        new_inspection("青山镇卫生院", "双清区", "乡镇卫生院", TODAY),
+    );
+    grade(&store, &old, "1.1.1", Grade::D, "");
+    grade(&store, &new, "1.1.1", Grade::B, "");
+    let mut h = Harness::new(dir, store);
+    // Pick this year's first, then last year's: the dates decide which is which.
+    h.press("c");
+    assert_eq!(h.app.compare_mark.as_deref(), Some(new.as_str()));
+    assert!(h.screen(80, 24).contains("已选对比"));
+    h.press("Down");
+    h.press("c");
+    assert_eq!(h.app.screen, Screen::Compare);
+    let c = h.app.compare.as_ref().unwrap();
+    assert_eq!(
+        (c.old.id.as_str(), c.new.id.as_str()),
+        (old.as_str(), new.as_str())
+    );
+    assert_eq!(c.selected_item().unwrap().change.label(), "提升");
+    h.press("Enter");
+    assert_eq!(h.app.walk.as_ref().unwrap().inspection.id, new);
+    assert_eq!(h.selected_item().as_deref(), Some("1.1.1"));
+    h.press("q");
+    assert_eq!(h.app.screen, Screen::List);
+    assert!(h.app.compare_mark.is_none());
+}
+
+#[test]
+fn compare_without_a_previous_review_says_how() {
+    let (mut h, _) = Harness::walkthrough();
+    h.press("v");
+    assert_eq!(h.app.screen, Screen::Walkthrough);
+    assert!(h.status().contains("没有关联上次评审"), "{}", h.status());
+}
