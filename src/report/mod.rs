@@ -19,6 +19,7 @@ pub mod layout;
 pub mod model;
 pub mod page_frame;
 pub mod pdf;
+mod previous;
 pub mod roster;
 pub mod sections;
 pub mod signatures;
