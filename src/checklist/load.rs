@@ -67,17 +67,16 @@ fn read_document(ctx: &mut Ctx, doc: &DeTable) -> Option<Checklist> {
     let meta = top.table_req(ctx, "checklist").and_then(|(t, span)| {
         let f = Fields::new(ctx, t, span, "[checklist] ".into(), META_KEYS);
         let id = f.text_req(ctx, "id", "\"community-2022\"");
-        if let Some((id, span)) = &id {
-            if !id
+        if let Some((id, span)) = &id
+            && !id
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            {
-                ctx.error(
-                    span.clone(),
-                    format!("清单编号 `{id}` 含有不允许的字符"),
-                    "清单编号只用小写英文字母、数字和连字符，例如 \"community-2022\"。",
-                );
-            }
+        {
+            ctx.error(
+                span.clone(),
+                format!("清单编号 `{id}` 含有不允许的字符"),
+                "清单编号只用小写英文字母、数字和连字符，例如 \"community-2022\"。",
+            );
         }
         Some((
             id?.0,
@@ -289,15 +288,17 @@ fn read_criteria(ctx: &mut Ctx, f: &Fields) -> Option<Criteria> {
     let a = f.str_opt(ctx, "a");
     let mut ok = true;
     for (key, letter, value) in [("c", "C", &c), ("b", "B", &b), ("a", "A", &a)] {
-        if let Some((text, span)) = value {
-            if text.trim().is_empty() {
-                ok = false;
-                ctx.error(
-                    span.clone(),
-                    format!("{}的 {letter} 档评价要点是空的", f.what),
-                    format!("写出 {letter} 档要查什么、数什么、看什么；这一档不用时整行删去 `{key} = …`。"),
-                );
-            }
+        if let Some((text, span)) = value
+            && text.trim().is_empty()
+        {
+            ok = false;
+            ctx.error(
+                span.clone(),
+                format!("{}的 {letter} 档评价要点是空的", f.what),
+                format!(
+                    "写出 {letter} 档要查什么、数什么、看什么；这一档不用时整行删去 `{key} = …`。"
+                ),
+            );
         }
     }
     if c.is_none() {
@@ -413,14 +414,14 @@ fn read_condition(
         }
         sel.map(|s| (s, span))
     });
-    if let (Some((_, cspan)), Some((sel, _))) = (&chapter, &select) {
-        if !matches!(sel, Selector::Chapter(_)) {
-            ctx.error(
-                cspan.clone(),
-                format!("{}写了 chapter，但 select 不是 \"chapter\"", f.what),
-                "只在 select = \"chapter\" 时写 chapter；否则删去这一行。",
-            );
-        }
+    if let (Some((_, cspan)), Some((sel, _))) = (&chapter, &select)
+        && !matches!(sel, Selector::Chapter(_))
+    {
+        ctx.error(
+            cspan.clone(),
+            format!("{}写了 chapter，但 select 不是 \"chapter\"", f.what),
+            "只在 select = \"chapter\" 时写 chapter；否则删去这一行。",
+        );
     }
     let min_grade = f.str_req(ctx, "min_grade", "\"C\"").and_then(|(s, span)| {
         let level = Level::parse(&s);

@@ -15,7 +15,7 @@ pub fn to_csv(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<Vec<u8>> 
     for row in rows {
         w.write_record(row)?;
     }
-    Ok(w.into_inner().context("CSV 生成失败")?)
+    w.into_inner().context("CSV 生成失败")
 }
 
 /// Writes `bytes` to `path` (temporary file, then rename), or to stdout without a path.

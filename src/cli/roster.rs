@@ -85,10 +85,10 @@ pub fn select(all: Vec<Summary>, args: &RosterArgs) -> anyhow::Result<Vec<Summar
             ),
         },
     };
-    if let Some(y) = &args.year {
-        if y.len() != 4 || !y.chars().all(|c| c.is_ascii_digit()) {
-            bail!("年份 `{y}` 应写成四位数字，如 2026。");
-        }
+    if let Some(y) = &args.year
+        && (y.len() != 4 || !y.chars().all(|c| c.is_ascii_digit()))
+    {
+        bail!("年份 `{y}` 应写成四位数字，如 2026。");
     }
     let mut rows: Vec<Summary> = all
         .into_iter()

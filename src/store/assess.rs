@@ -110,10 +110,11 @@ impl Store {
             });
         }
         let at = now();
-        if let Some(old) = &old {
-            if !old.at.is_empty() && !new.supersedes.contains(&old.at) {
-                new.supersedes.push(old.at.clone());
-            }
+        if let Some(old) = &old
+            && !old.at.is_empty()
+            && !new.supersedes.contains(&old.at)
+        {
+            new.supersedes.push(old.at.clone());
         }
         new.by = by.to_string();
         new.at = at.clone();
