@@ -127,6 +127,9 @@ fn batch(store: &Store, id: &str, by: &str) -> anyhow::Result<ExitCode> {
                 let g = saved.assessment.grade.map_or("待评", |g| g.label());
                 writeln!(out, "已保存\t{item}\t{g}")?;
                 out.flush()?;
+                if let Some(w) = saved.backup_warning {
+                    eprintln!("{w}");
+                }
             }
             Err(e) => {
                 failed += 1;
