@@ -14,4 +14,5 @@ pub mod checklist;
 pub mod report;
 pub mod scoring;
 pub mod store;
+pub mod text;
 pub mod tui;

@@ -215,7 +215,7 @@ fn bad_input_gets_a_message_and_changes_nothing() {
                 "--date",
                 "2026-13-45",
             ],
-            "不是有效日期",
+            "没有 13 月：月份是 1 到 12",
         ),
     ];
     for (args, message) in cases {

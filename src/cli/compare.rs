@@ -11,19 +11,25 @@ pub fn run(paths: &Paths, old: &str, new: &str, all: bool, json: bool) -> anyhow
     let (old, new) = (store.resolve(old)?, store.resolve(new)?);
     let cmp = store.comparison(&old, &new)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&cmp)?);
+        super::output::json(&cmp)?;
         return Ok(ExitCode::SUCCESS);
     }
     let (o, n) = (store.get(&old)?, store.get(&new)?);
-    println!(
+    outln!(
         "上次：{} {} {}（{}）",
-        o.id, o.date, o.review_kind, o.institution.name
+        o.id,
+        o.date,
+        o.review_kind,
+        o.institution.name
     );
-    println!(
+    outln!(
         "本次：{} {} {}（{}）",
-        n.id, n.date, n.review_kind, n.institution.name
+        n.id,
+        n.date,
+        n.review_kind,
+        n.institution.name
     );
-    println!("评审结论：{} → {}\n", cmp.old_verdict, cmp.new_verdict);
+    outln!("评审结论：{} → {}\n", cmp.old_verdict, cmp.new_verdict);
     let share = |s: Option<f64>| s.map_or("—".to_string(), percent);
     let rows: Vec<Vec<String>> = cmp
         .chapters
@@ -36,11 +42,11 @@ pub fn run(paths: &Paths, old: &str, new: &str, all: bool, json: bool) -> anyhow
             ]
         })
         .collect();
-    print!(
+    out!(
         "{}",
         table::render(&["章", "上次达标率", "本次达标率"], &rows)
     );
-    println!(
+    outln!(
         "\n条款：提升 {}，下降 {}，不变 {}，新增 {}，删除 {}，不可比 {}",
         cmp.count(Change::Improved),
         cmp.count(Change::Worse),
@@ -67,8 +73,8 @@ pub fn run(paths: &Paths, old: &str, new: &str, all: bool, json: bool) -> anyhow
         })
         .collect();
     if !rows.is_empty() {
-        println!();
-        print!(
+        outln!();
+        out!(
             "{}",
             table::render(&["条款", "名称", "上次", "本次", "变化"], &rows)
         );

@@ -1,5 +1,6 @@
 //! CSV files for spreadsheets: UTF-8 with a byte-order mark, which Excel on Chinese
-//! Windows needs to read UTF-8 instead of GBK; written whole or not at all.
+//! Windows needs to read UTF-8 instead of GBK; written whole or not at all. Every cell
+//! that could be taken for a formula is neutralised ([`pingshen::text::csv_cell`]).
 
 use std::path::Path;
 
@@ -13,7 +14,10 @@ pub fn to_csv(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<Vec<u8>> 
         .from_writer(b"\xEF\xBB\xBF".to_vec());
     w.write_record(header)?;
     for row in rows {
-        w.write_record(row)?;
+        w.write_record(
+            row.iter()
+                .map(|cell| pingshen::text::csv_cell(cell).into_owned()),
+        )?;
     }
     w.into_inner().context("CSV 生成失败")
 }
@@ -27,10 +31,6 @@ pub fn emit(bytes: &[u8], path: Option<&Path>) -> anyhow::Result<()> {
                 p.display()
             )
         }),
-        None => {
-            use std::io::Write;
-            std::io::stdout().write_all(bytes)?;
-            Ok(())
-        }
+        None => Ok(super::output::data(bytes)?),
     }
 }

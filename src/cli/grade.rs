@@ -2,7 +2,7 @@
 //! `--batch`, one line per item from standard input. Each is reported only once it is
 //! durably saved.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -35,7 +35,9 @@ pub struct GradeArgs {
     /// 评分人（默认第一位评审专家）
     #[arg(long)]
     pub by: Option<String>,
-    /// 从标准输入逐行读取「条款编号<TAB>档次[<TAB>备注]」，每保存一条打印一行
+    /// 从标准输入逐行读取「条款编号<TAB>档次[<TAB>备注]」，每保存一条打印一行。
+    /// 每行单独保存：有问题的行（不是 UTF-8、条款或档次不存在、超过 256 KB）报告行号后跳过，
+    /// 其余各行照常保存；只要有一行未保存，退出码为 1
     #[arg(long, conflicts_with_all = ["item", "grade", "note", "action", "evidence"])]
     pub batch: bool,
 }
@@ -90,24 +92,54 @@ pub fn run(paths: &Paths, args: GradeArgs) -> anyhow::Result<ExitCode> {
     let saved = store.update(&id, item, &changes, &by)?;
     let grade = saved.assessment.grade.map_or("待评", |g| g.label());
     if saved.changed {
-        println!("已保存：检查 {id} 条款 {item} → {grade}");
+        outln!("已保存：检查 {id} 条款 {item} → {grade}");
     } else {
-        println!("无变化：检查 {id} 条款 {item} 已是 {grade}");
+        outln!("无变化：检查 {id} 条款 {item} 已是 {grade}");
     }
     if let Some(w) = saved.backup_warning {
-        eprintln!("{w}");
+        errln!("{w}");
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads `ITEM<TAB>GRADE[<TAB>NOTE]` lines until end of input. A bad line is reported
-/// and skipped; the exit code says whether any line failed.
+/// Longest line `--batch` reads; a longer one is reported and skipped.
+const BATCH_LINE_MAX: usize = 256 * 1024;
+
+/// Reads `ITEM<TAB>GRADE[<TAB>NOTE]` lines until end of input. Every line is saved on
+/// its own; a bad line (not UTF-8, unknown item or grade, too long) is reported with
+/// its line number and skipped, and the rest go on. The exit code is 1 when any line
+/// was not saved.
 fn batch(store: &Store, id: &str, by: &str) -> anyhow::Result<ExitCode> {
-    let stdin = std::io::stdin();
-    let mut out = std::io::stdout().lock();
+    let mut input = std::io::stdin().lock();
     let mut failed = 0;
-    for (n, line) in stdin.lock().lines().enumerate() {
-        let line = line.context("读取标准输入失败")?;
+    let mut raw = Vec::new();
+    for n in 1usize.. {
+        raw.clear();
+        let read = (&mut input)
+            .take(BATCH_LINE_MAX as u64 + 1)
+            .read_until(b'\n', &mut raw)
+            .context("读取标准输入失败")?;
+        if read == 0 {
+            break;
+        }
+        if raw.len() > BATCH_LINE_MAX && !raw.ends_with(b"\n") {
+            // Skip the rest of the over-long line.
+            let mut rest = Vec::new();
+            input
+                .read_until(b'\n', &mut rest)
+                .context("读取标准输入失败")?;
+            failed += 1;
+            errln!("第 {n} 行未保存：这一行超过 {} KB。", BATCH_LINE_MAX / 1024);
+            continue;
+        }
+        let Ok(line) = std::str::from_utf8(&raw) else {
+            failed += 1;
+            errln!(
+                "第 {n} 行未保存：这一行不是 UTF-8 文本（可能是 GBK 编码）。请把输入另存为 UTF-8 后重试这一行。"
+            );
+            continue;
+        };
+        let line = line.trim_end_matches(['\n', '\r']);
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
@@ -125,17 +157,19 @@ fn batch(store: &Store, id: &str, by: &str) -> anyhow::Result<ExitCode> {
         match result {
             Ok(saved) => {
                 let g = saved.assessment.grade.map_or("待评", |g| g.label());
-                writeln!(out, "已保存\t{item}\t{g}")?;
-                out.flush()?;
+                outln!("已保存\t{item}\t{g}");
                 if let Some(w) = saved.backup_warning {
-                    eprintln!("{w}");
+                    errln!("{w}");
                 }
             }
             Err(e) => {
                 failed += 1;
-                eprintln!("第 {} 行未保存：{e:#}", n + 1);
+                errln!("第 {n} 行未保存：{e:#}");
             }
         }
+    }
+    if failed > 0 {
+        errln!("共 {failed} 行未保存（其余各行已保存）。");
     }
     Ok(if failed == 0 {
         ExitCode::SUCCESS

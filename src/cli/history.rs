@@ -9,7 +9,7 @@ pub fn run(paths: &Paths, id: &str, item: Option<&str>) -> anyhow::Result<ExitCo
     let id = store.resolve(id)?;
     let entries = store.history(&id, item)?;
     if entries.is_empty() {
-        println!("没有历史记录。");
+        outln!("没有历史记录。");
         return Ok(ExitCode::SUCCESS);
     }
     let rows: Vec<Vec<String>> = entries
@@ -28,7 +28,7 @@ pub fn run(paths: &Paths, id: &str, item: Option<&str>) -> anyhow::Result<ExitCo
             ]
         })
         .collect();
-    print!(
+    out!(
         "{}",
         table::render(&["时间", "人员", "条款", "内容", "变化"], &rows)
     );

@@ -10,11 +10,11 @@ pub fn run(paths: &Paths, json: bool) -> anyhow::Result<ExitCode> {
     let store = paths.open_store()?;
     let summaries = store.summaries()?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&summaries)?);
+        super::output::json(&summaries)?;
         return Ok(ExitCode::SUCCESS);
     }
     if summaries.is_empty() {
-        println!(
+        outln!(
             "还没有任何检查。用 `pingshen new --checklist community-2022 --institution … --region … --inspector …` 新建一个。"
         );
         return Ok(ExitCode::SUCCESS);
@@ -38,7 +38,7 @@ pub fn run(paths: &Paths, json: bool) -> anyhow::Result<ExitCode> {
             ]
         })
         .collect();
-    print!(
+    out!(
         "{}",
         table::render(
             &[

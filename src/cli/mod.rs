@@ -1,5 +1,8 @@
 //! One file per subcommand; each is thin: it calls the library and prints.
 
+#[macro_use]
+pub mod output;
+
 mod check;
 mod checklists;
 mod compare;

@@ -74,6 +74,6 @@ pub fn run(paths: &Paths, args: NewArgs) -> anyhow::Result<ExitCode> {
         sample: false,
     };
     let inspection = store.create(new, &found.checklist, &found.source)?;
-    println!("{}", inspection.id);
+    outln!("{}", inspection.id);
     Ok(ExitCode::SUCCESS)
 }

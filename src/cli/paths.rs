@@ -36,7 +36,7 @@ impl Paths {
     pub fn open_store(&self) -> anyhow::Result<Store> {
         let store = Store::open(self.data_dir()?)?;
         if let Some(w) = store.take_warning() {
-            eprintln!("注意：{w}");
+            errln!("注意：{w}");
         }
         Ok(store)
     }

@@ -43,7 +43,7 @@ pub fn run(paths: &Paths, args: ReportArgs) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| PathBuf::from(input.inspection.report_file_name()));
     write_pdf(&output, &report.pdf)?;
     warn_fonts(&report);
-    println!(
+    outln!(
         "已生成评审报告 {}（{} 页，{} KB）",
         output.display(),
         report.pages,
@@ -55,10 +55,10 @@ pub fn run(paths: &Paths, args: ReportArgs) -> anyhow::Result<ExitCode> {
 /// Tells which fallback fonts were used and warns about characters no font has.
 pub fn warn_fonts(report: &Report) {
     for font in &report.fallbacks {
-        eprintln!("提示：部分字符使用了备用字体 {font}");
+        errln!("提示：部分字符使用了备用字体 {font}");
     }
     for c in &report.missing {
-        eprintln!(
+        errln!(
             "警告：没有字体含有字符{}，PDF 中以「□」代替。可用 --font 指定含该字符的字体文件。",
             describe_char(*c)
         );

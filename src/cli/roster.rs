@@ -182,7 +182,7 @@ pub fn run(paths: &Paths, args: RosterArgs) -> anyhow::Result<ExitCode> {
         Format::Pdf => unreachable!("handled above"),
     }
     if let Some(p) = &args.output {
-        eprintln!("已写入 {}（{} 个机构）", p.display(), rows.len());
+        errln!("已写入 {}（{} 个机构）", p.display(), rows.len());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -210,7 +210,7 @@ fn pdf(args: &RosterArgs, rows: &[Summary]) -> anyhow::Result<ExitCode> {
     let report = pingshen::report::roster::render(&roster, &options)?;
     write_pdf(output, &report.pdf)?;
     super::report::warn_fonts(&report);
-    eprintln!(
+    errln!(
         "已写入 {}（{} 个{}，{} 页）",
         output.display(),
         rows.len(),

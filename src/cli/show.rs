@@ -30,7 +30,7 @@ pub fn run(paths: &Paths, id: &str, json: bool) -> anyhow::Result<ExitCode> {
             "evaluation": eval,
             "orphaned": orphans,
         });
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        super::output::json(&value)?;
         return Ok(ExitCode::SUCCESS);
     }
 
@@ -106,7 +106,7 @@ pub fn run(paths: &Paths, id: &str, json: bool) -> anyhow::Result<ExitCode> {
     out.push_str(&chapter_table(&roll));
     writeln!(out)?;
     out.push_str(&explain(&eval));
-    print!("{out}");
+    out!("{out}");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -24,9 +24,9 @@ pub fn assign(
         .unwrap_or_default();
     store.assign(&id, inspector, chapters, &lead)?;
     let inspection = store.get(&id)?;
-    println!("检查 {id} 的分工：");
+    outln!("检查 {id} 的分工：");
     for (who, chs) in &inspection.assignments {
-        println!("  {who}：第 {} 章", chs.join("、"));
+        outln!("  {who}：第 {} 章", chs.join("、"));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -43,8 +43,8 @@ pub fn link(paths: &Paths, id: &str, previous: Option<&str>) -> anyhow::Result<E
         .unwrap_or_default();
     store.link_previous(&id, previous.as_deref(), &lead)?;
     match previous {
-        Some(p) => println!("检查 {id} 的上次评审设为 {p}；评审报告将包含「上次评审对比」。"),
-        None => println!("已取消检查 {id} 与上次评审的关联。"),
+        Some(p) => outln!("检查 {id} 的上次评审设为 {p}；评审报告将包含「上次评审对比」。"),
+        None => outln!("已取消检查 {id} 与上次评审的关联。"),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -57,12 +57,13 @@ pub fn merge(paths: &Paths, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let store = paths.open_store()?;
     let report = store.merge(&exports)?;
     if !report.changed {
-        println!(
+        outln!(
             "检查 {}（{}）：文件中没有新内容，未改动。",
-            report.inspection_id, report.institution
+            report.inspection_id,
+            report.institution
         );
     } else {
-        println!(
+        outln!(
             "已合并到检查 {}（{}）：新增 {} 条评分，更新 {} 条。",
             report.inspection_id,
             report.institution,
@@ -73,28 +74,28 @@ pub fn merge(paths: &Paths, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     if report.conflicts.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "\n{} 个条款的评分不一致，需要组长裁定（在裁定前显示的是最新的版本）：",
         report.conflicts.len()
     );
-    print_conflicts(&report.conflicts);
-    println!(
+    print_conflicts(&report.conflicts)?;
+    outln!(
         "\n裁定：pingshen settle {} 条款编号 版本序号",
         report.inspection_id
     );
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_conflicts(conflicts: &[pingshen::store::Conflict]) {
+fn print_conflicts(conflicts: &[pingshen::store::Conflict]) -> anyhow::Result<()> {
     for c in conflicts {
-        println!("条款 {}", c.item_id);
+        outln!("条款 {}", c.item_id);
         let rows: Vec<Vec<String>> = c
             .candidates
             .iter()
             .enumerate()
             .map(|(i, a)| version_row(i, a))
             .collect();
-        print!(
+        out!(
             "{}",
             table::render(
                 &["  版本", "档次", "评分人", "时间", "备注", "整改意见"],
@@ -102,6 +103,7 @@ fn print_conflicts(conflicts: &[pingshen::store::Conflict]) {
             )
         );
     }
+    Ok(())
 }
 
 fn version_row(i: usize, a: &Assessment) -> Vec<String> {
@@ -120,10 +122,10 @@ pub fn conflicts(paths: &Paths, id: &str) -> anyhow::Result<ExitCode> {
     let id = store.resolve(id)?;
     let conflicts = store.conflicts(&id)?;
     if conflicts.is_empty() {
-        println!("检查 {id} 没有待裁定的冲突。");
+        outln!("检查 {id} 没有待裁定的冲突。");
     } else {
-        print_conflicts(&conflicts);
-        println!("\n裁定：pingshen settle {id} 条款编号 版本序号");
+        print_conflicts(&conflicts)?;
+        outln!("\n裁定：pingshen settle {id} 条款编号 版本序号");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -144,7 +146,7 @@ pub fn settle(
         .or_else(|| store.get(&id).ok()?.inspectors.first().cloned())
         .unwrap_or_default();
     let a = store.settle(&id, item, version - 1, &by)?;
-    println!(
+    outln!(
         "已裁定：检查 {id} 条款 {item} 取版本 {version}（{}）；其他版本记录在历史中。",
         a.grade.map_or("待评", |g| g.label())
     );

@@ -21,7 +21,7 @@ pub fn export(
     if csv {
         let bytes = grades_csv(&store, &id)?;
         csv_out::emit(&bytes, Some(out))?;
-        println!(
+        outln!(
             "已导出检查 {id} 的逐条评分表（CSV，UTF-8）到 {}",
             out.display()
         );
@@ -37,7 +37,7 @@ pub fn export(
             out.display()
         )
     })?;
-    println!(
+    outln!(
         "已导出检查 {id}（{}{}，{} 条评分，{} 条历史）到 {}",
         export.inspection.institution.name,
         inspector.map_or(String::new(), |n| format!("，{n} 负责的章节")),
@@ -101,7 +101,7 @@ pub fn import(paths: &Paths, file: &Path, replace: bool) -> anyhow::Result<ExitC
         ImportOutcome::AlreadyPresent => "已存在且内容相同，未改动",
         ImportOutcome::Replaced => "已替换（原内容备份在 deleted/ 目录）",
     };
-    println!(
+    outln!(
         "{what}：检查 {}（{}，{} 条评分）",
         i.id,
         i.institution.name,
@@ -115,7 +115,7 @@ pub fn delete(paths: &Paths, id: &str) -> anyhow::Result<ExitCode> {
     let id = store.resolve(id)?;
     let name = store.get(&id)?.institution.name;
     let kept = store.delete(&id)?;
-    println!(
+    outln!(
         "已删除检查 {id}（{name}）。删除前的完整数据保存在 {}，需要时可用 pingshen import 恢复。",
         kept.display()
     );
@@ -125,19 +125,19 @@ pub fn delete(paths: &Paths, id: &str) -> anyhow::Result<ExitCode> {
 pub fn run_recover(paths: &Paths, force: bool) -> anyhow::Result<ExitCode> {
     let report = recover(paths.data_dir()?, force)?;
     if let Some(aside) = &report.moved_aside {
-        println!("原数据库已移到 {}（保留，未删除）", aside.display());
+        outln!("原数据库已移到 {}（保留，未删除）", aside.display());
     }
     for (path, why) in &report.skipped {
-        println!("跳过无法使用的备份 {}：{why}", path.display());
+        outln!("跳过无法使用的备份 {}：{why}", path.display());
     }
-    println!(
+    outln!(
         "已重建数据库，从备份恢复 {} 个检查：",
         report.restored.len()
     );
     for (path, name, n) in &report.restored {
-        println!("  {name}  {n} 条评分（{}）", path.display());
+        outln!("  {name}  {n} 条评分（{}）", path.display());
     }
-    println!(
+    outln!(
         "注意：各检查最后一次备份之后的更改无法从备份恢复；如有更新的导出文件，请用 pingshen import 导入。"
     );
     Ok(ExitCode::SUCCESS)
@@ -161,13 +161,13 @@ pub fn repin(paths: &Paths, id: &str, dry_run: bool) -> anyhow::Result<ExitCode>
         store.repin(&id, &current.checklist, &current.source, &by)?
     };
     if !report.changed {
-        println!(
+        outln!(
             "检查 {id} 已使用清单 {} 的当前版本，无需更换。",
             inspection.checklist.id
         );
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "{}检查 {id}：清单 {} 版本 {} → {}",
         if dry_run {
             "（预览，未改动）"
@@ -178,23 +178,23 @@ pub fn repin(paths: &Paths, id: &str, dry_run: bool) -> anyhow::Result<ExitCode>
         report.from_version,
         report.to_version
     );
-    println!(
+    outln!(
         "  新增条款 {} 条：{}",
         report.added.len(),
         report.added.join(" ")
     );
-    println!(
+    outln!(
         "  删除条款 {} 条：{}",
         report.removed.len(),
         report.removed.join(" ")
     );
-    println!(
+    outln!(
         "  文字或要求有改动 {} 条：{}",
         report.reworded.len(),
         report.reworded.join(" ")
     );
     if !report.orphaned.is_empty() {
-        println!(
+        outln!(
             "  已评分但新版中没有的条款 {} 条（评分保留，显示为「已不在清单中」）：{}",
             report.orphaned.len(),
             report.orphaned.join(" ")

@@ -9,6 +9,7 @@ use super::error::{Result, StoreError, read_err, tx_err, write_err};
 use super::model::*;
 use super::{BACKUP_EVERY, Store, decode, encode, key, now, prefix};
 use crate::scoring::Grade;
+use crate::text::clean_text;
 
 /// One thing to change about an item's assessment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +42,7 @@ impl Store {
         changes: &[Change],
         by: &str,
     ) -> Result<Saved> {
+        let by = &crate::text::clean_line(by);
         let inspection = self.get(inspection_id)?;
         let checklist = self.pinned(&inspection)?;
         let item = checklist
@@ -67,14 +69,14 @@ impl Store {
                     }
                 }
                 Change::Note(text) => {
-                    let text = clean_text(text);
+                    let text = long_text(text, "备注")?;
                     if new.note != text {
                         entries.push(("备注", std::mem::take(&mut new.note), text.clone()));
                         new.note = text;
                     }
                 }
                 Change::Action(text) => {
-                    let text = clean_text(text);
+                    let text = long_text(text, "整改意见")?;
                     if new.action != text {
                         entries.push(("整改意见", std::mem::take(&mut new.action), text.clone()));
                         new.action = text;
@@ -266,7 +268,9 @@ impl Store {
                 let tail: [u8; 8] = k[k.len().saturating_sub(8)..]
                     .try_into()
                     .map_err(|_| StoreError::Read("历史记录的键损坏".into()))?;
-                Ok(u64::from_be_bytes(tail) + 1)
+                u64::from_be_bytes(tail)
+                    .checked_add(1)
+                    .ok_or_else(|| StoreError::Read("历史记录的序号已到上限".into()))
             }
             None => Ok(1),
         }
@@ -320,18 +324,19 @@ fn changes_key(inspection_id: &str) -> Vec<u8> {
     [CHANGES_PREFIX, inspection_id.as_bytes()].concat()
 }
 
-fn grade_label(g: Option<Grade>) -> String {
-    g.map_or("待评".to_string(), |g| g.label().to_string())
+/// A note or 整改意见 as stored, refused when over the limit.
+fn long_text(text: &str, what: &str) -> Result<String> {
+    let text = clean_text(text);
+    if text.len() > super::gate::LONG_TEXT_MAX {
+        return Err(StoreError::Invalid(format!(
+            "{what}太长（{} KB，上限 {} KB），未保存。请精简，或把长的材料作为佐证文件附上。",
+            text.len().div_ceil(1024),
+            super::gate::LONG_TEXT_MAX / 1024
+        )));
+    }
+    Ok(text)
 }
 
-/// Text as stored: line ends unified, control characters other than newline and tab
-/// dropped (they would move the cursor in a terminal and break a PDF), trailing
-/// whitespace trimmed. Everything printable is kept, however long or rare.
-pub fn clean_text(text: &str) -> String {
-    let unified = text.replace("\r\n", "\n").replace('\r', "\n");
-    let kept: String = unified
-        .chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-        .collect();
-    kept.trim_end().to_string()
+fn grade_label(g: Option<Grade>) -> String {
+    g.map_or("待评".to_string(), |g| g.label().to_string())
 }

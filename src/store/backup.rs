@@ -56,8 +56,8 @@ impl Store {
     /// Writes a backup of one inspection now and drops its oldest beyond
     /// [`BACKUPS_KEPT`]. Returns the new file.
     pub fn backup_inspection(&self, id: &str) -> Result<PathBuf> {
+        let dir = backups_dir(&self.dir).join(super::gate::checked_id(id)?);
         let export = self.export(id)?;
-        let dir = backups_dir(&self.dir).join(id);
         let path = dir.join(format!(
             "{}.json",
             chrono::Local::now().format("%Y%m%dT%H%M%S%.6f")
@@ -75,15 +75,27 @@ impl Store {
         Ok(path)
     }
 
-    /// Backs up every inspection changed since its last backup.
+    /// Backs up every inspection changed since its last backup. One that cannot be
+    /// backed up does not keep the others from it: every failure is reported at the end.
     pub fn backup_changed(&self) -> Result<Vec<PathBuf>> {
         let mut written = Vec::new();
+        let mut failed = Vec::new();
         for id in self.changed_since_backup()? {
-            if self.get(&id).is_ok() {
-                written.push(self.backup_inspection(&id)?);
-            } else {
+            if self.get(&id).is_err() {
                 self.reset_changes(&id)?;
+                continue;
             }
+            match self.backup_inspection(&id) {
+                Ok(path) => written.push(path),
+                Err(e) => failed.push(e.to_string()),
+            }
+        }
+        if let Some(first) = failed.first() {
+            return Err(StoreError::Write(if failed.len() == 1 {
+                first.clone()
+            } else {
+                format!("{first}（另有 {} 个检查也未能备份）", failed.len() - 1)
+            }));
         }
         Ok(written)
     }
@@ -114,7 +126,7 @@ pub struct RecoverReport {
 pub fn recover(data_dir: &Path, force: bool) -> Result<RecoverReport> {
     let lock = acquire_lock(data_dir)?;
     let db_dir = data_dir.join("db");
-    if !force && db_dir.exists() && open_sled(data_dir).is_ok() {
+    if !force && db_dir.exists() && open_sled(&db_dir, data_dir).is_ok() {
         return Err(StoreError::Invalid(format!(
             "数据库 {} 可以正常打开，不需要恢复。如确要用备份替换当前数据，请加 --force（当前数据库会被移到一旁保留）。",
             db_dir.display()
@@ -140,12 +152,19 @@ pub fn recover(data_dir: &Path, force: bool) -> Result<RecoverReport> {
         )));
     }
     let moved_aside = if db_dir.exists() {
-        let aside = data_dir.join(format!(
-            "db.damaged-{}",
-            chrono::Local::now().format("%Y%m%dT%H%M%S")
-        ));
-        fs::rename(&db_dir, &aside)
-            .map_err(|e| write_err(format!("无法把损坏的数据库移到 {}：{e}", aside.display())))?;
+        let aside = unused_name(
+            data_dir,
+            &format!(
+                "db.damaged-{}",
+                chrono::Local::now().format("%Y%m%dT%H%M%S")
+            ),
+        );
+        fs::rename(&db_dir, &aside).map_err(|e| {
+            StoreError::Write(format!(
+                "无法把原数据库移到 {}（{e}），数据库未被改动",
+                aside.display()
+            ))
+        })?;
         Some(aside)
     } else {
         None
@@ -168,4 +187,17 @@ pub fn recover(data_dir: &Path, force: bool) -> Result<RecoverReport> {
         skipped,
         restored,
     })
+}
+
+/// `dir/base`, or `dir/base-2`, `dir/base-3`… when that is taken: two recoveries in
+/// the same second each keep their own copy.
+fn unused_name(dir: &Path, base: &str) -> PathBuf {
+    let first = dir.join(base);
+    if !first.exists() {
+        return first;
+    }
+    (2u32..)
+        .map(|n| dir.join(format!("{base}-{n}")))
+        .find(|p| !p.exists())
+        .unwrap_or(first)
 }

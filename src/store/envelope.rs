@@ -65,6 +65,17 @@ pub enum EnvelopeError {
     Checksum { path: String },
     #[error("{path} 的内容无法识别（{detail}）。文件可能已损坏；请重新导出。")]
     Payload { path: String, detail: String },
+    #[error(
+        "{path} 太大（{size} MB，上限 {max} MB），未读取。真实的评审导出远小于此；请确认选对了文件。"
+    )]
+    TooLarge { path: String, size: u64, max: u64 },
+    #[error(
+        "{path} 未被接受，数据没有任何改动：{refusal}。这个文件不是 pingshen 按规则写出的；请向导出它的人索取原始导出文件。"
+    )]
+    Refused {
+        path: String,
+        refusal: super::gate::Refusal,
+    },
 }
 
 /// The envelope's text around `payload`.
@@ -127,12 +138,29 @@ pub fn open<T: DeserializeOwned>(
     })
 }
 
-/// Reads a file for [`open`].
-pub fn read_text(path: &Path) -> Result<String, EnvelopeError> {
-    let bytes = fs::read(path).map_err(|io| EnvelopeError::Io {
+/// Reads a file for [`open`], refusing one larger than `max` bytes before reading it.
+pub fn read_text(path: &Path, max: u64) -> Result<String, EnvelopeError> {
+    use std::io::Read;
+    let io_err = |io| EnvelopeError::Io {
         path: path.display().to_string(),
         io,
-    })?;
+    };
+    let file = File::open(path).map_err(io_err)?;
+    let too_large = |size: u64| EnvelopeError::TooLarge {
+        path: path.display().to_string(),
+        size: size.div_ceil(1024 * 1024),
+        max: max / 1024 / 1024,
+    };
+    let len = file.metadata().map_err(io_err)?.len();
+    if len > max {
+        return Err(too_large(len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // A file that grows while it is read (or a device) is cut off at the limit.
+    file.take(max + 1).read_to_end(&mut bytes).map_err(io_err)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(bytes.len() as u64));
+    }
     String::from_utf8(bytes).map_err(|e| EnvelopeError::Malformed {
         path: path.display().to_string(),
         line: 0,

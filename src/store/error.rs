@@ -66,6 +66,16 @@ pub enum StoreError {
     )]
     PinnedChecklist(String, String),
 
+    #[error(
+        "数据未被接受，没有任何改动：{0}。这份数据不是 pingshen 按规则写出的；请向导出它的人索取原始导出文件。"
+    )]
+    Refused(String),
+
+    #[error(
+        "数据目录 {dir} 是只读的（{why}），只能查看、导出和生成报告，不能修改。要评分或导入，请换一个可写的数据目录（--data-dir），或请管理员给这个目录写权限。"
+    )]
+    ReadOnly { dir: PathBuf, why: String },
+
     #[error("{0}")]
     Invalid(String),
 }

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::envelope::{self, EnvelopeError};
 use super::error::{Result, StoreError, read_err, tx_err};
+use super::gate;
 use super::model::*;
 use super::{Store, encode, key, prefix};
-use crate::checklist::{parse_checklist, sha256_hex};
 
 pub const EXPORT_FORMAT: &str = "pingshen-export";
 /// History: 1 — the first export format.
@@ -42,11 +42,13 @@ pub fn write_export(export: &Export, path: &Path) -> std::io::Result<()> {
     envelope::write_atomically(path, &text)
 }
 
-/// Reads and verifies an export file. Refuses a wrong format, a newer version, a
-/// checksum mismatch, a truncated file, and a checklist text that is not the pinned one.
+/// Reads an export file and passes it through the gate ([`super::gate::admit`]).
+/// Refuses a file over the size limit, a wrong format, a newer version, a checksum
+/// mismatch, a truncated file, and content that breaks the project's rules; returns
+/// the export with its text cleaned.
 pub fn read_export(path: &Path) -> Result<Export, EnvelopeError> {
-    let text = envelope::read_text(path)?;
-    let shown = path.display().to_string();
+    let text = envelope::read_text(path, gate::EXPORT_FILE_MAX)?;
+    let shown = crate::text::for_terminal(&path.display().to_string()).into_owned();
     let export: Export = envelope::open(
         &text,
         &shown,
@@ -54,23 +56,20 @@ pub fn read_export(path: &Path) -> Result<Export, EnvelopeError> {
         EXPORT_FORMAT_VERSION,
         |v, _| Err(format!("没有从格式版本 {v} 迁移的方法")),
     )?;
-    export.verify().map_err(|detail| EnvelopeError::Payload {
-        path: shown,
-        detail,
-    })?;
-    Ok(export)
+    drop(text);
+    gate::admit(export)
+        .map(|(export, _)| export)
+        .map_err(|refusal| EnvelopeError::Refused {
+            path: shown,
+            refusal,
+        })
 }
 
-impl Export {
-    /// Internal consistency beyond the checksum.
-    pub fn verify(&self) -> Result<(), String> {
-        if sha256_hex(self.checklist_text.as_bytes()) != self.inspection.checklist.sha256 {
-            return Err("清单文本与检查记录的 sha256 不一致".into());
-        }
-        parse_checklist(&self.checklist_text, "导出文件中的清单")
-            .map_err(|d| format!("其中的清单有 {} 个错误", d.len()))?;
-        Ok(())
-    }
+/// `export` through the gate, for an export that did not come from [`read_export`].
+pub(super) fn admitted(export: &Export) -> Result<Export> {
+    gate::admit(export.clone())
+        .map(|(e, _)| e)
+        .map_err(|r| StoreError::Refused(r.to_string()))
 }
 
 impl Store {
@@ -88,7 +87,7 @@ impl Store {
     /// Writes `export` into the store exactly as it is. An existing inspection with the
     /// same id is left alone when identical, refused when different unless `replace`.
     pub fn import(&self, export: &Export, replace: bool) -> Result<ImportOutcome> {
-        export.verify().map_err(StoreError::Invalid)?;
+        let export = &admitted(export)?;
         let id = &export.inspection.id;
         let mut outcome = ImportOutcome::Imported;
         if self

@@ -19,32 +19,173 @@ pub struct NewInspection {
     pub sample: bool,
 }
 
+/// A field of [`NewInspection`], for pointing at the one that is wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewField {
+    Name,
+    Region,
+    Kind,
+    Head,
+    Phone,
+    Date,
+    Inspectors,
+}
+
+impl NewField {
+    pub fn label(self) -> &'static str {
+        match self {
+            NewField::Name => "机构名称",
+            NewField::Region => "所在区县",
+            NewField::Kind => "机构类型",
+            NewField::Head => "机构负责人",
+            NewField::Phone => "联系电话",
+            NewField::Date => "评审日期",
+            NewField::Inspectors => "评审专家",
+        }
+    }
+}
+
+/// Inspector names as typed in one field: split at 、，,；; and line breaks (a pasted
+/// list arrives with them), each trimmed.
+pub fn split_names(text: &str) -> Vec<String> {
+    text.split(['、', '，', ',', ';', '；', '\n', '\r'])
+        .map(crate::text::clean_line)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
 impl NewInspection {
-    /// Required fields present and the date a real date; each problem named.
+    /// The same fields cleaned as they are stored: control characters dropped, each
+    /// trimmed, empty inspector names left out.
+    pub fn cleaned(mut self) -> NewInspection {
+        use crate::text::clean_line;
+        let i = &mut self.institution;
+        for s in [
+            &mut i.name,
+            &mut i.region,
+            &mut i.kind,
+            &mut i.head,
+            &mut i.phone,
+        ] {
+            *s = clean_line(s);
+        }
+        self.date = self.date.trim().to_string();
+        self.inspectors = self
+            .inspectors
+            .iter()
+            .flat_map(|n| split_names(n))
+            .collect();
+        self
+    }
+
+    /// Every problem, by field, in the words the new-inspection form shows. The TUI
+    /// form and `pingshen new` both ask this, so they accept the same things.
+    pub fn problems(&self) -> Vec<(NewField, String)> {
+        use super::gate::{INSPECTORS_MAX, SHORT_TEXT_MAX};
+        let mut out = Vec::new();
+        let i = &self.institution;
+        if i.name.trim().is_empty() {
+            out.push((NewField::Name, "必填：请填写机构名称".to_string()));
+        }
+        if i.region.trim().is_empty() {
+            out.push((NewField::Region, "必填：如 北京市东城区".to_string()));
+        }
+        if let Err(why) = parse_date(&self.date) {
+            out.push((NewField::Date, why));
+        }
+        if self.inspectors.iter().all(|n| n.trim().is_empty()) {
+            out.push((
+                NewField::Inspectors,
+                "必填：至少一位，多位用、或逗号分隔".to_string(),
+            ));
+        } else if self.inspectors.len() > INSPECTORS_MAX {
+            out.push((
+                NewField::Inspectors,
+                format!("最多 {INSPECTORS_MAX} 位评审专家"),
+            ));
+        }
+        if !i
+            .phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " -+()（）".contains(c))
+        {
+            out.push((NewField::Phone, "只能包含数字、空格和 - + ( )".to_string()));
+        }
+        let fields = [
+            (NewField::Name, &i.name),
+            (NewField::Region, &i.region),
+            (NewField::Kind, &i.kind),
+            (NewField::Head, &i.head),
+            (NewField::Phone, &i.phone),
+        ];
+        for (field, value) in fields {
+            if value.chars().count() > SHORT_TEXT_MAX {
+                out.push((field, format!("太长：最多 {SHORT_TEXT_MAX} 个字")));
+            }
+        }
+        for name in &self.inspectors {
+            if name.chars().count() > SHORT_TEXT_MAX {
+                out.push((
+                    NewField::Inspectors,
+                    format!("姓名太长：最多 {SHORT_TEXT_MAX} 个字"),
+                ));
+            }
+        }
+        out
+    }
+
+    /// [`NewInspection::problems`] as one error naming each field.
     pub fn validate(&self) -> Result<()> {
-        let mut missing = Vec::new();
-        if self.institution.name.trim().is_empty() {
-            missing.push("机构名称（--institution）");
+        let problems = self.problems();
+        if problems.is_empty() {
+            return Ok(());
         }
-        if self.institution.region.trim().is_empty() {
-            missing.push("所在区县（--region）");
-        }
-        if self.inspectors.iter().all(|i| i.trim().is_empty()) {
-            missing.push("评审专家（--inspector，可写多次）");
-        }
-        if !missing.is_empty() {
-            return Err(StoreError::Invalid(format!(
-                "缺少必填信息：{}。",
-                missing.join("、")
-            )));
-        }
-        if chrono::NaiveDate::parse_from_str(&self.date, "%Y-%m-%d").is_err() {
-            return Err(StoreError::Invalid(format!(
-                "评审日期 `{}` 不是有效日期，请写成 2026-11-23 这样的格式。",
-                self.date
-            )));
-        }
-        Ok(())
+        let text: Vec<String> = problems
+            .iter()
+            .map(|(f, why)| format!("{}：{why}", f.label()))
+            .collect();
+        Err(StoreError::Invalid(format!(
+            "新检查的信息有误：{}。",
+            text.join("；")
+        )))
+    }
+}
+
+/// A review date as typed: `2026-12-01`, `2026/12/1`, `2026.12.1`, `20261201` or
+/// `2026年12月1日`, as `YYYY-MM-DD`; or a sentence saying what is wrong with it.
+pub fn parse_date(text: &str) -> std::result::Result<String, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("必填：日期写成 2026-11-23 这样".to_string());
+    }
+    let parts: Vec<&str> = if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
+        vec![&t[..4], &t[4..6], &t[6..]]
+    } else {
+        t.trim_end_matches('日')
+            .split(['-', '/', '.', '年', '月'])
+            .collect()
+    };
+    let numbers: Option<Vec<u32>> = parts
+        .iter()
+        .map(|p| {
+            (!p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse().ok())
+                .flatten()
+        })
+        .collect();
+    let Some([y, m, d]) = numbers
+        .as_deref()
+        .and_then(|n| <[u32; 3]>::try_from(n).ok())
+    else {
+        return Err("日期写成 2026-11-23 这样".to_string());
+    };
+    if !(1..=12).contains(&m) {
+        return Err(format!("没有 {m} 月：月份是 1 到 12"));
+    }
+    match chrono::NaiveDate::from_ymd_opt(y as i32, m, d) {
+        Some(date) if (2000..=2100).contains(&y) => Ok(date.format("%Y-%m-%d").to_string()),
+        Some(_) => Err(format!("年份 {y} 不对：请写四位年份，如 2026")),
+        None => Err(format!("{y} 年 {m} 月没有 {d} 日")),
     }
 }
 
@@ -56,7 +197,11 @@ impl Store {
         checklist: &Checklist,
         source: &Source,
     ) -> Result<Inspection> {
+        let mut new = new.cleaned();
         new.validate()?;
+        if let Ok(date) = parse_date(&new.date) {
+            new.date = date;
+        }
         let sha = source.sha256();
         let at = now();
         let inspection = Inspection {
@@ -64,12 +209,7 @@ impl Store {
             institution: new.institution,
             review_kind: new.review_kind,
             date: new.date,
-            inspectors: new
-                .inspectors
-                .into_iter()
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect(),
+            inspectors: new.inspectors,
             status: Status::InProgress,
             checklist: ChecklistPin {
                 id: checklist.id.clone(),
@@ -145,8 +285,12 @@ impl Store {
     /// The inspection whose id is `id` or starts with it (like a git hash).
     pub fn resolve(&self, id: &str) -> Result<String> {
         let id = id.trim();
-        if id.is_empty() {
-            return Err(StoreError::UnknownInspection(id.to_string()));
+        // Ids are lowercase hex; anything else names no inspection (and a NUL or a
+        // path must never reach a key or a file name).
+        if id.is_empty() || !id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            return Err(StoreError::UnknownInspection(
+                crate::text::for_terminal(id).into_owned(),
+            ));
         }
         if self
             .inspections
@@ -231,10 +375,11 @@ impl Store {
     /// Deletes an inspection after writing an export of it to `deleted/`; returns
     /// the path of that export.
     pub fn delete(&self, id: &str) -> Result<std::path::PathBuf> {
+        let safe_id = super::gate::checked_id(id)?;
         let export = self.export(id)?;
         let dir = self.dir.join("deleted");
         let path = dir.join(format!(
-            "{id}-{}.json",
+            "{safe_id}-{}.json",
             chrono::Local::now().format("%Y%m%dT%H%M%S%.3f")
         ));
         super::write_export(&export, &path)
@@ -274,7 +419,7 @@ impl Store {
         self.flush()?;
         guard.done();
         // Its backups would bring it back on `recover`; the export in deleted/ keeps it.
-        let _ = std::fs::remove_dir_all(super::backup::backups_dir(&self.dir).join(id));
+        let _ = std::fs::remove_dir_all(super::backup::backups_dir(&self.dir).join(safe_id));
         Ok(path)
     }
 }

@@ -53,16 +53,24 @@ fn reduce(versions: Vec<Assessment>) -> Vec<Assessment> {
         .iter()
         .flat_map(|v| v.supersedes.iter().cloned())
         .collect();
-    versions.retain(|v| v.at.is_empty() || !superseded.contains(&v.at));
+    let current: Vec<Assessment> = versions
+        .iter()
+        .filter(|v| v.at.is_empty() || !superseded.contains(&v.at))
+        .cloned()
+        .collect();
+    // Versions that supersede each other (only a hand-made file can say so) all stay.
+    if !current.is_empty() {
+        versions = current;
+    }
     let mut groups: BTreeMap<_, Vec<Assessment>> = BTreeMap::new();
     for v in versions {
         groups.entry(content_key(&v)).or_default().push(v);
     }
     let mut reps: Vec<Assessment> = groups
         .into_values()
-        .map(|mut same| {
+        .filter_map(|mut same| {
             same.sort_by(|a, b| (&a.at, &a.by).cmp(&(&b.at, &b.by)));
-            let mut rep = same.pop().expect("a group has a member");
+            let mut rep = same.pop()?;
             let mut sup: BTreeSet<String> = rep.supersedes.iter().cloned().collect();
             for other in &same {
                 sup.extend(other.supersedes.iter().cloned());
@@ -71,7 +79,7 @@ fn reduce(versions: Vec<Assessment>) -> Vec<Assessment> {
                 }
             }
             rep.supersedes = sup.into_iter().collect();
-            rep
+            Some(rep)
         })
         .collect();
     reps.sort_by(|a, b| (&a.at, &a.by).cmp(&(&b.at, &b.by)));
@@ -131,6 +139,10 @@ impl Store {
     /// Merges exports of one inspection into the store (where it may or may not exist
     /// yet). `files` pairs each export with the name to use in messages.
     pub fn merge(&self, files: &[(String, Export)]) -> Result<MergeReport> {
+        let files: Vec<(String, Export)> = files
+            .iter()
+            .map(|(name, e)| Ok((name.clone(), super::export::admitted(e)?)))
+            .collect::<Result<_>>()?;
         let Some((_, first)) = files.first() else {
             return Err(StoreError::Invalid("没有要合并的文件。".into()));
         };
@@ -152,7 +164,7 @@ impl Store {
         let pin = local
             .as_ref()
             .map_or(&first.inspection.checklist, |l| &l.inspection.checklist);
-        for (name, e) in files {
+        for (name, e) in &files {
             let theirs = &e.inspection.checklist;
             if theirs.sha256 != pin.sha256 {
                 return Err(StoreError::Invalid(format!(
@@ -179,7 +191,7 @@ impl Store {
             .map(|e| &e.inspection)
             .max_by(|a, b| (&a.updated_at, encode(a)).cmp(&(&b.updated_at, encode(b))))
             .cloned()
-            .expect("at least one source");
+            .ok_or_else(|| StoreError::Invalid("没有要合并的文件。".into()))?;
 
         let mut versions: BTreeMap<String, Vec<Assessment>> = BTreeMap::new();
         for e in &sources {
@@ -200,10 +212,9 @@ impl Store {
         let mut conflicts = Vec::new();
         for (item, vs) in versions {
             let reps = reduce(vs);
-            let shown = reps
-                .last()
-                .cloned()
-                .expect("an item with versions keeps one");
+            let Some(shown) = reps.last().cloned() else {
+                continue;
+            };
             if reps.len() > 1 {
                 conflicts.push(Conflict {
                     item_id: item.clone(),
@@ -214,13 +225,13 @@ impl Store {
         }
         let history = unite_histories(sources.iter().flat_map(|e| e.history.iter()));
 
-        let merged = Export {
+        let merged = super::export::admitted(&Export {
             inspection,
             checklist_text: first.checklist_text.clone(),
             assessments: assessments.values().cloned().collect(),
             history,
             conflicts: conflicts.clone(),
-        };
+        })?;
         let mut report = MergeReport {
             inspection_id: id.clone(),
             institution: merged.inspection.institution.name.clone(),

@@ -12,6 +12,7 @@ mod backup;
 mod envelope;
 mod error;
 mod export;
+pub mod gate;
 mod inspections;
 mod merge;
 mod model;
@@ -28,15 +29,16 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-pub use assess::clean_text;
+pub use crate::text::clean_text;
 pub use assess::{Change, Saved};
 pub use backup::{RecoverReport, backup_files, recover};
 pub use envelope::{EnvelopeError, write_atomically};
 pub use error::{Result, StoreError};
 pub use export::{EXPORT_FORMAT_VERSION, Export, ImportOutcome, read_export, write_export};
-pub use inspections::NewInspection;
+pub use inspections::{NewField, NewInspection, parse_date, split_names};
 pub use merge::{Conflict, MergeReport};
 pub use model::*;
+pub use open::panic_is_expected;
 pub use repin::{RepinReport, diff};
 pub use schema::SCHEMA_VERSION;
 pub use summary::Summary;
@@ -67,8 +69,17 @@ pub struct Store {
     parsed: Mutex<HashMap<String, Arc<Checklist>>>,
     /// Something the user should know that did not stop the store from opening.
     warning: Mutex<Option<String>>,
-    /// Held for the life of the store; the OS releases it if the process dies.
-    _lock: File,
+    /// Set when the data dir cannot be written and was opened from a private copy.
+    read_only: Option<ReadOnly>,
+    /// Held for the life of the store and released on drop; the OS releases it if the
+    /// process dies. `None` only for a read-only dir without a lock file.
+    lock: Option<File>,
+}
+
+/// Why a store is read-only, and the private copy of its database.
+struct ReadOnly {
+    why: String,
+    copy: PathBuf,
 }
 
 impl Store {
@@ -78,6 +89,11 @@ impl Store {
 
     pub fn backups_dir(&self) -> PathBuf {
         backup::backups_dir(&self.dir)
+    }
+
+    /// Why the store cannot be changed, when it was opened read-only.
+    pub fn read_only(&self) -> Option<&str> {
+        self.read_only.as_ref().map(|r| r.why.as_str())
     }
 
     /// A problem met while opening that did not stop it (e.g. a failed backup), once.
@@ -95,6 +111,12 @@ impl Store {
     /// the store refuses further writes: after an I/O error (a full disk) sled 0.34 can
     /// block forever in its next flush, so the only safe course is to stop writing.
     fn write_guard(&self) -> Result<WriteGuard<'_>> {
+        if let Some(r) = &self.read_only {
+            return Err(StoreError::ReadOnly {
+                dir: self.dir.clone(),
+                why: r.why.clone(),
+            });
+        }
         if self.poisoned.load(Ordering::SeqCst) {
             return Err(StoreError::Write(
                 "之前的一次写入失败，为保护数据已停止写入。请腾出磁盘空间后重新启动 pingshen"
@@ -141,6 +163,15 @@ impl Drop for Store {
         if !self.poisoned.load(Ordering::SeqCst) {
             // SAFETY: `db` is never used again; this is the only place it is dropped.
             unsafe { ManuallyDrop::drop(&mut self.db) };
+        }
+        // Released now, not when the last copy of the file handle closes: a child
+        // process being started elsewhere in this process briefly holds copies of
+        // every open file, and would otherwise keep the next pingshen out.
+        if let Some(lock) = &self.lock {
+            let _ = lock.unlock();
+        }
+        if let Some(r) = &self.read_only {
+            let _ = std::fs::remove_dir_all(&r.copy);
         }
     }
 }

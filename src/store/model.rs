@@ -128,22 +128,12 @@ pub struct Inspection {
 }
 
 impl Inspection {
-    /// The review report's default file name: 「机构名称-评审报告-日期.pdf」, with the
-    /// characters file systems refuse replaced by `_`.
+    /// The review report's default file name: 「机构名称-评审报告-日期.pdf」, made a
+    /// plain file name by [`crate::text::file_name_from`].
     pub fn report_file_name(&self) -> String {
-        let name: String = self
-            .institution
-            .name
-            .chars()
-            .map(|c| {
-                if "/\\:*?\"<>|".contains(c) || c.is_control() {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .collect();
-        format!("{name}-评审报告-{}.pdf", self.date)
+        let suffix = format!("-评审报告-{}.pdf", self.date);
+        crate::text::file_name_from(&self.institution.name, &suffix)
+            .unwrap_or_else(|_| format!("评审报告-{}.pdf", self.id))
     }
 }
 

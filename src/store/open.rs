@@ -1,34 +1,114 @@
-//! Opening a data dir: the lock, sled, the schema version.
+//! Opening a data dir: the lock, leftovers of killed processes, sled, the schema
+//! version; and a read-only data dir, opened from a private copy.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions, TryLockError};
-use std::io::{Read, Seek, Write};
+use std::io::{ErrorKind, Read, Seek, Write};
 use std::panic::{self, AssertUnwindSafe};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use super::error::{Result, StoreError};
 use super::{Store, schema};
+
+/// How long to wait for sled's own file lock once the data dir's lock is ours: only a
+/// process that is ending (or a child being started that has not yet let go of its
+/// copy of our files) can hold it then.
+const SLED_LOCK_WAIT: Duration = Duration::from_secs(5);
+
+thread_local! {
+    static OPENING_SLED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// True while this thread is opening sled, whose 0.34 release panics on some damaged
+/// files instead of returning an error. The binary's panic hook stays quiet then: the
+/// panic is caught and reported as a damaged database. The hook itself is never
+/// swapped, so no other thread's panic message is lost.
+pub fn panic_is_expected() -> bool {
+    OPENING_SLED.with(Cell::get)
+}
 
 impl Store {
     /// Opens (or creates) the data dir. Refuses with [`StoreError::Locked`] when
     /// another pingshen has it, [`StoreError::Unopenable`] when sled cannot open its
     /// files (then `pingshen recover` is the way out), [`StoreError::TooNew`] when a
     /// newer pingshen wrote it. Takes a backup when anything changed since the last one.
+    /// A data dir that cannot be written is opened read-only (see [`Store::read_only`]).
     pub fn open(dir: &Path) -> Result<Store> {
-        Store::open_locked(dir, acquire_lock(dir)?)
+        match acquire_lock(dir) {
+            Ok(lock) => Store::open_locked(dir, lock),
+            Err(StoreError::DataDir { io, .. }) if is_read_only(&io) && dir.join("db").is_dir() => {
+                Store::open_read_only(dir, io.to_string())
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Opens with the data dir's lock already held.
     pub(super) fn open_locked(dir: &Path, lock: File) -> Result<Store> {
-        let db = open_sled(dir)?;
+        remove_leftovers(dir);
+        let db = open_sled(&dir.join("db"), dir)?;
+        let store = Store::assemble(dir, db, Some(lock), None)?;
+        schema::check_and_migrate(&store)?;
+        // A failed backup must not keep the inspector from their data; say it instead.
+        if let Err(e) = store.backup_changed() {
+            store.set_warning(format!("启动时的自动备份失败：{e}"));
+        }
+        Ok(store)
+    }
+
+    /// Opens a data dir that cannot be written: its database is copied to a private
+    /// temporary dir and opened there, and every write is refused with a message.
+    fn open_read_only(dir: &Path, why: String) -> Result<Store> {
+        let lock = shared_lock(dir)?;
+        let copy = std::env::temp_dir().join(format!(
+            "pingshen-readonly-{}-{}",
+            std::process::id(),
+            chrono::Local::now().format("%Y%m%dT%H%M%S%.6f")
+        ));
+        let unopenable = |e: std::io::Error| StoreError::DataDir {
+            dir: dir.to_path_buf(),
+            io: e,
+        };
+        copy_dir(&dir.join("db"), &copy.join("db")).map_err(|e| {
+            let _ = fs::remove_dir_all(&copy);
+            unopenable(e)
+        })?;
+        let db = match open_sled(&copy.join("db"), dir) {
+            Ok(db) => db,
+            Err(e) => {
+                let _ = fs::remove_dir_all(&copy);
+                return Err(e);
+            }
+        };
+        let store = Store::assemble(
+            dir,
+            db,
+            lock,
+            Some(super::ReadOnly {
+                why,
+                copy: copy.clone(),
+            }),
+        )?;
+        schema::check_readable(&store)?;
+        Ok(store)
+    }
+
+    fn assemble(
+        dir: &Path,
+        db: sled::Db,
+        lock: Option<File>,
+        read_only: Option<super::ReadOnly>,
+    ) -> Result<Store> {
         let tree = |name: &str| {
             db.open_tree(name).map_err(|e| StoreError::Unopenable {
                 dir: dir.join("db"),
                 detail: e.to_string(),
             })
         };
-        let store = Store {
+        Ok(Store {
             dir: dir.to_path_buf(),
             inspections: tree("inspections")?,
             assessments: tree("assessments")?,
@@ -40,15 +120,18 @@ impl Store {
             poisoned: std::sync::atomic::AtomicBool::new(false),
             parsed: Mutex::new(HashMap::new()),
             warning: Mutex::new(None),
-            _lock: lock,
-        };
-        schema::check_and_migrate(&store)?;
-        // A failed backup must not keep the inspector from their data; say it instead.
-        if let Err(e) = store.backup_changed() {
-            store.set_warning(format!("启动时的自动备份失败：{e}"));
-        }
-        Ok(store)
+            read_only,
+            lock,
+        })
     }
+}
+
+/// Permission denied or a read-only file system: the dir can be read, not written.
+fn is_read_only(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
+    ) || e.raw_os_error() == Some(30)
 }
 
 pub(super) fn acquire_lock(dir: &Path) -> Result<File> {
@@ -67,19 +150,7 @@ pub(super) fn acquire_lock(dir: &Path) -> Result<File> {
         .map_err(data_dir_err)?;
     match file.try_lock() {
         Ok(()) => {}
-        Err(TryLockError::WouldBlock) => {
-            let mut pid = String::new();
-            let _ = file.read_to_string(&mut pid);
-            let pid = pid.trim();
-            return Err(StoreError::Locked {
-                dir: dir.to_path_buf(),
-                holder: if pid.is_empty() {
-                    String::new()
-                } else {
-                    format!("（进程号 {pid}）")
-                },
-            });
-        }
+        Err(TryLockError::WouldBlock) => return Err(locked(dir, &mut file)),
         Err(TryLockError::Error(e)) => return Err(data_dir_err(e)),
     }
     // The pid is only a hint for the message above; failing to write it is harmless.
@@ -90,41 +161,124 @@ pub(super) fn acquire_lock(dir: &Path) -> Result<File> {
     Ok(file)
 }
 
-/// sled 0.34 can panic instead of returning an error on some damaged files; that
-/// panic is caught here and turned into the same message as any other failure to open.
-pub(super) fn open_sled(dir: &Path) -> Result<sled::Db> {
-    let db_dir = dir.join("db");
+/// A shared lock on a read-only data dir's lock file, when it has one: a pingshen
+/// writing there (with the lock held exclusively) keeps a reader out.
+fn shared_lock(dir: &Path) -> Result<Option<File>> {
+    let Ok(mut file) = File::open(dir.join("pingshen.lock")) else {
+        return Ok(None);
+    };
+    match file.try_lock_shared() {
+        Ok(()) => Ok(Some(file)),
+        Err(TryLockError::WouldBlock) => Err(locked(dir, &mut file)),
+        Err(TryLockError::Error(_)) => Ok(None),
+    }
+}
+
+fn locked(dir: &Path, file: &mut File) -> StoreError {
+    let mut pid = String::new();
+    let _ = file.read_to_string(&mut pid);
+    let pid = pid.trim();
+    StoreError::Locked {
+        dir: dir.to_path_buf(),
+        holder: if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+            String::new()
+        } else {
+            format!("（进程号 {pid}）")
+        },
+    }
+}
+
+/// Temporary files that a killed pingshen left half-written (`.name.PID.tmp`, see
+/// [`super::write_atomically`]). With the data dir's lock held no other pingshen is
+/// writing here, so every such file is a leftover.
+fn remove_leftovers(dir: &Path) {
+    let mut dirs = vec![
+        dir.to_path_buf(),
+        dir.join("deleted"),
+        dir.join("exports"),
+        dir.join("reports"),
+    ];
+    if let Ok(entries) = fs::read_dir(super::backup::backups_dir(dir)) {
+        dirs.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
+    }
+    for d in dirs {
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.filter_map(|e| e.ok()) {
+            let name = entry.file_name();
+            if is_temp_name(&name.to_string_lossy()) && entry.path().is_file() {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// `.NAME.PID.tmp`, as [`super::write_atomically`] names its temporary files.
+pub(super) fn is_temp_name(name: &str) -> bool {
+    let Some(inner) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+        return false;
+    };
+    inner.rsplit_once('.').is_some_and(|(base, pid)| {
+        !base.is_empty() && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let target: PathBuf = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Opens sled at `db_dir` (in data dir `dir`, for messages). sled 0.34 can panic
+/// instead of returning an error on some damaged files; that panic is caught here
+/// and turned into the same message as any other failure to open.
+pub(super) fn open_sled(db_dir: &Path, dir: &Path) -> Result<sled::Db> {
     let unopenable = |detail: String| StoreError::Unopenable {
-        dir: db_dir.clone(),
+        dir: db_dir.to_path_buf(),
         detail,
     };
-    let previous_hook = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
-    let opened = panic::catch_unwind(AssertUnwindSafe(|| {
-        sled::Config::new()
-            .path(&db_dir)
-            .mode(sled::Mode::HighThroughput)
-            .open()
-    }));
-    panic::set_hook(previous_hook);
-    match opened {
-        Ok(Ok(db)) => Ok(db),
-        Ok(Err(sled::Error::Io(e))) if e.to_string().contains("could not acquire lock") => {
-            Err(StoreError::Locked {
+    let started = Instant::now();
+    loop {
+        OPENING_SLED.with(|q| q.set(true));
+        let opened = panic::catch_unwind(AssertUnwindSafe(|| {
+            sled::Config::new()
+                .path(db_dir)
+                .mode(sled::Mode::HighThroughput)
+                .open()
+        }));
+        OPENING_SLED.with(|q| q.set(false));
+        return match opened {
+            Ok(Ok(db)) => Ok(db),
+            Ok(Err(sled::Error::Io(e))) if e.to_string().contains("could not acquire lock") => {
+                if started.elapsed() < SLED_LOCK_WAIT {
+                    std::thread::sleep(Duration::from_millis(20));
+                    continue;
+                }
+                Err(StoreError::Locked {
+                    dir: dir.to_path_buf(),
+                    holder: String::new(),
+                })
+            }
+            Ok(Err(sled::Error::Io(e))) if is_disk_full(&e) => Err(StoreError::DiskFull {
                 dir: dir.to_path_buf(),
-                holder: String::new(),
-            })
-        }
-        Ok(Err(sled::Error::Io(e))) if is_disk_full(&e) => Err(StoreError::DiskFull {
-            dir: dir.to_path_buf(),
-            io: e,
-        }),
-        Ok(Err(sled::Error::Io(e))) => Err(StoreError::DataDir {
-            dir: dir.to_path_buf(),
-            io: e,
-        }),
-        Ok(Err(e)) => Err(unopenable(e.to_string())),
-        Err(_) => Err(unopenable("数据库文件损坏，读取时出错".into())),
+                io: e,
+            }),
+            Ok(Err(sled::Error::Io(e))) => Err(StoreError::DataDir {
+                dir: dir.to_path_buf(),
+                io: e,
+            }),
+            Ok(Err(e)) => Err(unopenable(e.to_string())),
+            Err(_) => Err(unopenable("数据库文件损坏，读取时出错".into())),
+        };
     }
 }
 
@@ -134,4 +288,18 @@ pub(super) fn is_disk_full(e: &std::io::Error) -> bool {
         e.kind(),
         std::io::ErrorKind::StorageFull | std::io::ErrorKind::FileTooLarge
     ) || matches!(e.raw_os_error(), Some(27) | Some(28))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_temp_name;
+
+    #[test]
+    fn temp_names_are_only_those_write_atomically_makes() {
+        assert!(is_temp_name(".20261201T101010.123456.json.4242.tmp"));
+        assert!(is_temp_name(".检查.json.1.tmp"));
+        assert!(!is_temp_name("20261201.json"));
+        assert!(!is_temp_name(".json.tmp"));
+        assert!(!is_temp_name(".a.json.12x.tmp"));
+    }
 }

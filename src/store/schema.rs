@@ -63,3 +63,16 @@ fn migrate(store: &Store, from: u32) -> Result<()> {
     }
     write_version(store, SCHEMA_VERSION)
 }
+
+/// For a read-only store: refuses a newer layout, and an older one that would need a
+/// migration (which cannot be written).
+pub(super) fn check_readable(store: &Store) -> Result<()> {
+    match read_version(store)? {
+        Some(v) if v > SCHEMA_VERSION => Err(too_new(&store.dir, v)),
+        Some(v) if v < SCHEMA_VERSION => Err(StoreError::ReadOnly {
+            dir: store.dir.clone(),
+            why: format!("它的数据格式版本 {v} 需要先升级，而升级要写入"),
+        }),
+        _ => Ok(()),
+    }
+}

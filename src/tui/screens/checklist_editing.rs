@@ -12,6 +12,16 @@ use crate::tui::popups::{Confirmation, PRE, Popup, RepinOffer};
 
 use super::Walkthrough;
 
+/// The conventional user file of checklist `id`: `<dir>/<id>.toml`. Checklist ids are
+/// checked by the loader; the name is checked again as one plain path component.
+fn user_file(dir: &Path, id: &str) -> PathBuf {
+    let name = format!("{id}.toml");
+    match crate::text::path_component(&name) {
+        Ok(n) => dir.join(n),
+        Err(_) => dir.join("checklist.toml"),
+    }
+}
+
 /// Where the checklist of the open inspection can be edited.
 enum EditTarget {
     /// A user file, with the line of the selected item in it.
@@ -55,7 +65,7 @@ impl App {
             EditTarget::Builtin { file_name } => {
                 let dir = self.options.checklist_dir.clone().unwrap_or_default();
                 let id = w.checklist.id.clone();
-                let target = dir.join(format!("{id}.toml"));
+                let target = user_file(&dir, &id);
                 let lines = vec![
                     format!(
                         "这次检查使用的清单《{}》是随程序发布的内置清单（{file_name}），不能在原处修改。",
@@ -94,7 +104,7 @@ impl App {
             return EditTarget::File(path.clone(), line);
         }
         // A user file that does not load at the moment: still the one to fix.
-        let conventional = dir.join(format!("{id}.toml"));
+        let conventional = user_file(dir, id);
         if conventional.is_file() {
             return EditTarget::File(conventional, pinned_line);
         }
@@ -115,7 +125,7 @@ impl App {
         let Some(dir) = self.options.checklist_dir.clone() else {
             return Vec::new();
         };
-        let path = dir.join(format!("{}.toml", w.checklist.id));
+        let path = user_file(&dir, &w.checklist.id);
         let line = w.selected_item().map_or(1, |(_, _, it)| it.line);
         if !path.exists() {
             let text = match self.store.checklist_text(&w.inspection.checklist.sha256) {

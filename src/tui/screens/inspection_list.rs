@@ -226,8 +226,15 @@ impl App {
                 return Vec::new();
             }
         };
+        let safe_id = match crate::store::gate::checked_id(&id) {
+            Ok(s) => s.to_string(),
+            Err(e) => {
+                self.status = Some(Status::error(format!("无法导出：{e}")));
+                return Vec::new();
+            }
+        };
         let path = self.store.dir().join("exports").join(format!(
-            "{id}-{}.json",
+            "{safe_id}-{}.json",
             chrono::Local::now().format("%Y%m%d-%H%M%S")
         ));
         self.jobs_running += 1;

@@ -236,63 +236,54 @@ impl NewInspectionForm {
     }
 
     pub fn inspector_names(&self) -> Vec<String> {
-        self.inspectors
-            .text()
-            .split(['、', '，', ',', ';', '；'])
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect()
+        crate::store::split_names(self.inspectors.text())
     }
 
-    /// Checks every field; the problems are kept for display next to their fields.
+    /// Checks every field by the store's own rules (the ones `pingshen new` applies);
+    /// the problems are kept for display next to their fields.
     pub fn check(&mut self) -> Option<NewInspection> {
-        let mut errors = Vec::new();
-        let blank = |i: &LineInput| i.text().trim().is_empty();
-        if blank(&self.name) {
-            errors.push((FieldId::Name, "必填：请填写机构名称".to_string()));
+        use crate::store::NewField;
+        let new = NewInspection {
+            institution: Institution {
+                name: self.name.text().to_string(),
+                region: self.region.text().to_string(),
+                kind: self.institution_type.text().to_string(),
+                head: self.head.text().to_string(),
+                phone: self.phone.text().to_string(),
+            },
+            review_kind: ReviewKind::ALL[self.review_kind],
+            date: self.date.text().to_string(),
+            inspectors: self.inspector_names(),
+            sample: false,
         }
-        if blank(&self.region) {
-            errors.push((FieldId::Region, "必填：如 北京市东城区".to_string()));
-        }
-        let date = self.date.text().trim().to_string();
-        if chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").is_err() {
-            errors.push((FieldId::Date, "日期写成 2026-11-23 这样".to_string()));
-        }
-        if self.inspector_names().is_empty() {
-            errors.push((
-                FieldId::Inspectors,
-                "必填：至少一位，多位用、或逗号分隔".to_string(),
-            ));
-        }
-        let phone_ok = self
-            .phone
-            .text()
-            .chars()
-            .all(|c| c.is_ascii_digit() || " -+()（）".contains(c));
-        if !phone_ok {
-            errors.push((FieldId::Phone, "只能包含数字、空格和 - + ( )".to_string()));
-        }
+        .cleaned();
+        let mut errors: Vec<(FieldId, String)> = new
+            .problems()
+            .into_iter()
+            .map(|(field, why)| {
+                let id = match field {
+                    NewField::Name => FieldId::Name,
+                    NewField::Region => FieldId::Region,
+                    NewField::Kind => FieldId::InstitutionType,
+                    NewField::Head => FieldId::Head,
+                    NewField::Phone => FieldId::Phone,
+                    NewField::Date => FieldId::Date,
+                    NewField::Inspectors => FieldId::Inspectors,
+                };
+                (id, why)
+            })
+            .collect();
         if self.catalog.available.get(self.checklist).is_none() {
             errors.push((FieldId::Checklist, "没有可用的清单".to_string()));
         }
+        // Shown in the order of the form, so the cursor goes to the first one.
+        errors.sort_by_key(|(id, _)| FieldId::ALL.iter().position(|f| f == id));
         self.errors = errors;
         if let Some((first, _)) = self.errors.first() {
             self.focus = *first;
             return None;
         }
-        Some(NewInspection {
-            institution: Institution {
-                name: self.name.text().trim().to_string(),
-                region: self.region.text().trim().to_string(),
-                kind: self.institution_type.text().trim().to_string(),
-                head: self.head.text().trim().to_string(),
-                phone: self.phone.text().trim().to_string(),
-            },
-            review_kind: ReviewKind::ALL[self.review_kind],
-            date,
-            inspectors: self.inspector_names(),
-            sample: false,
-        })
+        Some(new)
     }
 
     fn key(&mut self, key: KeyEvent) {

@@ -130,7 +130,8 @@ fn side_by_side(
     let Some(c) = app.conflicts.as_ref() else {
         return;
     };
-    let n = versions.len() as u16;
+    // The gate refuses a conflict with fewer than two versions; never divide by zero.
+    let n = (versions.len() as u16).max(1);
     let col_w = area.width / n;
     let columns: Vec<(Rect, Vec<Line<'static>>)> = versions
         .iter()
