@@ -83,6 +83,10 @@ impl Store {
                     }
                 }
                 Change::AddEvidence(ev) => {
+                    let ev = &Evidence {
+                        path: crate::text::clean_line(&ev.path),
+                        sha256: ev.sha256.clone(),
+                    };
                     if !new.evidence.contains(ev) {
                         entries.push((
                             "佐证",

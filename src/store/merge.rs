@@ -265,6 +265,7 @@ impl Store {
     /// becomes a new version made from all of them; the history records the versions
     /// set aside.
     pub fn settle(&self, id: &str, item: &str, choice: usize, by: &str) -> Result<Assessment> {
+        let by = &crate::text::clean_line(by);
         let conflict: Conflict = match self
             .conflicts
             .get(key(id, item.as_bytes()))

@@ -26,7 +26,14 @@ impl Store {
                 )));
             }
         }
-        let inspector = inspector.trim();
+        let inspector = &crate::text::clean_line(inspector);
+        let by = &crate::text::clean_line(by);
+        if inspector.chars().count() > super::gate::SHORT_TEXT_MAX {
+            return Err(StoreError::Invalid(format!(
+                "评审专家姓名太长（最多 {} 个字）。",
+                super::gate::SHORT_TEXT_MAX
+            )));
+        }
         if inspector.is_empty() {
             return Err(StoreError::Invalid("请给出评审专家的姓名。".into()));
         }

@@ -77,7 +77,9 @@ impl KeyCombo {
             (Some(c), None) if !c.is_control() => {
                 KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c })
             }
-            _ => named_key(rest).ok_or_else(|| format!("无法识别的键 `{text}`"))?,
+            _ => named_key(rest).ok_or_else(|| {
+                format!("无法识别的键 `{}`", crate::text::for_terminal(text))
+            })?,
         };
         Ok(KeyCombo { code, ctrl, alt })
     }
@@ -86,6 +88,23 @@ impl KeyCombo {
     pub fn is_text(&self) -> bool {
         matches!(self.code, KeyCode::Char(_)) && !self.ctrl && !self.alt
     }
+}
+
+/// Largest keymap file read: a full keymap is about 4 KB.
+const KEYMAP_FILE_MAX: u64 = 1024 * 1024;
+
+fn read_keymap(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    if file.metadata()?.len() > KEYMAP_FILE_MAX {
+        return Err(std::io::Error::other(format!(
+            "文件超过 {} KB，不像是键位文件",
+            KEYMAP_FILE_MAX / 1024
+        )));
+    }
+    let mut text = String::new();
+    file.take(KEYMAP_FILE_MAX).read_to_string(&mut text)?;
+    Ok(text)
 }
 
 fn named_key(name: &str) -> Option<KeyCode> {
@@ -180,7 +199,7 @@ impl Keymap {
         let Some(path) = path else {
             return (Keymap::builtin(), Vec::new());
         };
-        match std::fs::read_to_string(path) {
+        match read_keymap(path) {
             Ok(text) => {
                 let (map, diags) = Keymap::with_user(&text, &path.display().to_string());
                 (map, diags.iter().map(|d| d.to_string()).collect())
