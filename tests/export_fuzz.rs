@@ -23,7 +23,11 @@ fn base() -> &'static Export {
             "township-2022",
             tui_support::new_inspection("青山镇卫生院", "邵阳市双清区", "乡镇卫生院", "2026-11-23"),
         );
-        for (item, g) in [("1.1.1", Grade::A), ("1.1.2", Grade::D), ("2.1.1", Grade::C)] {
+        for (item, g) in [
+            ("1.1.1", Grade::A),
+            ("1.1.2", Grade::D),
+            ("2.1.1", Grade::C),
+        ] {
             store
                 .update(
                     &id,
@@ -183,7 +187,9 @@ fn exercise(file: &std::path::Path) {
         h.screen(w, hgt);
     }
     h.press("Enter");
-    for key in ["Tab", "s", "Esc", "C", "Esc", "v", "Esc", "?", "Esc", "End", "q"] {
+    for key in [
+        "Tab", "s", "Esc", "C", "Esc", "v", "Esc", "?", "Esc", "End", "q",
+    ] {
         h.press(key);
         for (w, hgt) in [(80, 24), (50, 12)] {
             h.screen(w, hgt);

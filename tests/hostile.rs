@@ -633,7 +633,7 @@ if "$p" grade {id} 1.1.1 A 2> '{out}/grade.err'; then exit 9; fi
         out = out_dir.path().display(),
     );
     let out = Process::new("unshare")
-        .args(["-m", "sh", "-c", &script])
+        .args(["-r", "-m", "sh", "-c", &script])
         .env("PINGSHEN_DATA_DIR", &data)
         .env("PINGSHEN_CHECKLIST_DIR", data.join("none"))
         .output()

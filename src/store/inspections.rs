@@ -375,7 +375,15 @@ impl Store {
     /// Deletes an inspection after writing an export of it to `deleted/`; returns
     /// the path of that export.
     pub fn delete(&self, id: &str) -> Result<std::path::PathBuf> {
-        let safe_id = super::gate::checked_id(id)?;
+        // An id from before the gate existed may be anything: its copy is then named
+        // by the id's hash, and it never had backups of its own.
+        let safe_id = match super::gate::checked_id(id) {
+            Ok(s) => s.to_string(),
+            Err(_) => format!(
+                "invalid-id-{}",
+                &crate::checklist::sha256_hex(id.as_bytes())[..10]
+            ),
+        };
         let export = self.export(id)?;
         let dir = self.dir.join("deleted");
         let path = dir.join(format!(
@@ -419,7 +427,9 @@ impl Store {
         self.flush()?;
         guard.done();
         // Its backups would bring it back on `recover`; the export in deleted/ keeps it.
-        let _ = std::fs::remove_dir_all(super::backup::backups_dir(&self.dir).join(safe_id));
+        if super::gate::is_inspection_id(id) {
+            let _ = std::fs::remove_dir_all(super::backup::backups_dir(&self.dir).join(&safe_id));
+        }
         Ok(path)
     }
 }

@@ -77,9 +77,8 @@ impl KeyCombo {
             (Some(c), None) if !c.is_control() => {
                 KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c })
             }
-            _ => named_key(rest).ok_or_else(|| {
-                format!("无法识别的键 `{}`", crate::text::for_terminal(text))
-            })?,
+            _ => named_key(rest)
+                .ok_or_else(|| format!("无法识别的键 `{}`", crate::text::for_terminal(text)))?,
         };
         Ok(KeyCombo { code, ctrl, alt })
     }
