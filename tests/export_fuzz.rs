@@ -133,10 +133,10 @@ fn apply(mut e: Export, m: &Mutation) -> Export {
                 candidates: vec![a],
             });
         }
-        Mutation::Seq(i, s) => e.history[i % h].seq = s,
+        Mutation::Seq(i, s) if h > 0 => e.history[i % h].seq = s,
         Mutation::ReverseHistory => e.history.reverse(),
         Mutation::DropHistory => e.history.clear(),
-        Mutation::HistoryText(i, s) => {
+        Mutation::HistoryText(i, s) if h > 0 => {
             let entry: &mut HistoryEntry = &mut e.history[i % h];
             entry.item_id = s.clone();
             entry.by = s;
@@ -148,6 +148,7 @@ fn apply(mut e: Export, m: &Mutation) -> Export {
         Mutation::Date(s) => e.inspection.date = s,
         Mutation::Supersedes(i, s) => e.assessments[i % n].supersedes.push(s),
         Mutation::ChecklistText(s) => e.checklist_text.push_str(&s),
+        Mutation::Seq(..) | Mutation::HistoryText(..) => {}
     }
     e
 }
