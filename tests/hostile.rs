@@ -21,6 +21,15 @@ fn pingshen(data: &Path) -> Command {
     c
 }
 
+/// `program` (pingshen itself, or a shell that runs it) with the environment naming
+/// `data` as the data dir.
+fn process(program: impl AsRef<std::ffi::OsStr>, data: &Path) -> Process {
+    let mut p = Process::new(program);
+    p.env("PINGSHEN_DATA_DIR", data)
+        .env("PINGSHEN_CHECKLIST_DIR", data.join("none"));
+    p
+}
+
 /// A data dir with one graded inspection, and its export.
 fn fixture(root: &Path) -> (PathBuf, String, Export) {
     let data = root.join("data");
@@ -494,10 +503,8 @@ fn output_into_a_closed_pipe_ends_quietly() {
         vec!["list"],
         vec!["roster", "--format", "csv"],
     ] {
-        let mut child = Process::new(&bin)
+        let mut child = process(&bin, &data)
             .args(&args)
-            .env("PINGSHEN_DATA_DIR", &data)
-            .env("PINGSHEN_CHECKLIST_DIR", data.join("none"))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -546,15 +553,13 @@ fn a_file_size_limit_gives_a_message_not_a_signal() {
     let root = tempfile::tempdir().unwrap();
     let (data, id, _) = fixture(root.path());
     let bin = assert_cmd::cargo::cargo_bin("pingshen");
-    let out = Process::new("sh")
+    let out = process("sh", &data)
         .arg("-c")
         .arg(format!(
             "ulimit -f 1; exec '{}' export {id} -o '{}'",
             bin.display(),
             root.path().join("out.json").display()
         ))
-        .env("PINGSHEN_DATA_DIR", &data)
-        .env("PINGSHEN_CHECKLIST_DIR", data.join("none"))
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
@@ -632,10 +637,8 @@ if "$p" grade {id} 1.1.1 A 2> '{out}/grade.err'; then exit 9; fi
         bin = bin.display(),
         out = out_dir.path().display(),
     );
-    let out = Process::new("unshare")
+    let out = process("unshare", &data)
         .args(["-r", "-m", "sh", "-c", &script])
-        .env("PINGSHEN_DATA_DIR", &data)
-        .env("PINGSHEN_CHECKLIST_DIR", data.join("none"))
         .output()
         .expect("unshare (util-linux) runs");
     assert!(
