@@ -3,14 +3,18 @@
 
 mod diagnostic;
 mod discovery;
+mod escape;
 mod fields;
 mod load;
 mod model;
+mod position;
 
 pub use diagnostic::{Diagnostic, display_width};
 pub use discovery::{
     Available, Catalog, Origin, ReadError, Source, builtin_sources, read_source, sha256_hex,
     user_sources,
 };
+pub use escape::escape_for_terminal;
 pub use load::parse_checklist;
 pub use model::*;
+
