@@ -11,6 +11,7 @@ use super::diagnostic::Diagnostic;
 use super::escape::quoted;
 use super::fields::{Ctx, Fields, Span};
 use super::model::*;
+use super::spellings::{self, SelectWord};
 
 const TOP_KEYS: &[&str] = &["checklist", "verdict", "chapter"];
 const META_KEYS: &[&str] = &["id", "title", "institution_type", "version", "source"];
@@ -249,7 +250,7 @@ fn read_item(
                 ctx.error(
                     span,
                     format!("{}的标准类别 `{}` 不存在", f.what, quoted(&s)),
-                    "tier 只能是 \"基本标准\" 或 \"推荐标准\"。",
+                    spellings::tier_hint(),
                 );
             }
             tier
@@ -376,10 +377,11 @@ fn read_condition(
     let label = f.str_opt(ctx, "label").map(|(s, _)| s);
     let chapter = f.str_opt(ctx, "chapter");
     let select = f.str_req(ctx, "select", "\"core\"").and_then(|(s, span)| {
-        let sel = match s.trim() {
-            "all" | "全部" => Some(Selector::All),
-            "core" | "核心" | "核心条款" => Some(Selector::Core),
-            "chapter" | "章" => match &chapter {
+        let sel = match spellings::parse(spellings::SELECT_WORDS, &s) {
+            Some(SelectWord::All) => Some(Selector::All),
+            Some(SelectWord::Core) => Some(Selector::Core),
+            Some(SelectWord::Tier(t)) => Some(Selector::Tier(t)),
+            Some(SelectWord::Chapter) => match &chapter {
                 Some((c, _)) => Some(Selector::Chapter(c.clone())),
                 None => {
                     ctx.error(
@@ -390,13 +392,13 @@ fn read_condition(
                     return None;
                 }
             },
-            other => Tier::parse(other).map(Selector::Tier),
+            None => None,
         };
         match &sel {
             None => ctx.error(
                 span.clone(),
                 format!("{}的 select = \"{}\" 无法识别", f.what, quoted(&s)),
-                "select 可以是 \"all\"（全部）、\"core\"（核心条款）、\"basic\"（基本标准）、\"recommended\"（推荐标准）或 \"chapter\"（配合 chapter = \"N\"）。",
+                spellings::select_hint(),
             ),
             Some(sel) if selectable.is_some_and(|all| !all.selects_any(sel)) => {
                 let (what_span, detail) = match (sel, &chapter) {
@@ -432,7 +434,7 @@ fn read_condition(
             ctx.error(
                 span,
                 format!("{}的档次 `{}` 不存在", f.what, quoted(&s)),
-                "min_grade 只能是 \"A\"、\"B\" 或 \"C\"（大写）。",
+                spellings::grade_hint(),
             );
         }
         level

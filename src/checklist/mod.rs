@@ -8,6 +8,7 @@ mod fields;
 mod load;
 mod model;
 mod position;
+mod spellings;
 
 pub use diagnostic::{Diagnostic, display_width};
 pub use discovery::{
