@@ -37,6 +37,10 @@ impl<'s> Ctx<'s> {
         }
     }
 
+    pub fn src(&self) -> &'s str {
+        self.locator.src()
+    }
+
     pub fn error(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
         self.found.push(Found {
             span,
@@ -47,6 +51,10 @@ impl<'s> Ctx<'s> {
 
     pub fn has_errors(&self) -> bool {
         !self.found.is_empty()
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.found.len()
     }
 
     /// 1-based line of a byte offset.

@@ -1,7 +1,8 @@
 //! Loading a checklist from TOML text: every problem in the file is reported at once.
 //!
-//! Syntax errors come first and alone: on a file that does not parse, the recovered
-//! tree is a guess, and checking its structure would report errors that are not there.
+//! Syntax errors come first and alone (see `syntax.rs`): on a file that does not parse,
+//! the recovered tree is a guess, and checking its structure would report errors that
+//! are not there.
 
 use std::collections::{HashMap, HashSet};
 
@@ -12,6 +13,7 @@ use super::escape::quoted;
 use super::fields::{Ctx, Fields, Span};
 use super::model::*;
 use super::spellings::{self, SelectWord};
+use super::syntax;
 
 const TOP_KEYS: &[&str] = &["checklist", "verdict", "chapter"];
 const META_KEYS: &[&str] = &["id", "title", "institution_type", "version", "source"];
@@ -30,24 +32,7 @@ pub fn parse_checklist(text: &str, file: &str) -> Result<Checklist, Vec<Diagnost
     let mut ctx = Ctx::new(text, file);
     let (doc, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
-        // The parser recovers and goes on, so one slip often yields several errors on
-        // the same line; the first one on a line is the one that explains it.
-        let mut lines_seen = std::collections::HashSet::new();
-        let mut errors: Vec<_> = errors
-            .iter()
-            .map(|e| (e.span().unwrap_or(0..0), e))
-            .collect();
-        errors.sort_by_key(|(span, _)| span.start);
-        for (span, e) in errors {
-            if !lines_seen.insert(ctx.line_of(span.start)) {
-                continue;
-            }
-            ctx.error(
-                span,
-                format!("TOML 语法错误：{}", e.message().trim()),
-                "检查这一处的引号、方括号和等号是否成对、完整；文字要放在英文双引号里。",
-            );
-        }
+        syntax::report(&mut ctx, &errors);
         return Err(ctx.into_diagnostics());
     }
     let checklist = read_document(&mut ctx, doc.get_ref());

@@ -5,10 +5,13 @@ mod diagnostic;
 mod discovery;
 mod escape;
 mod fields;
+mod fullwidth;
 mod load;
 mod model;
+mod outline;
 mod position;
 mod spellings;
+mod syntax;
 
 pub use diagnostic::{Diagnostic, display_width};
 pub use discovery::{
