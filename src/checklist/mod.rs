@@ -22,3 +22,6 @@ pub use escape::escape_for_terminal;
 pub use load::parse_checklist;
 pub use model::*;
 
+/// `pingshen check` prints at most this many errors of one file, then how many more
+/// there are (checklists/README.md says so).
+pub const MAX_PRINTED_ERRORS: usize = 200;

@@ -3,12 +3,15 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use pingshen::checklist::{Checklist, ReadError, read_source};
+use pingshen::checklist::{
+    Checklist, MAX_PRINTED_ERRORS, ReadError, escape_for_terminal, read_source,
+};
 
 pub fn run(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let mut failed = 0;
     for path in files {
-        let name = path.display();
+        let shown = path.display().to_string();
+        let name = escape_for_terminal(&shown);
         let source = match read_source(path) {
             Ok(s) => s,
             Err(ReadError::NotUtf8(d)) => {
@@ -30,8 +33,16 @@ pub fn run(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
                 &source.sha256()[..8]
             ),
             Err(diags) => {
-                for d in &diags {
+                for d in diags.iter().take(MAX_PRINTED_ERRORS) {
                     println!("{d}\n");
+                }
+                if let Some(more) = diags.len().checked_sub(MAX_PRINTED_ERRORS)
+                    && more > 0
+                {
+                    println!(
+                        "还有 {more} 个错误未列出（这个文件共有 {} 个错误，只列出前 {MAX_PRINTED_ERRORS} 个）。\n",
+                        diags.len()
+                    );
                 }
                 println!(
                     "{name}：{} 个错误，请按上面的提示修改后再检查。\n",
@@ -59,7 +70,7 @@ pub fn summary(c: &Checklist) -> String {
         .count();
     format!(
         "《{}》{} 章 {sections} 节 {} 条（★ 核心 {core} 条，推荐标准 {recommended} 条），{} 条结论规则",
-        c.title,
+        escape_for_terminal(&c.title),
         c.chapters.len(),
         items.len(),
         c.verdicts.len()
