@@ -49,10 +49,13 @@ fn full_width_equals(n: usize) -> String {
     format!("{SMALL}{lines}")
 }
 
+/// Makes a file with the given number of errors.
+type MakeFile = fn(usize) -> String;
+
 fn many_errors(c: &mut Criterion) {
     let mut group = c.benchmark_group("check a file with N errors");
     group.sample_size(10);
-    let kinds: [(&str, fn(usize) -> String); 3] = [
+    let kinds: [(&str, MakeFile); 3] = [
         ("unknown keys", unknown_keys),
         ("bad tier values", bad_tiers),
         ("full-width = (syntax)", full_width_equals),
