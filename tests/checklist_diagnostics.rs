@@ -632,6 +632,20 @@ mod cli {
     }
 
     #[test]
+    fn a_file_that_cannot_be_read_is_said_so_in_chinese() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = stdout(
+            pingshen(dir.path())
+                .arg("check")
+                .arg(dir.path().join("无.toml")),
+        );
+        assert!(out.contains("无.toml：文件不存在"), "{out}");
+        assert!(!out.contains("os error"), "{out}");
+        let out = stdout(pingshen(dir.path()).arg("check").arg(dir.path()));
+        assert!(out.contains("这是一个目录，不是文件"), "{out}");
+    }
+
+    #[test]
     fn checklists_names_a_broken_file_with_its_first_error_and_count() {
         let dir = tempfile::tempdir().unwrap();
         let user = dir.path().join("checklists");

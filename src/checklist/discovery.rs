@@ -68,8 +68,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error(
-        "无法读取清单文件 {}：{source}。请确认路径正确、文件存在且有读取权限。",
-        shown(.path)
+        "无法读取清单文件 {}：{}。请确认路径正确、文件存在且有读取权限。",
+        shown(.path),
+        io_reason(.source)
     )]
     Io {
         path: PathBuf,
@@ -90,6 +91,18 @@ pub enum ReadError {
         rename_to: PathBuf,
         target_exists: bool,
     },
+}
+
+/// Why a file could not be read, in Chinese for the usual reasons.
+fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "文件不存在".into(),
+        ErrorKind::PermissionDenied => "没有读取权限".into(),
+        ErrorKind::IsADirectory => "这是一个目录，不是文件".into(),
+        ErrorKind::InvalidData => "文件内容无法读取".into(),
+        _ => format!("系统报告：{}", escape_for_terminal(&e.to_string())),
+    }
 }
 
 fn shown(path: &Path) -> String {
