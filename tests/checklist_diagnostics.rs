@@ -581,6 +581,19 @@ fn a_list_missing_its_bracket_is_one_error_not_one_per_later_line() {
     assert_eq!((d.line, d.column), pos(&text, "[\"查阅资料\", \"访谈\"\n"));
 }
 
+#[test]
+fn a_list_of_lists_is_not_taken_for_a_list_left_open() {
+    // `[2]` alone on its line looks like a table header; the list is closed all right,
+    // and the real error further down is the one reported.
+    let text = edited(
+        "methods = [\"查阅资料\", \"访谈\"]\n",
+        "methods = [\"查阅资料\", \"访谈\"]\n    extra = [\n      [1],\n      [2]\n    ]\n",
+    )
+    .replacen("title = \"住院病床\"", "title ＝ \"住院病床\"", 1);
+    let d = single(&text);
+    assert!(d.message.contains("全角等号"), "{d}");
+}
+
 // ── What `pingshen check` and `pingshen checklists` print ───────────────────────────
 
 mod cli {

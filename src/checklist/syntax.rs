@@ -46,8 +46,14 @@ pub(super) fn report(ctx: &mut Ctx, errors: &[toml::de::Error]) {
     let headers = &outline.headers;
     let repeated = repeated_tables(ctx, headers);
     // After a list missing its `]`, the parser reads the rest of the file as list
-    // elements: every later line is an error. One error, at the list, says why.
-    let list_left_open = outline.unclosed.first();
+    // elements: every later line is an error. One error, at the list, says why. (Only
+    // when the parser did complain where the list should have ended: a line the outline
+    // took for a statement may be a list element after all.)
+    let error_lines: HashSet<usize> = reported.iter().map(|r| ctx.line_of(r.at)).collect();
+    let list_left_open = outline
+        .unclosed
+        .iter()
+        .find(|u| error_lines.contains(&ctx.line_of(u.noticed_at)));
     // After a header lacking its `]`, the parser files the following keys under the
     // wrong table: its "duplicate key" errors there are about lines that are fine.
     let tree_unreliable_after = reported
