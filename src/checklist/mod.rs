@@ -12,6 +12,7 @@ mod outline;
 mod position;
 mod spellings;
 mod syntax;
+mod toml_messages;
 
 pub use diagnostic::{Diagnostic, display_width};
 pub use discovery::{
