@@ -123,9 +123,14 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
     #[test]
-    fn mutated_shipped_checklists(which in 0usize..2, edits in prop::collection::vec(edit(), 1..6)) {
+    fn mutated_shipped_checklists(which in 0usize..2, crlf: bool, edits in prop::collection::vec(edit(), 1..6)) {
         let sources = builtin_sources();
-        let base = sources[which % sources.len()].text.clone().into_bytes();
+        let mut text = sources[which % sources.len()].text.clone();
+        if crlf {
+            // As saved on Windows.
+            text = text.replace('\n', "\r\n");
+        }
+        let base = text.into_bytes();
         let bytes = apply(base, &edits);
         check(&String::from_utf8_lossy(&bytes))?;
     }

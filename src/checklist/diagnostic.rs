@@ -72,9 +72,14 @@ impl Diagnostic {
         help: String,
     ) -> Diagnostic {
         let span = loc.clamp(span);
-        let (start, end) = (span.start, span.end);
-        let pos = loc.position(start);
+        let mut pos = loc.position(span.start);
+        // At the `\r` or `\n` ending a line: shown at the line's end.
+        if span.start > pos.line_end {
+            pos = loc.position(pos.line_end);
+        }
         let src = loc.src();
+        let start = span.start.min(pos.line_end);
+        let end = span.end.max(start);
 
         let shown_start = back_chars(src, pos.line_start, start, SHOWN_BEFORE);
         let shown_end = forward_chars(src, start, pos.line_end, SHOWN_AFTER);
@@ -197,6 +202,23 @@ mod tests {
         let lines: Vec<&str> = shown.lines().collect();
         assert_eq!(lines[3], "1 | title = \"社区\" tilte = 1");
         assert_eq!(lines[4], "  |                ^^^^^");
+    }
+
+    #[test]
+    fn an_offset_on_a_line_break_is_at_the_end_of_its_line() {
+        let src = "a = 1\r\nb = \"中\r\n";
+        // The `\r` and the `\n` of each line: after its last character.
+        for (at, line, column, shown) in [
+            (5, 1, 6, "a = 1"),
+            (6, 1, 6, "a = 1"),
+            (src.len() - 2, 2, 7, "b = \"中"),
+            (src.len() - 1, 2, 7, "b = \"中"),
+        ] {
+            let d = Diagnostic::new(src, "x", at..at + 1, "m", "h");
+            assert_eq!((d.line, d.column), (line, column), "{at}");
+            assert_eq!(d.source_line, shown);
+            assert_eq!(d.caret_start, display_width(shown));
+        }
     }
 
     #[test]
