@@ -13,6 +13,7 @@ use super::escape::quoted;
 use super::fields::Ctx;
 use super::fullwidth::{FullWidth, full_width};
 use super::outline::{Header, Unclosed, outline};
+use super::position::floor_char_boundary;
 use super::toml_messages::translated;
 
 /// One toml error: where, and its description without the "expected …" tail.
@@ -30,7 +31,7 @@ pub(super) fn report(ctx: &mut Ctx, errors: &[toml::de::Error]) {
         .iter()
         .map(|e| {
             let span = e.span().unwrap_or(0..0);
-            let at = span.start.min(src.len());
+            let at = floor_char_boundary(src, span.start.min(src.len()));
             let original = e.message().trim();
             let description = original.split(", expected").next().unwrap_or(original);
             Reported {
@@ -110,13 +111,14 @@ pub(super) fn report(ctx: &mut Ctx, errors: &[toml::de::Error]) {
     }
 }
 
-/// Where the caret goes: under a full-width character alone, not under the rest of the
-/// line toml took for a key or value.
+/// toml's description of `r` in Chinese, quoting what its span covers.
 fn translated_at(src: &str, r: &Reported) -> (String, String) {
     let text = src.get(r.span.clone()).unwrap_or("");
     translated(r.description, text, r.original)
 }
 
+/// Where the caret goes: under a full-width character alone, not under the rest of the
+/// line toml took for a key or value.
 fn caret_span(src: &str, r: &Reported) -> Range<usize> {
     match src[r.at..].chars().next() {
         Some(c) if full_width(c).is_some() && !is_escape_error(r) => r.at..r.at + c.len_utf8(),
@@ -195,7 +197,7 @@ fn explain(ctx: &Ctx, r: &Reported, header: Option<&Header>) -> (String, String)
             unterminated_string(src, r.at, r.description == "invalid basic string")
         }
         "invalid multi-line basic string" | "invalid multi-line literal string"
-            if src[r.at..].trim().is_empty() =>
+            if src[r.at..].trim_start().is_empty() =>
         {
             let quotes = if r.description.contains("basic") {
                 "\"\"\""
