@@ -1,7 +1,7 @@
 //! The shipped checklists load, validate and match what checklists/README.md says of
 //! them; the format example in that README is itself a valid checklist.
 
-use pingshen::checklist::{Tier, builtin_sources, parse_checklist};
+use pingshen::checklist::{Level, MAX_PRINTED_ERRORS, Tier, builtin_sources, parse_checklist};
 
 const README: &str = include_str!("../checklists/README.md");
 
@@ -104,4 +104,105 @@ fn the_format_example_in_the_readme_loads() {
     let c = parse_checklist(&README[start..end], "README example")
         .unwrap_or_else(|d| panic!("{}", d[0]));
     assert_eq!(c.item_count(), 2);
+}
+
+/// The README's format example.
+fn readme_example() -> &'static str {
+    let start = README.find("```toml\n").unwrap() + 8;
+    let end = start + README[start..].find("```").unwrap();
+    &README[start..end]
+}
+
+/// The spellings the README's table of accepted spellings gives for `key`.
+fn stated_spellings(key: &str) -> Vec<String> {
+    README
+        .lines()
+        .filter(|l| l.starts_with(&format!("| `{key}` |")))
+        .map(|l| l.split('|').map(str::trim).collect::<Vec<_>>())
+        // Not the row of the key's own table (必填: 是/否/仅…).
+        .filter(|cells| !["是", "否"].contains(&cells[2]) && !cells[2].starts_with('仅'))
+        .flat_map(|cells| {
+            cells[3]
+                .split('、')
+                .map(|s| s.trim_matches(['`', '"']).to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The quoted words of the hint given for `key = "不存在"` in the example.
+fn hinted_spellings(from: &str, to: &str) -> Vec<String> {
+    let text = readme_example().replacen(from, to, 1);
+    let diags = parse_checklist(&text, "x").expect_err("refused");
+    let mut words: Vec<String> = diags[0]
+        .help
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .filter(|w| *w != "N")
+        .map(str::to_string)
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+#[test]
+fn the_readme_lists_exactly_the_spellings_the_loader_accepts_and_hints() {
+    let tiers = stated_spellings("tier");
+    assert_eq!(tiers.len(), 6, "{tiers:?}");
+    assert_eq!(
+        sorted(tiers.clone()),
+        hinted_spellings("tier = \"基本标准\"", "tier = \"不存在\"")
+    );
+    for t in &tiers {
+        assert!(Tier::parse(t).is_some(), "{t}");
+        assert!(Tier::parse(&t.to_uppercase()).is_some(), "{t}");
+    }
+
+    let selects = stated_spellings("select");
+    assert_eq!(selects.len(), 13, "{selects:?}");
+    assert_eq!(
+        sorted(selects.clone()),
+        hinted_spellings("select = \"core\"", "select = \"不存在\"")
+    );
+    for s in &selects {
+        let text = readme_example().replacen(
+            "select = \"core\"",
+            &format!("select = \"{s}\"\n  chapter = \"1\""),
+            1,
+        );
+        let result = parse_checklist(&text, "x");
+        let chapter_rule = s == "chapter" || s == "章";
+        // `chapter` is only allowed with select = "chapter".
+        assert_eq!(result.is_ok(), chapter_rule, "{s}");
+        if !chapter_rule {
+            let text =
+                readme_example().replacen("select = \"core\"", &format!("select = \"{s}\""), 1);
+            assert!(parse_checklist(&text, "x").is_ok(), "{s}");
+        }
+    }
+
+    let grades = stated_spellings("min_grade");
+    assert_eq!(grades, ["A", "B", "C"]);
+    assert_eq!(
+        grades,
+        hinted_spellings("min_grade = \"B\"", "min_grade = \"不存在\"")
+    );
+    for g in &grades {
+        assert!(Level::parse(g).is_some() && Level::parse(&g.to_lowercase()).is_some());
+    }
+}
+
+#[test]
+fn the_readme_states_the_error_cap_of_pingshen_check() {
+    assert!(
+        README.contains(&format!("最多列出 {MAX_PRINTED_ERRORS} 个")),
+        "checklists/README.md must say how many errors pingshen check lists"
+    );
 }

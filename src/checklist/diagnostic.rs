@@ -9,6 +9,9 @@ use std::ops::Range;
 
 use unicode_width::UnicodeWidthChar;
 
+use super::escape::{escape_for_terminal, needs_escape};
+use super::position::Locator;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// The file as the user named it.
@@ -23,16 +26,26 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub help: String,
-    /// The offending line, control characters made visible, tabs expanded.
+    /// The offending line, control characters made visible, tabs expanded; on a very
+    /// long line, only the part around the error, cut with `...`.
     pub source_line: String,
     /// Display cells before the caret and under it.
     pub caret_start: usize,
     pub caret_width: usize,
 }
 
+/// Characters of a long line shown before and after the error.
+const SHOWN_BEFORE: usize = 100;
+const SHOWN_AFTER: usize = 200;
+/// Marks where a long line was cut.
+const CUT: &str = "...";
+
 impl Diagnostic {
     /// Builds a diagnostic for a byte span of `src`. Spans are clamped into the file and
     /// onto character boundaries, so a bad span can never panic or point outside the file.
+    ///
+    /// This scans `src` for its lines; for many diagnostics of one file, the checklist
+    /// loader locates them all with one scan instead.
     pub fn new(
         src: &str,
         file: &str,
@@ -40,39 +53,98 @@ impl Diagnostic {
         message: impl Into<String>,
         help: impl Into<String>,
     ) -> Diagnostic {
-        let start = floor_char_boundary(src, span.start.min(src.len()));
-        let end = floor_char_boundary(src, span.end.clamp(start, src.len()));
-        let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
-        let line_text = &src[line_start..line_end];
-        let line = src[..start].matches('\n').count() + 1;
-        let column = src[line_start..start].chars().count() + 1;
+        Diagnostic::located(
+            &mut Locator::new(src),
+            file,
+            span,
+            message.into(),
+            help.into(),
+        )
+    }
 
-        let caret_start = display_width(&src[line_start..start]);
+    /// A diagnostic at `span`; costs time proportional to the shown part of its line
+    /// (and to the distance from the previous diagnostic located on the same line).
+    pub(super) fn located(
+        loc: &mut Locator,
+        file: &str,
+        span: Range<usize>,
+        message: String,
+        help: String,
+    ) -> Diagnostic {
+        let span = loc.clamp(span);
+        let mut pos = loc.position(span.start);
+        // At the `\r` or `\n` ending a line: shown at the line's end.
+        if span.start > pos.line_end {
+            pos = loc.position(pos.line_end);
+        }
+        let src = loc.src();
+        let start = span.start.min(pos.line_end);
+        let end = span.end.max(start);
+
+        let shown_start = back_chars(src, pos.line_start, start, SHOWN_BEFORE);
+        let shown_end = forward_chars(src, start, pos.line_end, SHOWN_AFTER);
+        let mut source_line = String::new();
+        if shown_start > pos.line_start {
+            source_line.push_str(CUT);
+        }
+        source_line.push_str(&visible(&src[shown_start..shown_end]));
+        if shown_end < pos.line_end {
+            source_line.push_str(CUT);
+        }
+
+        let cut_width = if shown_start > pos.line_start {
+            CUT.len()
+        } else {
+            0
+        };
+        let caret_start = cut_width + display_width(&src[shown_start..start]);
         // A span running past the end of its line is underlined to the line's end.
-        let caret_end = end.min(line_end).max(start);
+        let caret_end = end.min(shown_end).max(start);
         let caret_width = display_width(&src[start..caret_end]).max(1);
 
         Diagnostic {
             file: file.to_string(),
-            line,
-            column,
-            span: start..end,
-            message: message.into(),
-            help: help.into(),
-            source_line: visible(line_text),
+            line: pos.line,
+            column: pos.column,
+            span,
+            message,
+            help,
+            source_line,
             caret_start,
             caret_width,
         }
     }
 }
 
+/// The offset `n` characters before `from`, but not before `limit`.
+fn back_chars(src: &str, limit: usize, from: usize, n: usize) -> usize {
+    src[limit..from]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(limit, |(i, _)| limit + i)
+}
+
+/// The offset `n` characters after `from`, but not after `limit`.
+fn forward_chars(src: &str, from: usize, limit: usize, n: usize) -> usize {
+    src[from..limit]
+        .char_indices()
+        .nth(n)
+        .map_or(limit, |(i, _)| from + i)
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let num = self.line.to_string();
         let pad = " ".repeat(num.len());
-        writeln!(f, "错误: {}", self.message)?;
-        writeln!(f, "{pad}--> {}:{}:{}", self.file, self.line, self.column)?;
+        writeln!(f, "错误: {}", escape_for_terminal(&self.message))?;
+        writeln!(
+            f,
+            "{pad}--> {}:{}:{}",
+            escape_for_terminal(&self.file),
+            self.line,
+            self.column
+        )?;
         writeln!(f, "{pad} |")?;
         writeln!(f, "{num} | {}", self.source_line)?;
         writeln!(
@@ -81,7 +153,7 @@ impl fmt::Display for Diagnostic {
             " ".repeat(self.caret_start),
             "^".repeat(self.caret_width)
         )?;
-        write!(f, "{pad} = 修改建议: {}", self.help)
+        write!(f, "{pad} = 修改建议: {}", escape_for_terminal(&self.help))
     }
 }
 
@@ -93,29 +165,24 @@ pub fn display_width(s: &str) -> usize {
 fn cell_width(c: char) -> usize {
     match c {
         '\t' => 4,
-        c if c.is_control() => 1, // shown as U+FFFD
+        c if needs_escape(c) => 1, // shown as U+FFFD
         c => c.width().unwrap_or(0),
     }
 }
 
-/// The line as it is printed: tabs as four spaces, control characters as U+FFFD so a
-/// stray byte cannot move the terminal's cursor and misplace the caret.
+/// The line as it is printed: tabs as four spaces, control and bidi characters as
+/// U+FFFD so a stray byte cannot move the terminal's cursor, reorder the line or
+/// misplace the caret.
 fn visible(line: &str) -> String {
-    line.trim_end_matches('\r')
-        .chars()
-        .map(|c| match c {
-            '\t' => "    ".to_string(),
-            c if c.is_control() => "\u{FFFD}".to_string(),
-            c => c.to_string(),
-        })
-        .collect()
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
+    let mut out = String::with_capacity(line.len());
+    for c in line.chars() {
+        match c {
+            '\t' => out.push_str("    "),
+            c if needs_escape(c) => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
     }
-    i
+    out
 }
 
 #[cfg(test)]
@@ -135,6 +202,23 @@ mod tests {
         let lines: Vec<&str> = shown.lines().collect();
         assert_eq!(lines[3], "1 | title = \"社区\" tilte = 1");
         assert_eq!(lines[4], "  |                ^^^^^");
+    }
+
+    #[test]
+    fn an_offset_on_a_line_break_is_at_the_end_of_its_line() {
+        let src = "a = 1\r\nb = \"中\r\n";
+        // The `\r` and the `\n` of each line: after its last character.
+        for (at, line, column, shown) in [
+            (5, 1, 6, "a = 1"),
+            (6, 1, 6, "a = 1"),
+            (src.len() - 2, 2, 7, "b = \"中"),
+            (src.len() - 1, 2, 7, "b = \"中"),
+        ] {
+            let d = Diagnostic::new(src, "x", at..at + 1, "m", "h");
+            assert_eq!((d.line, d.column), (line, column), "{at}");
+            assert_eq!(d.source_line, shown);
+            assert_eq!(d.caret_start, display_width(shown));
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::diagnostic::Diagnostic;
+use super::escape::escape_for_terminal;
 use super::load::parse_checklist;
 use super::model::Checklist;
 
@@ -66,13 +67,52 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// A problem reading a checklist file before its content can be checked.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("无法读取清单文件 {path}：{source}。请确认路径正确、文件存在且有读取权限。")]
+    #[error(
+        "无法读取清单文件 {}：{}。请确认路径正确、文件存在且有读取权限。",
+        shown(.path),
+        io_reason(.source)
+    )]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
     #[error("{0}")]
     NotUtf8(Box<Diagnostic>),
+    /// In the user checklist directory, a name that is nearly `*.toml`: Windows hides
+    /// known extensions, so `x.toml` saved by Notepad is often `x.toml.txt`.
+    #[error(
+        "{} 没有被读取：清单文件的名字要以 .toml 结尾，这个文件以 .txt 结尾（Windows 默认隐藏扩展名，记事本保存时常会加上 .txt）。请把它改名为 {}{}。",
+        shown(.path),
+        shown_name(.rename_to),
+        if *.target_exists { "（同名文件已经存在：这个 .txt 文件若是旧的副本，删去即可）" } else { "" }
+    )]
+    Misnamed {
+        path: PathBuf,
+        rename_to: PathBuf,
+        target_exists: bool,
+    },
+}
+
+/// Why a file could not be read, in Chinese for the usual reasons.
+fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "文件不存在".into(),
+        ErrorKind::PermissionDenied => "没有读取权限".into(),
+        ErrorKind::IsADirectory => "这是一个目录，不是文件".into(),
+        ErrorKind::InvalidData => "文件内容无法读取".into(),
+        _ => format!("系统报告：{}", escape_for_terminal(&e.to_string())),
+    }
+}
+
+fn shown(path: &Path) -> String {
+    escape_for_terminal(&path.display().to_string()).into_owned()
+}
+
+fn shown_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| escape_for_terminal(&n.to_string_lossy()).into_owned())
+        .unwrap_or_else(|| shown(path))
 }
 
 pub fn builtin_sources() -> Vec<Source> {
@@ -113,18 +153,46 @@ pub fn read_source(path: &Path) -> Result<Source, ReadError> {
     }
 }
 
-/// The `*.toml` files in `dir`, sorted by name. A missing directory is no checklist,
-/// not an error.
+/// The `*.toml` files in `dir` (`.TOML` too: Windows does not tell them apart), sorted
+/// by name, each read once. A `*.toml.txt` file is an error saying what to rename it to.
+/// A missing directory is no checklist, not an error.
 pub fn user_sources(dir: &Path) -> Vec<Result<Source, ReadError>> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+        .filter(|p| name_kind(p).is_some() && p.is_file())
         .collect();
     paths.sort();
-    paths.iter().map(|p| read_source(p)).collect()
+    paths
+        .iter()
+        .map(|p| match name_kind(p) {
+            Some(NameKind::TomlTxt(rename_to)) => Err(ReadError::Misnamed {
+                target_exists: rename_to.exists(),
+                path: p.clone(),
+                rename_to,
+            }),
+            _ => read_source(p),
+        })
+        .collect()
+}
+
+enum NameKind {
+    Toml,
+    /// `x.toml.txt`, with the name it should have.
+    TomlTxt(PathBuf),
+}
+
+fn name_kind(path: &Path) -> Option<NameKind> {
+    let ext = path.extension()?.to_str()?;
+    if ext.eq_ignore_ascii_case("toml") {
+        return Some(NameKind::Toml);
+    }
+    let stem = Path::new(path.file_stem()?);
+    let inner = stem.extension()?.to_str()?;
+    (ext.eq_ignore_ascii_case("txt") && inner.eq_ignore_ascii_case("toml"))
+        .then(|| NameKind::TomlTxt(path.with_extension("")))
 }
 
 /// A checklist that loaded, with its source.

@@ -6,39 +6,75 @@ use std::ops::Range;
 use toml::de::{DeArray, DeTable, DeValue};
 
 use super::diagnostic::Diagnostic;
+use super::escape::quoted;
+use super::position::Locator;
 
 pub(super) type Span = Range<usize>;
 
-/// The source being checked and the diagnostics found so far.
+/// The source being checked and the problems found so far.
+///
+/// Problems are collected as spans and sentences and located only at the end, in file
+/// order, so that many problems cost one pass over the file (see [`Locator`]).
 pub(super) struct Ctx<'s> {
-    pub src: &'s str,
     pub file: &'s str,
-    pub diags: Vec<Diagnostic>,
-    /// Byte offset of every line start, for line numbers without rescanning the file.
-    line_starts: Vec<usize>,
+    found: Vec<Found>,
+    locator: Locator<'s>,
+}
+
+/// A problem not yet located.
+struct Found {
+    span: Span,
+    message: String,
+    help: String,
 }
 
 impl<'s> Ctx<'s> {
     pub fn new(src: &'s str, file: &'s str) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(src.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         Ctx {
-            src,
             file,
-            diags: Vec::new(),
-            line_starts,
+            found: Vec::new(),
+            locator: Locator::new(src),
         }
     }
 
+    pub fn src(&self) -> &'s str {
+        self.locator.src()
+    }
+
     pub fn error(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
-        self.diags
-            .push(Diagnostic::new(self.src, self.file, span, message, help));
+        self.found.push(Found {
+            span,
+            message: message.into(),
+            help: help.into(),
+        });
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.found.is_empty()
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.found.len()
     }
 
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.line_starts.partition_point(|&start| start <= offset)
+        self.locator.line_of(offset)
+    }
+
+    /// Every problem found, in file order, the same message at the same place once.
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        let Ctx {
+            file,
+            mut found,
+            mut locator,
+        } = self;
+        found.sort_by_key(|f| (f.span.start, f.span.end));
+        found.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+        found
+            .into_iter()
+            .map(|f| Diagnostic::located(&mut locator, file, f.span, f.message, f.help))
+            .collect()
     }
 }
 
@@ -63,17 +99,14 @@ impl<'t, 'i> Fields<'t, 'i> {
         for (key, _) in table.iter() {
             let name = key.get_ref().as_ref();
             if !allowed.contains(&name) {
-                let guess = allowed
-                    .iter()
-                    .map(|a| (strsim::levenshtein(a, name), *a))
-                    .min()
-                    .filter(|(d, _)| *d <= 2)
-                    .map(|(_, a)| format!("是否想写 `{a}`？"))
-                    .unwrap_or_default();
                 ctx.error(
                     key.span(),
-                    format!("{what}里有未知的键 `{name}`"),
-                    format!("{guess}这里可用的键有：{}。", allowed.join("、")),
+                    format!("{what}里有未知的键 `{}`", quoted(name)),
+                    format!(
+                        "{}这里可用的键有：{}。",
+                        guess(name, allowed),
+                        allowed.join("、")
+                    ),
                 );
             }
         }
@@ -277,6 +310,21 @@ impl<'t, 'i> Fields<'t, 'i> {
             }
         }
     }
+}
+
+/// "是否想写 `title`？" when `name` is a small slip from an allowed key.
+fn guess(name: &str, allowed: &[&str]) -> String {
+    // A key far longer than any allowed one is no slip (and not worth comparing).
+    if name.len() > 32 {
+        return String::new();
+    }
+    allowed
+        .iter()
+        .map(|a| (strsim::levenshtein(a, name), *a))
+        .min()
+        .filter(|(d, _)| *d <= 2)
+        .map(|(_, a)| format!("是否想写 `{a}`？"))
+        .unwrap_or_default()
 }
 
 fn type_name(v: &DeValue) -> &'static str {

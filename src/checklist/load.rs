@@ -1,15 +1,19 @@
 //! Loading a checklist from TOML text: every problem in the file is reported at once.
 //!
-//! Syntax errors come first and alone: on a file that does not parse, the recovered
-//! tree is a guess, and checking its structure would report errors that are not there.
+//! Syntax errors come first and alone (see `syntax.rs`): on a file that does not parse,
+//! the recovered tree is a guess, and checking its structure would report errors that
+//! are not there.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use toml::de::DeTable;
 
 use super::diagnostic::Diagnostic;
+use super::escape::quoted;
 use super::fields::{Ctx, Fields, Span};
 use super::model::*;
+use super::spellings::{self, SelectWord};
+use super::syntax;
 
 const TOP_KEYS: &[&str] = &["checklist", "verdict", "chapter"];
 const META_KEYS: &[&str] = &["id", "title", "institution_type", "version", "source"];
@@ -28,37 +32,14 @@ pub fn parse_checklist(text: &str, file: &str) -> Result<Checklist, Vec<Diagnost
     let mut ctx = Ctx::new(text, file);
     let (doc, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
-        // The parser recovers and goes on, so one slip often yields several errors on
-        // the same line; the first one on a line is the one that explains it.
-        let mut lines_seen = std::collections::HashSet::new();
-        let mut errors: Vec<_> = errors
-            .iter()
-            .map(|e| (e.span().unwrap_or(0..0), e))
-            .collect();
-        errors.sort_by_key(|(span, _)| span.start);
-        for (span, e) in errors {
-            if !lines_seen.insert(ctx.line_of(span.start)) {
-                continue;
-            }
-            ctx.error(
-                span,
-                format!("TOML 语法错误：{}", e.message().trim()),
-                "检查这一处的引号、方括号和等号是否成对、完整；文字要放在英文双引号里。",
-            );
-        }
-        return Err(sorted(ctx.diags));
+        syntax::report(&mut ctx, &errors);
+        return Err(ctx.into_diagnostics());
     }
     let checklist = read_document(&mut ctx, doc.get_ref());
     match checklist {
-        Some(c) if ctx.diags.is_empty() => Ok(c),
-        _ => Err(sorted(ctx.diags)),
+        Some(c) if !ctx.has_errors() => Ok(c),
+        _ => Err(ctx.into_diagnostics()),
     }
-}
-
-fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    diags.sort_by_key(|d| (d.span.start, d.span.end));
-    diags.dedup_by(|a, b| a.span == b.span && a.message == b.message);
-    diags
 }
 
 fn read_document(ctx: &mut Ctx, doc: &DeTable) -> Option<Checklist> {
@@ -74,7 +55,7 @@ fn read_document(ctx: &mut Ctx, doc: &DeTable) -> Option<Checklist> {
         {
             ctx.error(
                 span.clone(),
-                format!("清单编号 `{id}` 含有不允许的字符"),
+                format!("清单编号 `{}` 含有不允许的字符", quoted(id)),
                 "清单编号只用小写英文字母、数字和连字符，例如 \"community-2022\"。",
             );
         }
@@ -97,19 +78,22 @@ fn read_document(ctx: &mut Ctx, doc: &DeTable) -> Option<Checklist> {
         .collect();
 
     // Whether a rule selects any item is only known once every item loaded.
-    let complete = ctx.diags.is_empty();
-    let all_chapters = complete.then_some(chapters.as_slice());
+    let complete = !ctx.has_errors();
+    let selectable = complete.then(|| Selectable::of(&chapters));
     let verdict_tables = top.tables(ctx, "verdict", true, "[[verdict]]");
     let mut verdicts = Vec::new();
     let mut names: HashMap<String, usize> = HashMap::new();
     for (t, span) in verdict_tables {
-        let Some((rule, name_span)) = read_verdict(ctx, t, span, all_chapters) else {
+        let Some((rule, name_span)) = read_verdict(ctx, t, span, selectable.as_ref()) else {
             continue;
         };
         if let Some(first) = names.get(&rule.name) {
             ctx.error(
                 name_span,
-                format!("结论名称「{}」重复（第 {first} 行已有）", rule.name),
+                format!(
+                    "结论名称「{}」重复（第 {first} 行已有）",
+                    quoted(&rule.name)
+                ),
                 "每个结论只写一次；要放宽或收紧条件，请修改原来那一条的 condition。",
             );
         } else {
@@ -142,7 +126,7 @@ impl IdRegistry {
         if let Some(line) = self.seen.get(id) {
             ctx.error(
                 span.clone(),
-                format!("{what}编号 `{id}` 重复，第 {line} 行已经用过"),
+                format!("{what}编号 `{}` 重复，第 {line} 行已经用过", quoted(id)),
                 "编号必须唯一：改成一个还没用过的编号（已评分的检查靠编号对应条款）。",
             );
             return false;
@@ -160,7 +144,8 @@ fn check_number(ctx: &mut Ctx, id: &str, span: &Span, parent: Option<&str>, what
     };
     let ok = tail.is_some_and(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()));
     if !ok {
-        let (message, help) = match parent {
+        let id = quoted(id);
+        let (message, help) = match parent.map(quoted) {
             None => (
                 format!("章编号 `{id}` 不是数字"),
                 "章编号写成 \"1\"、\"2\" 这样的数字。".to_string(),
@@ -249,8 +234,8 @@ fn read_item(
             if tier.is_none() {
                 ctx.error(
                     span,
-                    format!("{}的标准类别 `{s}` 不存在", f.what),
-                    "tier 只能是 \"基本标准\" 或 \"推荐标准\"。",
+                    format!("{}的标准类别 `{}` 不存在", f.what, quoted(&s)),
+                    spellings::tier_hint(),
                 );
             }
             tier
@@ -340,12 +325,12 @@ fn read_verdict(
     ctx: &mut Ctx,
     t: &DeTable,
     header: Span,
-    chapters: Option<&[Chapter]>,
+    selectable: Option<&Selectable>,
 ) -> Option<(VerdictRule, Span)> {
     let name = t
         .get("name")
         .and_then(|v| v.get_ref().as_str())
-        .map(|n| format!("结论「{n}」"))
+        .map(|n| format!("结论「{}」", quoted(n)))
         .unwrap_or_else(|| "结论".into());
     let f = Fields::new(ctx, t, header, name, VERDICT_KEYS);
     let name = f.text_req(ctx, "name", "\"达到基本标准\"");
@@ -353,7 +338,7 @@ fn read_verdict(
     let conditions: Vec<Option<Condition>> = f
         .tables(ctx, "condition", true, "[[verdict.condition]]")
         .into_iter()
-        .map(|(t, span)| read_condition(ctx, &f.what, t, span, chapters))
+        .map(|(t, span)| read_condition(ctx, &f.what, t, span, selectable))
         .collect();
     let (name, span) = name?;
     Some((
@@ -371,16 +356,17 @@ fn read_condition(
     verdict: &str,
     t: &DeTable,
     header: Span,
-    chapters: Option<&[Chapter]>,
+    selectable: Option<&Selectable>,
 ) -> Option<Condition> {
     let f = Fields::new(ctx, t, header, format!("{verdict}的条件"), CONDITION_KEYS);
     let label = f.str_opt(ctx, "label").map(|(s, _)| s);
     let chapter = f.str_opt(ctx, "chapter");
     let select = f.str_req(ctx, "select", "\"core\"").and_then(|(s, span)| {
-        let sel = match s.trim() {
-            "all" | "全部" => Some(Selector::All),
-            "core" | "核心" | "核心条款" => Some(Selector::Core),
-            "chapter" | "章" => match &chapter {
+        let sel = match spellings::parse(spellings::SELECT_WORDS, &s) {
+            Some(SelectWord::All) => Some(Selector::All),
+            Some(SelectWord::Core) => Some(Selector::Core),
+            Some(SelectWord::Tier(t)) => Some(Selector::Tier(t)),
+            Some(SelectWord::Chapter) => match &chapter {
                 Some((c, _)) => Some(Selector::Chapter(c.clone())),
                 None => {
                     ctx.error(
@@ -391,22 +377,26 @@ fn read_condition(
                     return None;
                 }
             },
-            other => Tier::parse(other).map(Selector::Tier),
+            None => None,
         };
         match &sel {
             None => ctx.error(
                 span.clone(),
-                format!("{}的 select = \"{s}\" 无法识别", f.what),
-                "select 可以是 \"all\"（全部）、\"core\"（核心条款）、\"basic\"（基本标准）、\"recommended\"（推荐标准）或 \"chapter\"（配合 chapter = \"N\"）。",
+                format!("{}的 select = \"{}\" 无法识别", f.what, quoted(&s)),
+                spellings::select_hint(),
             ),
-            Some(sel) if chapters.is_some_and(|chs| !selects_any(sel, chs)) => {
+            Some(sel) if selectable.is_some_and(|all| !all.selects_any(sel)) => {
                 let (what_span, detail) = match (sel, &chapter) {
                     (Selector::Chapter(_), Some((_, cspan))) => (cspan.clone(), "清单里没有这一章"),
                     _ => (span.clone(), "清单里没有这类条款"),
                 };
                 ctx.error(
                     what_span,
-                    format!("{}选不到任何条款（{}：{detail}）", f.what, sel.describe()),
+                    format!(
+                        "{}选不到任何条款（{}：{detail}）",
+                        f.what,
+                        quoted(&sel.describe())
+                    ),
                     "检查 select/chapter 是否写对；选不到条款的条件无法判断，请改正或删去。",
                 );
             }
@@ -428,8 +418,8 @@ fn read_condition(
         if level.is_none() {
             ctx.error(
                 span,
-                format!("{}的档次 `{s}` 不存在", f.what),
-                "min_grade 只能是 \"A\"、\"B\" 或 \"C\"（大写）。",
+                format!("{}的档次 `{}` 不存在", f.what, quoted(&s)),
+                spellings::grade_hint(),
             );
         }
         level
@@ -456,16 +446,45 @@ fn read_condition(
 /// "条款 2.1.3" when the table has a readable id, else just "条款".
 fn label_with_id(t: &DeTable, kind: &str) -> String {
     match t.get("id").and_then(|v| v.get_ref().as_str()) {
-        Some(id) if !id.trim().is_empty() => format!("{kind} {id} "),
+        Some(id) if !id.trim().is_empty() => format!("{kind} {} ", quoted(id)),
         _ => kind.to_string(),
     }
 }
 
-fn selects_any(sel: &Selector, chapters: &[Chapter]) -> bool {
-    chapters.iter().any(|ch| {
-        ch.sections
-            .iter()
-            .flat_map(|s| s.items.iter())
-            .any(|it| sel.matches(&ch.id, it))
-    })
+/// Which selectors pick at least one item, worked out once: asking each condition to
+/// look through every item would cost conditions × items.
+struct Selectable {
+    any: bool,
+    core: bool,
+    tiers: HashSet<Tier>,
+    chapters: HashSet<String>,
+}
+
+impl Selectable {
+    fn of(chapters: &[Chapter]) -> Selectable {
+        let mut s = Selectable {
+            any: false,
+            core: false,
+            tiers: HashSet::new(),
+            chapters: HashSet::new(),
+        };
+        for ch in chapters {
+            for item in ch.sections.iter().flat_map(|sec| sec.items.iter()) {
+                s.any = true;
+                s.core |= item.core;
+                s.tiers.insert(item.tier);
+                s.chapters.insert(ch.id.clone());
+            }
+        }
+        s
+    }
+
+    fn selects_any(&self, sel: &Selector) -> bool {
+        match sel {
+            Selector::All => self.any,
+            Selector::Core => self.core,
+            Selector::Tier(t) => self.tiers.contains(t),
+            Selector::Chapter(c) => self.chapters.contains(c),
+        }
+    }
 }

@@ -3,14 +3,26 @@
 
 mod diagnostic;
 mod discovery;
+mod escape;
 mod fields;
+mod fullwidth;
 mod load;
 mod model;
+mod outline;
+mod position;
+mod spellings;
+mod syntax;
+mod toml_messages;
 
 pub use diagnostic::{Diagnostic, display_width};
 pub use discovery::{
     Available, Catalog, Origin, ReadError, Source, builtin_sources, read_source, sha256_hex,
     user_sources,
 };
+pub use escape::escape_for_terminal;
 pub use load::parse_checklist;
 pub use model::*;
+
+/// `pingshen check` prints at most this many errors of one file, then how many more
+/// there are (checklists/README.md says so).
+pub const MAX_PRINTED_ERRORS: usize = 200;

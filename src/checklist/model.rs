@@ -68,13 +68,10 @@ impl Tier {
         }
     }
 
-    /// Accepts the Chinese names used in the standard and English aliases.
+    /// Accepts the spellings listed in checklists/README.md: "基本标准", "基本", "basic",
+    /// "推荐标准", "推荐", "recommended"; English in any case, white space around ignored.
     pub fn parse(s: &str) -> Option<Tier> {
-        match s.trim() {
-            "基本标准" | "基本" | "basic" => Some(Tier::Basic),
-            "推荐标准" | "推荐" | "recommended" => Some(Tier::Recommended),
-            _ => None,
-        }
+        super::spellings::parse(super::spellings::TIERS, s)
     }
 }
 
@@ -87,13 +84,9 @@ pub enum Level {
 }
 
 impl Level {
+    /// "A", "B" or "C", in either case, white space around ignored.
     pub fn parse(s: &str) -> Option<Level> {
-        match s.trim() {
-            "A" => Some(Level::A),
-            "B" => Some(Level::B),
-            "C" => Some(Level::C),
-            _ => None,
-        }
+        super::spellings::parse(super::spellings::LEVELS, s)
     }
 
     pub fn letter(self) -> &'static str {

@@ -1,42 +1,67 @@
 //! `pingshen check FILE...`: every problem in every file, then a verdict per file.
 
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use pingshen::checklist::{Checklist, ReadError, read_source};
+use pingshen::checklist::{
+    Checklist, MAX_PRINTED_ERRORS, ReadError, escape_for_terminal, read_source,
+};
 
 pub fn run(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match check_all(files, &mut out) {
+        Ok(code) => Ok(code),
+        // Read through `head` or a pager that was closed: stop quietly.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::FAILURE),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn check_all(files: &[PathBuf], out: &mut impl Write) -> io::Result<ExitCode> {
     let mut failed = 0;
     for path in files {
-        let name = path.display();
+        let shown = path.display().to_string();
+        let name = escape_for_terminal(&shown);
         let source = match read_source(path) {
             Ok(s) => s,
             Err(ReadError::NotUtf8(d)) => {
-                println!("{d}\n");
-                println!("{name}：无法读取（编码错误）\n");
+                writeln!(out, "{d}\n")?;
+                writeln!(out, "{name}：无法读取（编码错误）\n")?;
                 failed += 1;
                 continue;
             }
             Err(e) => {
-                println!("{e}\n");
+                writeln!(out, "{e}\n")?;
                 failed += 1;
                 continue;
             }
         };
         match source.parse() {
-            Ok(c) => println!(
+            Ok(c) => writeln!(
+                out,
                 "{name}：通过。{}，sha256 {}\n",
                 summary(&c),
                 &source.sha256()[..8]
-            ),
+            )?,
             Err(diags) => {
-                for d in &diags {
-                    println!("{d}\n");
+                for d in diags.iter().take(MAX_PRINTED_ERRORS) {
+                    writeln!(out, "{d}\n")?;
                 }
-                println!(
+                if let Some(more) = diags.len().checked_sub(MAX_PRINTED_ERRORS)
+                    && more > 0
+                {
+                    writeln!(
+                        out,
+                        "还有 {more} 个错误未列出（这个文件共有 {} 个错误，只列出前 {MAX_PRINTED_ERRORS} 个）。\n",
+                        diags.len()
+                    )?;
+                }
+                writeln!(
+                    out,
                     "{name}：{} 个错误，请按上面的提示修改后再检查。\n",
                     diags.len()
-                );
+                )?;
                 failed += 1;
             }
         }
@@ -59,7 +84,7 @@ pub fn summary(c: &Checklist) -> String {
         .count();
     format!(
         "《{}》{} 章 {sections} 节 {} 条（★ 核心 {core} 条，推荐标准 {recommended} 条），{} 条结论规则",
-        c.title,
+        escape_for_terminal(&c.title),
         c.chapters.len(),
         items.len(),
         c.verdicts.len()

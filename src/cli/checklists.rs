@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use pingshen::checklist::Catalog;
+use pingshen::checklist::{Catalog, escape_for_terminal};
 
 use super::{Paths, table};
 
@@ -13,14 +13,14 @@ pub fn run(paths: &Paths) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|a| {
             let c = &a.checklist;
-            let mut origin = a.source.origin.to_string();
+            let mut origin = shown(&a.source.origin.to_string());
             if let Some(hidden) = &a.shadows {
-                origin.push_str(&format!("（替换了 {hidden}）"));
+                origin.push_str(&format!("（替换了 {}）", shown(&hidden.to_string())));
             }
             vec![
-                c.id.clone(),
-                c.title.clone(),
-                c.version.clone(),
+                shown(&c.id),
+                shown(&c.title),
+                shown(&c.version),
                 c.item_count().to_string(),
                 a.source.sha256()[..8].to_string(),
                 origin,
@@ -35,13 +35,37 @@ pub fn run(paths: &Paths) -> anyhow::Result<ExitCode> {
         println!("\n用户清单目录：{}", dir.display());
     }
     for (origin, diags) in &catalog.broken {
+        let name = shown(&origin.to_string());
+        println!("\n无法使用 {name}：{} 个错误。", diags.len());
+        if let Some(first) = diags.first() {
+            println!(
+                "  第一个错误：{}:{}:{} {}",
+                shown(&first.file),
+                first.line,
+                first.column,
+                shown(&first.message)
+            );
+        }
         println!(
-            "\n无法使用 {origin}：{} 个错误。运行 `pingshen check {origin}` 查看详情。",
-            diags.len()
+            "  运行 `pingshen check {}` 查看全部错误和修改建议。",
+            command_arg(&name)
         );
     }
     for e in &catalog.unreadable {
         println!("\n{e}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn shown(text: &str) -> String {
+    escape_for_terminal(text).into_owned()
+}
+
+/// A path as it can be pasted after `pingshen check`: quoted when it has spaces.
+fn command_arg(path: &str) -> String {
+    if path.contains(char::is_whitespace) {
+        format!("\"{path}\"")
+    } else {
+        path.to_string()
+    }
 }
