@@ -4,11 +4,14 @@
 
 use std::borrow::Cow;
 
-/// Characters that reorder how text is displayed (bidi embeddings, overrides and
-/// isolates, and the Arabic letter mark). A name containing U+202E can show as
-/// something other than what it is, so they are neither stored nor printed raw.
+/// Characters that reorder how text is displayed (bidi embeddings, overrides,
+/// isolates and marks). A name containing U+202E can show as something other than
+/// what it is, so they are neither stored nor printed raw.
 pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}')
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 /// Text as stored: line ends unified, control characters other than newline and tab
@@ -36,22 +39,32 @@ pub fn clean_line(text: &str) -> String {
 /// bidi controls are shown escaped, as `\u{1b}`, so nothing a file or a user typed
 /// can move the cursor, change the window title or reorder what is shown.
 pub fn for_terminal(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_escape) {
+    escape_where(text, needs_escape)
+}
+
+fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
+}
+
+/// One value quoted on one line of a message: like [`for_terminal`], and newlines and
+/// tabs are shown escaped too.
+pub fn for_terminal_line(text: &str) -> Cow<'_, str> {
+    escape_where(text, |c| c.is_control() || is_bidi_control(c))
+}
+
+fn escape_where(text: &str, escape: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&escape) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if needs_escape(c) {
+        if escape(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);
         }
     }
     Cow::Owned(out)
-}
-
-fn needs_escape(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
 }
 
 /// A spreadsheet cell that cannot be taken for a formula: a cell beginning with `=`,

@@ -500,7 +500,7 @@ fn control_and_bidi_characters_in_keys_and_values_are_escaped() {
     assert!(bidi.message.contains("`a\\u{202e}b`"), "{bidi}");
     let text = edited("tier = \"推荐标准\"", "tier = \"\\u001b]0;x\\u0007推荐\"");
     let d = single(&text);
-    assert!(d.message.contains("`\\u{1b}]0;x\\u{7}推荐`"), "{d}");
+    assert!(d.message.contains("不可见的控制字符 \\u{1b}"), "{d}");
     for d in errors(&text) {
         let shown = d.to_string();
         assert!(
@@ -705,4 +705,40 @@ mod cli {
             "not loaded under its .txt name: {out}"
         );
     }
+}
+
+/// Text from a checklist reaches the terminal and the PDF: an escape sequence or a
+/// bidi override in it is an error that names the character, escaped.
+#[test]
+fn control_and_bidi_characters_in_text_are_refused() {
+    for (hidden, shown) in [("\\u001b]0;x\\u0007", "\\u{1b}"), ("\\u202e", "\\u{202e}")] {
+        let text = edited(
+            "title = \"功能任务与资源配置\"",
+            &format!("title = \"功能{hidden}任务\""),
+        );
+        let d = single(&text);
+        assert!(d.message.contains("不可见的控制字符"), "{}", d.message);
+        assert!(d.message.contains(shown), "{}", d.message);
+        assert_eq!((d.line, d.column), pos(&text, "\"功能"));
+        assert!(!d.to_string().contains(['\u{1b}', '\u{202e}']));
+    }
+    // Newlines and tabs in multi-line text are fine.
+    let text = edited(
+        "title = \"功能任务与资源配置\"",
+        "title = \"功能\\t任务\\n资源\"",
+    );
+    assert!(parse_checklist(&text, "t.toml").is_ok());
+}
+
+#[test]
+fn a_checklist_file_over_the_limit_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.toml");
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(pingshen::checklist::CHECKLIST_FILE_MAX as u64 + 1)
+        .unwrap();
+    let err = pingshen::checklist::read_source(&path)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("太大") && err.contains("最大 4 MB"), "{err}");
 }

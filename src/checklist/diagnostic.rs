@@ -62,6 +62,22 @@ impl Diagnostic {
         )
     }
 
+    /// Diagnostics for many `(span, message, help)` of one file, located with one scan
+    /// of it, in file order: linear in the size of the file, however many there are.
+    /// For files other than checklists (the keymap) that collect their problems first.
+    pub fn many(
+        src: &str,
+        file: &str,
+        mut problems: Vec<(Range<usize>, String, String)>,
+    ) -> Vec<Diagnostic> {
+        problems.sort_by_key(|(span, _, _)| (span.start, span.end));
+        let mut loc = Locator::new(src);
+        problems
+            .into_iter()
+            .map(|(span, message, help)| Diagnostic::located(&mut loc, file, span, message, help))
+            .collect()
+    }
+
     /// A diagnostic at `span`; costs time proportional to the shown part of its line
     /// (and to the distance from the previous diagnostic located on the same line).
     pub(super) fn located(

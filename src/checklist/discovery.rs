@@ -78,6 +78,12 @@ pub enum ReadError {
     },
     #[error("{0}")]
     NotUtf8(Box<Diagnostic>),
+    #[error(
+        "{} 太大（{size} MB），没有读取：清单文件最大 {} MB（一份完整的标准约 100 KB）。请确认选对了文件。",
+        shown(.path),
+        CHECKLIST_FILE_MAX / 1024 / 1024
+    )]
+    TooLarge { path: PathBuf, size: u64 },
     /// In the user checklist directory, a name that is nearly `*.toml`: Windows hides
     /// known extensions, so `x.toml` saved by Notepad is often `x.toml.txt`.
     #[error(
@@ -128,10 +134,23 @@ pub fn builtin_sources() -> Vec<Source> {
 /// Reads a checklist file as text. A UTF-8 byte-order mark (Notepad writes one) is
 /// dropped; a file in another encoding gets a diagnostic at its first bad byte.
 pub fn read_source(path: &Path) -> Result<Source, ReadError> {
-    let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
+    use std::io::Read;
+    let io = |source| ReadError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    let mut bytes = Vec::new();
+    file.take(CHECKLIST_FILE_MAX as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if len > CHECKLIST_FILE_MAX as u64 || bytes.len() > CHECKLIST_FILE_MAX {
+        return Err(ReadError::TooLarge {
+            path: path.to_path_buf(),
+            size: len.max(bytes.len() as u64).div_ceil(1024 * 1024),
+        });
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(Source {
@@ -152,6 +171,9 @@ pub fn read_source(path: &Path) -> Result<Source, ReadError> {
         }
     }
 }
+
+/// Largest checklist file read, in bytes; a pinned checklist text is held to the same.
+pub const CHECKLIST_FILE_MAX: usize = 4 * 1024 * 1024;
 
 /// The `*.toml` files in `dir` (`.TOML` too: Windows does not tell them apart), sorted
 /// by name, each read once. A `*.toml.txt` file is an error saying what to rename it to.

@@ -4,35 +4,16 @@
 
 use std::borrow::Cow;
 
-/// `text` with every control character (C0, DEL, C1) and every bidi formatting
-/// character (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) written as a Rust-style
-/// escape, e.g. ESC as `\u{1b}`, U+202E as `\u{202e}`. A backslash is left alone, so the
-/// result is for reading, not for parsing back. Borrows when nothing needs escaping.
+/// `text` with every control character (C0, DEL, C1, newline and tab included) and
+/// every bidi formatting character written as a Rust-style escape, e.g. ESC as
+/// `\u{1b}`: [`crate::text::for_terminal_line`], the one rule for quoted values.
 pub fn escape_for_terminal(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_escape) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if needs_escape(c) {
-            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    crate::text::for_terminal_line(text)
 }
 
 /// Whether `c` could move the cursor, change colours or reorder the line if printed.
 pub(super) fn needs_escape(c: char) -> bool {
-    c.is_control() || is_bidi_control(c)
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(
-        c,
-        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-    )
+    c.is_control() || crate::text::is_bidi_control(c)
 }
 
 /// Most characters of a value quoted in a message; longer values are cut with `…`, so a

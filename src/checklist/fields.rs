@@ -163,12 +163,39 @@ impl<'t, 'i> Fields<'t, 'i> {
     pub fn str_opt(&self, ctx: &mut Ctx, key: &str) -> Option<(String, Span)> {
         let (v, span) = self.get(key)?;
         match v {
-            DeValue::String(s) => Some((s.to_string(), span)),
+            DeValue::String(s) => {
+                // Text from the file reaches the terminal and the PDF: a control or bidi
+                // character there would move the cursor or reorder what is shown.
+                if self.invisible(ctx, key, s, &span) {
+                    return None;
+                }
+                Some((s.to_string(), span))
+            }
             other => {
                 self.wrong_type(ctx, key, span, "带引号的文字", other);
                 None
             }
         }
+    }
+
+    /// Reports a control or bidi character in text from the file (it reaches the
+    /// terminal and the PDF, where it would move the cursor or reorder what is shown).
+    fn invisible(&self, ctx: &mut Ctx, key: &str, s: &str, span: &Span) -> bool {
+        let Some(c) = s.chars().find(|c| {
+            (c.is_control() && !matches!(c, '\n' | '\t' | '\r')) || crate::text::is_bidi_control(*c)
+        }) else {
+            return false;
+        };
+        ctx.error(
+            span.clone(),
+            format!(
+                "{}的 `{key}` 含有不可见的控制字符 {}",
+                self.what,
+                crate::text::for_terminal_line(&c.to_string())
+            ),
+            "删去这个字符（它通常是从别处复制文字时带进来的）；需要换行时直接换行或写 \\n。",
+        );
+        true
     }
 
     /// A required string that must not be blank.
@@ -232,7 +259,11 @@ impl<'t, 'i> Fields<'t, 'i> {
         let mut out = Vec::new();
         for el in arr.iter() {
             match el.get_ref() {
-                DeValue::String(s) if !s.trim().is_empty() => out.push(s.to_string()),
+                DeValue::String(s) if !s.trim().is_empty() => {
+                    if !self.invisible(ctx, key, s, &el.span()) {
+                        out.push(s.to_string());
+                    }
+                }
                 _ => ctx.error(
                     el.span(),
                     format!("{}的 `{key}` 里有一项不是非空文字", self.what),

@@ -16,8 +16,8 @@ mod toml_messages;
 
 pub use diagnostic::{Diagnostic, display_width};
 pub use discovery::{
-    Available, Catalog, Origin, ReadError, Source, builtin_sources, read_source, sha256_hex,
-    user_sources,
+    Available, CHECKLIST_FILE_MAX, Catalog, Origin, ReadError, Source, builtin_sources,
+    read_source, sha256_hex, user_sources,
 };
 pub use escape::escape_for_terminal;
 pub use load::parse_checklist;

@@ -1,6 +1,5 @@
 //! `pingshen check FILE...`: every problem in every file, then a verdict per file.
 
-use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -8,17 +7,9 @@ use pingshen::checklist::{
     Checklist, MAX_PRINTED_ERRORS, ReadError, escape_for_terminal, read_source,
 };
 
+/// Output goes through [`super::output`]: escaped for the terminal, and quiet when the
+/// reader (`head`, a pager) goes away.
 pub fn run(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
-    match check_all(files, &mut out) {
-        Ok(code) => Ok(code),
-        // Read through `head` or a pager that was closed: stop quietly.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::FAILURE),
-        Err(e) => Err(e.into()),
-    }
-}
-
-fn check_all(files: &[PathBuf], out: &mut impl Write) -> io::Result<ExitCode> {
     let mut failed = 0;
     for path in files {
         let shown = path.display().to_string();
@@ -26,42 +17,39 @@ fn check_all(files: &[PathBuf], out: &mut impl Write) -> io::Result<ExitCode> {
         let source = match read_source(path) {
             Ok(s) => s,
             Err(ReadError::NotUtf8(d)) => {
-                writeln!(out, "{d}\n")?;
-                writeln!(out, "{name}：无法读取（编码错误）\n")?;
+                outln!("{d}\n");
+                outln!("{name}：无法读取（编码错误）\n");
                 failed += 1;
                 continue;
             }
             Err(e) => {
-                writeln!(out, "{e}\n")?;
+                outln!("{e}\n");
                 failed += 1;
                 continue;
             }
         };
         match source.parse() {
-            Ok(c) => writeln!(
-                out,
+            Ok(c) => outln!(
                 "{name}：通过。{}，sha256 {}\n",
                 summary(&c),
                 &source.sha256()[..8]
-            )?,
+            ),
             Err(diags) => {
                 for d in diags.iter().take(MAX_PRINTED_ERRORS) {
-                    writeln!(out, "{d}\n")?;
+                    outln!("{d}\n");
                 }
                 if let Some(more) = diags.len().checked_sub(MAX_PRINTED_ERRORS)
                     && more > 0
                 {
-                    writeln!(
-                        out,
+                    outln!(
                         "还有 {more} 个错误未列出（这个文件共有 {} 个错误，只列出前 {MAX_PRINTED_ERRORS} 个）。\n",
                         diags.len()
-                    )?;
+                    );
                 }
-                writeln!(
-                    out,
+                outln!(
                     "{name}：{} 个错误，请按上面的提示修改后再检查。\n",
                     diags.len()
-                )?;
+                );
                 failed += 1;
             }
         }

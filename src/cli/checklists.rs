@@ -27,18 +27,18 @@ pub fn run(paths: &Paths) -> anyhow::Result<ExitCode> {
             ]
         })
         .collect();
-    print!(
+    out!(
         "{}",
         table::render(&["编号", "标题", "版本", "条款数", "哈希", "来源"], &rows)
     );
     if let Some(dir) = &paths.checklist_dir {
-        println!("\n用户清单目录：{}", dir.display());
+        outln!("\n用户清单目录：{}", dir.display());
     }
     for (origin, diags) in &catalog.broken {
         let name = shown(&origin.to_string());
-        println!("\n无法使用 {name}：{} 个错误。", diags.len());
+        outln!("\n无法使用 {name}：{} 个错误。", diags.len());
         if let Some(first) = diags.first() {
-            println!(
+            outln!(
                 "  第一个错误：{}:{}:{} {}",
                 shown(&first.file),
                 first.line,
@@ -46,13 +46,13 @@ pub fn run(paths: &Paths) -> anyhow::Result<ExitCode> {
                 shown(&first.message)
             );
         }
-        println!(
+        outln!(
             "  运行 `pingshen check {}` 查看全部错误和修改建议。",
             command_arg(&name)
         );
     }
     for e in &catalog.unreadable {
-        println!("\n{e}");
+        outln!("\n{e}");
     }
     Ok(ExitCode::SUCCESS)
 }

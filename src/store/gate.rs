@@ -18,8 +18,8 @@ use crate::text::{clean_line, clean_text, for_terminal};
 
 /// Largest export or backup file read, in bytes.
 pub const EXPORT_FILE_MAX: u64 = 50 * 1024 * 1024;
-/// Largest pinned checklist text, in bytes (the shipped ones are about 60 KB).
-pub const CHECKLIST_TEXT_MAX: usize = 4 * 1024 * 1024;
+/// Largest pinned checklist text, in bytes: the same as a checklist file.
+pub const CHECKLIST_TEXT_MAX: usize = crate::checklist::CHECKLIST_FILE_MAX;
 /// Longest note, 整改意见 or history value, in bytes.
 pub const LONG_TEXT_MAX: usize = 256 * 1024;
 /// Longest one-line field (a name, region, phone, inspector), in characters.

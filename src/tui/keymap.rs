@@ -273,9 +273,9 @@ impl Keymap {
 
     /// Applies a keymap file; returns its problems.
     fn apply(&mut self, text: &str, file: &str) -> Vec<Diagnostic> {
-        let mut problems = Vec::new();
+        let mut found = Vec::new();
         let mut error = |span: std::ops::Range<usize>, msg: String, help: String| {
-            problems.push(Diagnostic::new(text, file, span, msg, help));
+            found.push((span, msg, help));
         };
         let doc = match DeTable::parse(text) {
             Ok(doc) => doc,
@@ -285,7 +285,7 @@ impl Keymap {
                     format!("键位文件的 TOML 语法错误：{}", e.message().trim()),
                     "检查引号、方括号和等号；键要写在英文双引号里，如 grade_a = \"a\"。".into(),
                 );
-                return problems;
+                return Diagnostic::many(text, file, found);
             }
         };
         let contexts = Context::ALL.map(|c| c.name()).join("、");
@@ -370,8 +370,7 @@ impl Keymap {
                 }
             }
         }
-        problems.sort_by_key(|d| d.span.start);
-        problems
+        Diagnostic::many(text, file, found)
     }
 }
 
