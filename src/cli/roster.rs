@@ -137,7 +137,10 @@ pub fn select(all: Vec<Summary>, args: &RosterArgs) -> anyhow::Result<Vec<Summar
     Ok(rows)
 }
 
-pub fn run(paths: &Paths, args: RosterArgs) -> anyhow::Result<ExitCode> {
+pub fn run(paths: &Paths, mut args: RosterArgs) -> anyhow::Result<ExitCode> {
+    // Typed text that goes into the CSV and the PDF is cleaned as stored text is.
+    args.filler = pingshen::text::clean_line(&args.filler);
+    args.filler_phone = pingshen::text::clean_line(&args.filler_phone);
     if args.format == Format::Pdf && args.output.is_none() {
         bail!(
             "PDF 不能输出到屏幕。请用 -o 指定输出文件，如 `pingshen roster --format pdf -o 名单.pdf`。"
