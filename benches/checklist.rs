@@ -5,7 +5,7 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use pingshen::checklist::{builtin_sources, parse_checklist};
 
-const SMALL: &str = include_str!("../tests/fixtures/small.toml");
+const SMALL: &str = include_str!("../tests/suite/fixtures/small.toml");
 
 fn load_both(c: &mut Criterion) {
     let sources = builtin_sources();

@@ -2,7 +2,7 @@
 //! checklist file edited into invalid TOML while the app runs. No panic, no data lost,
 //! a message where one is due.
 
-mod tui_support;
+use crate::tui_support;
 
 use pingshen::checklist::builtin_sources;
 use pingshen::tui::popups::Popup;

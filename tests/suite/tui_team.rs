@@ -3,7 +3,7 @@
 //! The report is built on a real worker; the test waits for its result with a
 //! timeout, never a fixed sleep.
 
-mod tui_support;
+use crate::tui_support;
 
 use std::path::Path;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! Key sequences fed to the walkthrough as the terminal would send them; the
 //! resulting state and what reached the store (in a temporary dir) are asserted.
 
-mod tui_support;
+use crate::tui_support;
 
 use pingshen::scoring::Grade;
 use pingshen::tui::screens::{Filter, Row};

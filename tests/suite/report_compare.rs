@@ -1,7 +1,7 @@
 //! 上次评审对比: a report of an inspection linked to an earlier review of the facility
 //! (`pingshen link ID --previous OLD`) compares the two.
 
-mod report_support;
+use crate::report_support;
 
 use std::path::Path;
 

@@ -5,8 +5,8 @@
 //! `files`: what enters (imports, merges, typed fields); `output`: what leaves (the
 //! terminal, CSV, pipes) and the data dir itself (leftovers, read-only, the lock).
 
-#[path = "../common/mod.rs"]
-mod common;
+use crate::common;
+
 mod files;
 mod output;
 

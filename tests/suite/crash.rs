@@ -4,7 +4,7 @@
 //! is there with its note.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};

@@ -1,6 +1,6 @@
 //! Rosters and the spreadsheet export, as files a district opens in Excel.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use common::*;

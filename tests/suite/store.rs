@@ -1,6 +1,6 @@
 //! The store keeps everything it is given, exactly, and says so only once it is on disk.
 
-mod common;
+use crate::common;
 
 use common::*;
 use pingshen::scoring::Grade;

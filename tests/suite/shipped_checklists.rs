@@ -3,7 +3,7 @@
 
 use pingshen::checklist::{Level, MAX_PRINTED_ERRORS, Tier, builtin_sources, parse_checklist};
 
-const README: &str = include_str!("../checklists/README.md");
+const README: &str = include_str!("../../checklists/README.md");
 
 /// Rows of the README's table: (file, items, core, recommended, chapters, sections).
 fn stated_counts() -> Vec<(String, usize, usize, usize, usize, usize)> {

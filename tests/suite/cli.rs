@@ -378,7 +378,7 @@ fn user_checklists_are_listed_and_replace_shipped_ones() {
     let dir = tempfile::tempdir().unwrap();
     let user = dir.path().join("no-user-checklists");
     std::fs::create_dir_all(&user).unwrap();
-    let province = include_str!("../checklists/community-2022.toml")
+    let province = include_str!("../../checklists/community-2022.toml")
         .replace("version = \"2022-pingshen.1\"", "version = \"2022-某省.1\"");
     std::fs::write(user.join("community-2022-某省.toml"), province).unwrap();
     std::fs::write(user.join("broken.toml"), "[checklist\n").unwrap();

@@ -1,7 +1,7 @@
 //! The roster and the 附件1 list as PDF: the text read back with poppler, and the
 //! layout model of a 1,000-row roster.
 
-mod report_support;
+use crate::report_support;
 
 use std::collections::BTreeSet;
 use std::path::Path;

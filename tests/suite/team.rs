@@ -1,7 +1,7 @@
 //! A review team: chapters split across laptops, merged back, compared with the last
 //! visit, compiled into rosters.
 
-mod common;
+use crate::common;
 
 use common::*;
 use pingshen::checklist::Checklist;

@@ -1,7 +1,7 @@
 //! Key sequences on the inspection list and the new-inspection form, the sample
 //! inspection, background export and the user keymap; state and store asserted.
 
-mod tui_support;
+use crate::tui_support;
 
 use pingshen::scoring::Grade;
 use pingshen::store::ReviewKind;

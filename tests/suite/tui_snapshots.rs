@@ -1,9 +1,9 @@
 //! Every screen on ratatui's TestBackend at 80×24 and 120×40, with Chinese content,
-//! as insta snapshots (tests/snapshots/). Ids vary from run to run and are filtered;
+//! as insta snapshots (tests/suite/snapshots/). Ids vary from run to run and are filtered;
 //! dates are fixed. The last line of a snapshot says where the terminal cursor is
 //! when a text field has the focus (an input method's window follows it).
 
-mod tui_support;
+use crate::tui_support;
 
 use pingshen::scoring::Grade;
 use pingshen::store::{Institution, NewInspection, ReviewKind};

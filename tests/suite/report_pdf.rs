@@ -1,7 +1,7 @@
 //! The review report PDF read back with poppler: its text, its fonts; and the
 //! `pingshen report` command on good and bad input.
 
-mod report_support;
+use crate::report_support;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! content, never panic import, merge or any TUI screen. A file is either refused with
 //! a message, leaving the store unchanged, or leaves a store that passes the gate.
 
-mod tui_support;
+use crate::tui_support;
 
 use std::sync::OnceLock;
 

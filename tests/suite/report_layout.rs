@@ -2,7 +2,7 @@
 //! table headers repeated, rows whole unless taller than a page, Chinese line-break
 //! rules; and the fonts' coverage.
 
-mod report_support;
+use crate::report_support;
 
 use std::collections::{BTreeMap, BTreeSet};
 

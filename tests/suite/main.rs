@@ -1,0 +1,32 @@
+//! The integration tests, in one binary (as cargo's own `tests/testsuite/`): one link
+//! instead of one per file, and one set of fixture helpers.
+//!
+//! Support modules: `common` (a store with one inspection), `tui_support` (the app on
+//! ratatui's TestBackend, keys fed as a terminal sends them), `report_support` (graded
+//! inspections and poppler). Each other module is one area, as its first lines say.
+
+mod common;
+mod report_support;
+mod tui_support;
+
+mod checklist_diagnostics;
+mod cli;
+mod crash;
+mod export_fuzz;
+mod hostile;
+mod loader_fuzz;
+mod report_compare;
+mod report_layout;
+mod report_pdf;
+mod roster;
+mod roster_pdf;
+mod shipped_checklists;
+mod store;
+mod team;
+mod tui_bad_input;
+mod tui_keys;
+mod tui_list_form;
+mod tui_snapshots;
+mod tui_team;
+mod tui_tmux;
+mod verdict;
