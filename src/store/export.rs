@@ -57,19 +57,15 @@ pub fn read_export(path: &Path) -> Result<Export, EnvelopeError> {
         |v, _| Err(format!("没有从格式版本 {v} 迁移的方法")),
     )?;
     drop(text);
-    gate::admit(export)
-        .map(|(export, _)| export)
-        .map_err(|refusal| EnvelopeError::Refused {
-            path: shown,
-            refusal,
-        })
+    gate::admit(export).map_err(|refusal| EnvelopeError::Refused {
+        path: shown,
+        refusal,
+    })
 }
 
 /// `export` through the gate, for an export that did not come from [`read_export`].
 pub(super) fn admitted(export: &Export) -> Result<Export> {
-    gate::admit(export.clone())
-        .map(|(e, _)| e)
-        .map_err(|r| StoreError::Refused(r.to_string()))
+    gate::admit(export.clone()).map_err(|r| StoreError::Refused(r.to_string()))
 }
 
 impl Store {

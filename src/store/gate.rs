@@ -128,8 +128,7 @@ fn shown(value: &str) -> String {
 }
 
 /// Checks `export` against the rules below and returns it with every text cleaned, or
-/// every problem found. The pinned checklist is parsed here; it is returned too so the
-/// caller need not parse it again.
+/// every problem found.
 ///
 /// - the inspection id (and the linked previous one) has pingshen's own format;
 /// - the checklist text is the pinned one (sha256) and a valid checklist;
@@ -139,7 +138,7 @@ fn shown(value: &str) -> String {
 /// - a conflict has at least two versions, all of its own item;
 /// - history numbers increase, stay below [`SEQ_MAX`], and are at most [`HISTORY_MAX`];
 /// - timestamps carry their offset, the date is a real date, text within the limits.
-pub fn admit(mut export: Export) -> Result<(Export, Checklist), Refusal> {
+pub fn admit(mut export: Export) -> Result<Export, Refusal> {
     let mut check = Check {
         problems: Vec::new(),
     };
@@ -168,7 +167,7 @@ pub fn admit(mut export: Export) -> Result<(Export, Checklist), Refusal> {
     }
     check_history(&mut check, &mut export.history);
     match checklist {
-        Some(c) if check.problems.is_empty() => Ok((export, c)),
+        Some(_) if check.problems.is_empty() => Ok(export),
         _ => Err(Refusal {
             problems: check.problems,
         }),
