@@ -99,22 +99,27 @@ pub struct FontChoice {
 
 impl FontSet {
     /// The bundled fonts only.
-    pub fn bundled() -> FontSet {
-        let regular = Face::parse("内置 Noto Sans SC Regular".into(), REGULAR_OTF, 0)
-            .expect("the bundled regular font parses");
-        let bold = Face::parse("内置 Noto Sans SC Bold".into(), BOLD_OTF, 0)
-            .expect("the bundled bold font parses");
-        FontSet {
-            faces: vec![regular, bold],
+    pub fn bundled() -> Result<FontSet, ReportError> {
+        let parse = |name: &str, bytes: &[u8]| {
+            Face::parse(name.into(), bytes, 0).ok_or_else(|| ReportError::Font {
+                path: PathBuf::from(name),
+                detail: "程序自带的字体无法解析，安装包可能已损坏，请重新安装 pingshen".into(),
+            })
+        };
+        Ok(FontSet {
+            faces: vec![
+                parse("内置 Noto Sans SC Regular", REGULAR_OTF)?,
+                parse("内置 Noto Sans SC Bold", BOLD_OTF)?,
+            ],
             missing: BTreeSet::new(),
-        }
+        })
     }
 
     /// The bundled fonts, plus whatever fallbacks `choice` allows that are needed to
     /// draw `text`. A system font is parsed only when a character of `text` is missing
     /// from every font before it, and kept only if it has one.
     pub fn for_text(text: &str, choice: &FontChoice) -> Result<FontSet, ReportError> {
-        let mut set = FontSet::bundled();
+        let mut set = FontSet::bundled()?;
         let mut wanted = set.uncovered(text);
         if let Some(path) = &choice.extra {
             // Read even when nothing is missing, so a bad path is always reported.

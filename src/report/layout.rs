@@ -177,9 +177,11 @@ pub struct Layout {
 pub struct Flow<'a> {
     m: &'a dyn Measure,
     pub geo: Geometry,
-    pages: Vec<Page>,
+    /// Pages already filled; `page` is the one being filled.
+    done: Vec<Page>,
+    page: Page,
     pub(super) rows: Vec<RowPlacement>,
-    /// Where the next content goes on the last page.
+    /// Where the next content goes on the current page.
     pub(super) y: f32,
     /// Tables laid out so far; the next table's id.
     pub(super) tables: usize,
@@ -190,7 +192,8 @@ impl<'a> Flow<'a> {
         Flow {
             m,
             geo,
-            pages: vec![Page::default()],
+            done: Vec::new(),
+            page: Page::default(),
             rows: Vec::new(),
             y: geo.top,
             tables: 0,
@@ -206,7 +209,7 @@ impl<'a> Flow<'a> {
     }
 
     pub fn page_index(&self) -> usize {
-        self.pages.len() - 1
+        self.done.len()
     }
 
     /// Space left on the current page.
@@ -215,7 +218,7 @@ impl<'a> Flow<'a> {
     }
 
     pub fn new_page(&mut self) {
-        self.pages.push(Page::default());
+        self.done.push(std::mem::take(&mut self.page));
         self.y = self.geo.top;
     }
 
@@ -239,11 +242,7 @@ impl<'a> Flow<'a> {
     }
 
     pub fn put(&mut self, b: Placed) {
-        self.pages
-            .last_mut()
-            .expect("a flow always has a page")
-            .boxes
-            .push(b);
+        self.page.boxes.push(b);
     }
 
     pub fn text_width(&self, text: &str, style: TextStyle) -> f32 {
@@ -314,14 +313,16 @@ impl<'a> Flow<'a> {
     /// Finishes the pages, adding what `decorate(page, total)` gives to each (header
     /// and footer).
     pub fn finish(mut self, decorate: impl Fn(&Flow, usize, usize) -> Vec<Placed>) -> Layout {
-        let total = self.pages.len();
-        for i in 0..total {
-            let extra = decorate(&self, i + 1, total);
-            self.pages[i].boxes.extend(extra);
+        let last = std::mem::take(&mut self.page);
+        let mut pages = std::mem::take(&mut self.done);
+        pages.push(last);
+        let total = pages.len();
+        for (i, page) in pages.iter_mut().enumerate() {
+            page.boxes.extend(decorate(&self, i + 1, total));
         }
         Layout {
             geometry: self.geo,
-            pages: self.pages,
+            pages,
             rows: self.rows,
         }
     }

@@ -5,6 +5,8 @@
 //! ratatui's TestBackend, keys fed as a terminal sends them), `report_support` (graded
 //! inspections and poppler). Each other module is one area, as its first lines say.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests: a failure should stop the test")]
+
 mod common;
 mod report_support;
 mod tui_support;

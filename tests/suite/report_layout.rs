@@ -235,7 +235,7 @@ fn a_row_taller_than_a_page_is_split_and_stays_in_its_margins() {
 
 #[test]
 fn characters_no_font_has_are_found() {
-    let fonts = FontSet::bundled();
+    let fonts = FontSet::bundled().unwrap();
     assert_eq!(
         missing_chars("评审 abc ★✓—…①⑩ 镕喆堃昇珺玥彧祎赟犇琇垚\u{E000}𠀀", &fonts),
         ['\u{E000}', '𠀀']
