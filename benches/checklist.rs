@@ -1,4 +1,8 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark set-up: a failure should stop the run")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "benchmark set-up: a failure should stop the run"
+)]
 //! Budgets: loading and validating both shipped checklists together in under 5 ms; a
 //! file with 100,000 errors checked in under 2 s, time growing linearly with the
 //! number of errors (1,000 → 10,000 → 100,000).

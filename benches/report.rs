@@ -1,4 +1,8 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark set-up: a failure should stop the run")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "benchmark set-up: a failure should stop the run"
+)]
 //! Budget: the full review report PDF of the larger shipped checklist (township-2022,
 //! 115 items), every item graded and notes on a third of them, in under 1 s and under
 //! 2 MB. Prints the file size; criterion prints the time.

@@ -1,4 +1,8 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark set-up: a failure should stop the run")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "benchmark set-up: a failure should stop the run"
+)]
 //! Budget: the roster of 1,000 inspections, as CSV and as PDF, each under 2 s from
 //! the command line (`pingshen roster … -o FILE`: open the store, summarise every
 //! inspection, select, write). Also times the library steps of the PDF.

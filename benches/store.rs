@@ -1,4 +1,8 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark set-up: a failure should stop the run")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "benchmark set-up: a failure should stop the run"
+)]
 //! Budgets: one durable grade (transaction + flush) under 10 ms at p99; `list` (every
 //! inspection with progress and verdict) over 1,000 inspections under 200 ms.
 //!

@@ -1,4 +1,8 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark set-up: a failure should stop the run")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "benchmark set-up: a failure should stop the run"
+)]
 //! Budget: merging five exports of the larger shipped checklist in under 200 ms.
 //!
 //! Two cases: five inspectors on disjoint items (the normal split), and five full

@@ -1,4 +1,8 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark set-up: a failure should stop the run")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "benchmark set-up: a failure should stop the run"
+)]
 //! Budgets of the TUI (DESIGN.md):
 //! - start to first frame < 100 ms: open the store (a few inspections), load the
 //!   keymap, build the app, draw the first frame;

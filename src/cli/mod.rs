@@ -61,6 +61,8 @@ pub enum Command {
     Checklists,
     /// 新建一次检查，打印其编号
     New(new::NewArgs),
+    /// 新建一次示例检查（虚构机构，预填几条评分、备注和整改意见），打印其编号
+    Sample,
     /// 列出全部检查：机构、类型、评审类型、日期、进度、目前结论
     List {
         /// 输出 JSON
@@ -164,6 +166,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(Command::Check { files }) => check::run(&files),
         Some(Command::Checklists) => checklists::run(&paths),
         Some(Command::New(a)) => new::run(&paths, a),
+        Some(Command::Sample) => new::sample(&paths),
         Some(Command::List { json }) => list::run(&paths, json),
         Some(Command::Grade(a)) => grade::run(&paths, a),
         Some(Command::Show { id, json }) => show::run(&paths, &id, json),

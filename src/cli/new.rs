@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use clap::Args;
-use pingshen::store::{Institution, NewInspection, ReviewKind};
+use pingshen::store::{Institution, NewInspection, ReviewKind, sample_checklist};
 
 use super::Paths;
 
@@ -75,5 +75,24 @@ pub fn run(paths: &Paths, args: NewArgs) -> anyhow::Result<ExitCode> {
     };
     let inspection = store.create(new, &found.checklist, &found.source)?;
     outln!("{}", inspection.id);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pingshen sample`: the sample inspection the TUI offers on a first start.
+pub fn sample(paths: &Paths) -> anyhow::Result<ExitCode> {
+    let catalog = paths.catalog();
+    let Some(found) = sample_checklist(&catalog) else {
+        bail!("没有可用的清单，无法创建示例检查。请运行 pingshen checklists 查看清单为何不可用。");
+    };
+    let store = paths.open_store()?;
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    let sample = store.create_sample(found, &today)?;
+    errln!(
+        "已创建示例检查「{}」（清单 {}，预填 {} 条评分）。",
+        sample.inspection.institution.name,
+        found.checklist.id,
+        sample.graded
+    );
+    outln!("{}", sample.inspection.id);
     Ok(ExitCode::SUCCESS)
 }

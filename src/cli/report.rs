@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use pingshen::report::{
-    FontChoice, Report, ReportInput, ReportOptions, describe_char, render, write_pdf,
+    FontChoice, Report, ReportInput, ReportOptions, Wanted, describe_char, render, write_report,
 };
 
 use super::Paths;
@@ -38,14 +38,23 @@ pub fn run(paths: &Paths, args: ReportArgs) -> anyhow::Result<ExitCode> {
         generated_at: None,
     };
     let report = render(&input, &options)?;
-    let output = args
-        .output
-        .unwrap_or_else(|| PathBuf::from(input.inspection.report_file_name()));
-    write_pdf(&output, &report.pdf)?;
+    let wanted = match args.output {
+        Some(file) => Wanted::File(file),
+        None => Wanted::Directory(None),
+    };
+    let written = write_report(
+        &report.pdf,
+        &input.inspection.report_file_name(),
+        &wanted,
+        paths.data_dir()?,
+    )?;
     warn_fonts(&report);
+    if let Some(why) = &written.moved {
+        errln!("提示：{why}，所以改存在{}。", written.place);
+    }
     outln!(
         "已生成评审报告 {}（{} 页，{} KB）",
-        output.display(),
+        written.path.display(),
         report.pages,
         report.pdf.len().div_ceil(1024)
     );

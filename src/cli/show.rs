@@ -4,7 +4,7 @@ use std::fmt::Write;
 use std::process::ExitCode;
 
 use pingshen::checklist::{Level, Tier};
-use pingshen::scoring::{Counts, Evaluation, Rollup, evaluate, percent, rollup};
+use pingshen::scoring::{Counts, Evaluation, Goal, Rollup, evaluate, next_goal, percent, rollup};
 
 use super::{Paths, table};
 
@@ -17,6 +17,7 @@ pub fn run(paths: &Paths, id: &str, json: bool) -> anyhow::Result<ExitCode> {
     let grade_of = |item: &str| assessments.get(item).and_then(|a| a.grade);
     let roll = rollup(&checklist, grade_of);
     let eval = evaluate(&checklist, grade_of);
+    let goal = next_goal(&checklist, &eval, grade_of);
     let orphans: Vec<_> = assessments
         .values()
         .filter(|a| checklist.find_item(&a.item_id).is_none())
@@ -28,6 +29,7 @@ pub fn run(paths: &Paths, id: &str, json: bool) -> anyhow::Result<ExitCode> {
             "assessments": assessments,
             "rollup": roll,
             "evaluation": eval,
+            "next_goal": goal,
             "orphaned": orphans,
         });
         super::output::json(&value)?;
@@ -106,6 +108,9 @@ pub fn run(paths: &Paths, id: &str, json: bool) -> anyhow::Result<ExitCode> {
     out.push_str(&chapter_table(&roll));
     writeln!(out)?;
     out.push_str(&explain(&eval));
+    if let Some(goal) = &goal {
+        out.push_str(&explain_goal(goal));
+    }
     out!("{out}");
     Ok(ExitCode::SUCCESS)
 }
@@ -179,6 +184,32 @@ pub fn explain(eval: &Evaluation) -> String {
                 percent(c.min_share)
             );
         }
+    }
+    out
+}
+
+/// What keeps the inspection from the next verdict: each failing condition with how
+/// many more items it needs, then the items that do not reach their grade yet.
+pub fn explain_goal(goal: &Goal) -> String {
+    let mut out = format!("\n距「{}」还差\n", goal.name);
+    if goal.is_met() {
+        out.push_str("  各项条件均已满足。\n");
+        return out;
+    }
+    for s in &goal.shortfalls {
+        let _ = writeln!(out, "  {}：还差 {} 条", s.description, s.missing);
+    }
+    let _ = writeln!(out, "  未达到要求的条款（{} 条）", goal.gaps.len());
+    for g in &goal.gaps {
+        let _ = writeln!(
+            out,
+            "    {}{} {}  现为 {}，需 {} 档及以上",
+            g.item_id,
+            if g.core { "★" } else { "" },
+            table::clip(&g.title, 28),
+            g.grade.map_or("待评", |g| g.label()),
+            g.needs.letter()
+        );
     }
     out
 }

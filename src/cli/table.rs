@@ -1,6 +1,6 @@
 //! Plain-text tables aligned by display width, so Chinese columns line up.
 
-use pingshen::checklist::display_width;
+use pingshen::text::cells as display_width;
 
 /// Renders rows under a header, each column padded to its widest cell.
 pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
@@ -31,23 +31,7 @@ pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// `s` on one line, cut to at most `max` cells with "…" when longer. Never cuts
-/// inside a character.
+/// `s` on one line, cut to at most `max` cells with "…" when longer.
 pub fn clip(s: &str, max: usize) -> String {
-    let one_line = s.replace(['\n', '\t'], " ");
-    if display_width(&one_line) <= max {
-        return one_line;
-    }
-    let mut out = String::new();
-    let mut w = 0;
-    for c in one_line.chars() {
-        let cw = display_width(c.encode_utf8(&mut [0; 4]));
-        if w + cw + 1 > max {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    out.push('…');
-    out
+    pingshen::text::truncate(s, max)
 }

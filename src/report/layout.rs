@@ -4,6 +4,7 @@
 //! boxes per page in millimetres from the top-left corner, which the PDF writer only
 //! draws; tests check it without making a PDF. Tables are in [`super::table`].
 
+use super::fonts::FontSet;
 use super::wrap::{text_width, wrap};
 
 /// Millimetres per PostScript point.
@@ -171,6 +172,37 @@ pub struct Layout {
     pub geometry: Geometry,
     pub pages: Vec<Page>,
     pub rows: Vec<RowPlacement>,
+}
+
+impl Layout {
+    /// Every text the pages print, a line each: what the fonts must cover.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        for b in self.pages.iter().flat_map(|p| &p.boxes) {
+            if let Shape::Text { text, .. } = &b.shape {
+                s.push_str(text);
+                s.push('\n');
+            }
+        }
+        s
+    }
+}
+
+/// Lays out with the bundled fonts, then, if the pages print characters those lack,
+/// with the fallbacks `choice` allows: the fonts are chosen from what is printed, so
+/// no list of the document's texts can fall out of step with the layout.
+pub fn with_fonts(
+    choice: &super::FontChoice,
+    lay_out: impl Fn(&FontSet) -> Layout,
+) -> Result<(FontSet, Layout), super::ReportError> {
+    let bundled = FontSet::bundled()?;
+    let first = lay_out(&bundled);
+    let fonts = FontSet::for_text(&first.text(), choice)?;
+    if fonts.faces.len() == bundled.faces.len() {
+        return Ok((fonts, first));
+    }
+    let layout = lay_out(&fonts);
+    Ok((fonts, layout))
 }
 
 /// Lays content out down the pages.

@@ -14,6 +14,7 @@
 //! failed write never leaves a partial file. Both can run on a worker thread.
 
 pub mod chart;
+mod destination;
 pub mod fonts;
 pub mod layout;
 pub mod model;
@@ -28,6 +29,7 @@ pub mod wrap;
 
 use std::path::{Path, PathBuf};
 
+pub use destination::{Wanted, Written, write_report};
 pub use fonts::{FontChoice, FontSet, describe_char};
 pub use layout::Layout;
 pub use model::{Document, PreviousInput, ReportInput};
@@ -91,8 +93,8 @@ pub fn prepare(input: &ReportInput, options: &ReportOptions) -> Result<Prepared,
         .clone()
         .unwrap_or_else(|| chrono::Local::now().format("%Y-%m-%d %H:%M").to_string());
     let document = Document::build(input, &generated_at)?;
-    let fonts = FontSet::for_text(&document.all_text(), &options.fonts)?;
-    let layout = sections::lay_out(&document, &fonts);
+    let (fonts, layout) =
+        layout::with_fonts(&options.fonts, |fonts| sections::lay_out(&document, fonts))?;
     Ok(Prepared {
         document,
         fonts,

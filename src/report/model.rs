@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::checklist::{Checklist, Level};
-use crate::scoring::{Change, Comparison, Counts, Evaluation, Grade, compare, evaluate, rollup};
+use crate::scoring::{
+    Change, Comparison, Counts, Evaluation, Goal, Grade, compare, evaluate, next_goal, rollup,
+};
 use crate::store::{Assessment, Inspection, Store, StoreError};
 
 use super::ReportError;
@@ -163,6 +165,8 @@ pub struct Document {
     pub report_title: String,
     pub generated_at: String,
     pub evaluation: Evaluation,
+    /// What keeps the facility from the next better verdict; `None` at the best.
+    pub goal: Option<Goal>,
     pub chapters: Vec<ChapterStats>,
     pub total: Counts,
     pub failing: Vec<FailingItem>,
@@ -199,6 +203,7 @@ impl Document {
             });
         }
         let evaluation = evaluate(checklist, grade_of);
+        let goal = next_goal(checklist, &evaluation, grade_of);
         let chapters = roll
             .chapters
             .iter()
@@ -296,6 +301,7 @@ impl Document {
             report_title: REPORT_TITLE.to_string(),
             generated_at: generated_at.to_string(),
             evaluation,
+            goal,
             chapters,
             total: roll.total,
             failing,
@@ -304,77 +310,5 @@ impl Document {
             evidence,
             previous,
         })
-    }
-
-    /// Every piece of text the report may print, for checking fonts before layout.
-    pub fn all_text(&self) -> String {
-        let i = &self.inspection;
-        let mut s = String::new();
-        let mut add = |t: &str| {
-            s.push_str(t);
-            s.push('\n');
-        };
-        for t in [
-            &i.institution.name,
-            &i.institution.region,
-            &i.institution.kind,
-            &i.institution.head,
-            &i.institution.phone,
-            &i.date,
-            &i.id,
-            &i.checklist.sha256,
-            &self.checklist_title,
-            &self.checklist_version,
-            &self.generated_at,
-            &self.evaluation.verdict,
-        ] {
-            add(t);
-        }
-        for n in &i.inspectors {
-            add(n);
-        }
-        for r in &self.evaluation.rules {
-            add(&r.name);
-            for c in &r.conditions {
-                add(&c.description);
-            }
-        }
-        for c in &self.chapters {
-            add(&c.title);
-        }
-        for f in &self.failing {
-            for t in [&f.title, &f.criterion, &f.note, &f.action] {
-                add(t);
-            }
-        }
-        for row in self.items.iter().flat_map(|g| &g.rows).chain(&self.orphans) {
-            add(&row.title);
-            add(&row.note);
-        }
-        for g in &self.items {
-            add(&g.title);
-        }
-        for e in &self.evidence {
-            add(&e.path);
-        }
-        match &self.previous {
-            Some(PreviousReview::Missing { id }) => add(id),
-            Some(PreviousReview::Compared(p)) => {
-                for t in [&p.id, &p.date, &p.kind, &p.checklist_version] {
-                    add(t);
-                }
-                let c = &p.comparison;
-                add(&c.old_verdict);
-                add(&c.new_verdict);
-                for ch in &c.chapters {
-                    add(&ch.title);
-                }
-                for i in &c.items {
-                    add(&i.title);
-                }
-            }
-            None => {}
-        }
-        s
     }
 }

@@ -9,19 +9,7 @@ const MARGIN_TEXT: TextStyle = TextStyle::new(Weight::Regular, 8.0).color(Rgb::G
 
 /// `text` cut to `max` mm with an ellipsis.
 fn clip(f: &Flow, text: &str, style: TextStyle, max: f32) -> String {
-    if f.text_width(text, style) <= max {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    for c in text.chars() {
-        let next = format!("{out}{c}…");
-        if f.text_width(&next, style) > max {
-            break;
-        }
-        out.push(c);
-    }
-    out.push('…');
-    out
+    super::wrap::clip(f.measure(), text, style.weight, style.size_mm(), max)
 }
 
 /// What a page's margins say: header left and right, footer left; the footer's

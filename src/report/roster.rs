@@ -141,25 +141,6 @@ impl Roster {
             RosterKind::Recommended { .. } => &RECOMMENDED_HEADER,
         }
     }
-
-    /// Every piece of text the PDF may print, for choosing fonts.
-    pub fn all_text(&self) -> String {
-        let mut s = format!("{}\n", self.selection);
-        if let RosterKind::Recommended {
-            filler,
-            filler_phone,
-        } = &self.kind
-        {
-            s.push_str(&format!("{filler}\n{filler_phone}\n"));
-        }
-        for row in &self.rows {
-            for cell in row {
-                s.push_str(cell);
-                s.push('\n');
-            }
-        }
-        s
-    }
 }
 
 const TITLE: TextStyle = TextStyle::new(Weight::Bold, 16.0);
@@ -340,8 +321,9 @@ pub fn prepare(roster: &Roster, options: &ReportOptions) -> Result<PreparedRoste
         .generated_at
         .clone()
         .unwrap_or_else(|| chrono::Local::now().format("%Y-%m-%d %H:%M").to_string());
-    let fonts = FontSet::for_text(&roster.all_text(), &options.fonts)?;
-    let layout = lay_out(roster, &fonts, &generated_at);
+    let (fonts, layout) = super::layout::with_fonts(&options.fonts, |fonts| {
+        lay_out(roster, fonts, &generated_at)
+    })?;
     Ok(PreparedRoster { fonts, layout })
 }
 

@@ -251,6 +251,41 @@ fn verdict(f: &mut Flow, doc: &Document) {
         rows,
         keep_together: true,
     });
+    next_goal(f, doc);
+}
+
+/// What the next better verdict still needs: each failing condition with how many
+/// more items it wants, then the items that do not reach their grade yet.
+fn next_goal(f: &mut Flow, doc: &Document) {
+    let Some(goal) = doc.goal.as_ref().filter(|g| !g.is_met()) else {
+        return;
+    };
+    f.space(3.0);
+    f.paragraph(
+        &format!("距「{}」还差：", goal.name),
+        CELL_BOLD,
+        0.0,
+        Align::Left,
+    );
+    for s in &goal.shortfalls {
+        f.paragraph(
+            &format!("{}：还差 {} 条", s.description, s.missing),
+            BODY,
+            4.0,
+            Align::Left,
+        );
+    }
+    let ids: Vec<String> = goal
+        .gaps
+        .iter()
+        .map(|g| format!("{}{}", g.item_id, if g.core { "★" } else { "" }))
+        .collect();
+    f.paragraph(
+        &format!("未达到要求的条款（{} 条）：{}", ids.len(), ids.join("、")),
+        BODY,
+        4.0,
+        Align::Left,
+    );
 }
 
 fn chapter_table(doc: &Document) -> Table {

@@ -2,11 +2,13 @@
 //! Every threshold comes from the checklist's TOML rules; none lives here.
 
 mod compare;
+mod gaps;
 mod grade;
 mod rollup;
 mod verdict;
 
 pub use compare::{Change, ChapterChange, Comparison, ItemChange, compare};
+pub use gaps::{Gap, Goal, Shortfall, next_goal};
 pub use grade::Grade;
 pub use rollup::{ChapterRollup, Counts, Rollup, SectionRollup, rollup};
 pub use verdict::{ConditionOutcome, Evaluation, NOT_REACHED, RuleOutcome, evaluate};

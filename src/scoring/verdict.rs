@@ -98,6 +98,16 @@ fn evaluate_condition(
     }
 }
 
+impl ConditionOutcome {
+    /// How many more applicable items must reach `min_grade` for the condition to hold.
+    pub fn missing(&self) -> usize {
+        let needed = (self.min_share * self.selected.applicable() as f64 - EPSILON)
+            .ceil()
+            .max(0.0) as usize;
+        needed.saturating_sub(self.reached)
+    }
+}
+
 impl Evaluation {
     /// The rule one step better than the verdict (the next goal), if any.
     pub fn next_goal(&self) -> Option<&RuleOutcome> {

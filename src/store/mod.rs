@@ -18,6 +18,7 @@ mod merge;
 mod model;
 mod open;
 mod repin;
+mod sample;
 mod schema;
 mod summary;
 mod team;
@@ -40,6 +41,7 @@ pub use merge::{Conflict, MergeReport};
 pub use model::*;
 pub use open::panic_is_expected;
 pub use repin::{RepinReport, diff};
+pub use sample::{Sample, sample_checklist};
 pub use schema::SCHEMA_VERSION;
 pub use summary::Summary;
 

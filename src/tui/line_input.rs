@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::text_wrap::width;
+use crate::text::cells;
 
 /// Longest text a field keeps: far beyond any name or phone, small enough to draw.
 pub const MAX_CHARS: usize = 2000;
@@ -149,7 +149,7 @@ impl LineInput {
         }
         let avail = area.width as usize - 1; // one cell for the caret at the end
         let before = &self.text[..self.caret];
-        let caret_col = width(before);
+        let caret_col = cells(before);
         // Skip graphemes from the left until the caret fits.
         let mut skip_w = 0;
         let mut start = 0;
@@ -158,13 +158,13 @@ impl LineInput {
                 start = i;
                 break;
             }
-            skip_w += width(g);
+            skip_w += cells(g);
             start = i + g.len();
         }
         let mut shown = String::new();
         let mut used = 0;
         for g in self.text[start..].graphemes(true) {
-            let w = width(g);
+            let w = cells(g);
             if used + w > area.width as usize {
                 break;
             }

@@ -7,7 +7,7 @@
 //!
 //! - `screens/`: each screen's state and commands; `popups/`: one popup per file;
 //! - `views/`: one screen per file, drawing only;
-//! - `text_wrap`: display-width wrapping for Chinese; `line_input`: one-line fields;
+//! - `line_input`: one-line fields (width and wrapping come from `crate::text`);
 //! - `terminal`: raw mode, alternate screen, bracketed paste, panic hook;
 //! - `event_loop`: the loop; `jobs`: slow work on threads, reported over a channel.
 
@@ -21,7 +21,6 @@ pub mod line_input;
 pub mod popups;
 pub mod screens;
 mod terminal;
-pub mod text_wrap;
 pub mod views;
 
 pub use action::{Action, Command, Context, Effect};

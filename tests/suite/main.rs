@@ -5,7 +5,11 @@
 //! ratatui's TestBackend, keys fed as a terminal sends them), `report_support` (graded
 //! inspections and poppler). Each other module is one area, as its first lines say.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests: a failure should stop the test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failure should stop the test"
+)]
 
 mod common;
 mod report_support;
@@ -15,6 +19,7 @@ mod checklist_diagnostics;
 mod cli;
 mod crash;
 mod export_fuzz;
+mod faces;
 mod hostile;
 mod loader_fuzz;
 mod report_compare;

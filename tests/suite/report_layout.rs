@@ -146,17 +146,20 @@ fn assert_rows_whole(layout: &Layout) -> usize {
     split
 }
 
-const NO_START: &str = "，。、；：？！）》」』】";
-const NO_END: &str = "（《「『【";
+use pingshen::text::{NO_END, NO_START};
 
 fn assert_line_break_rules(layout: &Layout) {
     for page in &layout.pages {
         for b in &page.boxes {
-            if let Shape::Text { text, .. } = &b.shape {
+            // A cell of one mark ("—" for nothing, "★") is not a broken line.
+            if let Shape::Text { text, .. } = &b.shape
+                && text.chars().count() > 1
+            {
                 let first = text.chars().next().unwrap_or(' ');
                 let last = text.chars().last().unwrap_or(' ');
+                // "★ 标题" opens a failing core item's title on purpose.
                 assert!(
-                    !NO_START.contains(first),
+                    !NO_START.contains(first) || text.starts_with("★ "),
                     "line starts with {first}: {text}"
                 );
                 assert!(!NO_END.contains(last), "line ends with {last}: {text}");

@@ -8,9 +8,9 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::{Followup, Step, centered};
 use crate::checklist::{Checklist, Source};
 use crate::store::RepinReport;
+use crate::text::wrap;
 use crate::tui::action::{Action, Command, Context};
 use crate::tui::keymap::Keymap;
-use crate::tui::text_wrap::wrap;
 use crate::tui::views::theme;
 
 /// Moving an inspection to the edited version of its checklist, as offered.

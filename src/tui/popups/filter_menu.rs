@@ -7,10 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{Followup, Step, centered};
+use crate::text::truncate;
 use crate::tui::action::{Action, Command, Context};
 use crate::tui::keymap::Keymap;
 use crate::tui::screens::Filter;
-use crate::tui::text_wrap::truncate;
 use crate::tui::views::theme;
 
 pub struct FilterMenu {

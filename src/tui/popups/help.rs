@@ -27,14 +27,14 @@ impl HelpView {
             lines.push(format!("## {}", context.title()));
             let key_w = bindings
                 .iter()
-                .map(|(_, k)| crate::tui::text_wrap::width(k))
+                .map(|(_, k)| crate::text::cells(k))
                 .max()
                 .unwrap_or(0)
                 .min(24);
             for (command, keys) in bindings {
                 lines.push(format!(
                     "  {}  {}",
-                    crate::tui::text_wrap::pad(&keys, key_w),
+                    crate::text::pad(&keys, key_w),
                     command.label_in(context)
                 ));
             }

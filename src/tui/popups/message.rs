@@ -9,9 +9,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{Step, centered};
+use crate::text::{truncate, wrap};
 use crate::tui::action::{Action, Command, Context};
 use crate::tui::keymap::Keymap;
-use crate::tui::text_wrap::{truncate, wrap};
 use crate::tui::views::theme;
 
 /// Starts a line that is shown as is (cut at the window's edge, not wrapped).

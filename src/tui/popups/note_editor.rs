@@ -13,9 +13,9 @@ use ratatui::widgets::{Block, Borders};
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use super::{Followup, Step, centered};
+use crate::text::truncate;
 use crate::tui::action::{Action, Command, Context};
 use crate::tui::keymap::Keymap;
-use crate::tui::text_wrap::truncate;
 use crate::tui::views::theme;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

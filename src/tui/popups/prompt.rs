@@ -104,7 +104,7 @@ impl Prompt {
                 y: inner.y + 1,
                 ..inner
             };
-            let text = crate::tui::text_wrap::truncate(help, line.width as usize);
+            let text = crate::text::truncate(help, line.width as usize);
             frame.render_widget(
                 ratatui::widgets::Paragraph::new(Span::styled(text, theme::dim())),
                 line,

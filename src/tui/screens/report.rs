@@ -2,25 +2,22 @@
 //! store on the UI thread (a few reads); the PDF is laid out and written on a worker,
 //! so the screen stays live. The status line says when it started and where it went.
 //!
-//! Where: the report directory of [`Options`](crate::tui::Options), by default the
-//! current directory — where the inspector started pingshen, as `pingshen report`
-//! does. When that cannot be written, the data dir's `reports/`, and the message says so.
+//! Where: [`write_report`] decides, as for `pingshen report`; the directory asked for
+//! is the report directory of [`Options`](crate::tui::Options), by default the
+//! current directory.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::report::{self, FontChoice, Report, ReportInput, ReportOptions, describe_char};
+use crate::report::{
+    self, FontChoice, Report, ReportInput, ReportOptions, Wanted, Written, describe_char,
+    write_report,
+};
 use crate::tui::action::Effect;
 use crate::tui::app::{App, Status};
 use crate::tui::jobs::{Job, Outcome};
 
 /// The report job's name, in messages.
 pub const REPORT_JOB: &str = "生成评审报告";
-
-/// Where a report goes: the directory, and how to name it to the inspector.
-struct Target {
-    path: PathBuf,
-    place: String,
-}
 
 impl App {
     /// Starts building the open inspection's report on a worker.
@@ -46,20 +43,8 @@ impl App {
             }
         };
         let file = input.inspection.report_file_name();
-        let fallback = Target {
-            path: self.store.dir().join("reports").join(&file),
-            place: "数据目录的 reports 文件夹".to_string(),
-        };
-        let primary = match &self.options.report_dir {
-            Some(dir) => Some(Target {
-                path: dir.join(&file),
-                place: "报告目录".to_string(),
-            }),
-            None => std::env::current_dir().ok().map(|dir| Target {
-                path: dir.join(&file),
-                place: "当前目录".to_string(),
-            }),
-        };
+        let wanted = Wanted::Directory(self.options.report_dir.clone());
+        let data_dir = self.store.dir().to_path_buf();
         let options = ReportOptions {
             fonts: FontChoice {
                 extra: None,
@@ -71,48 +56,27 @@ impl App {
         self.jobs_running += 1;
         self.status = Some(Status::info("正在生成评审报告…（可以继续评审）"));
         vec![Effect::Spawn(Job::new(REPORT_JOB, move || {
-            build(&input, &options, primary, fallback)
+            build(&input, &options, &file, &wanted, &data_dir)
         }))]
     }
 }
 
-/// Lays out and writes the report: to `primary`, else to `fallback`.
+/// Lays out and writes the report where [`write_report`] decides.
 fn build(
     input: &ReportInput,
     options: &ReportOptions,
-    primary: Option<Target>,
-    fallback: Target,
+    file: &str,
+    wanted: &Wanted,
+    data_dir: &Path,
 ) -> Outcome {
     let report = report::render(input, options).map_err(|e| e.to_string())?;
-    let mut moved = None;
-    let target = match primary {
-        Some(t) => match report::write_pdf(&t.path, &report.pdf) {
-            Ok(()) => t,
-            Err(e) => {
-                moved = Some(format!("{}无法写入（{e}）", t.place));
-                write_fallback(&report, &fallback)?;
-                fallback
-            }
-        },
-        None => {
-            moved = Some("无法确定当前目录".to_string());
-            write_fallback(&report, &fallback)?;
-            fallback
-        }
-    };
-    Ok(done(&report, &target, moved))
-}
-
-fn write_fallback(report: &Report, fallback: &Target) -> Result<(), String> {
-    if let Some(dir) = fallback.path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("无法创建 {}：{e}", dir.display()))?;
-    }
-    report::write_pdf(&fallback.path, &report.pdf).map_err(|e| e.to_string())
+    let written = write_report(&report.pdf, file, wanted, data_dir).map_err(|e| e.to_string())?;
+    Ok(done(&report, &written))
 }
 
 /// What to tell the user: the file first (the line may be cut), then where it is;
 /// characters drawn as □ make it a warning, listed on lines of their own.
-fn done(report: &Report, target: &Target, moved: Option<String>) -> Status {
+fn done(report: &Report, target: &Written) -> Status {
     let path = std::path::absolute(&target.path).unwrap_or_else(|_| target.path.clone());
     let file = path
         .file_name()
@@ -126,7 +90,7 @@ fn done(report: &Report, target: &Target, moved: Option<String>) -> Status {
         dir.map(|d| d.to_string()).unwrap_or_default()
     );
     let mut warn = false;
-    if let Some(why) = moved {
+    if let Some(why) = &target.moved {
         text.push_str(&format!("\n{why}，所以改存在{}。", target.place));
         warn = true;
     }

@@ -4,31 +4,11 @@
 
 use std::cell::Cell;
 
-use crate::checklist::Level;
-use crate::scoring::{Evaluation, Grade, Rollup, evaluate, rollup};
+use crate::scoring::{Evaluation, Gap, Rollup, Shortfall, evaluate, next_goal, rollup};
 use crate::tui::action::{Action, Command, Effect};
 use crate::tui::app::{App, Screen};
 
 use super::Walkthrough;
-
-/// An item that does not yet reach what the next verdict asks of it.
-#[derive(Debug, Clone)]
-pub struct Gap {
-    pub item_id: String,
-    pub title: String,
-    pub core: bool,
-    pub grade: Option<Grade>,
-    /// The grade the next verdict needs here.
-    pub needs: Level,
-}
-
-/// A condition of the next verdict that does not hold yet.
-#[derive(Debug, Clone)]
-pub struct Shortfall {
-    pub description: String,
-    /// How many more items must reach the grade for it to hold.
-    pub missing: usize,
-}
 
 pub struct SummaryScreen {
     pub rollup: Rollup,
@@ -49,47 +29,12 @@ impl SummaryScreen {
         let grade_of = |id: &str| w.grade_of(id);
         let rollup = rollup(&w.checklist, grade_of);
         let evaluation = evaluate(&w.checklist, grade_of);
-        let mut gaps: Vec<Gap> = Vec::new();
-        let mut shortfalls = Vec::new();
-        let goal = evaluation.next_goal().map(|r| r.name.clone());
-        if let Some(rule) = evaluation.next_goal() {
-            for cond in rule.conditions.iter().filter(|c| !c.held) {
-                let applicable = cond.selected.applicable();
-                let needed = (cond.min_share * applicable as f64 - 1e-9).ceil().max(0.0) as usize;
-                shortfalls.push(Shortfall {
-                    description: cond.description.clone(),
-                    missing: needed.saturating_sub(cond.reached),
-                });
-                for (ch, _, item) in w.checklist.items() {
-                    if !cond.select.matches(&ch.id, item) {
-                        continue;
-                    }
-                    let grade = w.grade_of(&item.id);
-                    if grade == Some(Grade::NotApplicable)
-                        || grade.is_some_and(|g| g.reaches(cond.min_grade))
-                    {
-                        continue;
-                    }
-                    match gaps.iter_mut().find(|g| g.item_id == item.id) {
-                        Some(g) => g.needs = g.needs.max(cond.min_grade),
-                        None => gaps.push(Gap {
-                            item_id: item.id.clone(),
-                            title: item.title.clone(),
-                            core: item.core,
-                            grade,
-                            needs: cond.min_grade,
-                        }),
-                    }
-                }
-            }
-        }
-        // Checklist order, whatever condition found them first.
-        let order: Vec<String> = w
-            .checklist
-            .items()
-            .map(|(_, _, it)| it.id.clone())
-            .collect();
-        gaps.sort_by_key(|g| order.iter().position(|id| *id == g.item_id));
+        let goal = next_goal(&w.checklist, &evaluation, grade_of);
+        let (shortfalls, gaps) = match &goal {
+            Some(g) => (g.shortfalls.clone(), g.gaps.clone()),
+            None => (Vec::new(), Vec::new()),
+        };
+        let goal = goal.map(|g| g.name);
         SummaryScreen {
             rollup,
             evaluation,

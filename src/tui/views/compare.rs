@@ -9,10 +9,10 @@ use ratatui::widgets::Paragraph;
 
 use super::{scroll_to, theme};
 use crate::scoring::{Change, Grade, percent};
+use crate::text::{cells, pad, truncate};
 use crate::tui::action::{Command, Context};
 use crate::tui::app::App;
 use crate::tui::screens::CompareScreen;
-use crate::tui::text_wrap::{pad, truncate, width};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let Some(c) = app.compare.as_ref() else {
@@ -71,7 +71,7 @@ fn page(c: &CompareScreen, w: usize, app: &App) -> (Vec<Line<'static>>, usize) {
     let name_w = cmp
         .chapters
         .iter()
-        .map(|ch| width(&ch.id) + 1 + width(&ch.title))
+        .map(|ch| cells(&ch.id) + 1 + cells(&ch.title))
         .max()
         .unwrap_or(4)
         .min(w.saturating_sub(24).max(8));
@@ -107,7 +107,7 @@ fn page(c: &CompareScreen, w: usize, app: &App) -> (Vec<Line<'static>>, usize) {
         cmp.count(Change::Incomparable),
         cmp.count(Change::Same)
     );
-    for l in crate::tui::text_wrap::wrap(&counts, w) {
+    for l in crate::text::wrap(&counts, w) {
         lines.push(Line::from(Span::styled(l, theme::heading())));
     }
     if c.rows.is_empty() {
@@ -148,7 +148,7 @@ fn page(c: &CompareScreen, w: usize, app: &App) -> (Vec<Line<'static>>, usize) {
             pad(grade(item.new, item.change == Change::Removed), 6)
         );
         let head = format!(" {} ", item.id);
-        let room = w.saturating_sub(2 + 6 + width(&head) + width(&grades));
+        let room = w.saturating_sub(2 + 6 + cells(&head) + cells(&grades));
         lines.push(Line::from(vec![
             Span::styled("  ", base),
             Span::styled(pad(label, 6), base.patch(style)),

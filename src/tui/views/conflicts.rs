@@ -10,10 +10,10 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::theme;
 use crate::store::Assessment;
+use crate::text::{truncate, wrap};
 use crate::tui::action::{Command, Context};
 use crate::tui::app::App;
 use crate::tui::keymap::Keymap;
-use crate::tui::text_wrap::{truncate, wrap};
 
 /// Narrowest column worth drawing side by side; below it the versions are stacked.
 const MIN_COLUMN: u16 = 30;

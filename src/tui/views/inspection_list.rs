@@ -9,9 +9,9 @@ use ratatui::widgets::Paragraph;
 
 use super::{fit, scroll_to, theme};
 use crate::store::Summary;
+use crate::text::{cells, pad, truncate, wrap};
 use crate::tui::action::{Command, Context};
 use crate::tui::app::App;
-use crate::tui::text_wrap::{pad, truncate, width, wrap};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) -> Option<Position> {
     let list = &app.list;
@@ -34,8 +34,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) -> Option<P
         let line = Rect { height: 1, ..area };
         frame.render_widget(Paragraph::new(Span::styled(label, theme::bold())), line);
         let input = Rect {
-            x: line.x + width(label) as u16,
-            width: line.width.saturating_sub(width(label) as u16),
+            x: line.x + cells(label) as u16,
+            width: line.width.saturating_sub(cells(label) as u16),
             ..line
         };
         let at = list.filter.draw(frame, input, Style::default());
@@ -87,7 +87,7 @@ fn summary_lines(s: &Summary, w: usize, selected: bool, marked: bool) -> [Line<'
         tags += 9;
     }
     let id = format!("  编号 {}", i.id);
-    let room = w.saturating_sub(1 + tags + width(&id));
+    let room = w.saturating_sub(1 + tags + cells(&id));
     let name = truncate(
         &format!("{}  {}", i.institution.name, i.institution.region),
         room,
@@ -104,7 +104,7 @@ fn summary_lines(s: &Summary, w: usize, selected: bool, marked: bool) -> [Line<'
         i.date
     );
     let count = format!(" {}/{}  ", s.graded, s.items);
-    let verdict_w = w.saturating_sub(width(&facts) + bar_w + width(&count));
+    let verdict_w = w.saturating_sub(cells(&facts) + bar_w + cells(&count));
     let second = vec![
         Span::styled(facts, base),
         Span::styled("█".repeat(filled), base.patch(theme::good())),
@@ -134,7 +134,7 @@ fn draw_first_start(frame: &mut Frame, area: Rect, app: &App) {
         Line::from(""),
     ];
     let mut para = |key: String, text: String| {
-        let indent = 4 + width(&key) + 2;
+        let indent = 4 + cells(&key) + 2;
         for (n, l) in wrap(&text, text_w.saturating_sub(indent))
             .into_iter()
             .enumerate()

@@ -11,10 +11,10 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::theme;
 use crate::checklist::Item;
 use crate::scoring::{Counts, Grade};
+use crate::text::{truncate, wrap};
 use crate::tui::action::{Command, Context};
 use crate::tui::keymap::Keymap;
 use crate::tui::screens::{Row, Walkthrough};
-use crate::tui::text_wrap::{truncate, wrap};
 
 /// Longest note shown here; the editor shows all of it.
 const PREVIEW_CHARS: usize = 3000;

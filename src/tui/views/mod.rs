@@ -19,7 +19,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::{App, Screen};
-use super::text_wrap::{pad, truncate};
+use crate::text::{pad, truncate};
 
 /// Below this the layout cannot work; a message says so instead.
 pub const MIN_WIDTH: u16 = 60;

@@ -8,10 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme;
+use crate::text::{pad, truncate};
 use crate::tui::action::{Command, Context};
 use crate::tui::app::App;
 use crate::tui::screens::FieldId;
-use crate::tui::text_wrap::{pad, truncate};
 
 const LABEL_W: usize = 14;
 

@@ -7,9 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme;
+use crate::text::{cells, truncate};
 use crate::tui::action::{Command, Context};
 use crate::tui::app::{App, StatusKind};
-use crate::tui::text_wrap::{truncate, width};
 
 pub fn draw(frame: &mut Frame, status: Rect, hints: Rect, app: &App) {
     let jobs = if app.jobs_running > 0 {
@@ -17,7 +17,7 @@ pub fn draw(frame: &mut Frame, status: Rect, hints: Rect, app: &App) {
     } else {
         String::new()
     };
-    let room = (status.width as usize).saturating_sub(width(&jobs) + 1);
+    let room = (status.width as usize).saturating_sub(cells(&jobs) + 1);
     let mut spans = Vec::new();
     if let Some(s) = &app.status {
         let (mark, style) = match s.kind {
@@ -31,10 +31,10 @@ pub fn draw(frame: &mut Frame, status: Rect, hints: Rect, app: &App) {
             style,
         ));
     }
-    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+    let used: usize = spans.iter().map(|s| cells(&s.content)).sum();
     if !jobs.is_empty() {
         spans.push(Span::raw(" ".repeat(
-            (status.width as usize).saturating_sub(used + width(&jobs)),
+            (status.width as usize).saturating_sub(used + cells(&jobs)),
         )));
         spans.push(Span::styled(jobs, theme::bold()));
     }
@@ -95,9 +95,9 @@ fn hint_line(app: &App, max: usize) -> Line<'static> {
         }
     }
     let mut spans = vec![Span::raw(" ")];
-    let mut used = 1 + width(&help_part);
+    let mut used = 1 + cells(&help_part);
     for (key, label) in parts {
-        let w = width(&key) + 1 + width(&label) + 2;
+        let w = cells(&key) + 1 + cells(&label) + 2;
         if used + w > max {
             break;
         }

@@ -11,11 +11,11 @@ use ratatui::widgets::Paragraph;
 use super::{scroll_to, theme};
 use crate::checklist::Level;
 use crate::scoring::{Counts, Grade, percent};
+use crate::text::{cells, pad, truncate, wrap};
 use crate::tui::action::{Command, Context};
 use crate::tui::app::App;
 use crate::tui::keymap::Keymap;
 use crate::tui::screens::SummaryScreen;
-use crate::tui::text_wrap::{pad, truncate, width, wrap};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let Some(s) = app.summary.as_ref() else {
@@ -45,7 +45,7 @@ fn page(s: &SummaryScreen, w: usize, keymap: &Keymap) -> (Vec<Line<'static>>, Op
         .rollup
         .chapters
         .iter()
-        .map(|c| width(&c.id) + 1 + width(&c.title))
+        .map(|c| cells(&c.id) + 1 + cells(&c.title))
         .max()
         .unwrap_or(4)
         .min(w / 3);
@@ -135,7 +135,7 @@ fn page(s: &SummaryScreen, w: usize, keymap: &Keymap) -> (Vec<Line<'static>>, Op
         let need = format!("  需 {} 档及以上", gap.needs.letter());
         let star = if gap.core { "★" } else { "" };
         let head = format!("{} {}{star} ", theme::grade_code(gap.grade), gap.item_id);
-        let room = w.saturating_sub(2 + width(&head) + width(&need));
+        let room = w.saturating_sub(2 + cells(&head) + cells(&need));
         lines.push(Line::from(vec![
             Span::styled("  ", base),
             Span::styled(head, base.patch(theme::grade(gap.grade))),

@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::{MIN_HEIGHT, MIN_WIDTH};
-use crate::tui::text_wrap::wrap;
+use crate::text::wrap;
 
 pub fn draw(frame: &mut Frame, area: Rect) {
     let text = format!(

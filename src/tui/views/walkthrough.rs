@@ -9,9 +9,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{item_detail, scroll_to, theme};
+use crate::text::{cells, pad, truncate};
 use crate::tui::app::App;
 use crate::tui::screens::{Row, Walkthrough};
-use crate::tui::text_wrap::{pad, truncate, width};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let Some(w) = app.walk.as_ref() else {
@@ -88,7 +88,7 @@ fn tree_line(w: &Walkthrough, row: Row, width_cells: usize, selected: bool) -> L
             };
             let (graded, total) = w.progress(ci, section);
             let count = format!(" {graded}/{total}");
-            let room = width_cells.saturating_sub(width(&count));
+            let room = width_cells.saturating_sub(cells(&count));
             let head = pad(&format!("{indent}{arrow} {id} {title}"), room);
             let count_style = if graded == total {
                 theme::good()
@@ -113,7 +113,7 @@ fn tree_line(w: &Walkthrough, row: Row, width_cells: usize, selected: bool) -> L
                 Span::styled(theme::grade_code(grade), base.patch(theme::grade(grade))),
                 Span::styled(format!(" {}", item.id), base),
             ];
-            let mut used = 4 + 2 + 1 + width(&item.id);
+            let mut used = 4 + 2 + 1 + cells(&item.id);
             if item.core {
                 spans.push(Span::styled("★", base.patch(theme::core_star())));
                 used += 1;
@@ -130,7 +130,7 @@ fn tree_line(w: &Walkthrough, row: Row, width_cells: usize, selected: bool) -> L
             } else {
                 ("", theme::dim())
             };
-            let room = width_cells.saturating_sub(used + 1 + width(mark));
+            let room = width_cells.saturating_sub(used + 1 + cells(mark));
             spans.push(Span::styled(format!(" {}", pad(&item.title, room)), base));
             spans.push(Span::styled(mark.to_string(), base.patch(mark_style)));
             Line::from(spans)

@@ -1,6 +1,5 @@
-//! Text that crosses a boundary: what may be stored, what may reach a terminal, what
-//! may go into a spreadsheet cell, what may become part of a file name. One function
-//! for each, used by every face, so the rule lives in one place.
+//! Cleaning: what may be stored, what may reach a terminal, what may go into a
+//! spreadsheet cell, what may become part of a file name.
 
 use std::borrow::Cow;
 

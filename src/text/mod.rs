@@ -1,0 +1,15 @@
+//! Text that crosses a boundary or is laid out, one rule each, used by every face:
+//!
+//! - [`clean`]: what may be stored, what may reach a terminal, what may go into a
+//!   spreadsheet cell, what may become part of a file name;
+//! - [`layout`]: display width, truncation, padding and wrapping with the one set of
+//!   Chinese line-breaking rules, generic over a [`Width`] measure: terminal cells
+//!   ([`Cells`]) for the TUI and CLI, glyph advances for the PDF.
+
+mod clean;
+mod layout;
+
+pub use clean::*;
+pub use layout::{
+    Cells, NO_END, NO_START, Width, cells, pad, truncate, truncate_by, width_by, wrap, wrap_by,
+};
