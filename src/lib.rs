@@ -1,18 +1,24 @@
 //! pingshen (评审): on-site service-capability reviews of primary-care facilities.
 //!
-//! Layers, dependencies pointing down only:
+//! Layers, dependencies pointing down only (docs/ARCHITECTURE.md draws them):
+//! - [`text`] and [`time`]: text cleaning, width and Chinese line breaking; typed
+//!   timestamps and dates. Used by every layer.
 //! - [`checklist`]: the TOML checklist format, loading with diagnostics, discovery;
-//! - [`scoring`]: grades, roll-ups and verdicts, pure functions over a checklist.
+//! - [`scoring`]: grades, roll-ups, verdicts and the gaps to the next verdict, pure
+//!   functions over a checklist;
+//! - [`store`]: inspections, grades and history in sled, exports, backups, the gate
+//!   every file from elsewhere passes, roster selection, the sample;
+//! - [`report`]: the review report and roster PDFs (document model, layout, printpdf);
+//! - [`tui`]: the terminal UI (ratatui), a face over the layers above; the CLI in
+//!   `src/cli/` (the binary) is the other face.
 //!
-//! - [`store`]: inspections, grades and history in sled, exports, backups.
-//! - [`report`]: the review report PDF (document model, layout, printpdf writer).
-//! - [`tui`]: the terminal UI (ratatui), a face over the layers above.
-//!
-//! The first two know nothing of storage, terminal or PDF; only `tui` knows the terminal.
+//! Domain code decides; the faces only render. Only `store` knows sled, only `report`
+//! printpdf, only `tui` the terminal.
 
 pub mod checklist;
 pub mod report;
 pub mod scoring;
 pub mod store;
 pub mod text;
+pub mod time;
 pub mod tui;

@@ -16,7 +16,7 @@ pub fn run(paths: &Paths, id: &str, item: Option<&str>) -> anyhow::Result<ExitCo
         .iter()
         .map(|e| {
             vec![
-                e.at.get(..19).unwrap_or(&e.at).replace('T', " "),
+                e.at.second(),
                 e.by.clone(),
                 if e.item_id.is_empty() {
                     "—".into()

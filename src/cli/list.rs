@@ -32,7 +32,7 @@ pub fn run(paths: &Paths, json: bool) -> anyhow::Result<ExitCode> {
                 name,
                 i.institution.kind.clone(),
                 i.review_kind.label().to_string(),
-                i.date.clone(),
+                i.date.to_string(),
                 format!("{}/{} {}", s.graded, s.items, percent(s.progress())),
                 s.verdict.clone(),
             ]

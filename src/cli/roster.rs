@@ -10,7 +10,7 @@ use pingshen::report::roster::{
     RECOMMENDED_HEADER, ROSTER_HEADER, Roster, RosterKind, recommended_rows, roster_rows,
 };
 use pingshen::report::{FontChoice, ReportOptions, write_pdf};
-use pingshen::store::{ReviewKind, Summary};
+use pingshen::store::{FilterError, RosterFilter, Summary};
 
 use super::{Paths, csv_out, table};
 
@@ -55,86 +55,15 @@ pub struct RosterArgs {
     pub no_system_fonts: bool,
 }
 
-/// The filters in words, for the PDF's page header: 「区县：东城区；年份：2026」.
-pub fn selection(args: &RosterArgs) -> String {
-    let mut parts = Vec::new();
-    if let Some(r) = &args.region {
-        parts.push(format!("区县：{r}"));
-    }
-    if let Some(k) = &args.kind {
-        parts.push(format!(
-            "评审类型：{}",
-            ReviewKind::parse(k).map_or(k.as_str(), |k| k.label())
-        ));
-    }
-    if let Some(y) = &args.year {
-        parts.push(format!("年份：{y}"));
-    }
-    parts.join("；")
-}
-
-/// The inspections the filters select, oldest date first.
-pub fn select(all: Vec<Summary>, args: &RosterArgs) -> anyhow::Result<Vec<Summary>> {
-    let kind = match &args.kind {
-        None => None,
-        Some(k) => match ReviewKind::parse(k) {
-            Some(k) => Some(k),
-            None => bail!(
-                "评审类型 `{k}` 无法识别。可选：{}。",
-                ReviewKind::ALL.map(|k| k.label()).join("、")
-            ),
-        },
-    };
-    if let Some(y) = &args.year
-        && (y.len() != 4 || !y.chars().all(|c| c.is_ascii_digit()))
-    {
-        bail!("年份 `{y}` 应写成四位数字，如 2026。");
-    }
-    let mut rows: Vec<Summary> = all
-        .into_iter()
-        .filter(|s| !s.inspection.sample)
-        .filter(|s| {
-            args.region
-                .as_ref()
-                .is_none_or(|r| s.inspection.institution.region.contains(r.as_str()))
-        })
-        .filter(|s| kind.is_none_or(|k| s.inspection.review_kind == k))
-        .filter(|s| {
-            args.year
-                .as_ref()
-                .is_none_or(|y| s.inspection.date.starts_with(y.as_str()))
-        })
-        .filter(|s| !args.recommended || s.winner == Some(0))
-        .collect();
-    rows.sort_by(|a, b| {
-        (
-            &a.inspection.institution.region,
-            &a.inspection.institution.name,
-            &a.inspection.date,
+impl RosterArgs {
+    pub fn filter(&self) -> Result<RosterFilter, FilterError> {
+        RosterFilter::parse(
+            self.region.as_deref(),
+            self.kind.as_deref(),
+            self.year.as_deref(),
+            self.recommended,
         )
-            .cmp(&(
-                &b.inspection.institution.region,
-                &b.inspection.institution.name,
-                &b.inspection.date,
-            ))
-    });
-    if args.recommended {
-        // One line per facility: its latest review.
-        let mut latest: Vec<Summary> = Vec::new();
-        for s in rows {
-            match latest.last_mut() {
-                Some(l)
-                    if l.inspection.institution.region == s.inspection.institution.region
-                        && l.inspection.institution.name == s.inspection.institution.name =>
-                {
-                    *l = s
-                }
-                _ => latest.push(s),
-            }
-        }
-        rows = latest;
     }
-    Ok(rows)
 }
 
 pub fn run(paths: &Paths, mut args: RosterArgs) -> anyhow::Result<ExitCode> {
@@ -146,11 +75,12 @@ pub fn run(paths: &Paths, mut args: RosterArgs) -> anyhow::Result<ExitCode> {
             "PDF 不能输出到屏幕。请用 -o 指定输出文件，如 `pingshen roster --format pdf -o 名单.pdf`。"
         );
     }
+    let filter = args.filter()?;
     let store = paths.open_store()?;
-    let rows = select(store.summaries()?, &args)?;
+    let rows = filter.select(store.summaries()?);
     drop(store);
     if args.format == Format::Pdf {
-        return pdf(&args, &rows);
+        return pdf(&args, &filter, &rows);
     }
     let (header, cells): (&[&str], Vec<Vec<String>>) = if args.recommended {
         (&RECOMMENDED_HEADER, recommended_rows(&rows))
@@ -190,7 +120,7 @@ pub fn run(paths: &Paths, mut args: RosterArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn pdf(args: &RosterArgs, rows: &[Summary]) -> anyhow::Result<ExitCode> {
+fn pdf(args: &RosterArgs, filter: &RosterFilter, rows: &[Summary]) -> anyhow::Result<ExitCode> {
     let Some(output) = &args.output else {
         bail!("PDF 需要用 -o 指定输出文件。");
     };
@@ -202,7 +132,7 @@ fn pdf(args: &RosterArgs, rows: &[Summary]) -> anyhow::Result<ExitCode> {
     } else {
         RosterKind::All
     };
-    let roster = Roster::new(kind, rows, selection(args));
+    let roster = Roster::new(kind, rows, filter.describe());
     let options = ReportOptions {
         fonts: FontChoice {
             extra: args.font.clone(),

@@ -111,7 +111,7 @@ fn version_row(i: usize, a: &Assessment) -> Vec<String> {
         format!("  {}", i + 1),
         a.grade.map_or("待评".into(), |g| g.label().to_string()),
         a.by.clone(),
-        a.at.get(..16).unwrap_or(&a.at).replace('T', " "),
+        a.at.minute(),
         table::clip(&a.note, 30),
         table::clip(&a.action, 20),
     ]

@@ -69,7 +69,7 @@ fn grades_csv(store: &Store, id: &str) -> anyhow::Result<Vec<u8>> {
                 a.map_or(String::new(), |a| a.note.clone()),
                 a.map_or(String::new(), |a| a.action.clone()),
                 a.map_or(String::new(), |a| a.by.clone()),
-                a.map_or(String::new(), |a| a.at.clone()),
+                a.map_or(String::new(), |a| a.at.rfc3339()),
             ]
         })
         .collect();

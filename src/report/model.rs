@@ -127,7 +127,7 @@ pub enum PreviousReview {
 #[derive(Debug, Clone)]
 pub struct PreviousComparison {
     pub id: String,
-    pub date: String,
+    pub date: crate::time::Date,
     /// 评审类型.
     pub kind: String,
     pub checklist_version: String,
@@ -282,7 +282,7 @@ impl Document {
                 let comparison = compare(old_checklist, old_grade, checklist, grade_of);
                 PreviousReview::Compared(Box::new(PreviousComparison {
                     id: old.id.clone(),
-                    date: old.date.clone(),
+                    date: old.date,
                     kind: old.review_kind.label().to_string(),
                     checklist_version: old_checklist.version.clone(),
                     comparison,

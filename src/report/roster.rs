@@ -82,7 +82,7 @@ pub fn roster_rows(rows: &[Summary]) -> Vec<Vec<String>> {
                 insp.institution.name.clone(),
                 insp.institution.kind.clone(),
                 insp.review_kind.label().to_string(),
-                insp.date.clone(),
+                insp.date.to_string(),
                 percent(s.progress()),
                 s.verdict.clone(),
                 insp.institution.head.clone(),

@@ -101,11 +101,8 @@ fn cover(f: &mut Flow, doc: &Document) {
 }
 
 /// 2026-11-23 as 2026年11月23日.
-pub(super) fn chinese_date(date: &str) -> String {
-    match chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") {
-        Ok(d) => d.format("%Y年%-m月%-d日").to_string(),
-        Err(_) => date.to_string(),
-    }
+pub(super) fn chinese_date(date: &crate::time::Date) -> String {
+    date.format("%Y年%-m月%-d日").to_string()
 }
 
 fn kv_table(f: &mut Flow, pairs: &[(&str, String)]) {

@@ -117,10 +117,9 @@ impl Store {
         }
         let at = now();
         if let Some(old) = &old
-            && !old.at.is_empty()
             && !new.supersedes.contains(&old.at)
         {
-            new.supersedes.push(old.at.clone());
+            new.supersedes.push(old.at);
         }
         new.by = by.to_string();
         new.at = at.clone();

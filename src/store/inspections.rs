@@ -153,7 +153,7 @@ impl NewInspection {
 
 /// A review date as typed: `2026-12-01`, `2026/12/1`, `2026.12.1`, `20261201` or
 /// `2026年12月1日`, as `YYYY-MM-DD`; or a sentence saying what is wrong with it.
-pub fn parse_date(text: &str) -> std::result::Result<String, String> {
+pub fn parse_date(text: &str) -> std::result::Result<crate::time::Date, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err("必填：日期写成 2026-11-23 这样".to_string());
@@ -183,7 +183,7 @@ pub fn parse_date(text: &str) -> std::result::Result<String, String> {
         return Err(format!("没有 {m} 月：月份是 1 到 12"));
     }
     match chrono::NaiveDate::from_ymd_opt(y as i32, m, d) {
-        Some(date) if (2000..=2100).contains(&y) => Ok(date.format("%Y-%m-%d").to_string()),
+        Some(date) if (2000..=2100).contains(&y) => Ok(date),
         Some(_) => Err(format!("年份 {y} 不对：请写四位年份，如 2026")),
         None => Err(format!("{y} 年 {m} 月没有 {d} 日")),
     }
@@ -197,18 +197,17 @@ impl Store {
         checklist: &Checklist,
         source: &Source,
     ) -> Result<Inspection> {
-        let mut new = new.cleaned();
+        let new = new.cleaned();
         new.validate()?;
-        if let Ok(date) = parse_date(&new.date) {
-            new.date = date;
-        }
+        let date =
+            parse_date(&new.date).map_err(|why| StoreError::Invalid(format!("评审日期：{why}")))?;
         let sha = source.sha256();
         let at = now();
         let inspection = Inspection {
-            id: self.fresh_id(&at)?,
+            id: self.fresh_id(&at.rfc3339())?,
             institution: new.institution,
             review_kind: new.review_kind,
-            date: new.date,
+            date,
             inspectors: new.inspectors,
             status: Status::InProgress,
             checklist: ChecklistPin {
@@ -217,8 +216,8 @@ impl Store {
                 title: checklist.title.clone(),
                 sha256: sha.clone(),
             },
-            created_at: at.clone(),
-            updated_at: at.clone(),
+            created_at: at,
+            updated_at: at,
             sample: new.sample,
             assignments: Default::default(),
             previous: None,

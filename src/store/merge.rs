@@ -18,6 +18,7 @@ use super::error::{Result, StoreError, read_err, tx_err};
 use super::export::Export;
 use super::model::{Assessment, HistoryEntry, Inspection};
 use super::{Store, decode, encode, key, now, prefix};
+use crate::time::Stamp;
 
 /// An item graded differently in merged exports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,38 +45,46 @@ pub struct MergeReport {
 /// The versions of one item, reduced: superseded ones dropped, equal ones joined.
 /// Returns the versions that still differ, oldest first.
 fn reduce(versions: Vec<Assessment>) -> Vec<Assessment> {
-    // Exact copies once, in a fixed order.
-    let unique: BTreeMap<Vec<u8>, Assessment> =
-        versions.into_iter().map(|v| (encode(&v), v)).collect();
-    let mut versions: Vec<Assessment> = unique.into_values().collect();
+    // Exact copies once.
+    let mut unique: Vec<Assessment> = Vec::new();
+    for v in versions {
+        if !unique.contains(&v) {
+            unique.push(v);
+        }
+    }
+    let mut versions = unique;
     // A version only supersedes versions that existed before it, so one always remains.
-    let superseded: BTreeSet<String> = versions
+    let superseded: BTreeSet<Stamp> = versions
         .iter()
-        .flat_map(|v| v.supersedes.iter().cloned())
+        .flat_map(|v| v.supersedes.iter().copied())
         .collect();
     let current: Vec<Assessment> = versions
         .iter()
-        .filter(|v| v.at.is_empty() || !superseded.contains(&v.at))
+        .filter(|v| !superseded.contains(&v.at))
         .cloned()
         .collect();
     // Versions that supersede each other (only a hand-made file can say so) all stay.
     if !current.is_empty() {
         versions = current;
     }
-    let mut groups: BTreeMap<_, Vec<Assessment>> = BTreeMap::new();
+    // Versions with the same content, whoever wrote them and whenever: one group.
+    let mut groups: Vec<Vec<Assessment>> = Vec::new();
     for v in versions {
-        groups.entry(content_key(&v)).or_default().push(v);
+        match groups.iter_mut().find(|g| g[0].same_content(&v)) {
+            Some(g) => g.push(v),
+            None => groups.push(vec![v]),
+        }
     }
     let mut reps: Vec<Assessment> = groups
-        .into_values()
+        .into_iter()
         .filter_map(|mut same| {
             same.sort_by(|a, b| (&a.at, &a.by).cmp(&(&b.at, &b.by)));
             let mut rep = same.pop()?;
-            let mut sup: BTreeSet<String> = rep.supersedes.iter().cloned().collect();
+            let mut sup: BTreeSet<Stamp> = rep.supersedes.iter().copied().collect();
             for other in &same {
-                sup.extend(other.supersedes.iter().cloned());
-                if !other.at.is_empty() && other.at != rep.at {
-                    sup.insert(other.at.clone());
+                sup.extend(other.supersedes.iter().copied());
+                if other.at != rep.at {
+                    sup.insert(other.at);
                 }
             }
             rep.supersedes = sup.into_iter().collect();
@@ -84,18 +93,6 @@ fn reduce(versions: Vec<Assessment>) -> Vec<Assessment> {
         .collect();
     reps.sort_by(|a, b| (&a.at, &a.by).cmp(&(&b.at, &b.by)));
     reps
-}
-
-fn content_key(a: &Assessment) -> (Option<&'static str>, String, String, Vec<(String, String)>) {
-    (
-        a.grade.map(|g| g.label()),
-        a.note.clone(),
-        a.action.clone(),
-        a.evidence
-            .iter()
-            .map(|e| (e.path.clone(), e.sha256.clone()))
-            .collect(),
-    )
 }
 
 /// Histories united: each change once, in time order, numbered afresh.
@@ -189,7 +186,10 @@ impl Store {
         let inspection: Inspection = sources
             .iter()
             .map(|e| &e.inspection)
-            .max_by(|a, b| (&a.updated_at, encode(a)).cmp(&(&b.updated_at, encode(b))))
+            .max_by(|a, b| {
+                // The latest change as an instant; equal instants: a fixed, content-based order.
+                (a.updated_at, encode(a)).cmp(&(b.updated_at, encode(b)))
+            })
             .cloned()
             .ok_or_else(|| StoreError::Invalid("没有要合并的文件。".into()))?;
 
@@ -287,20 +287,20 @@ impl Store {
         };
         let at = now();
         let mut settled = chosen.clone();
-        let mut sup: BTreeSet<String> = BTreeSet::new();
+        let mut sup: BTreeSet<Stamp> = BTreeSet::new();
         for c in &conflict.candidates {
-            sup.extend(c.supersedes.iter().cloned());
-            sup.insert(c.at.clone());
+            sup.extend(c.supersedes.iter().copied());
+            sup.insert(c.at);
         }
         settled.supersedes = sup.into_iter().collect();
         settled.by = by.to_string();
-        settled.at = at.clone();
+        settled.at = at;
         let describe = |a: &Assessment| {
             format!(
                 "{}（{} {}）{}",
                 a.grade.map_or("待评", |g| g.label()),
                 a.by,
-                a.at.get(..16).unwrap_or(&a.at),
+                a.at.minute(),
                 a.note
             )
         };

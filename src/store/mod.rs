@@ -5,7 +5,9 @@
 //! - `pingshen.lock`: held while a pingshen has the dir open (one process at a time);
 //! - `db/`: the sled database;
 //! - `backups/<id>/`: rotating backups of each inspection, as export files;
-//! - `deleted/`: an export of each deleted inspection.
+//! - `deleted/`: an export of each deleted inspection;
+//! - `migrations/db-schema-N-…/`: a copy of the database as it was before a newer
+//!   pingshen upgraded its layout from version N.
 
 mod assess;
 mod backup;
@@ -20,6 +22,7 @@ mod open;
 mod repin;
 mod sample;
 mod schema;
+mod selection;
 mod summary;
 mod team;
 
@@ -43,6 +46,7 @@ pub use open::panic_is_expected;
 pub use repin::{RepinReport, diff};
 pub use sample::{Sample, sample_checklist};
 pub use schema::SCHEMA_VERSION;
+pub use selection::{FilterError, RosterFilter};
 pub use summary::Summary;
 
 use crate::checklist::Checklist;
@@ -179,8 +183,8 @@ impl Drop for Store {
 }
 
 /// Now, as stored: RFC 3339 in local time with its offset.
-pub fn now() -> String {
-    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
+pub fn now() -> crate::time::Stamp {
+    crate::time::Stamp::now()
 }
 
 /// Keys are `inspection id` NUL `rest`, so one inspection's records scan by prefix.

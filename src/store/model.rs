@@ -8,6 +8,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::scoring::Grade;
+use crate::time::{Date, Stamp};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Institution {
@@ -107,15 +108,14 @@ pub struct Inspection {
     pub id: String,
     pub institution: Institution,
     pub review_kind: ReviewKind,
-    /// Review date, YYYY-MM-DD.
-    pub date: String,
+    /// Review date, stored as YYYY-MM-DD.
+    pub date: Date,
     /// 评审专家
     pub inspectors: Vec<String>,
     pub status: Status,
     pub checklist: ChecklistPin,
-    /// RFC 3339 with offset.
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: Stamp,
+    pub updated_at: Stamp,
     /// A sample inspection made to show a newcomer the flow (示例).
     #[serde(default)]
     pub sample: bool,
@@ -154,13 +154,13 @@ pub struct Assessment {
     /// 整改意见
     pub action: String,
     pub evidence: Vec<Evidence>,
-    /// Who made the last change, and when (RFC 3339).
+    /// Who made the last change, and when.
     pub by: String,
-    pub at: String,
+    pub at: Stamp,
     /// The `at` of every earlier version this one was made from. Merging uses it to
     /// tell an older copy of an item (superseded) from a genuinely different grade.
     #[serde(default)]
-    pub supersedes: Vec<String>,
+    pub supersedes: Vec<Stamp>,
 }
 
 impl Assessment {
@@ -172,9 +172,21 @@ impl Assessment {
             action: String::new(),
             evidence: Vec::new(),
             by: String::new(),
-            at: String::new(),
+            at: Stamp::now(),
             supersedes: Vec::new(),
         }
+    }
+
+    /// The same judgement: equal in everything but who recorded it, when, and what it
+    /// superseded. Every other field takes part, a field added later included.
+    pub fn same_content(&self, other: &Assessment) -> bool {
+        let bare = |a: &Assessment| Assessment {
+            by: String::new(),
+            at: self.at,
+            supersedes: Vec::new(),
+            ..a.clone()
+        };
+        bare(self) == bare(other)
     }
 
     /// Nothing recorded: the item is pending with no note, action or evidence.
@@ -191,7 +203,7 @@ impl Assessment {
 pub struct HistoryEntry {
     /// Order within the inspection's history.
     pub seq: u64,
-    pub at: String,
+    pub at: Stamp,
     pub by: String,
     /// The item, or empty for a change to the inspection itself.
     pub item_id: String,

@@ -117,7 +117,6 @@ fn apply(mut e: Export, m: &Mutation) -> Export {
         Mutation::ItemId(i, s) => e.assessments[i % n].item_id = s,
         Mutation::Grade(i, g) => e.assessments[i % n].grade = g,
         Mutation::Note(i, s) => e.assessments[i % n].note = s,
-        Mutation::At(i, s) => e.assessments[i % n].at = s,
         Mutation::DuplicateItem(i) => {
             let a = e.assessments[i % n].clone();
             e.assessments.push(a);
@@ -145,12 +144,41 @@ fn apply(mut e: Export, m: &Mutation) -> Export {
         Mutation::Assignment(who, ch) => {
             e.inspection.assignments.insert(who, vec![ch]);
         }
-        Mutation::Date(s) => e.inspection.date = s,
-        Mutation::Supersedes(i, s) => e.assessments[i % n].supersedes.push(s),
         Mutation::ChecklistText(s) => e.checklist_text.push_str(&s),
-        Mutation::Seq(..) | Mutation::HistoryText(..) => {}
+        // Time is typed: these edit the file's JSON (see `write_mutated`).
+        Mutation::Seq(..)
+        | Mutation::HistoryText(..)
+        | Mutation::At(..)
+        | Mutation::Date(..)
+        | Mutation::Supersedes(..) => {}
     }
     e
+}
+
+/// Writes `e` sealed as an export, with the time mutations of `ms` made to its JSON:
+/// a typed export cannot even hold a timestamp without an offset, but a file can.
+fn write_mutated(e: &Export, ms: &[Mutation], file: &std::path::Path) {
+    let mut v = serde_json::to_value(e).unwrap();
+    let n = e.assessments.len();
+    for m in ms {
+        match m {
+            Mutation::At(i, s) => v["assessments"][i % n]["at"] = s.as_str().into(),
+            Mutation::Date(s) => v["inspection"]["date"] = s.as_str().into(),
+            Mutation::Supersedes(i, s) => {
+                if let Some(list) = v["assessments"][i % n]["supersedes"].as_array_mut() {
+                    list.push(s.as_str().into());
+                }
+            }
+            _ => {}
+        }
+    }
+    let payload = serde_json::to_string_pretty(&v).unwrap();
+    let sealed = format!(
+        r#"{{"format":"pingshen-export","format_version":{},"checksum":"sha256:{}","payload":{payload}}}"#,
+        pingshen::store::EXPORT_FORMAT_VERSION,
+        pingshen::checklist::sha256_hex(payload.as_bytes()),
+    );
+    std::fs::write(file, sealed).unwrap();
 }
 
 /// Byte edits to the sealed file itself (mostly caught by the envelope).
@@ -206,7 +234,7 @@ proptest! {
         let e = ms.iter().fold(base().clone(), apply);
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("x.json");
-        write_export(&e, &file).unwrap();
+        write_mutated(&e, &ms, &file);
         exercise(&file);
     }
 
@@ -245,4 +273,7 @@ fn the_base_export_is_admitted_and_drawn() {
     write_export(base(), &file).unwrap();
     assert!(read_export(&file).is_ok());
     exercise(&file);
+    // The hand-sealed file of the property is read as an export is.
+    write_mutated(base(), &[], &file);
+    assert_eq!(read_export(&file).unwrap(), *base());
 }

@@ -30,6 +30,7 @@ mod roster_pdf;
 mod shipped_checklists;
 mod store;
 mod team;
+mod time;
 mod tui_bad_input;
 mod tui_keys;
 mod tui_list_form;

@@ -184,6 +184,15 @@ fn the_roster_lists_every_selected_review_with_its_verdict() {
         .assert()
         .failure()
         .stderr(predicates::str::contains("评审类型 `年检` 无法识别"));
+    for year in ["26", "二〇二六", "2026-11"] {
+        pingshen(dir.path())
+            .args(["roster", "--year", year])
+            .assert()
+            .failure()
+            .stderr(predicates::str::contains(format!(
+                "年份 `{year}` 应写成四位数字"
+            )));
+    }
 }
 
 #[test]

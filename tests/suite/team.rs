@@ -175,7 +175,7 @@ fn merging_is_idempotent_and_order_independent() {
         .clone();
     other.grade = Some(Grade::D);
     other.by = "乙".into();
-    other.at = "2026-11-23T09:00:00.000+08:00".into();
+    other.at = pingshen::time::Stamp::parse("2026-11-23T09:00:00.000+08:00").unwrap();
     other.supersedes.clear();
     b.assessments.push(other);
 

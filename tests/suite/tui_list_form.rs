@@ -50,7 +50,7 @@ fn new_inspection_form_checks_fields_and_creates() {
     assert_eq!(i.institution.kind, "社区卫生服务中心");
     assert_eq!(i.institution.head, "王建国");
     assert_eq!(i.review_kind, ReviewKind::CityRecheck);
-    assert_eq!(i.date, "2026-11-24");
+    assert_eq!(i.date.to_string(), "2026-11-24");
     assert_eq!(i.inspectors, ["张敏", "李强", "赵磊"]);
     assert_eq!(i.checklist.id, "community-2022");
     assert!(!i.sample);

@@ -227,7 +227,7 @@ fn compact_lines(
     width: usize,
 ) -> Vec<Line<'static>> {
     let differs = |yes: bool| if yes { "（不同）" } else { "" };
-    let when = a.at.get(..16).unwrap_or(&a.at).replace('T', " ");
+    let when = a.at.minute();
     let head = take_label(keymap, i, count);
     let who = format!(
         "  {}  {when}",
@@ -305,7 +305,7 @@ fn version_lines(a: &Assessment, d: &Differs, width: usize) -> Vec<Line<'static>
         theme::grade(a.grade).patch(theme::bold()),
     ));
     lines.push(Line::from(grade));
-    let when = a.at.get(..16).unwrap_or(&a.at).replace('T', " ");
+    let when = a.at.minute();
     lines.push(Line::from(truncate(
         &format!(
             "评分人 {}  {when}",

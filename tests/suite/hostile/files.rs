@@ -93,9 +93,9 @@ fn versions_that_supersede_each_other_merge_without_a_panic() {
     let a = &mut one.assessments[0];
     let b = &mut two.assessments[0];
     b.grade = Some(Grade::C);
-    b.at = "2026-11-23T10:00:00.000+08:00".into();
-    a.supersedes = vec![b.at.clone()];
-    b.supersedes = vec![a.at.clone()];
+    b.at = pingshen::time::Stamp::parse("2026-11-23T10:00:00.000+08:00").unwrap();
+    a.supersedes = vec![b.at];
+    b.supersedes = vec![a.at];
     let f1 = write(root.path(), "one.json", &one);
     let f2 = write(root.path(), "two.json", &two);
     let out = pingshen(&data)
