@@ -122,14 +122,14 @@ impl Store {
             new.supersedes.push(old.at);
         }
         new.by = by.to_string();
-        new.at = at.clone();
+        new.at = at;
 
         let mut history = Vec::new();
         let first_seq = self.next_history_seq(&inspection.id)?;
         for (seq, (field, old_v, new_v)) in (first_seq..).zip(entries) {
             let entry = HistoryEntry {
                 seq,
-                at: at.clone(),
+                at,
                 by: by.to_string(),
                 item_id: item_id.to_string(),
                 field: field.to_string(),

@@ -101,7 +101,7 @@ fn unite_histories<'a>(histories: impl Iterator<Item = &'a HistoryEntry>) -> Vec
     let mut out: Vec<HistoryEntry> = Vec::new();
     for e in histories {
         let k = (
-            e.at.clone(),
+            e.at,
             e.item_id.clone(),
             e.field.clone(),
             e.by.clone(),

@@ -88,7 +88,7 @@ impl App {
         };
         let (id, date, name) = (
             s.inspection.id.clone(),
-            s.inspection.date.clone(),
+            s.inspection.date,
             s.inspection.institution.name.clone(),
         );
         let previous = s.inspection.previous.clone();
@@ -104,7 +104,7 @@ impl App {
                     .all
                     .iter()
                     .find(|s| s.inspection.id == mark)
-                    .map(|s| s.inspection.date.clone())
+                    .map(|s| s.inspection.date)
                     .unwrap_or_default();
                 let (old, new) = if date < mark_date {
                     (id, mark)
