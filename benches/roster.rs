@@ -109,7 +109,9 @@ fn district(dir: &Path, count: usize) {
         e.inspection.institution.region = format!("北京市{d}");
         e.inspection.institution.head = format!("负责人{i}");
         e.inspection.institution.phone = format!("139{i:08}");
-        e.inspection.date = format!("2026-{:02}-{:02}", 1 + i % 12, 1 + i % 28);
+        e.inspection.date =
+            pingshen::time::Date::from_ymd_opt(2026, 1 + (i % 12) as u32, 1 + (i % 28) as u32)
+                .unwrap();
         store.import(&e, false).unwrap();
     }
 }
