@@ -17,6 +17,7 @@ pub const EXPORT_FORMAT_VERSION: u32 = 1;
 
 /// Everything about one inspection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Export {
     pub inspection: Inspection,
     /// The full pinned checklist TOML; its sha256 is `inspection.checklist.sha256`.

@@ -22,6 +22,7 @@ use crate::time::Stamp;
 
 /// An item graded differently in merged exports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Conflict {
     pub item_id: String,
     /// The differing versions, oldest first.

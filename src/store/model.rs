@@ -1,7 +1,9 @@
 //! What an inspection is, as stored and exported.
 //!
 //! Every struct here round-trips through sled and through export files as JSON.
-//! New fields get `#[serde(default)]` so older records still read.
+//! New fields get `#[serde(default)]` so older records still read. Unknown fields
+//! are refused (`deny_unknown_fields`), not dropped: a file from a pingshen that
+//! knows a field this one does not must not lose it silently on import.
 
 use std::fmt;
 
@@ -11,6 +13,7 @@ use crate::scoring::Grade;
 use crate::time::{Date, Stamp};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Institution {
     /// 机构名称
     pub name: String,
@@ -96,6 +99,7 @@ impl Status {
 /// The exact checklist an inspection was started with. The text itself is kept once
 /// per distinct sha256 in the store and carried in every export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChecklistPin {
     pub id: String,
     pub version: String,
@@ -104,6 +108,7 @@ pub struct ChecklistPin {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Inspection {
     pub id: String,
     pub institution: Institution,
@@ -139,6 +144,7 @@ impl Inspection {
 
 /// Evidence: a file the inspector looked at, by path and content hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Evidence {
     pub path: String,
     pub sha256: String,
@@ -146,6 +152,7 @@ pub struct Evidence {
 
 /// An inspector's judgement of one item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Assessment {
     pub item_id: String,
     /// `None`: pending (a note may exist before the grade).
@@ -200,6 +207,7 @@ impl Assessment {
 
 /// One line of the append-only history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct HistoryEntry {
     /// Order within the inspection's history.
     pub seq: u64,

@@ -47,3 +47,15 @@ pub fn store_with_inspection(dir: &Path, checklist: &str) -> (Store, Inspection)
         .unwrap();
     (store, insp)
 }
+
+/// Writes `payload` as an export file with a correct checksum, whatever it holds: how
+/// a crafted file that passes the envelope is made.
+pub fn seal_json(payload: &serde_json::Value, file: &Path) {
+    let payload = serde_json::to_string_pretty(payload).unwrap();
+    let sealed = format!(
+        r#"{{"format":"pingshen-export","format_version":{},"checksum":"sha256:{}","payload":{payload}}}"#,
+        pingshen::store::EXPORT_FORMAT_VERSION,
+        pingshen::checklist::sha256_hex(payload.as_bytes()),
+    );
+    std::fs::write(file, sealed).unwrap();
+}

@@ -172,13 +172,7 @@ fn write_mutated(e: &Export, ms: &[Mutation], file: &std::path::Path) {
             _ => {}
         }
     }
-    let payload = serde_json::to_string_pretty(&v).unwrap();
-    let sealed = format!(
-        r#"{{"format":"pingshen-export","format_version":{},"checksum":"sha256:{}","payload":{payload}}}"#,
-        pingshen::store::EXPORT_FORMAT_VERSION,
-        pingshen::checklist::sha256_hex(payload.as_bytes()),
-    );
-    std::fs::write(file, sealed).unwrap();
+    crate::common::seal_json(&v, file);
 }
 
 /// Byte edits to the sealed file itself (mostly caught by the envelope).

@@ -265,3 +265,41 @@ fn evidence_must_carry_a_real_hash() {
     let file = write(root.path(), "bad.json", &export);
     refused(&data, &file, "sha256「../../etc/passwd」格式不正确");
 }
+
+// A field this pingshen does not know is refused, not dropped on the floor: the file
+// may come from a newer pingshen whose data an import would otherwise lose silently.
+#[test]
+fn unknown_fields_and_newer_formats_are_refused_not_dropped() {
+    let root = tempfile::tempdir().unwrap();
+    let (data, _, export) = fixture(root.path());
+    let file = root.path().join("newer.json");
+    for (place, edit) in [
+        ("评分", "/assessments/0"),
+        ("检查", "/inspection"),
+        ("机构", "/inspection/institution"),
+        ("历史", "/history/0"),
+    ] {
+        let mut v = serde_json::to_value(&export).unwrap();
+        v.pointer_mut(edit)
+            .and_then(|x| x.as_object_mut())
+            .unwrap()
+            .insert("photo_hash".into(), "abc".into());
+        crate::common::seal_json(&v, &file);
+        let before = snapshot(&data);
+        let a = pingshen(&data).arg("import").arg(&file).assert().failure();
+        let err = stderr_of(&a);
+        assert!(err.contains("photo_hash"), "{place}: {err}");
+        assert_eq!(
+            snapshot(&data),
+            before,
+            "{place}: a refused file changes nothing"
+        );
+    }
+    // A newer format version is refused before its payload is read.
+    let text = std::fs::read_to_string(write(root.path(), "ok.json", &export)).unwrap();
+    let newer = text.replacen("\"format_version\":1", "\"format_version\":2", 1);
+    assert_ne!(newer, text);
+    std::fs::write(&file, newer).unwrap();
+    let a = pingshen(&data).arg("import").arg(&file).assert().failure();
+    assert!(stderr_of(&a).contains("更新"), "{}", stderr_of(&a));
+}
