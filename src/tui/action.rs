@@ -9,120 +9,165 @@ use ratatui::crossterm::event::KeyEvent;
 pub use super::context::Context;
 use super::jobs::JobResult;
 
-/// A command a key can be bound to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A command a key can be bound to. Its keymap name (`serialize`), its label in help
+/// (`message`) and its short status-bar hint where that differs (`detailed_message`)
+/// sit on the variant: a new command is one variant, and every table derives from it.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    strum::EnumIter,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumMessage,
+)]
 pub enum Command {
+    #[strum(serialize = "quit", message = "退出")]
     Quit,
+    #[strum(serialize = "help", message = "帮助")]
     Help,
+    #[strum(serialize = "up", message = "上移")]
     Up,
+    #[strum(serialize = "down", message = "下移")]
     Down,
+    #[strum(serialize = "open", message = "打开 / 确定", detailed_message = "打开")]
     Open,
+    #[strum(serialize = "new", message = "新建检查")]
     New,
+    #[strum(serialize = "sample", message = "创建示例检查")]
     Sample,
+    #[strum(serialize = "delete", message = "删除")]
     Delete,
+    #[strum(serialize = "export", message = "导出 JSON")]
     Export,
+    #[strum(serialize = "filter", message = "筛选")]
     Filter,
+    #[strum(serialize = "next_field", message = "下一项")]
     NextField,
+    #[strum(serialize = "prev_field", message = "上一项")]
     PrevField,
+    #[strum(serialize = "submit", message = "创建")]
     Submit,
+    #[strum(serialize = "cancel", message = "取消")]
     Cancel,
+    #[strum(serialize = "collapse", message = "收起")]
     Collapse,
+    #[strum(serialize = "expand", message = "展开")]
     Expand,
+    #[strum(serialize = "toggle", message = "展开 / 收起")]
     Toggle,
+    #[strum(serialize = "grade_a", message = "评为 A", detailed_message = "A")]
     GradeA,
+    #[strum(serialize = "grade_b", message = "评为 B", detailed_message = "B")]
     GradeB,
+    #[strum(serialize = "grade_c", message = "评为 C", detailed_message = "C")]
     GradeC,
+    #[strum(
+        serialize = "grade_d",
+        message = "评为 不达标",
+        detailed_message = "不达标"
+    )]
     GradeD,
+    #[strum(
+        serialize = "grade_na",
+        message = "评为 不适用",
+        detailed_message = "不适用"
+    )]
     GradeNa,
+    #[strum(
+        serialize = "clear_grade",
+        message = "清除档次",
+        detailed_message = "清除"
+    )]
     ClearGrade,
+    #[strum(serialize = "edit_note", message = "备注")]
     EditNote,
+    #[strum(serialize = "edit_action", message = "整改意见")]
     EditAction,
+    #[strum(serialize = "next_pending", message = "下一待评")]
     NextPending,
+    #[strum(serialize = "prev_pending", message = "上一待评")]
     PrevPending,
+    #[strum(serialize = "next_failed", message = "下一不达标")]
     NextFailed,
+    #[strum(serialize = "goto", message = "按编号跳转")]
     Goto,
+    #[strum(serialize = "search", message = "搜索")]
     Search,
+    #[strum(serialize = "summary", message = "汇总")]
     Summary,
+    #[strum(serialize = "edit_checklist", message = "编辑清单文件")]
     EditChecklist,
+    #[strum(serialize = "scroll_down", message = "详情下翻")]
     ScrollDown,
+    #[strum(serialize = "scroll_up", message = "详情上翻")]
     ScrollUp,
+    #[strum(serialize = "top", message = "到第一条")]
     Top,
+    #[strum(serialize = "bottom", message = "到最后一条")]
     Bottom,
+    #[strum(serialize = "back", message = "返回")]
     Back,
+    #[strum(serialize = "save", message = "保存")]
     Save,
+    #[strum(serialize = "yes", message = "确定")]
     Yes,
+    #[strum(serialize = "no", message = "取消")]
     No,
+    #[strum(
+        serialize = "report",
+        message = "生成评审报告（PDF）",
+        detailed_message = "报告"
+    )]
     Report,
+    #[strum(
+        serialize = "merge",
+        message = "合并组员导出的文件",
+        detailed_message = "合并"
+    )]
     Merge,
+    #[strum(
+        serialize = "compare",
+        message = "与上次评审对比",
+        detailed_message = "对比"
+    )]
     Compare,
+    #[strum(
+        serialize = "conflicts",
+        message = "查看并裁定冲突",
+        detailed_message = "裁定冲突"
+    )]
     Conflicts,
+    #[strum(serialize = "take_1", message = "取版本 1")]
     Take1,
+    #[strum(serialize = "take_2", message = "取版本 2")]
     Take2,
+    #[strum(serialize = "take_3", message = "取版本 3")]
     Take3,
+    #[strum(serialize = "take_4", message = "取版本 4")]
     Take4,
+    #[strum(serialize = "take_5", message = "取版本 5")]
     Take5,
+    #[strum(serialize = "take_6", message = "取版本 6")]
     Take6,
+    #[strum(serialize = "take_7", message = "取版本 7")]
     Take7,
+    #[strum(serialize = "take_8", message = "取版本 8")]
     Take8,
+    #[strum(serialize = "take_9", message = "取版本 9")]
     Take9,
 }
 
 impl Command {
-    pub const ALL: [Command; 53] = [
-        Command::Quit,
-        Command::Help,
-        Command::Up,
-        Command::Down,
-        Command::Open,
-        Command::New,
-        Command::Sample,
-        Command::Delete,
-        Command::Export,
-        Command::Filter,
-        Command::NextField,
-        Command::PrevField,
-        Command::Submit,
-        Command::Cancel,
-        Command::Collapse,
-        Command::Expand,
-        Command::Toggle,
-        Command::GradeA,
-        Command::GradeB,
-        Command::GradeC,
-        Command::GradeD,
-        Command::GradeNa,
-        Command::ClearGrade,
-        Command::EditNote,
-        Command::EditAction,
-        Command::NextPending,
-        Command::PrevPending,
-        Command::NextFailed,
-        Command::Goto,
-        Command::Search,
-        Command::Summary,
-        Command::EditChecklist,
-        Command::ScrollDown,
-        Command::ScrollUp,
-        Command::Top,
-        Command::Bottom,
-        Command::Back,
-        Command::Save,
-        Command::Yes,
-        Command::No,
-        Command::Report,
-        Command::Merge,
-        Command::Compare,
-        Command::Conflicts,
-        Command::Take1,
-        Command::Take2,
-        Command::Take3,
-        Command::Take4,
-        Command::Take5,
-        Command::Take6,
-        Command::Take7,
-        Command::Take8,
-        Command::Take9,
-    ];
+    /// Every command, in declaration order.
+    pub fn all() -> impl Iterator<Item = Command> {
+        <Command as strum::IntoEnumIterator>::iter()
+    }
 
     /// The version-choosing commands of the conflicts view, version 1 first.
     pub const TAKE: [Command; 9] = [
@@ -144,122 +189,12 @@ impl Command {
 
     /// The key in the keymap file.
     pub fn name(self) -> &'static str {
-        use Command::*;
-        match self {
-            Quit => "quit",
-            Help => "help",
-            Up => "up",
-            Down => "down",
-            Open => "open",
-            New => "new",
-            Sample => "sample",
-            Delete => "delete",
-            Export => "export",
-            Filter => "filter",
-            NextField => "next_field",
-            PrevField => "prev_field",
-            Submit => "submit",
-            Cancel => "cancel",
-            Collapse => "collapse",
-            Expand => "expand",
-            Toggle => "toggle",
-            GradeA => "grade_a",
-            GradeB => "grade_b",
-            GradeC => "grade_c",
-            GradeD => "grade_d",
-            GradeNa => "grade_na",
-            ClearGrade => "clear_grade",
-            EditNote => "edit_note",
-            EditAction => "edit_action",
-            NextPending => "next_pending",
-            PrevPending => "prev_pending",
-            NextFailed => "next_failed",
-            Goto => "goto",
-            Search => "search",
-            Summary => "summary",
-            EditChecklist => "edit_checklist",
-            ScrollDown => "scroll_down",
-            ScrollUp => "scroll_up",
-            Top => "top",
-            Bottom => "bottom",
-            Back => "back",
-            Save => "save",
-            Yes => "yes",
-            No => "no",
-            Report => "report",
-            Merge => "merge",
-            Compare => "compare",
-            Conflicts => "conflicts",
-            Take1 => "take_1",
-            Take2 => "take_2",
-            Take3 => "take_3",
-            Take4 => "take_4",
-            Take5 => "take_5",
-            Take6 => "take_6",
-            Take7 => "take_7",
-            Take8 => "take_8",
-            Take9 => "take_9",
-        }
+        self.into()
     }
 
     /// What the command does, for help and hints.
     pub fn label(self) -> &'static str {
-        use Command::*;
-        match self {
-            Quit => "退出",
-            Help => "帮助",
-            Up => "上移",
-            Down => "下移",
-            Open => "打开 / 确定",
-            New => "新建检查",
-            Sample => "创建示例检查",
-            Delete => "删除",
-            Export => "导出 JSON",
-            Filter => "筛选",
-            NextField => "下一项",
-            PrevField => "上一项",
-            Submit => "创建",
-            Cancel => "取消",
-            Collapse => "收起",
-            Expand => "展开",
-            Toggle => "展开 / 收起",
-            GradeA => "评为 A",
-            GradeB => "评为 B",
-            GradeC => "评为 C",
-            GradeD => "评为 不达标",
-            GradeNa => "评为 不适用",
-            ClearGrade => "清除档次",
-            EditNote => "备注",
-            EditAction => "整改意见",
-            NextPending => "下一待评",
-            PrevPending => "上一待评",
-            NextFailed => "下一不达标",
-            Goto => "按编号跳转",
-            Search => "搜索",
-            Summary => "汇总",
-            EditChecklist => "编辑清单文件",
-            ScrollDown => "详情下翻",
-            ScrollUp => "详情上翻",
-            Top => "到第一条",
-            Bottom => "到最后一条",
-            Back => "返回",
-            Save => "保存",
-            Yes => "确定",
-            No => "取消",
-            Report => "生成评审报告（PDF）",
-            Merge => "合并组员导出的文件",
-            Compare => "与上次评审对比",
-            Conflicts => "查看并裁定冲突",
-            Take1 => "取版本 1",
-            Take2 => "取版本 2",
-            Take3 => "取版本 3",
-            Take4 => "取版本 4",
-            Take5 => "取版本 5",
-            Take6 => "取版本 6",
-            Take7 => "取版本 7",
-            Take8 => "取版本 8",
-            Take9 => "取版本 9",
-        }
+        strum::EnumMessage::get_message(&self).unwrap_or_else(|| self.name())
     }
 
     /// What the command does in `context`, where that differs from [`Command::label`].
@@ -314,25 +249,11 @@ impl Command {
 
     /// A shorter label for the status bar, where the grade keys are one group.
     pub fn hint(self) -> &'static str {
-        use Command::*;
-        match self {
-            GradeA => "A",
-            GradeB => "B",
-            GradeC => "C",
-            GradeD => "不达标",
-            GradeNa => "不适用",
-            ClearGrade => "清除",
-            Open => "打开",
-            Report => "报告",
-            Merge => "合并",
-            Compare => "对比",
-            Conflicts => "裁定冲突",
-            _ => self.label(),
-        }
+        strum::EnumMessage::get_detailed_message(&self).unwrap_or_else(|| self.label())
     }
 
     pub fn parse(name: &str) -> Option<Command> {
-        Command::ALL.into_iter().find(|c| c.name() == name)
+        name.parse().ok()
     }
 }
 
@@ -366,4 +287,27 @@ pub enum Effect {
     },
     /// Run slow work on the worker thread.
     Spawn(super::jobs::Job),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_parses_by_its_name_and_can_be_bound_somewhere() {
+        for c in Command::all() {
+            assert_eq!(Command::parse(c.name()), Some(c));
+            assert!(!c.label().is_empty() && !c.hint().is_empty());
+            assert!(
+                Context::all().any(|ctx| ctx.commands().contains(&c)),
+                "{} is in no context",
+                c.name()
+            );
+        }
+        assert_eq!(Command::Take1.name(), "take_1");
+        assert_eq!(Command::GradeA.hint(), "A");
+        for ctx in Context::all() {
+            assert_eq!(Context::parse(ctx.name()), Some(ctx));
+        }
+    }
 }

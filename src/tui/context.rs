@@ -3,76 +3,66 @@
 
 use super::action::Command;
 
-/// Where a key is pressed. Each context has its own table in the keymap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Where a key is pressed. Each context has its own table in the keymap, named by
+/// `serialize`; `message` is its title in help.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    strum::EnumIter,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::EnumMessage,
+)]
 pub enum Context {
+    #[strum(serialize = "global", message = "任何界面")]
     Global,
+    #[strum(serialize = "list", message = "检查列表")]
     List,
+    #[strum(serialize = "form", message = "新建检查")]
     Form,
+    #[strum(serialize = "walkthrough", message = "逐条评审")]
     Walkthrough,
+    #[strum(serialize = "summary", message = "评审汇总")]
     Summary,
+    #[strum(serialize = "conflicts", message = "冲突裁定")]
     Conflicts,
+    #[strum(serialize = "compare", message = "与上次评审对比")]
     Compare,
+    #[strum(serialize = "editor", message = "备注 / 整改意见编辑")]
     Editor,
+    #[strum(serialize = "prompt", message = "输入框（跳转、搜索、筛选）")]
     Prompt,
+    #[strum(serialize = "confirm", message = "确认框")]
     Confirm,
+    #[strum(serialize = "menu", message = "筛选菜单")]
     Menu,
+    #[strum(serialize = "viewer", message = "帮助和消息窗口")]
     Viewer,
 }
 
 impl Context {
-    pub const ALL: [Context; 12] = [
-        Context::Global,
-        Context::List,
-        Context::Form,
-        Context::Walkthrough,
-        Context::Summary,
-        Context::Conflicts,
-        Context::Compare,
-        Context::Editor,
-        Context::Prompt,
-        Context::Confirm,
-        Context::Menu,
-        Context::Viewer,
-    ];
+    /// Every context, in declaration order.
+    pub fn all() -> impl Iterator<Item = Context> {
+        <Context as strum::IntoEnumIterator>::iter()
+    }
 
     /// The table name in the keymap file.
     pub fn name(self) -> &'static str {
-        match self {
-            Context::Global => "global",
-            Context::List => "list",
-            Context::Form => "form",
-            Context::Walkthrough => "walkthrough",
-            Context::Summary => "summary",
-            Context::Conflicts => "conflicts",
-            Context::Compare => "compare",
-            Context::Editor => "editor",
-            Context::Prompt => "prompt",
-            Context::Confirm => "confirm",
-            Context::Menu => "menu",
-            Context::Viewer => "viewer",
-        }
+        self.into()
     }
 
     pub fn title(self) -> &'static str {
-        match self {
-            Context::Global => "任何界面",
-            Context::List => "检查列表",
-            Context::Form => "新建检查",
-            Context::Walkthrough => "逐条评审",
-            Context::Summary => "评审汇总",
-            Context::Conflicts => "冲突裁定",
-            Context::Compare => "与上次评审对比",
-            Context::Editor => "备注 / 整改意见编辑",
-            Context::Prompt => "输入框（跳转、搜索、筛选）",
-            Context::Confirm => "确认框",
-            Context::Menu => "筛选菜单",
-            Context::Viewer => "帮助和消息窗口",
-        }
+        strum::EnumMessage::get_message(&self).unwrap_or_else(|| self.name())
     }
 
     pub fn parse(name: &str) -> Option<Context> {
-        Context::ALL.into_iter().find(|c| c.name() == name)
+        name.parse().ok()
     }
 
     /// Contexts where printable keys type text: only bindings with a modifier or a

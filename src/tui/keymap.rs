@@ -288,7 +288,10 @@ impl Keymap {
                 return Diagnostic::many(text, file, found);
             }
         };
-        let contexts = Context::ALL.map(|c| c.name()).join("、");
+        let contexts = Context::all()
+            .map(|c| c.name())
+            .collect::<Vec<_>>()
+            .join("、");
         for (name, value) in doc.get_ref().iter() {
             let name_text = name.get_ref().as_ref();
             let Some(context) = Context::parse(name_text) else {
@@ -384,7 +387,7 @@ mod tests {
             tables: BTreeMap::new(),
         };
         assert!(map.apply(DEFAULT_KEYMAP, "default").is_empty());
-        for context in Context::ALL {
+        for context in Context::all() {
             for command in context.hints() {
                 assert!(
                     !map.keys(context, *command).is_empty(),

@@ -14,11 +14,7 @@ impl HelpView {
     pub fn new(keymap: &Keymap, here: Context, options: &Options) -> HelpView {
         let mut lines = Vec::new();
         let mut order = vec![here, Context::Global];
-        order.extend(
-            Context::ALL
-                .into_iter()
-                .filter(|c| *c != here && *c != Context::Global),
-        );
+        order.extend(Context::all().filter(|c| *c != here && *c != Context::Global));
         for context in order {
             let bindings = keymap.bindings(context);
             if bindings.is_empty() {
