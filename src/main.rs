@@ -18,6 +18,9 @@ fn main() -> ExitCode {
         Err(err) => {
             // anyhow's alternate form prints the whole chain of causes on one line.
             cli::output::stderr(&format!("错误：{err:#}\n"));
+            if let Some(hint) = cli::hint_for(&err) {
+                cli::output::stderr(&format!("提示：{hint}\n"));
+            }
             ExitCode::FAILURE
         }
     }

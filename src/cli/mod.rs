@@ -8,6 +8,7 @@ mod checklists;
 mod compare;
 mod csv_out;
 mod grade;
+mod hints;
 mod history;
 mod list;
 mod new;
@@ -15,6 +16,7 @@ mod paths;
 mod report;
 mod roster;
 mod show;
+mod status;
 mod table;
 mod team;
 mod transfer;
@@ -25,6 +27,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub use hints::for_error as hint_for;
 pub use paths::Paths;
 
 #[derive(Parser, Debug)]
@@ -124,6 +127,25 @@ pub enum Command {
         #[arg(long)]
         previous: Option<String>,
     },
+    /// 把检查标记为已完成：之后的评分、备注、分工等修改都须先重新打开
+    Complete {
+        /// 检查编号（可只写开头几位）
+        id: String,
+        /// 标记完成的评审专家姓名（记入修改历史）
+        #[arg(long)]
+        by: String,
+    },
+    /// 重新打开已完成的检查，以便修改（原因记入修改历史）
+    Reopen {
+        /// 检查编号（可只写开头几位）
+        id: String,
+        /// 重新打开的评审专家姓名
+        #[arg(long)]
+        by: String,
+        /// 为什么要重新打开，如「复核发现 2.3.1 评分有误」
+        #[arg(long)]
+        reason: String,
+    },
     /// 比较同一机构的两次评审：逐条提升/下降、分章达标率、评审结论
     Compare {
         old: String,
@@ -192,6 +214,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             by,
         }) => team::settle(&paths, &id, &item, version, by),
         Some(Command::Link { id, previous }) => team::link(&paths, &id, previous.as_deref()),
+        Some(Command::Complete { id, by }) => status::complete(&paths, &id, &by),
+        Some(Command::Reopen { id, by, reason }) => status::reopen(&paths, &id, &by, &reason),
         Some(Command::Compare {
             old,
             new,

@@ -44,6 +44,7 @@ impl Store {
     ) -> Result<Saved> {
         let by = &crate::text::clean_line(by);
         let inspection = self.get(inspection_id)?;
+        self.ensure_open(&inspection)?;
         let checklist = self.pinned(&inspection)?;
         let item = checklist
             .find_item(item_id)

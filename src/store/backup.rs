@@ -9,7 +9,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::error::{Result, StoreError, write_err};
+use super::error::{Hint, Result, StoreError, io_write_err};
 use super::export::{Export, read_export, write_export};
 use super::open::{acquire_lock, open_sled};
 use super::{BACKUPS_KEPT, Store};
@@ -62,8 +62,9 @@ impl Store {
             "{}.json",
             chrono::Local::now().format("%Y%m%dT%H%M%S%.6f")
         ));
-        write_export(&export, &path)
-            .map_err(|e| write_err(format!("备份文件 {} 无法写入：{e}", path.display())))?;
+        write_export(&export, &path).map_err(|e| {
+            io_write_err(&e, Some(&format!("备份文件 {} 无法写入", path.display())))
+        })?;
         let files = files_of(&dir);
         for old in files.iter().take(files.len().saturating_sub(BACKUPS_KEPT)) {
             let _ = fs::remove_file(old);
@@ -127,10 +128,13 @@ pub fn recover(data_dir: &Path, force: bool) -> Result<RecoverReport> {
     let lock = acquire_lock(data_dir)?;
     let db_dir = data_dir.join("db");
     if !force && db_dir.exists() && open_sled(&db_dir, data_dir).is_ok() {
-        return Err(StoreError::Invalid(format!(
-            "数据库 {} 可以正常打开，不需要恢复。如确要用备份替换当前数据，请加 --force（当前数据库会被移到一旁保留）。",
-            db_dir.display()
-        )));
+        return Err(StoreError::Hinted {
+            message: format!(
+                "数据库 {} 可以正常打开，不需要恢复。如确要用备份替换当前数据，也可以强制恢复（当前数据库会被移到一旁保留）。",
+                db_dir.display()
+            ),
+            hint: Hint::RecoverAnyway,
+        });
     }
     let mut skipped = Vec::new();
     let mut chosen: Vec<(PathBuf, Export)> = Vec::new();

@@ -2,6 +2,35 @@
 
 use std::path::PathBuf;
 
+/// What the user can do next. Kept apart from the message, so each face says it its
+/// own way: the CLI as a command to type, the TUI as a key or a screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hint {
+    /// Rebuild the database from the automatic backups.
+    Recover,
+    /// Rebuild it even though it opens.
+    RecoverAnyway,
+    /// See every inspection and its id.
+    ListInspections,
+    /// See every item of an inspection.
+    ShowItems { inspection: String },
+    /// Export the data before reporting a problem.
+    ExportFirst { inspection: String },
+    /// Import again, replacing the inspection with the file's content.
+    ImportReplacing,
+    /// Move an inspection to its checklist's current version.
+    Repin { inspection: String },
+    /// See the open conflicts.
+    ListConflicts { inspection: String },
+    /// Give an inspector chapters first.
+    Assign {
+        inspection: String,
+        inspector: String,
+    },
+    /// Reopen a completed inspection to change it.
+    Reopen { inspection: String },
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(
@@ -10,7 +39,7 @@ pub enum StoreError {
     Locked { dir: PathBuf, holder: String },
 
     #[error(
-        "无法打开数据库 {dir}：{detail}。数据可能在上次非正常退出时损坏。运行 `pingshen recover` 可以从自动备份重建数据库（原数据库会先被移到一旁保留）。"
+        "无法打开数据库 {dir}：{detail}。数据可能在上次非正常退出时损坏，可以从自动备份重建数据库（原数据库会先被移到一旁保留）。"
     )]
     Unopenable { dir: PathBuf, detail: String },
 
@@ -41,15 +70,13 @@ pub enum StoreError {
     #[error("读取数据库失败：{0}")]
     Read(String),
 
-    #[error("找不到编号为 `{0}` 的检查。运行 `pingshen list` 查看全部检查及其编号。")]
+    #[error("找不到编号为 `{0}` 的检查。")]
     UnknownInspection(String),
 
     #[error("编号 `{prefix}` 同时匹配多个检查：{matches}。请多输入几位编号。")]
     AmbiguousInspection { prefix: String, matches: String },
 
-    #[error(
-        "清单《{checklist}》里没有条款 `{item}`。条款编号形如 2.1.3；运行 `pingshen show {inspection}` 查看全部条款。"
-    )]
+    #[error("清单《{checklist}》里没有条款 `{item}`。条款编号形如 2.1.3。")]
     UnknownItem {
         inspection: String,
         checklist: String,
@@ -61,9 +88,7 @@ pub enum StoreError {
     )]
     NotApplicableRefused { item: String },
 
-    #[error(
-        "检查 {0} 固定使用的清单无法读取：{1}。这不应发生；请用 `pingshen export` 导出数据后报告问题。"
-    )]
+    #[error("检查 {0} 固定使用的清单无法读取：{1}。这不应发生；请先导出数据，再报告问题。")]
     PinnedChecklist(String, String),
 
     #[error(
@@ -76,8 +101,38 @@ pub enum StoreError {
     )]
     ReadOnly { dir: PathBuf, why: String },
 
+    #[error(
+        "检查 {id}（{name}）已标记为已完成，不能再修改。要修改，须先重新打开它（重新打开会记入修改历史）。"
+    )]
+    Completed { id: String, name: String },
+
+    /// A refusal whose way out is a command or a key: the message, and the hint apart.
+    #[error("{message}")]
+    Hinted { message: String, hint: Hint },
+
     #[error("{0}")]
     Invalid(String),
+}
+
+impl StoreError {
+    /// What the user can do next, if the error has a way out.
+    pub fn hint(&self) -> Option<Hint> {
+        match self {
+            StoreError::Unopenable { .. } => Some(Hint::Recover),
+            StoreError::UnknownInspection(_) => Some(Hint::ListInspections),
+            StoreError::UnknownItem { inspection, .. } => Some(Hint::ShowItems {
+                inspection: inspection.clone(),
+            }),
+            StoreError::PinnedChecklist(id, _) => Some(Hint::ExportFirst {
+                inspection: id.clone(),
+            }),
+            StoreError::Completed { id, .. } => Some(Hint::Reopen {
+                inspection: id.clone(),
+            }),
+            StoreError::Hinted { hint, .. } => Some(hint.clone()),
+            _ => None,
+        }
+    }
 }
 
 /// A failed read, for `map_err`.
@@ -85,14 +140,22 @@ pub(crate) fn read_err(e: impl std::fmt::Display) -> StoreError {
     StoreError::Read(e.to_string())
 }
 
-/// A failed write, for `map_err`.
-pub(crate) fn write_err(e: impl std::fmt::Display) -> StoreError {
-    let text = e.to_string();
-    // sled reports I/O errors by text; a full disk deserves to be named as such.
-    if text.contains("No space left") || text.contains("File too large") {
-        return StoreError::Write(format!("磁盘已满或超出文件大小限制（{text}）"));
+/// A failed sled write, for `map_err`. A full disk (or the file-size limit) is named
+/// as such, recognised by the I/O error's kind.
+pub(crate) fn write_err(e: sled::Error) -> StoreError {
+    match &e {
+        sled::Error::Io(io) => io_write_err(io, None),
+        _ => StoreError::Write(e.to_string()),
     }
-    StoreError::Write(text)
+}
+
+/// A failed file write (`what` names the file), full disk recognised by its kind.
+pub(crate) fn io_write_err(io: &std::io::Error, what: Option<&str>) -> StoreError {
+    let place = what.map(|w| format!("{w}：")).unwrap_or_default();
+    if super::open::is_disk_full(io) {
+        return StoreError::Write(format!("{place}磁盘已满或超出文件大小限制（{io}）"));
+    }
+    StoreError::Write(format!("{place}{io}"))
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -102,6 +165,6 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub(crate) fn tx_err(e: sled::transaction::TransactionError<()>) -> StoreError {
     match e {
         sled::transaction::TransactionError::Storage(e) => write_err(e),
-        sled::transaction::TransactionError::Abort(()) => write_err("事务被中止"),
+        sled::transaction::TransactionError::Abort(()) => StoreError::Write("事务被中止".into()),
     }
 }

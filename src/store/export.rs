@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::envelope::{self, EnvelopeError};
-use super::error::{Result, StoreError, read_err, tx_err};
+use super::error::{Hint, Result, StoreError, read_err, tx_err};
 use super::gate;
 use super::model::*;
 use super::{Store, encode, key, prefix};
@@ -96,9 +96,12 @@ impl Store {
                 return Ok(ImportOutcome::AlreadyPresent);
             }
             if !replace {
-                return Err(StoreError::Invalid(format!(
-                    "已有编号为 {id} 的检查，且内容与文件不同。要用文件内容替换它，请加 --replace（替换前会把现有内容备份到 deleted/ 目录）。"
-                )));
+                return Err(StoreError::Hinted {
+                    message: format!(
+                        "已有编号为 {id} 的检查，且内容与文件不同，没有导入。可以用文件内容替换它（替换前会把现有内容备份到 deleted/ 目录）。"
+                    ),
+                    hint: Hint::ImportReplacing,
+                });
             }
             self.delete(id)?;
             outcome = ImportOutcome::Replaced;

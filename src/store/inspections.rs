@@ -209,7 +209,7 @@ impl Store {
             review_kind: new.review_kind,
             date,
             inspectors: new.inspectors,
-            status: Status::InProgress,
+            status: Progress::InProgress,
             checklist: ChecklistPin {
                 id: checklist.id.clone(),
                 version: checklist.version.clone(),

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use sled::Transactional;
 
-use super::error::{Result, StoreError, read_err, tx_err};
+use super::error::{Hint, Result, StoreError, read_err, tx_err};
 use super::export::Export;
 use super::model::{Assessment, HistoryEntry, Inspection};
 use super::{Store, decode, encode, key, now, prefix};
@@ -155,7 +155,10 @@ impl Store {
             )));
         }
         let local = match self.get(&id) {
-            Ok(_) => Some(self.export(&id)?),
+            Ok(i) => {
+                self.ensure_open(&i)?;
+                Some(self.export(&id)?)
+            }
             Err(StoreError::UnknownInspection(_)) => None,
             Err(e) => return Err(e),
         };
@@ -165,20 +168,25 @@ impl Store {
         for (name, e) in &files {
             let theirs = &e.inspection.checklist;
             if theirs.sha256 != pin.sha256 {
-                return Err(StoreError::Invalid(format!(
-                    "{name} 使用的清单版本（{} {}，sha256 {}）与{}的（{} {}，sha256 {}）不同，不能逐条合并。请在导出这些文件的电脑上运行 `pingshen repin {id}` 换到同一清单版本后重新导出，再合并。",
-                    theirs.id,
-                    theirs.version,
-                    &theirs.sha256[..8],
-                    if local.is_some() {
-                        "本机检查"
-                    } else {
-                        files[0].0.as_str()
+                return Err(StoreError::Hinted {
+                    message: format!(
+                        "{name} 使用的清单版本（{} {}，sha256 {}）与{}的（{} {}，sha256 {}）不同，不能逐条合并。请在导出这些文件的电脑上把检查换到同一清单版本，重新导出后再合并。",
+                        theirs.id,
+                        theirs.version,
+                        &theirs.sha256[..8],
+                        if local.is_some() {
+                            "本机检查"
+                        } else {
+                            files[0].0.as_str()
+                        },
+                        pin.id,
+                        pin.version,
+                        &pin.sha256[..8]
+                    ),
+                    hint: Hint::Repin {
+                        inspection: id.clone(),
                     },
-                    pin.id,
-                    pin.version,
-                    &pin.sha256[..8]
-                )));
+                });
             }
         }
         let sources: Vec<&Export> = local.iter().chain(files.iter().map(|(_, e)| e)).collect();
@@ -267,6 +275,7 @@ impl Store {
     /// set aside.
     pub fn settle(&self, id: &str, item: &str, choice: usize, by: &str) -> Result<Assessment> {
         let by = &crate::text::clean_line(by);
+        self.ensure_open(&self.get(id)?)?;
         let conflict: Conflict = match self
             .conflicts
             .get(key(id, item.as_bytes()))
@@ -274,9 +283,12 @@ impl Store {
         {
             Some(v) => decode(&v, "冲突")?,
             None => {
-                return Err(StoreError::Invalid(format!(
-                    "检查 {id} 的条款 {item} 没有待裁定的冲突。运行 `pingshen conflicts {id}` 查看。"
-                )));
+                return Err(StoreError::Hinted {
+                    message: format!("检查 {id} 的条款 {item} 没有待裁定的冲突。"),
+                    hint: Hint::ListConflicts {
+                        inspection: id.to_string(),
+                    },
+                });
             }
         };
         let Some(chosen) = conflict.candidates.get(choice) else {

@@ -23,6 +23,7 @@ mod repin;
 mod sample;
 mod schema;
 mod selection;
+mod status;
 mod summary;
 mod team;
 
@@ -37,7 +38,7 @@ pub use crate::text::clean_text;
 pub use assess::{Change, Saved};
 pub use backup::{RecoverReport, backup_files, recover};
 pub use envelope::{EnvelopeError, write_atomically};
-pub use error::{Result, StoreError};
+pub use error::{Hint, Result, StoreError};
 pub use export::{EXPORT_FORMAT_VERSION, Export, ImportOutcome, read_export, write_export};
 pub use inspections::{NewField, NewInspection, parse_date, split_names};
 pub use merge::{Conflict, MergeReport};

@@ -80,18 +80,18 @@ impl fmt::Display for ReviewKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Status {
+pub enum Progress {
     #[serde(rename = "进行中")]
     InProgress,
     #[serde(rename = "已完成")]
     Completed,
 }
 
-impl Status {
+impl Progress {
     pub fn label(self) -> &'static str {
         match self {
-            Status::InProgress => "进行中",
-            Status::Completed => "已完成",
+            Progress::InProgress => "进行中",
+            Progress::Completed => "已完成",
         }
     }
 }
@@ -117,7 +117,7 @@ pub struct Inspection {
     pub date: Date,
     /// 评审专家
     pub inspectors: Vec<String>,
-    pub status: Status,
+    pub status: Progress,
     pub checklist: ChecklistPin,
     pub created_at: Stamp,
     pub updated_at: Stamp,

@@ -84,6 +84,7 @@ impl Store {
         source: &Source,
         by: &str,
     ) -> Result<RepinReport> {
+        self.ensure_open(&self.get(id)?)?;
         let report = self.repin_preview(id, new, source)?;
         if !report.changed {
             return Ok(report);

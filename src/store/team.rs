@@ -2,7 +2,7 @@
 //! needs, and the link to the facility's earlier review and the comparison with it.
 
 use super::Store;
-use super::error::{Result, StoreError};
+use super::error::{Hint, Result, StoreError};
 use super::export::Export;
 use crate::scoring::{Comparison, compare};
 
@@ -11,6 +11,7 @@ impl Store {
     /// an empty list removes it). Chapters must exist in the pinned checklist.
     pub fn assign(&self, id: &str, inspector: &str, chapters: &[String], by: &str) -> Result<()> {
         let mut inspection = self.get(id)?;
+        self.ensure_open(&inspection)?;
         let checklist = self.pinned(&inspection)?;
         for ch in chapters {
             if !checklist.chapters.iter().any(|c| &c.id == ch) {
@@ -75,6 +76,7 @@ impl Store {
     /// Links `id` to the facility's earlier inspection `previous` (for 回头看 and 复核).
     pub fn link_previous(&self, id: &str, previous: Option<&str>, by: &str) -> Result<()> {
         let mut inspection = self.get(id)?;
+        self.ensure_open(&inspection)?;
         if let Some(p) = previous {
             self.get(p)?;
             if p == id {
@@ -112,18 +114,24 @@ impl Store {
         let mut export = self.export(id)?;
         let Some(chapters) = export.inspection.assignments.get(inspector).cloned() else {
             let assigned: Vec<&String> = export.inspection.assignments.keys().collect();
-            return Err(StoreError::Invalid(format!(
-                "检查 {id} 没有给「{inspector}」分配章节（已分工的专家：{}）。先运行 pingshen assign {id} --inspector {inspector} --chapter N。",
-                if assigned.is_empty() {
-                    "无".to_string()
-                } else {
-                    assigned
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join("、")
-                }
-            )));
+            return Err(StoreError::Hinted {
+                message: format!(
+                    "检查 {id} 没有给「{inspector}」分配章节（已分工的专家：{}）。请先给他分配章节。",
+                    if assigned.is_empty() {
+                        "无".to_string()
+                    } else {
+                        assigned
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    }
+                ),
+                hint: Hint::Assign {
+                    inspection: id.to_string(),
+                    inspector: inspector.to_string(),
+                },
+            });
         };
         let checklist = self.pinned(&export.inspection)?;
         let mine = |item: &str| {

@@ -120,6 +120,18 @@ pub enum Command {
     #[strum(serialize = "no", message = "取消")]
     No,
     #[strum(
+        serialize = "complete",
+        message = "标记为已完成（之后修改须先重新打开）",
+        detailed_message = "完成"
+    )]
+    Complete,
+    #[strum(
+        serialize = "reopen",
+        message = "重新打开已完成的检查（须写明原因）",
+        detailed_message = "重新打开"
+    )]
+    Reopen,
+    #[strum(
         serialize = "report",
         message = "生成评审报告（PDF）",
         detailed_message = "报告"

@@ -59,3 +59,19 @@ pub fn seal_json(payload: &serde_json::Value, file: &Path) {
     );
     std::fs::write(file, sealed).unwrap();
 }
+
+/// The raw sled database of a store just closed. sled's own file lock can outlive the
+/// `Db` for a moment (its flusher thread lets go last), so this waits up to 5 s.
+pub fn sled_open(db: &Path) -> sled::Db {
+    let start = std::time::Instant::now();
+    loop {
+        match sled::open(db) {
+            Ok(db) => return db,
+            Err(e) if start.elapsed() < std::time::Duration::from_secs(5) => {
+                let _ = e;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => panic!("sled::open({}): {e}", db.display()),
+        }
+    }
+}

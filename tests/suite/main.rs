@@ -28,6 +28,7 @@ mod report_pdf;
 mod roster;
 mod roster_pdf;
 mod shipped_checklists;
+mod status;
 mod store;
 mod team;
 mod time;

@@ -239,7 +239,11 @@ fn bad_merges_are_refused_and_change_nothing() {
     );
     v2.inspection.checklist.sha256 = pingshen::checklist::sha256_hex(v2.checklist_text.as_bytes());
     let err = lead.merge(&[("v2.json".into(), v2)]).unwrap_err();
-    assert!(err.to_string().contains("pingshen repin"), "{err}");
+    assert!(err.to_string().contains("换到同一清单版本"), "{err}");
+    assert!(
+        matches!(err.hint(), Some(pingshen::store::Hint::Repin { .. })),
+        "{err}"
+    );
 
     // A truncated or tampered file is refused when read.
     let file = lead_dir.path().join("a.json");

@@ -76,7 +76,7 @@ fn a_database_with_untyped_times_is_migrated_on_open_after_a_copy() {
     // As an older pingshen could have left it: layout 1, a time without its offset
     // and a date in another spelling.
     {
-        let db = sled::open(dir.path().join("db")).unwrap();
+        let db = crate::common::sled_open(&dir.path().join("db"));
         db.open_tree("meta")
             .unwrap()
             .insert("schema_version", &1u32.to_be_bytes())

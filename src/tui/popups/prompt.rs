@@ -17,6 +17,8 @@ pub enum PromptKind {
     Search,
     /// Export files from the team's laptops, to merge into this computer's store.
     Merge,
+    /// Why a completed inspection is reopened (kept in the history).
+    Reopen,
 }
 
 pub struct Prompt {
@@ -68,6 +70,7 @@ impl Prompt {
             PromptKind::Goto => "跳到条款：输入编号，如 2.1.3",
             PromptKind::Search => "搜索条款：编号、名称、评价要点、备注（边输入边筛选）",
             PromptKind::Merge => "合并组员导出的文件：输入或拖入文件路径",
+            PromptKind::Reopen => "重新打开已完成的检查：写明原因（记入修改历史）",
         };
         // Merging needs a word on how to give several files.
         let help = match self.kind {

@@ -96,6 +96,8 @@ impl App {
             Command::Report => return self.start_report(),
             Command::Conflicts => self.open_conflicts(),
             Command::Compare => self.compare_with_previous(Screen::Walkthrough),
+            Command::Complete => self.complete(),
+            Command::Reopen => self.ask_reopen(),
             Command::Back => {
                 self.walk = None;
                 self.screen = Screen::List;
@@ -137,7 +139,7 @@ impl App {
                     None => Status::saved(what),
                 });
             }
-            Err(e) => self.status = Some(Status::error(format!("未保存：{e}"))),
+            Err(e) => self.status = Some(self.store_error("未保存", &e)),
         }
     }
 
@@ -189,7 +191,7 @@ impl App {
                 });
             }
             // The editor stays open with the text, so nothing typed is lost.
-            Err(e) => self.status = Some(Status::error(format!("未保存：{e}"))),
+            Err(e) => self.status = Some(self.store_error("未保存", &e)),
         }
     }
 
@@ -234,6 +236,12 @@ impl App {
             }
             return Vec::new();
         }
+        if kind == PromptKind::Reopen {
+            if let Some(reason) = text {
+                self.reopen(&reason);
+            }
+            return Vec::new();
+        }
         let Some(w) = self.walk.as_mut() else {
             return Vec::new();
         };
@@ -258,7 +266,7 @@ impl App {
                 w.search.clear();
                 w.rebuild();
             }
-            (PromptKind::Merge, _) => {}
+            (PromptKind::Merge | PromptKind::Reopen, _) => {}
         }
         Vec::new()
     }

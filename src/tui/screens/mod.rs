@@ -12,6 +12,7 @@ mod merge;
 mod new_inspection;
 mod report;
 mod sample;
+mod status;
 mod summary;
 mod walkthrough;
 

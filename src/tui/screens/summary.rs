@@ -72,6 +72,8 @@ impl App {
             }
             Action::Command(Command::Report) => return self.start_report(),
             Action::Command(Command::Compare) => self.compare_with_previous(Screen::Summary),
+            Action::Command(Command::Complete) => self.complete(),
+            Action::Command(Command::Reopen) => self.ask_reopen(),
             Action::Key(key) => self.unbound_key(key),
             _ => {}
         }

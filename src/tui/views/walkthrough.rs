@@ -30,6 +30,11 @@ fn draw_tree(frame: &mut Frame, area: Rect, w: &Walkthrough) {
     } else {
         format!(" 条款 {}/{} ", w.graded, w.total)
     };
+    let title = if w.inspection.status == crate::store::Progress::Completed {
+        format!("{title}· 已完成 ")
+    } else {
+        title
+    };
     let block = Block::default().borders(Borders::ALL).title(Span::styled(
         truncate(&title, area.width.saturating_sub(2) as usize),
         theme::bold(),

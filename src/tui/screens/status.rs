@@ -1,0 +1,118 @@
+//! 已完成 and back from the walkthrough and the summary, through the store's rule
+//! ([`Store::complete`], [`Store::reopen`]); and how the TUI says a store error's hint:
+//! as a key where there is one, as a command to type where there is not.
+//!
+//! [`Store::complete`]: crate::store::Store::complete
+//! [`Store::reopen`]: crate::store::Store::reopen
+
+use crate::store::{Hint, Progress, StoreError};
+use crate::tui::action::{Command, Context};
+use crate::tui::app::{App, Status};
+use crate::tui::popups::{Popup, Prompt, PromptKind};
+
+impl App {
+    /// Marks the open inspection 已完成.
+    pub(crate) fn complete(&mut self) {
+        let Some(w) = self.walk.as_ref() else {
+            return;
+        };
+        let id = w.inspection.id.clone();
+        let by = w.inspection.inspectors.first().cloned().unwrap_or_default();
+        self.status = Some(match self.store.complete(&id, &by) {
+            Ok(_) => {
+                self.reload_inspection(&id);
+                Status::saved(format!(
+                    "已标记为已完成。之后的修改须先按 {} 重新打开",
+                    self.keymap.first_key(Context::Walkthrough, Command::Reopen)
+                ))
+            }
+            Err(e) => self.store_error("未标记", &e),
+        });
+    }
+
+    /// Asks why, then reopens (see [`App::reopen`]).
+    pub(crate) fn ask_reopen(&mut self) {
+        let Some(w) = self.walk.as_ref() else {
+            return;
+        };
+        if w.inspection.status != Progress::Completed {
+            self.status = Some(Status::info("这次检查没有标记为已完成，可以直接修改"));
+            return;
+        }
+        self.popups
+            .push(Popup::Prompt(Prompt::new(PromptKind::Reopen, "")));
+    }
+
+    pub(crate) fn reopen(&mut self, reason: &str) {
+        let Some(w) = self.walk.as_ref() else {
+            return;
+        };
+        let id = w.inspection.id.clone();
+        let by = w.inspection.inspectors.first().cloned().unwrap_or_default();
+        self.status = Some(match self.store.reopen(&id, &by, reason) {
+            Ok(_) => {
+                self.reload_inspection(&id);
+                Status::saved("已重新打开，可以修改；原因已记入修改历史")
+            }
+            Err(e) => self.store_error("未重新打开", &e),
+        });
+    }
+
+    fn reload_inspection(&mut self, id: &str) {
+        if let (Some(w), Ok(i)) = (self.walk.as_mut(), self.store.get(id)) {
+            w.inspection = i;
+        }
+    }
+
+    /// A store error for the status line: what went wrong, then what to do here.
+    pub(crate) fn store_error(&self, what: &str, e: &StoreError) -> Status {
+        let mut text = format!("{what}：{e}");
+        if let Some(hint) = e.hint() {
+            text.push_str(&self.say(&hint));
+        }
+        Status::error(text)
+    }
+
+    /// `hint` as this face says it.
+    fn say(&self, hint: &Hint) -> String {
+        let key = |ctx, cmd| self.keymap.first_key(ctx, cmd);
+        match hint {
+            Hint::Reopen { .. } => format!(
+                "按 {} 重新打开（须写明原因）",
+                key(Context::Walkthrough, Command::Reopen)
+            ),
+            Hint::ListConflicts { .. } => {
+                format!(
+                    "按 {} 查看冲突",
+                    key(Context::Walkthrough, Command::Conflicts)
+                )
+            }
+            Hint::ListInspections => {
+                format!(
+                    "按 {} 回到检查列表查看",
+                    key(Context::Walkthrough, Command::Back)
+                )
+            }
+            Hint::ShowItems { .. } => {
+                format!("按 {} 按编号跳转", key(Context::Walkthrough, Command::Goto))
+            }
+            Hint::ExportFirst { .. } => {
+                format!(
+                    "在检查列表中按 {} 导出数据",
+                    key(Context::List, Command::Export)
+                )
+            }
+            Hint::Repin { .. } => {
+                "请在导出这些文件的电脑上改用同一清单版本，重新导出后再合并".into()
+            }
+            Hint::Recover | Hint::RecoverAnyway => "退出后在命令行运行 pingshen recover".into(),
+            Hint::ImportReplacing => "要替换，请在命令行运行 pingshen import --replace 文件".into(),
+            Hint::Assign {
+                inspection,
+                inspector,
+            } => format!(
+                "请在命令行运行 pingshen assign {inspection} --inspector {inspector} --chapter 章号"
+            ),
+        }
+    }
+}
