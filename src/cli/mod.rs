@@ -76,18 +76,29 @@ pub enum Command {
     Grade(grade::GradeArgs),
     /// 显示一次检查：条款、分章统计、评审结论及理由
     Show {
+        /// 检查编号（可只写开头几位）
         id: String,
         /// 输出 JSON
         #[arg(long)]
         json: bool,
     },
     /// 显示修改历史（谁、何时、哪一条、从什么改为什么）
-    History { id: String, item: Option<String> },
+    History {
+        /// 检查编号（可只写开头几位）
+        id: String,
+        /// 只显示这一条款的历史，如 2.1.3
+        item: Option<String>,
+    },
     /// 删除一次检查（删除前自动备份到数据目录的 deleted/ 中）
-    Delete { id: String },
+    Delete {
+        /// 检查编号（可只写开头几位）
+        id: String,
+    },
     /// 把一次检查导出为自带校验和的 JSON 文件
     Export {
+        /// 检查编号（可只写开头几位）
         id: String,
+        /// 导出到的文件，如 东城区某中心.json
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: PathBuf,
         /// 只导出这位评审专家负责的章节（见 pingshen assign）
@@ -99,29 +110,41 @@ pub enum Command {
     },
     /// 分工：指定某位评审专家负责哪些章（--chapter 可写多次；不写则取消其分工）
     Assign {
+        /// 检查编号（可只写开头几位）
         id: String,
+        /// 评审专家姓名
         #[arg(long)]
         inspector: String,
+        /// 由他负责的章号，如 --chapter 1 --chapter 3（不写则取消他的分工）
         #[arg(long = "chapter", value_name = "N")]
         chapters: Vec<String>,
     },
     /// 合并同一次检查在多台电脑上的导出文件（逐条合并，评分不一致的条款列为冲突）
     Merge {
+        /// 组员用 pingshen export 导出的文件，可写多个
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
     /// 列出合并后待裁定的冲突条款
-    Conflicts { id: String },
+    Conflicts {
+        /// 检查编号（可只写开头几位）
+        id: String,
+    },
     /// 裁定冲突：条款取第几个版本（见 pingshen conflicts）
     Settle {
+        /// 检查编号（可只写开头几位）
         id: String,
+        /// 条款编号，如 2.1.3
         item: String,
+        /// 取第几个版本（见 pingshen conflicts 的「版本」列，从 1 开始）
         version: usize,
+        /// 裁定的评审专家姓名（记入修改历史；默认为第一位评审专家）
         #[arg(long)]
         by: Option<String>,
     },
     /// 关联同一机构的上次评审（回头看、复核），报告中加入对比
     Link {
+        /// 检查编号（可只写开头几位）
         id: String,
         /// 上次评审的检查编号
         #[arg(long)]
@@ -148,11 +171,14 @@ pub enum Command {
     },
     /// 比较同一机构的两次评审：逐条提升/下降、分章达标率、评审结论
     Compare {
+        /// 较早的一次检查的编号（可只写开头几位）
         old: String,
+        /// 较晚的一次检查的编号（可只写开头几位）
         new: String,
         /// 也列出没有变化的条款
         #[arg(long)]
         all: bool,
+        /// 输出 JSON
         #[arg(long)]
         json: bool,
     },
@@ -160,6 +186,7 @@ pub enum Command {
     Roster(roster::RosterArgs),
     /// 导入 pingshen export 生成的文件
     Import {
+        /// pingshen export 生成的 .json 文件
         file: PathBuf,
         /// 已有同编号且内容不同的检查时，用文件内容替换（原内容先备份）
         #[arg(long)]
@@ -175,6 +202,7 @@ pub enum Command {
     Report(report::ReportArgs),
     /// 把检查改为使用其清单的当前版本，并报告新增、删除、改动的条款
     Repin {
+        /// 检查编号（可只写开头几位）
         id: String,
         /// 只显示报告，不改动
         #[arg(long)]
@@ -228,5 +256,26 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(Command::Report(a)) => report::run(&paths, a),
         Some(Command::Repin { id, dry_run }) => transfer::repin(&paths, &id, dry_run),
         None => tui::run(&paths),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// `--help` describes every argument of every subcommand.
+    #[test]
+    fn every_argument_has_a_description() {
+        let mut missing = Vec::new();
+        let top = super::Args::command();
+        for cmd in std::iter::once(&top).chain(top.get_subcommands()) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id != "help" && id != "version" && arg.get_help().is_none() {
+                    missing.push(format!("{} {id}", cmd.get_name()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "no --help text: {missing:?}");
     }
 }

@@ -42,6 +42,7 @@ pub struct RosterArgs {
     /// 填报人联系电话（附件1 页脚）
     #[arg(long, default_value = "")]
     pub filler_phone: String,
+    /// 输出格式：table（屏幕表格）、csv（表格软件）、pdf（需 -o）
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
     /// 输出文件（不写时打印到屏幕；PDF 必须写）

@@ -113,6 +113,7 @@ pub struct App {
     pub status: Option<Status>,
     /// Jobs started and not yet reported back.
     pub jobs_running: usize,
+    /// Set by the event loop when it carries out [`Effect::Quit`]; nothing else sets it.
     pub quit: bool,
 }
 
@@ -334,10 +335,7 @@ impl App {
                 self.status = Some(Status::info("已放弃未保存的修改"));
                 Vec::new()
             }
-            Confirmation::QuitDiscarding => {
-                self.quit = true;
-                vec![Effect::Quit]
-            }
+            Confirmation::QuitDiscarding => vec![Effect::Quit],
             Confirmation::CancelForm => {
                 self.form = None;
                 self.screen = Screen::List;
@@ -358,7 +356,9 @@ impl App {
         }
     }
 
-    fn request_quit(&mut self) -> Vec<Effect> {
+    /// The one way to quit: every quit key comes here, and only [`Effect::Quit`],
+    /// carried out by the event loop, ends the app.
+    pub(crate) fn request_quit(&mut self) -> Vec<Effect> {
         let dirty_editor = self
             .popups
             .iter()
@@ -370,7 +370,6 @@ impl App {
                 .push(Popup::confirm(Confirmation::QuitDiscarding, &self.keymap));
             return Vec::new();
         }
-        self.quit = true;
         vec![Effect::Quit]
     }
 

@@ -147,10 +147,7 @@ impl App {
             Action::Command(Command::Merge) => self.open_merge_prompt(),
             Action::Command(Command::Compare) => self.list_compare(),
             Action::Command(Command::Filter) => self.list.filtering = true,
-            Action::Command(Command::Quit) => {
-                self.quit = true;
-                return vec![Effect::Quit];
-            }
+            Action::Command(Command::Quit) => return self.request_quit(),
             Action::Key(key) => self.list_key(key),
             Action::Paste(text) => {
                 self.list.filtering = true;
