@@ -38,16 +38,20 @@ impl Options {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
+/// What the screen shows, with the state only that screen has. The open inspection
+/// ([`App::walk`]) is apart: the summary, the conflicts and a comparison are shown
+/// over it and return to it. [`Screen`] names a view without its state.
+#[derive(strum::EnumDiscriminants)]
+#[strum_discriminants(name(Screen))]
+pub enum View {
     List,
-    Form,
+    Form(Box<NewInspectionForm>),
     Walkthrough,
-    Summary,
+    Summary(Box<SummaryScreen>),
     /// The versions of conflicting items side by side, to settle (over the walkthrough).
-    Conflicts,
+    Conflicts(Box<ConflictsScreen>),
     /// The comparison with the facility's earlier review.
-    Compare,
+    Compare(Box<CompareScreen>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,13 +101,10 @@ pub struct App {
     pub store: Arc<Store>,
     pub options: Options,
     pub keymap: Keymap,
-    pub screen: Screen,
+    pub view: View,
     pub list: InspectionList,
-    pub form: Option<NewInspectionForm>,
+    /// The open inspection, if any.
     pub walk: Option<Walkthrough>,
-    pub summary: Option<SummaryScreen>,
-    pub conflicts: Option<ConflictsScreen>,
-    pub compare: Option<CompareScreen>,
     /// The inspection picked in the list as the earlier review to compare with.
     pub compare_mark: Option<String>,
     /// A review report is being built on a worker.
@@ -131,13 +132,9 @@ impl App {
             store,
             options,
             keymap,
-            screen: Screen::List,
+            view: View::List,
             list,
-            form: None,
             walk: None,
-            summary: None,
-            conflicts: None,
-            compare: None,
             compare_mark: None,
             reporting: false,
             popups: Vec::new(),
@@ -169,12 +166,52 @@ impl App {
         app
     }
 
+    /// Which screen is shown.
+    pub fn screen(&self) -> Screen {
+        Screen::from(&self.view)
+    }
+
+    pub fn form(&self) -> Option<&NewInspectionForm> {
+        match &self.view {
+            View::Form(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    pub fn form_mut(&mut self) -> Option<&mut NewInspectionForm> {
+        match &mut self.view {
+            View::Form(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    pub fn summary(&self) -> Option<&SummaryScreen> {
+        match &self.view {
+            View::Summary(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn conflicts(&self) -> Option<&ConflictsScreen> {
+        match &self.view {
+            View::Conflicts(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    pub fn compare(&self) -> Option<&CompareScreen> {
+        match &self.view {
+            View::Compare(c) => Some(c),
+            _ => None,
+        }
+    }
+
     /// Where keys go now.
     pub fn context(&self) -> Context {
         if let Some(p) = self.popups.last() {
             return p.context();
         }
-        match self.screen {
+        match self.screen() {
             Screen::List if self.list.filtering => Context::Prompt,
             Screen::List => Context::List,
             Screen::Form => Context::Form,
@@ -237,7 +274,7 @@ impl App {
     }
 
     fn update_screen(&mut self, action: Action) -> Vec<Effect> {
-        match self.screen {
+        match self.screen() {
             Screen::List => self.list_action(action),
             Screen::Form => self.form_action(action),
             Screen::Walkthrough => self.walkthrough_action(action),
@@ -337,8 +374,7 @@ impl App {
             }
             Confirmation::QuitDiscarding => vec![Effect::Quit],
             Confirmation::CancelForm => {
-                self.form = None;
-                self.screen = Screen::List;
+                self.view = View::List;
                 Vec::new()
             }
             Confirmation::Repin(offer) => {
@@ -363,8 +399,7 @@ impl App {
             .popups
             .iter()
             .any(|p| matches!(p, Popup::NoteEditor(e) if e.is_dirty()));
-        let dirty_form =
-            self.screen == Screen::Form && self.form.as_ref().is_some_and(|f| f.is_dirty());
+        let dirty_form = self.form().is_some_and(|f| f.is_dirty());
         if (dirty_editor || dirty_form) && !matches!(self.popups.last(), Some(Popup::Confirm(_))) {
             self.popups
                 .push(Popup::confirm(Confirmation::QuitDiscarding, &self.keymap));

@@ -24,6 +24,6 @@ mod terminal;
 pub mod views;
 
 pub use action::{Action, Command, Context, Effect};
-pub use app::{App, Options, Screen, Status, StatusKind};
+pub use app::{App, Options, Screen, Status, StatusKind, View};
 pub use event_loop::run;
 pub use keymap::{KeyCombo, Keymap};

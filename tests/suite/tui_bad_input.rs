@@ -53,7 +53,7 @@ fn control_characters_emoji_and_rare_cjk_in_every_form_field() {
     h.type_text(odd);
     h.press("ctrl-s");
     use pingshen::tui::screens::FieldId;
-    let form = h.app.form.as_ref().unwrap();
+    let form = h.app.form().unwrap();
     assert!(form.error(FieldId::Phone).is_some());
     assert!(form.error(FieldId::Date).is_some());
     assert!(form.error(FieldId::Name).is_none());
@@ -62,15 +62,15 @@ fn control_characters_emoji_and_rare_cjk_in_every_form_field() {
     h.screen(120, 40);
 
     // Fix phone and date; the odd names go through and read back cleaned.
-    let form = h.app.form.as_mut().unwrap();
+    let form = h.app.form_mut().unwrap();
     form.focus = FieldId::Phone;
     h.press("ctrl-u");
     h.type_text("13800000000");
-    h.app.form.as_mut().unwrap().focus = FieldId::Date;
+    h.app.form_mut().unwrap().focus = FieldId::Date;
     h.press("ctrl-u");
     h.type_text(TODAY);
     h.press("ctrl-s");
-    assert_eq!(h.app.screen, Screen::Walkthrough, "{}", h.status());
+    assert_eq!(h.app.screen(), Screen::Walkthrough, "{}", h.status());
     let i = &h.store().list().unwrap()[0];
     assert_eq!(i.institution.name, "𠀀😀[2J机构 𠁀");
     assert_eq!(i.inspectors, ["𠀀😀[2J机构"]);

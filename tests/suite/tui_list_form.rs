@@ -12,9 +12,9 @@ use tui_support::*;
 fn new_inspection_form_checks_fields_and_creates() {
     let mut h = Harness::empty();
     h.press("n");
-    assert_eq!(h.app.screen, Screen::Form);
+    assert_eq!(h.app.screen(), Screen::Form);
     h.press("ctrl-s");
-    let form = h.app.form.as_ref().unwrap();
+    let form = h.app.form().unwrap();
     use pingshen::tui::screens::FieldId;
     assert!(form.error(FieldId::Name).is_some());
     assert!(form.error(FieldId::Region).is_some());
@@ -42,7 +42,7 @@ fn new_inspection_form_checks_fields_and_creates() {
     h.press("Right"); // township-2022
     h.press("Left"); // back to community-2022
     h.press("ctrl-s");
-    assert_eq!(h.app.screen, Screen::Walkthrough, "{}", h.status());
+    assert_eq!(h.app.screen(), Screen::Walkthrough, "{}", h.status());
     let all = h.store().list().unwrap();
     assert_eq!(all.len(), 1);
     let i = &all[0];
@@ -64,7 +64,7 @@ fn leaving_a_filled_form_asks_first() {
     h.press("Esc");
     assert_eq!(h.app.context(), pingshen::tui::Context::Confirm);
     h.press("y");
-    assert_eq!(h.app.screen, Screen::List);
+    assert_eq!(h.app.screen(), Screen::List);
 }
 
 #[test]
@@ -72,7 +72,7 @@ fn first_start_offers_a_sample_marked_as_such() {
     let mut h = Harness::empty();
     assert!(h.app.list.all.is_empty());
     h.press("s");
-    assert_eq!(h.app.screen, Screen::Walkthrough);
+    assert_eq!(h.app.screen(), Screen::Walkthrough);
     let w = h.app.walk.as_ref().unwrap();
     assert!(w.inspection.sample);
     assert!(w.inspection.institution.name.contains("示例"));

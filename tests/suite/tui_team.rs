@@ -73,7 +73,7 @@ fn report_from_the_summary_falls_back_to_the_data_dir_and_says_so() {
     std::fs::write(&blocked, "").unwrap();
     h.app.options.report_dir = Some(blocked.join("报告"));
     h.press("s");
-    assert_eq!(h.app.screen, Screen::Summary);
+    assert_eq!(h.app.screen(), Screen::Summary);
     let effects = h.press("p");
     run_job(&mut h, effects, JOB_TIMEOUT);
     let status = h.app.status.clone().expect("a status");
@@ -129,14 +129,14 @@ fn merge_through_the_prompt_then_one_key_settles_the_conflict() {
 
     h.press("q"); // closes the window
     h.press("Enter");
-    assert_eq!(h.app.screen, Screen::Walkthrough);
+    assert_eq!(h.app.screen(), Screen::Walkthrough);
     goto(&mut h, "1.2.4");
     let screen = h.screen(120, 40);
     assert!(screen.contains("冲突 1 条待裁定"), "{screen}");
     assert!(screen.contains("发热诊室（门诊、哨点）设置与运行") && screen.contains(" 冲突"));
 
     h.press("C");
-    assert_eq!(h.app.screen, Screen::Conflicts);
+    assert_eq!(h.app.screen(), Screen::Conflicts);
     let versions = h.store().conflicts(&id).unwrap()[0].candidates.clone();
     assert_eq!(versions.len(), 2);
     let c = versions
@@ -156,7 +156,7 @@ fn merge_through_the_prompt_then_one_key_settles_the_conflict() {
         h.status()
     );
     assert!(h.status().contains("冲突已全部裁定"));
-    assert_eq!(h.app.screen, Screen::Walkthrough);
+    assert_eq!(h.app.screen(), Screen::Walkthrough);
     assert_eq!(h.selected_item().as_deref(), Some("1.2.4"));
     assert!(h.store().conflicts(&id).unwrap().is_empty());
     assert!(h.app.walk.as_ref().unwrap().conflicts.is_empty());
@@ -184,7 +184,7 @@ fn conflicts_filter_and_nothing_to_settle() {
     let (mut h, _, file) = lead_and_laptop();
     h.press("Enter");
     h.press("C");
-    assert_eq!(h.app.screen, Screen::Walkthrough);
+    assert_eq!(h.app.screen(), Screen::Walkthrough);
     assert!(h.status().contains("没有待裁定的冲突"), "{}", h.status());
     h.press("q");
 
@@ -244,8 +244,8 @@ fn compare_view_lists_the_improved_item_and_enter_jumps_to_it() {
     h.press("Enter");
     assert_eq!(h.app.walk.as_ref().unwrap().inspection.id, new);
     h.press("v");
-    assert_eq!(h.app.screen, Screen::Compare);
-    let c = h.app.compare.as_ref().unwrap();
+    assert_eq!(h.app.screen(), Screen::Compare);
+    let c = h.app.compare().unwrap();
     let listed: Vec<(String, &str)> = c
         .rows
         .iter()
@@ -269,13 +269,13 @@ fn compare_view_lists_the_improved_item_and_enter_jumps_to_it() {
     );
     h.press("Down");
     h.press("Enter");
-    assert_eq!(h.app.screen, Screen::Walkthrough);
+    assert_eq!(h.app.screen(), Screen::Walkthrough);
     assert_eq!(h.selected_item().as_deref(), Some("1.1.2"));
     // Back from the compare view goes where it was opened.
     h.press("s");
     h.press("v");
     h.press("q");
-    assert_eq!(h.app.screen, Screen::Summary);
+    assert_eq!(h.app.screen(), Screen::Summary);
 }
 
 #[test]
@@ -300,8 +300,8 @@ fn compare_from_the_list_by_picking_two() {
     assert!(h.screen(80, 24).contains("已选对比"));
     h.press("Down");
     h.press("c");
-    assert_eq!(h.app.screen, Screen::Compare);
-    let c = h.app.compare.as_ref().unwrap();
+    assert_eq!(h.app.screen(), Screen::Compare);
+    let c = h.app.compare().unwrap();
     assert_eq!(
         (c.old.id.as_str(), c.new.id.as_str()),
         (old.as_str(), new.as_str())
@@ -311,7 +311,7 @@ fn compare_from_the_list_by_picking_two() {
     assert_eq!(h.app.walk.as_ref().unwrap().inspection.id, new);
     assert_eq!(h.selected_item().as_deref(), Some("1.1.1"));
     h.press("q");
-    assert_eq!(h.app.screen, Screen::List);
+    assert_eq!(h.app.screen(), Screen::List);
     assert!(h.app.compare_mark.is_none());
 }
 
@@ -319,6 +319,6 @@ fn compare_from_the_list_by_picking_two() {
 fn compare_without_a_previous_review_says_how() {
     let (mut h, _) = Harness::walkthrough();
     h.press("v");
-    assert_eq!(h.app.screen, Screen::Walkthrough);
+    assert_eq!(h.app.screen(), Screen::Walkthrough);
     assert!(h.status().contains("没有关联上次评审"), "{}", h.status());
 }

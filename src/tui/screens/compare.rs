@@ -11,7 +11,9 @@ use std::cell::Cell;
 use crate::scoring::{Change, Comparison, ItemChange};
 use crate::store::{Inspection, StoreError};
 use crate::tui::action::{Action, Command, Context, Effect};
-use crate::tui::app::{App, Screen, Status};
+use crate::tui::app::{App, Screen, Status, View};
+
+use super::SummaryScreen;
 
 pub struct CompareScreen {
     /// The earlier review and this one.
@@ -133,8 +135,7 @@ impl App {
         let result = inspections.and_then(|(o, n)| Ok((o, n, self.store.comparison(old, new)?)));
         match result {
             Ok((o, n, comparison)) => {
-                self.compare = Some(CompareScreen::new(o, n, comparison, back_to));
-                self.screen = Screen::Compare;
+                self.view = View::Compare(Box::new(CompareScreen::new(o, n, comparison, back_to)));
                 self.status = None;
             }
             Err(StoreError::UnknownInspection(_)) => {
@@ -147,8 +148,7 @@ impl App {
     }
 
     pub(crate) fn compare_action(&mut self, action: Action) -> Vec<Effect> {
-        let Some(c) = self.compare.as_mut() else {
-            self.screen = Screen::List;
+        let View::Compare(c) = &mut self.view else {
             return Vec::new();
         };
         match action {
@@ -160,8 +160,8 @@ impl App {
             Action::Command(Command::Bottom) => c.move_by(isize::MAX),
             Action::Command(Command::Open) => self.compare_jump(),
             Action::Command(Command::Back) => {
-                self.screen = c.back_to;
-                self.compare = None;
+                let back_to = c.back_to;
+                self.return_to(back_to);
             }
             Action::Key(key) => self.unbound_key(key),
             _ => {}
@@ -171,7 +171,7 @@ impl App {
 
     /// To the selected item in this inspection's walkthrough.
     fn compare_jump(&mut self) {
-        let Some(c) = self.compare.as_ref() else {
+        let View::Compare(c) = &self.view else {
             return;
         };
         let Some(item) = c.selected_item() else {
@@ -185,21 +185,28 @@ impl App {
             return;
         }
         let (item_id, new_id) = (item.id.clone(), c.new.id.clone());
-        self.compare = None;
-        self.summary = None;
+        self.view = View::List;
         if self
             .walk
             .as_ref()
             .is_some_and(|w| w.inspection.id == new_id)
         {
-            self.screen = Screen::Walkthrough;
+            self.view = View::Walkthrough;
         } else {
             self.open_walkthrough(&new_id);
         }
-        if self.screen == Screen::Walkthrough {
+        if self.screen() == Screen::Walkthrough {
             self.goto(&item_id);
-        } else {
-            self.screen = Screen::List;
         }
+    }
+
+    /// Back to the screen a comparison was opened from; a summary is made afresh
+    /// from the open inspection.
+    fn return_to(&mut self, screen: Screen) {
+        self.view = match (screen, self.walk.as_ref()) {
+            (Screen::Summary, Some(w)) => View::Summary(Box::new(SummaryScreen::new(w))),
+            (Screen::Walkthrough, Some(_)) => View::Walkthrough,
+            _ => View::List,
+        };
     }
 }

@@ -6,7 +6,7 @@
 use std::cell::Cell;
 
 use crate::tui::action::{Action, Command, Context, Effect};
-use crate::tui::app::{App, Screen, Status};
+use crate::tui::app::{App, Status, View};
 
 pub struct ConflictsScreen {
     /// The conflicting item shown.
@@ -45,15 +45,13 @@ impl App {
         let item = here
             .filter(|id| w.conflicts.contains_key(id))
             .unwrap_or_else(|| first.clone());
-        self.conflicts = Some(ConflictsScreen::new(item));
-        self.screen = Screen::Conflicts;
+        self.view = View::Conflicts(Box::new(ConflictsScreen::new(item)));
         self.status = None;
     }
 
     pub(crate) fn conflicts_action(&mut self, action: Action) -> Vec<Effect> {
-        let (Some(w), Some(c)) = (self.walk.as_mut(), self.conflicts.as_mut()) else {
-            self.conflicts = None;
-            self.screen = Screen::Walkthrough;
+        let (Some(w), View::Conflicts(c)) = (self.walk.as_mut(), &mut self.view) else {
+            self.view = View::Walkthrough;
             return Vec::new();
         };
         let step = |delta: isize, c: &mut ConflictsScreen| {
@@ -87,16 +85,16 @@ impl App {
 
     /// Back to the walkthrough, on the item that was shown.
     fn close_conflicts(&mut self) {
-        if let (Some(w), Some(c)) = (self.walk.as_mut(), self.conflicts.take()) {
+        if let (Some(w), View::Conflicts(c)) = (self.walk.as_mut(), &self.view) {
             w.select_item(&c.item_id);
         }
-        self.screen = Screen::Walkthrough;
+        self.view = View::Walkthrough;
     }
 
     /// Takes version `version` (1-based) of the shown item; 已保存 once the store
     /// returned. Moves on to the next conflicting item, or back when none is left.
     fn settle(&mut self, version: usize) {
-        let (Some(w), Some(c)) = (self.walk.as_mut(), self.conflicts.as_mut()) else {
+        let (Some(w), View::Conflicts(c)) = (self.walk.as_mut(), &mut self.view) else {
             return;
         };
         let Some(conflict) = w.conflicts.get(&c.item_id) else {
@@ -132,7 +130,7 @@ impl App {
                 // The item that came after this one, or the last one left.
                 match items.get(at.min(items.len().saturating_sub(1))) {
                     Some(next) => {
-                        *c = ConflictsScreen::new(next.clone());
+                        **c = ConflictsScreen::new(next.clone());
                         text.push_str(&format!("；还有 {} 个冲突", items.len()));
                     }
                     None => {

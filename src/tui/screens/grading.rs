@@ -4,7 +4,7 @@
 use crate::scoring::Grade;
 use crate::store::Change;
 use crate::tui::action::{Action, Command, Effect};
-use crate::tui::app::{App, Screen, Status};
+use crate::tui::app::{App, Screen, Status, View};
 use crate::tui::popups::{FilterMenu, NoteEditor, Popup, Prompt, PromptKind, TextField};
 
 use super::{SummaryScreen, Walkthrough};
@@ -14,7 +14,7 @@ impl App {
         match Walkthrough::open(&self.store, id) {
             Ok(w) => {
                 self.walk = Some(w);
-                self.screen = Screen::Walkthrough;
+                self.view = View::Walkthrough;
                 self.status = None;
             }
             Err(e) => self.status = Some(Status::error(format!("无法打开检查：{e}"))),
@@ -23,7 +23,7 @@ impl App {
 
     pub(crate) fn walkthrough_action(&mut self, action: Action) -> Vec<Effect> {
         let Some(w) = self.walk.as_mut() else {
-            self.screen = Screen::List;
+            self.view = View::List;
             return Vec::new();
         };
         let Action::Command(command) = action else {
@@ -88,8 +88,7 @@ impl App {
                 self.popups.push(Popup::FilterMenu(menu));
             }
             Command::Summary => {
-                self.summary = Some(SummaryScreen::new(w));
-                self.screen = Screen::Summary;
+                self.view = View::Summary(Box::new(SummaryScreen::new(w)));
                 self.status = None;
             }
             Command::EditChecklist => return self.edit_checklist(),
@@ -100,7 +99,7 @@ impl App {
             Command::Reopen => self.ask_reopen(),
             Command::Back => {
                 self.walk = None;
-                self.screen = Screen::List;
+                self.view = View::List;
                 self.status = None;
                 self.list.reload(&self.store);
             }

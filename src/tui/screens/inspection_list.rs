@@ -8,7 +8,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use crate::store::{Store, Summary};
 use crate::tui::action::{Action, Command, Effect};
-use crate::tui::app::{App, Screen, Status};
+use crate::tui::app::{App, Status, View};
 use crate::tui::jobs::Job;
 use crate::tui::line_input::LineInput;
 use crate::tui::popups::{Confirmation, Popup};
@@ -126,11 +126,10 @@ impl App {
                 }
             }
             Action::Command(Command::New) => {
-                self.form = Some(NewInspectionForm::new(
+                self.view = View::Form(Box::new(NewInspectionForm::new(
                     self.options.checklist_dir.as_deref(),
                     &self.options.today,
-                ));
-                self.screen = Screen::Form;
+                )));
                 self.status = None;
             }
             Action::Command(Command::Sample) => self.create_sample(),

@@ -9,7 +9,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use crate::checklist::{Catalog, Origin};
 use crate::store::{Institution, NewInspection, ReviewKind};
 use crate::tui::action::{Action, Command, Effect};
-use crate::tui::app::{App, Screen, Status};
+use crate::tui::app::{App, Status, View};
 use crate::tui::line_input::LineInput;
 use crate::tui::popups::{Confirmation, Popup};
 
@@ -301,8 +301,7 @@ impl NewInspectionForm {
 
 impl App {
     pub(crate) fn form_action(&mut self, action: Action) -> Vec<Effect> {
-        let Some(form) = self.form.as_mut() else {
-            self.screen = Screen::List;
+        let View::Form(form) = &mut self.view else {
             return Vec::new();
         };
         match action {
@@ -317,8 +316,7 @@ impl App {
                     self.popups
                         .push(Popup::confirm(Confirmation::CancelForm, &self.keymap));
                 } else {
-                    self.form = None;
-                    self.screen = Screen::List;
+                    self.view = View::List;
                 }
             }
             Action::Key(key) => form.key(key),
@@ -334,7 +332,7 @@ impl App {
     }
 
     fn submit_form(&mut self) {
-        let Some(form) = self.form.as_mut() else {
+        let View::Form(form) = &mut self.view else {
             return;
         };
         let Some(new) = form.check() else {
@@ -346,7 +344,7 @@ impl App {
         };
         match self.store.create(new, &found.checklist, &found.source) {
             Ok(inspection) => {
-                self.form = None;
+                self.view = View::List;
                 self.list.reload(&self.store);
                 self.open_walkthrough(&inspection.id);
                 self.status = Some(Status::saved(format!(

@@ -6,7 +6,7 @@ use std::cell::Cell;
 
 use crate::scoring::{Evaluation, Gap, Rollup, Shortfall, evaluate, next_goal, rollup};
 use crate::tui::action::{Action, Command, Effect};
-use crate::tui::app::{App, Screen};
+use crate::tui::app::{App, Screen, View};
 
 use super::Walkthrough;
 
@@ -49,8 +49,7 @@ impl SummaryScreen {
 
 impl App {
     pub(crate) fn summary_action(&mut self, action: Action) -> Vec<Effect> {
-        let Some(s) = self.summary.as_mut() else {
-            self.screen = Screen::Walkthrough;
+        let View::Summary(s) = &mut self.view else {
             return Vec::new();
         };
         match action {
@@ -61,15 +60,11 @@ impl App {
             Action::Command(Command::Open) => {
                 if let Some(gap) = s.gaps.get(s.selected.unwrap_or(0)) {
                     let id = gap.item_id.clone();
-                    self.summary = None;
-                    self.screen = Screen::Walkthrough;
+                    self.view = View::Walkthrough;
                     self.goto(&id);
                 }
             }
-            Action::Command(Command::Back) => {
-                self.summary = None;
-                self.screen = Screen::Walkthrough;
-            }
+            Action::Command(Command::Back) => self.view = View::Walkthrough,
             Action::Command(Command::Report) => return self.start_report(),
             Action::Command(Command::Compare) => self.compare_with_previous(Screen::Summary),
             Action::Command(Command::Complete) => self.complete(),

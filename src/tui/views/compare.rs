@@ -15,7 +15,7 @@ use crate::tui::app::App;
 use crate::tui::screens::CompareScreen;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(c) = app.compare.as_ref() else {
+    let Some(c) = app.compare() else {
         return;
     };
     let w = area.width.saturating_sub(2) as usize;

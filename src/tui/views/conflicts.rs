@@ -44,7 +44,7 @@ impl Differs {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let (Some(w), Some(c)) = (app.walk.as_ref(), app.conflicts.as_ref()) else {
+    let (Some(w), Some(c)) = (app.walk.as_ref(), app.conflicts()) else {
         return;
     };
     let Some(conflict) = w.conflicts.get(&c.item_id) else {
@@ -127,7 +127,7 @@ fn side_by_side(
     versions: &[Assessment],
     differs: &Differs,
 ) {
-    let Some(c) = app.conflicts.as_ref() else {
+    let Some(c) = app.conflicts() else {
         return;
     };
     // The gate refuses a conflict with fewer than two versions; never divide by zero.
@@ -181,7 +181,7 @@ fn side_by_side(
 }
 
 fn stacked(frame: &mut Frame, area: Rect, app: &App, versions: &[Assessment], differs: &Differs) {
-    let Some(c) = app.conflicts.as_ref() else {
+    let Some(c) = app.conflicts() else {
         return;
     };
     let text_w = area.width.saturating_sub(2) as usize;

@@ -42,7 +42,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Option<Position> {
     .areas(area);
     let focused = app.popups.is_empty();
     draw_title(frame, title, &title_text(app));
-    let mut cursor = match app.screen {
+    let mut cursor = match app.screen() {
         Screen::List => inspection_list::draw(frame, body, app, focused),
         Screen::Form => new_inspection::draw(frame, body, app, focused),
         Screen::Walkthrough => {
@@ -90,7 +90,7 @@ fn title_text(app: &App) -> String {
             w.verdict
         )
     };
-    match app.screen {
+    match app.screen() {
         Screen::List => format!("pingshen 评审 · 检查列表（{} 次检查）", app.list.all.len()),
         Screen::Form => "pingshen 评审 · 新建检查".to_string(),
         Screen::Walkthrough => app.walk.as_ref().map(header).unwrap_or_default(),
@@ -105,8 +105,7 @@ fn title_text(app: &App) -> String {
             .map(|w| format!("冲突裁定 · {}", header(w)))
             .unwrap_or_default(),
         Screen::Compare => app
-            .compare
-            .as_ref()
+            .compare()
             .map(|c| {
                 format!(
                     "与上次评审对比 · {} · 上次 {} {} → 本次 {} {}",

@@ -16,7 +16,7 @@ use crate::tui::screens::FieldId;
 const LABEL_W: usize = 14;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) -> Option<Position> {
-    let form = app.form.as_ref()?;
+    let form = app.form()?;
     let mut cursor = None;
     let mut y = area.y + 1;
     let bottom = area.y + area.height;

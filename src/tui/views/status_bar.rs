@@ -128,7 +128,7 @@ fn applies(app: &App, context: Context, command: Command) -> bool {
 
 /// How many versions the item in the conflicts view has.
 fn versions(app: &App) -> usize {
-    let (Some(w), Some(c)) = (app.walk.as_ref(), app.conflicts.as_ref()) else {
+    let (Some(w), Some(c)) = (app.walk.as_ref(), app.conflicts()) else {
         return 0;
     };
     w.conflicts

@@ -18,7 +18,7 @@ use crate::tui::keymap::Keymap;
 use crate::tui::screens::SummaryScreen;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(s) = app.summary.as_ref() else {
+    let Some(s) = app.summary() else {
         return;
     };
     let w = area.width.saturating_sub(2) as usize;
