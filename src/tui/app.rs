@@ -5,12 +5,14 @@
 //! write returned) and may read a small file (a checklist after `$EDITOR`); anything
 //! slow goes to a job. Views never do I/O.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
 
 use super::action::{Action, Command, Context, Effect};
+use super::jobs::{Done, Job, JobKind, JobResult};
 use super::keymap::{KeyCombo, Keymap};
 use super::popups::{Confirmation, Followup, Popup};
 use super::screens::{
@@ -107,13 +109,13 @@ pub struct App {
     pub walk: Option<Walkthrough>,
     /// The inspection picked in the list as the earlier review to compare with.
     pub compare_mark: Option<String>,
-    /// A review report is being built on a worker.
-    pub reporting: bool,
     /// Open popups, the top one last; only the top one gets keys.
     pub popups: Vec<Popup>,
     pub status: Option<Status>,
-    /// Jobs started and not yet reported back.
-    pub jobs_running: usize,
+    /// Jobs started and not yet reported back, one per kind.
+    running: BTreeSet<JobKind>,
+    /// A job asked for while one of its kind runs, started when that one reports.
+    waiting: BTreeMap<JobKind, Job>,
     /// Set by the event loop when it carries out [`Effect::Quit`]; nothing else sets it.
     pub quit: bool,
 }
@@ -136,10 +138,10 @@ impl App {
             list,
             walk: None,
             compare_mark: None,
-            reporting: false,
             popups: Vec::new(),
             status: None,
-            jobs_running: 0,
+            running: BTreeSet::new(),
+            waiting: BTreeMap::new(),
             quit: false,
         };
         if let Some(warning) = app.store.take_warning() {
@@ -250,10 +252,7 @@ impl App {
 
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         match action {
-            Action::JobDone(result) => {
-                self.job_done(result);
-                Vec::new()
-            }
+            Action::JobDone(result) => self.job_done(result),
             Action::ChecklistEdited { path, editor_error } => {
                 self.checklist_edited(&path, editor_error);
                 Vec::new()
@@ -284,25 +283,60 @@ impl App {
         }
     }
 
-    /// A job's result: on the status line; a warning or an error also in full in a
-    /// message window, unless a popup (a note being typed) has the keys.
-    fn job_done(&mut self, result: super::jobs::JobResult) {
-        self.jobs_running = self.jobs_running.saturating_sub(1);
-        if result.name == super::screens::REPORT_JOB {
-            self.reporting = false;
-        }
-        let (status, detail) = match result.outcome {
-            Ok(status) => {
-                let detail = status.text.clone();
-                (status, detail)
+    /// How many jobs are running.
+    pub fn jobs_running(&self) -> usize {
+        self.running.len()
+    }
+
+    pub fn is_running(&self, kind: JobKind) -> bool {
+        self.running.contains(&kind)
+    }
+
+    /// Starts `job` unless one of its kind runs: then it waits (if the latest request
+    /// of its kind wins) or is refused, and `busy` says so.
+    pub(crate) fn start_job(&mut self, job: Job, busy: &str) -> Vec<Effect> {
+        let kind = job.kind;
+        if !self.running.insert(kind) {
+            if kind.latest_wins() {
+                self.waiting.insert(kind, job);
+                self.status = Some(Status::info(format!("{busy}；完成后接着处理这一次")));
+            } else {
+                self.status = Some(Status::info(busy.to_string()));
             }
-            Err(text) => (Status::error(format!("{}失败：{text}", result.name)), text),
-        };
+            return Vec::new();
+        }
+        vec![Effect::Spawn(job)]
+    }
+
+    /// A job's result: on the status line; a warning or an error also in full in a
+    /// message window, unless a popup (a note being typed) has the keys. Starts the
+    /// job of the same kind that waited, if any.
+    fn job_done(&mut self, result: JobResult) -> Vec<Effect> {
+        self.running.remove(&result.kind);
+        let next = self.waiting.remove(&result.kind);
+        let label = result.kind.label();
+        match result.outcome {
+            Ok(Done::Merged { report, files }) => self.merged(&report, files),
+            Ok(Done::Told(status)) => self.tell(label, status.text.clone(), status),
+            Err(text) if result.kind == JobKind::Merge => self.merge_failed(text),
+            Err(text) => self.tell(
+                label,
+                text.clone(),
+                Status::error(format!("{label}失败：{text}")),
+            ),
+        }
+        match next {
+            Some(job) => self.start_job(job, ""),
+            None => Vec::new(),
+        }
+    }
+
+    fn tell(&mut self, label: &str, detail: String, status: Status) {
         if matches!(status.kind, StatusKind::Warning | StatusKind::Error) && self.popups.is_empty()
         {
             let title = match status.kind {
-                StatusKind::Error => format!("{}失败", result.name),
-                _ => format!("{}：请注意", result.name),
+                StatusKind::Error => format!("{label}失败"),
+                _ => format!("{label}：请注意"),
             };
             let lines = detail.split('\n').map(str::to_string).collect();
             self.popups.push(Popup::message(title, lines));

@@ -42,7 +42,7 @@ fn event_loop(term: &mut Term, app: &mut App) -> anyhow::Result<()> {
             })?;
             dirty = false;
         }
-        let wait = if jobs.running() > 0 {
+        let wait = if app.jobs_running() > 0 {
             Duration::from_millis(50)
         } else {
             Duration::from_millis(500)

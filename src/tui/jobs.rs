@@ -1,25 +1,65 @@
 //! Slow work off the UI thread: each job runs on its own thread and reports back
 //! through a channel the loop drains between frames. Durable grade saves are fast and
-//! stay inline; exports and PDF reports come here.
+//! stay inline; exports, PDF reports and merges (reading the files and writing them in)
+//! come here.
+//!
+//! A job has a typed kind (as gitui's asyncgit does). The app keeps one job of each
+//! kind in flight: a second report while one builds is refused (it would be the same
+//! report), a second merge waits and the latest request wins.
 
 use std::fmt;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use super::app::Status;
+use crate::store::MergeReport;
 
-/// What a job tells the user: the status line (its kind says how), or why it failed.
-pub type Outcome = Result<Status, String>;
+/// What a job is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum JobKind {
+    Report,
+    Export,
+    Merge,
+}
 
-/// Work to run: a name for messages and a closure returning what to tell the user.
+impl JobKind {
+    /// The job in messages: 「{label}失败」.
+    pub fn label(self) -> &'static str {
+        match self {
+            JobKind::Report => "生成评审报告",
+            JobKind::Export => "导出",
+            JobKind::Merge => "合并",
+        }
+    }
+
+    /// Whether a request made while one runs waits and replaces any earlier waiting
+    /// one (else it is refused).
+    pub fn latest_wins(self) -> bool {
+        matches!(self, JobKind::Merge)
+    }
+}
+
+/// What a finished job hands back.
+#[derive(Debug, Clone)]
+pub enum Done {
+    /// Something to tell the user; the status kind says how.
+    Told(Status),
+    /// Files merged into the store.
+    Merged { report: MergeReport, files: usize },
+}
+
+/// A job's result, or why it failed (a sentence for the user).
+pub type Outcome = Result<Done, String>;
+
+/// Work to run: its kind and a closure returning the outcome.
 pub struct Job {
-    pub name: String,
+    pub kind: JobKind,
     pub work: Box<dyn FnOnce() -> Outcome + Send + 'static>,
 }
 
 impl Job {
-    pub fn new(name: impl Into<String>, work: impl FnOnce() -> Outcome + Send + 'static) -> Job {
+    pub fn new(kind: JobKind, work: impl FnOnce() -> Outcome + Send + 'static) -> Job {
         Job {
-            name: name.into(),
+            kind,
             work: Box::new(work),
         }
     }
@@ -27,72 +67,58 @@ impl Job {
 
 impl fmt::Debug for Job {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Job").field("name", &self.name).finish()
+        f.debug_struct("Job").field("kind", &self.kind).finish()
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct JobResult {
-    pub name: String,
+    pub kind: JobKind,
     pub outcome: Outcome,
 }
 
-/// Starts jobs and collects their results.
+/// Runs jobs on threads and collects their results. What is running is the app's
+/// to know ([`App::jobs_running`](super::App::jobs_running)); this only carries.
 pub struct Jobs {
     tx: Sender<JobResult>,
     rx: Receiver<JobResult>,
-    running: usize,
 }
 
 impl Default for Jobs {
     fn default() -> Self {
         let (tx, rx) = channel();
-        Jobs { tx, rx, running: 0 }
+        Jobs { tx, rx }
     }
 }
 
 impl Jobs {
     pub fn spawn(&mut self, job: Job) {
         let tx = self.tx.clone();
-        self.running += 1;
-        let name = job.name.clone();
+        let kind = job.kind;
         let spawned = std::thread::Builder::new()
-            .name(format!("pingshen job {name}"))
+            .name(format!("pingshen job {}", kind.label()))
             .spawn(move || {
                 let work = job.work;
                 // A panicking job is reported like a failed one; the UI keeps going.
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
                     .unwrap_or_else(|_| Err("内部错误（后台任务意外中止）".to_string()));
-                let _ = tx.send(JobResult {
-                    name: job.name,
-                    outcome,
-                });
+                let _ = tx.send(JobResult { kind, outcome });
             });
         if let Err(e) = spawned {
             let _ = self.tx.send(JobResult {
-                name,
+                kind,
                 outcome: Err(format!("无法启动后台任务：{e}")),
             });
         }
     }
 
-    pub fn running(&self) -> usize {
-        self.running
-    }
-
     /// Results that arrived since the last call.
     pub fn finished(&mut self) -> Vec<JobResult> {
-        let done: Vec<JobResult> = self.rx.try_iter().collect();
-        self.running = self.running.saturating_sub(done.len());
-        done
+        self.rx.try_iter().collect()
     }
 
     /// Waits for the next result (tests and benchmarks).
     pub fn wait(&mut self, timeout: std::time::Duration) -> Option<JobResult> {
-        let r = self.rx.recv_timeout(timeout).ok();
-        if r.is_some() {
-            self.running = self.running.saturating_sub(1);
-        }
-        r
+        self.rx.recv_timeout(timeout).ok()
     }
 }

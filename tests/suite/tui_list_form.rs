@@ -151,14 +151,14 @@ fn export_runs_on_a_job_and_reports_back() {
         Some(Effect::Spawn(job)) => job,
         other => panic!("expected a job, got {other:?}"),
     };
-    assert_eq!(h.app.jobs_running, 1);
+    assert_eq!(h.app.jobs_running(), 1);
     let mut jobs = pingshen::tui::jobs::Jobs::default();
     jobs.spawn(job);
     let result = jobs
         .wait(std::time::Duration::from_secs(30))
         .expect("job finished");
     h.update(pingshen::tui::Action::JobDone(result));
-    assert_eq!(h.app.jobs_running, 0);
+    assert_eq!(h.app.jobs_running(), 0);
     assert!(h.status().starts_with("已导出到"), "{}", h.status());
 }
 

@@ -260,7 +260,7 @@ fn conflict_harness() -> Harness {
     let (mut h, _, file) = lead_and_laptop();
     h.press("m");
     h.paste(&format!("'{}'", file.display()));
-    h.press("Enter");
+    h.press_and_wait("Enter");
     h.press("q");
     h.press("Enter");
     goto(&mut h, "1.2.4");
@@ -317,7 +317,7 @@ fn conflicts_three_versions() {
     let mut h = Harness::new(dir, store);
     h.press("m");
     h.paste(&files.join(" "));
-    h.press("Enter");
+    h.press_and_wait("Enter");
     h.press("q");
     h.press("Enter");
     h.press("C");

@@ -100,6 +100,32 @@ impl Harness {
     }
 
     /// Presses one key, written as in the keymap (`a`, `Enter`, `ctrl-s`, `Tab`).
+    /// Presses `key` and runs on workers every job it starts (and any those start),
+    /// feeding each result back: for keys whose work is a job (a merge).
+    pub fn press_and_wait(&mut self, key: &str) {
+        let mut effects = self.press(key);
+        let mut jobs = pingshen::tui::jobs::Jobs::default();
+        loop {
+            let spawned: Vec<_> = effects
+                .drain(..)
+                .filter_map(|e| match e {
+                    Effect::Spawn(job) => Some(job),
+                    _ => None,
+                })
+                .collect();
+            if spawned.is_empty() {
+                return;
+            }
+            for job in spawned {
+                jobs.spawn(job);
+                let result = jobs
+                    .wait(std::time::Duration::from_secs(60))
+                    .expect("the job finished in time");
+                effects.extend(self.update(Action::JobDone(result)));
+            }
+        }
+    }
+
     pub fn press(&mut self, key: &str) -> Vec<Effect> {
         let combo = KeyCombo::parse(key).expect("key string");
         let mut mods = KeyModifiers::NONE;

@@ -4,6 +4,7 @@
 //! timeout, never a fixed sleep.
 
 use crate::tui_support;
+use pingshen::tui::jobs::JobKind;
 
 use std::path::Path;
 use std::time::Duration;
@@ -37,8 +38,8 @@ fn report_key_builds_the_pdf_on_a_worker_and_says_where_it_is() {
     let (mut h, _) = Harness::walkthrough();
     h.keys(&["a", "Tab", "b", "Tab", "d"]);
     let effects = h.press("p");
-    assert!(h.app.reporting);
-    assert_eq!(h.app.jobs_running, 1);
+    assert!(h.app.is_running(JobKind::Report));
+    assert_eq!(h.app.jobs_running(), 1);
     assert!(h.status().contains("正在生成评审报告"), "{}", h.status());
     // The UI goes on while it builds: grading still works, a second p waits.
     h.keys(&["Tab", "c"]);
@@ -47,8 +48,8 @@ fn report_key_builds_the_pdf_on_a_worker_and_says_where_it_is() {
     assert!(h.status().contains("正在生成"), "{}", h.status());
 
     run_job(&mut h, effects, JOB_TIMEOUT);
-    assert!(!h.app.reporting);
-    assert_eq!(h.app.jobs_running, 0);
+    assert!(!h.app.is_running(JobKind::Report));
+    assert_eq!(h.app.jobs_running(), 0);
     let status = h.app.status.clone().expect("a status");
     assert_eq!(status.kind, StatusKind::Saved, "{}", status.text);
     let file = "青山镇卫生院-评审报告-2026-11-23.pdf";
@@ -100,7 +101,7 @@ fn report_with_nothing_graded_is_a_message_not_a_job() {
     let (mut h, _) = Harness::walkthrough();
     assert!(h.press("p").is_empty());
     assert!(h.status().contains("还没有任何条款评分"), "{}", h.status());
-    assert!(!h.app.reporting);
+    assert!(!h.app.is_running(JobKind::Report));
 }
 
 #[test]
@@ -110,7 +111,13 @@ fn merge_through_the_prompt_then_one_key_settles_the_conflict() {
     assert!(matches!(h.app.popups.last(), Some(Popup::Prompt(_))));
     // A path with a space, quoted as a file manager drops it.
     h.type_text(&format!("'{}'", file.display()));
-    h.press("Enter");
+    let effects = h.press("Enter");
+    assert!(h.status().contains("正在读取并合并"), "{}", h.status());
+    assert!(
+        h.app.is_running(JobKind::Merge),
+        "the files are read on a worker"
+    );
+    run_job(&mut h, effects, JOB_TIMEOUT);
     assert!(
         h.status().starts_with("已保存合并：新增 1 条"),
         "{}",
@@ -190,7 +197,7 @@ fn conflicts_filter_and_nothing_to_settle() {
 
     h.press("m");
     h.paste(&format!("\"{}\"", file.display()));
-    h.press("Enter");
+    h.press_and_wait("Enter");
     h.press("q");
     h.press("Enter");
     h.press("f");
@@ -223,7 +230,8 @@ fn a_bad_merge_path_is_a_message_and_changes_nothing() {
     let (mut h, id, _) = lead_and_laptop();
     h.press("m");
     h.type_text("/没有/这个文件.json");
-    h.press("Enter");
+    let effects = h.press("Enter");
+    run_job(&mut h, effects, JOB_TIMEOUT);
     assert!(h.status().starts_with("未合并"), "{}", h.status());
     match h.app.popups.last() {
         Some(Popup::Message(m)) => assert_eq!(m.title, "未合并"),
@@ -321,4 +329,38 @@ fn compare_without_a_previous_review_says_how() {
     h.press("v");
     assert_eq!(h.app.screen(), Screen::Walkthrough);
     assert!(h.status().contains("没有关联上次评审"), "{}", h.status());
+}
+
+/// Jobs have kinds: one merge runs at a time, and a merge asked for meanwhile waits
+/// and starts when the first reports (the latest request wins).
+#[test]
+fn a_second_merge_waits_for_the_first_and_then_runs() {
+    let (mut h, id, file) = lead_and_laptop();
+    h.press("m");
+    h.paste(&format!("'{}'", file.display()));
+    let first = h.press("Enter");
+    assert_eq!(h.app.jobs_running(), 1);
+    h.press("m");
+    h.paste(&format!("'{}'", file.display()));
+    assert!(h.press("Enter").is_empty(), "the second merge waits");
+    assert!(h.status().contains("完成后接着处理"), "{}", h.status());
+    assert_eq!(h.app.jobs_running(), 1, "one merge in flight");
+
+    let job = first
+        .into_iter()
+        .find_map(|e| match e {
+            pingshen::tui::Effect::Spawn(job) => Some(job),
+            _ => None,
+        })
+        .unwrap();
+    let mut jobs = pingshen::tui::jobs::Jobs::default();
+    jobs.spawn(job);
+    let done = jobs.wait(JOB_TIMEOUT).unwrap();
+    let next = h.update(pingshen::tui::Action::JobDone(done));
+    assert!(
+        matches!(next.as_slice(), [pingshen::tui::Effect::Spawn(j)] if j.kind == JobKind::Merge),
+        "the waiting merge starts: {next:?}"
+    );
+    assert_eq!(h.app.jobs_running(), 1);
+    assert_eq!(h.store().conflicts(&id).unwrap().len(), 1);
 }

@@ -230,10 +230,10 @@ impl App {
 
     pub(crate) fn prompt_done(&mut self, kind: PromptKind, text: Option<String>) -> Vec<Effect> {
         if kind == PromptKind::Merge {
-            if let Some(text) = text {
-                self.merge_files(&text);
-            }
-            return Vec::new();
+            return match text {
+                Some(text) => self.merge_files(&text),
+                None => Vec::new(),
+            };
         }
         if kind == PromptKind::Reopen {
             if let Some(reason) = text {

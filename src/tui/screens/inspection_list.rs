@@ -9,7 +9,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use crate::store::{Store, Summary};
 use crate::tui::action::{Action, Command, Effect};
 use crate::tui::app::{App, Status, View};
-use crate::tui::jobs::Job;
+use crate::tui::jobs::{Done, Job, JobKind};
 use crate::tui::line_input::LineInput;
 use crate::tui::popups::{Confirmation, Popup};
 
@@ -233,14 +233,17 @@ impl App {
             "{safe_id}-{}.json",
             chrono::Local::now().format("%Y%m%d-%H%M%S")
         ));
-        self.jobs_running += 1;
         self.status = Some(Status::info("正在导出…"));
-        vec![Effect::Spawn(Job::new("导出", move || {
+        let job = Job::new(JobKind::Export, move || {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
             }
             crate::store::write_export(&export, &path).map_err(|e| e.to_string())?;
-            Ok(Status::info(format!("已导出到 {}", path.display())))
-        }))]
+            Ok(Done::Told(Status::info(format!(
+                "已导出到 {}",
+                path.display()
+            ))))
+        });
+        self.start_job(job, "上一次导出还在进行，请稍候")
     }
 }

@@ -1,13 +1,15 @@
 //! Merging the team's exports, from the inspection list: paths typed (or dragged in)
-//! at a prompt, read and merged at once (`Store::merge` writes one transaction and
-//! flushes), then the result in a window — what was added and updated, and which items
-//! now wait for the lead to settle.
+//! at a prompt; the files are read and merged on a worker (`Store::merge` writes one
+//! transaction and flushes), then the result in a window — what was added and
+//! updated, and which items now wait for the lead to settle.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use crate::store::read_export;
-use crate::tui::action::{Command, Context};
+use crate::store::{MergeReport, read_export};
+use crate::tui::action::{Command, Context, Effect};
 use crate::tui::app::{App, Status};
+use crate::tui::jobs::{Done, Job, JobKind};
 use crate::tui::popups::{Popup, Prompt, PromptKind};
 
 impl App {
@@ -16,8 +18,9 @@ impl App {
             .push(Popup::Prompt(Prompt::new(PromptKind::Merge, "")));
     }
 
-    /// Reads the export files named in `text` and merges them into the store.
-    pub(crate) fn merge_files(&mut self, text: &str) {
+    /// Reads the export files named in `text` and merges them into the store, on a
+    /// worker: a large file or a slow disk does not stop the screen.
+    pub(crate) fn merge_files(&mut self, text: &str) -> Vec<Effect> {
         // Relative paths are read from the current directory; messages name it.
         let paths: Vec<PathBuf> = split_paths(text)
             .into_iter()
@@ -25,26 +28,32 @@ impl App {
             .collect();
         if paths.is_empty() {
             self.status = Some(Status::info("没有输入文件，未合并"));
-            return;
+            return Vec::new();
         }
-        let mut exports = Vec::new();
-        for path in &paths {
-            match read_export(path) {
-                Ok(e) => exports.push((path.display().to_string(), e)),
-                Err(e) => return self.merge_failed(e.to_string()),
+        let store = Arc::clone(&self.store);
+        let job = Job::new(JobKind::Merge, move || {
+            let mut exports = Vec::new();
+            for path in &paths {
+                let e = read_export(path).map_err(|e| e.to_string())?;
+                exports.push((path.display().to_string(), e));
             }
-        }
-        let report = match self.store.merge(&exports) {
-            Ok(r) => r,
-            Err(e) => return self.merge_failed(e.to_string()),
-        };
+            let report = store.merge(&exports).map_err(|e| e.to_string())?;
+            Ok(Done::Merged {
+                report,
+                files: paths.len(),
+            })
+        });
+        self.status = Some(Status::info("正在读取并合并文件…"));
+        self.start_job(job, "上一次合并还在进行")
+    }
+
+    /// What a finished merge tells: the result in a window, the list on the inspection.
+    pub(crate) fn merged(&mut self, report: &MergeReport, files: usize) {
         self.list.reload(&self.store);
         self.list.select_id(&report.inspection_id);
         let mut lines = vec![format!(
             "检查：{}（编号 {}），合并了 {} 个文件。",
-            report.institution,
-            report.inspection_id,
-            paths.len()
+            report.institution, report.inspection_id, files
         )];
         lines.push(if report.changed {
             format!(
@@ -95,7 +104,8 @@ impl App {
         self.popups.push(Popup::message(title, lines));
     }
 
-    fn merge_failed(&mut self, why: String) {
+    /// A merge that failed: nothing was changed, and the window says so.
+    pub(crate) fn merge_failed(&mut self, why: String) {
         self.status = Some(Status::error(format!("未合并：{why}")));
         self.popups.push(Popup::message(
             "未合并",

@@ -22,6 +22,5 @@ pub use grading::normalize_id;
 pub use inspection_list::InspectionList;
 pub use merge::split_paths;
 pub use new_inspection::{FieldId, NewInspectionForm};
-pub use report::REPORT_JOB;
 pub use summary::SummaryScreen;
 pub use walkthrough::{Filter, Row, Walkthrough};

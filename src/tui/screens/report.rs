@@ -14,10 +14,7 @@ use crate::report::{
 };
 use crate::tui::action::Effect;
 use crate::tui::app::{App, Status};
-use crate::tui::jobs::{Job, Outcome};
-
-/// The report job's name, in messages.
-pub const REPORT_JOB: &str = "生成评审报告";
+use crate::tui::jobs::{Done, Job, JobKind};
 
 impl App {
     /// Starts building the open inspection's report on a worker.
@@ -25,8 +22,9 @@ impl App {
         let Some(w) = self.walk.as_ref() else {
             return Vec::new();
         };
-        if self.reporting {
-            self.status = Some(Status::info("评审报告正在生成，完成后这里会显示文件位置…"));
+        const BUSY: &str = "评审报告正在生成，完成后这里会显示文件位置…";
+        if self.is_running(JobKind::Report) {
+            self.status = Some(Status::info(BUSY));
             return Vec::new();
         }
         if w.graded == 0 {
@@ -52,12 +50,11 @@ impl App {
             },
             generated_at: None,
         };
-        self.reporting = true;
-        self.jobs_running += 1;
         self.status = Some(Status::info("正在生成评审报告…（可以继续评审）"));
-        vec![Effect::Spawn(Job::new(REPORT_JOB, move || {
-            build(&input, &options, &file, &wanted, &data_dir)
-        }))]
+        let job = Job::new(JobKind::Report, move || {
+            build(&input, &options, &file, &wanted, &data_dir).map(Done::Told)
+        });
+        self.start_job(job, BUSY)
     }
 }
 
@@ -68,7 +65,7 @@ fn build(
     file: &str,
     wanted: &Wanted,
     data_dir: &Path,
-) -> Outcome {
+) -> Result<Status, String> {
     let report = report::render(input, options).map_err(|e| e.to_string())?;
     let written = write_report(&report.pdf, file, wanted, data_dir).map_err(|e| e.to_string())?;
     Ok(done(&report, &written))

@@ -12,8 +12,8 @@ use crate::tui::action::{Command, Context};
 use crate::tui::app::{App, StatusKind};
 
 pub fn draw(frame: &mut Frame, status: Rect, hints: Rect, app: &App) {
-    let jobs = if app.jobs_running > 0 {
-        format!(" 后台任务 {} 个进行中… ", app.jobs_running)
+    let jobs = if app.jobs_running() > 0 {
+        format!(" 后台任务 {} 个进行中… ", app.jobs_running())
     } else {
         String::new()
     };
