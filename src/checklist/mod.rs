@@ -1,11 +1,13 @@
 //! Checklists: the TOML format, loading with diagnostics, discovery.
 //! Knows nothing of storage, terminal or PDF.
 
+mod criteria;
 mod diagnostic;
 mod discovery;
 mod escape;
 mod fields;
 mod fullwidth;
+mod lint;
 mod load;
 mod model;
 mod outline;
@@ -13,6 +15,7 @@ mod position;
 mod spellings;
 mod syntax;
 mod toml_messages;
+pub mod workbook;
 
 pub use diagnostic::{Diagnostic, display_width};
 pub use discovery::{
@@ -20,6 +23,7 @@ pub use discovery::{
     read_source, sha256_hex, user_sources,
 };
 pub use escape::escape_for_terminal;
+pub use lint::warnings;
 pub use load::parse_checklist;
 pub use model::*;
 

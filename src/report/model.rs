@@ -159,6 +159,8 @@ pub struct Document {
     pub inspection: Inspection,
     pub checklist_title: String,
     pub checklist_version: String,
+    /// The checklist's `source`: where its text comes from.
+    pub checklist_source: String,
     /// "服务能力现场评审报告".
     pub report_title: String,
     pub generated_at: String,
@@ -293,6 +295,7 @@ impl Document {
             inspection: inspection.clone(),
             checklist_title: checklist.title.clone(),
             checklist_version: checklist.version.clone(),
+            checklist_source: checklist.source.clone(),
             report_title: REPORT_TITLE.to_string(),
             generated_at: generated_at.to_string(),
             evaluation,
@@ -325,6 +328,7 @@ impl Document {
             &i.checklist.sha256,
             &self.checklist_title,
             &self.checklist_version,
+            &self.checklist_source,
             &self.generated_at,
             &self.evaluation.verdict,
         ] {
@@ -335,6 +339,7 @@ impl Document {
         }
         for r in &self.evaluation.rules {
             add(&r.name);
+            add(r.description.as_deref().unwrap_or_default());
             for c in &r.conditions {
                 add(&c.description);
             }

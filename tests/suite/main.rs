@@ -30,3 +30,4 @@ mod tui_snapshots;
 mod tui_team;
 mod tui_tmux;
 mod verdict;
+mod workbook;
