@@ -10,6 +10,7 @@ mod report_support;
 mod tui_support;
 
 mod checklist_diagnostics;
+mod checklist_format;
 mod cli;
 mod crash;
 mod export_fuzz;
@@ -31,3 +32,4 @@ mod tui_team;
 mod tui_tmux;
 mod verdict;
 mod workbook;
+mod workbook_cli;

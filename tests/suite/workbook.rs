@@ -125,7 +125,7 @@ fn csv_in_utf8_with_or_without_bom_and_in_gb18030_imports_as_the_workbook() {
     }
 }
 
-const ITEM_HEADER: &[&str] = &[
+pub const ITEM_HEADER: &[&str] = &[
     "编号",
     "章",
     "节",
@@ -143,7 +143,7 @@ const ITEM_HEADER: &[&str] = &[
 ];
 
 /// Writes a workbook of the three sheets, each a list of rows (the first is the header).
-fn handmade(path: &Path, meta: &[Vec<String>], rules: &[Vec<String>], items: &[Vec<String>]) {
+pub fn handmade(path: &Path, meta: &[Vec<String>], rules: &[Vec<String>], items: &[Vec<String>]) {
     let mut wb = Workbook::new();
     for (name, rows) in [("条款", items), ("结论规则", rules), ("清单信息", meta)] {
         let ws = wb.add_worksheet();
@@ -161,13 +161,13 @@ fn handmade(path: &Path, meta: &[Vec<String>], rules: &[Vec<String>], items: &[V
     wb.save(path).unwrap();
 }
 
-fn own(rows: &[&[&str]]) -> Vec<Vec<String>> {
+pub fn own(rows: &[&[&str]]) -> Vec<Vec<String>> {
     rows.iter()
         .map(|r| r.iter().map(|c| c.to_string()).collect())
         .collect()
 }
 
-const RULE_HEADER: &[&str] = &[
+pub const RULE_HEADER: &[&str] = &[
     "结论",
     "说明",
     "条件说明",
