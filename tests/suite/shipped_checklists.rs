@@ -104,6 +104,9 @@ fn the_format_example_in_the_readme_loads() {
     let c = parse_checklist(&README[start..end], "README example")
         .unwrap_or_else(|d| panic!("{}", d[0]));
     assert_eq!(c.item_count(), 2);
+    // The example a province copies passes without warnings too.
+    let w = pingshen::checklist::warnings(&c, &README[start..end], "README example");
+    assert!(w.is_empty(), "{}", w[0]);
 }
 
 /// The README's format example.
