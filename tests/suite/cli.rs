@@ -80,7 +80,7 @@ fn new_grade_show_list_history() {
         .assert()
         .success()
         .stdout(predicate::str::contains("东城区某社区卫生服务中心"))
-        .stdout(predicate::str::contains("2/112"))
+        .stdout(predicate::str::contains("2/126"))
         .stdout(predicate::str::contains("未达到基本标准"));
     pingshen(dir.path())
         .args(["show", &id])
@@ -88,7 +88,7 @@ fn new_grade_show_list_history() {
         .success()
         .stdout(predicate::str::contains("评审结论：未达到基本标准"))
         .stdout(predicate::str::contains(
-            "✗ 核心条款（★）全部达到C档及以上：实测 0%（0/20），要求 ≥ 100%",
+            "✗ 核心条款（★）全部达到C档及以上：实测 0%（0/22），要求 ≥ 100%",
         ))
         .stdout(predicate::str::contains("花名册齐全"));
     let json = pingshen(dir.path())
@@ -359,8 +359,8 @@ fn check_prints_every_error_with_position_and_fails() {
         ])
         .assert()
         .success()
-        .stdout(predicate::str::contains("112 条"))
-        .stdout(predicate::str::contains("115 条"));
+        .stdout(predicate::str::contains("126 条"))
+        .stdout(predicate::str::contains("121 条"));
     let gbk = dir.path().join("gbk.toml");
     std::fs::write(&gbk, b"[checklist]\nid = \"\xc9\xe7\xc7\xf8\"\n").unwrap();
     pingshen(dir.path())
@@ -379,7 +379,7 @@ fn user_checklists_are_listed_and_replace_shipped_ones() {
     let user = dir.path().join("no-user-checklists");
     std::fs::create_dir_all(&user).unwrap();
     let province = include_str!("../../checklists/community-2022.toml")
-        .replace("version = \"2022-pingshen.1\"", "version = \"2022-某省.1\"");
+        .replace("version = \"2022-pingshen.2\"", "version = \"2022-某省.1\"");
     std::fs::write(user.join("community-2022-某省.toml"), province).unwrap();
     std::fs::write(user.join("broken.toml"), "[checklist\n").unwrap();
     pingshen(dir.path())

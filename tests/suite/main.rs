@@ -9,6 +9,7 @@ mod common;
 mod report_support;
 mod tui_support;
 
+mod checklist_content;
 mod checklist_diagnostics;
 mod checklist_format;
 mod cli;
