@@ -300,3 +300,51 @@ fn the_files_are_titled_as_evaluation_checklists_and_name_the_guide() {
         assert!(c.source.contains("评价指南（2023版）"), "{}", c.id);
     }
 }
+
+#[test]
+fn the_community_hospital_checklist_is_pass_fail_and_refers_to_the_recommended_standard() {
+    let (c, _) = shipped("community-hospital-2019");
+    for (_, _, it) in c.items() {
+        assert_eq!(it.max_level(), pingshen::checklist::Level::C, "{}", it.id);
+        assert_eq!(
+            it.declared_max,
+            Some(pingshen::checklist::Level::C),
+            "{}",
+            it.id
+        );
+    }
+    assert!(item(&c, "1.1.1").criteria.c.contains("推荐标准"));
+    // Everything met: reached; one item 不达标: not reached, under its own name.
+    assert_eq!(
+        evaluate(&c, |_| Some(Grade::C)).verdict,
+        "达到社区医院基本标准"
+    );
+    let one_short = |id: &str| Some(if id == "2.1.1" { Grade::D } else { Grade::C });
+    assert_eq!(evaluate(&c, one_short).verdict, "未达到社区医院基本标准");
+}
+
+#[test]
+fn the_village_clinic_checklist_covers_what_a_village_clinic_is_reviewed_on() {
+    let (c, _) = shipped("village-clinic");
+    let all: String = c.items().map(|(_, _, it)| texts(it)).collect();
+    for topic in [
+        "乡村医生执业证书",
+        "培训",
+        "基本药物制度",
+        "统一采购",
+        "五统一",
+        "医保联网结算",
+        "中医阁",
+        "4类6项",
+        "巡诊",
+        "家庭医生",
+        "基本公共卫生",
+        "传染病",
+        "医疗废物",
+        "急救",
+        "健康档案",
+    ] {
+        assert!(all.contains(topic), "{topic}");
+    }
+    assert_eq!(evaluate(&c, |_| None).verdict, "未达到村卫生室服务能力标准");
+}
