@@ -45,8 +45,8 @@ pub(super) fn write_items(
             continue;
         }
         let (ch_id, sec_id) = (parts[0].to_string(), format!("{}.{}", parts[0], parts[1]));
-        let ch = match chapters.iter().position(|c| c.part.id == ch_id) {
-            Some(i) => &mut chapters[i],
+        let ci = match chapters.iter().position(|c| c.part.id == ch_id) {
+            Some(i) => i,
             None => {
                 chapters.push(Chapter {
                     part: Part {
@@ -56,12 +56,13 @@ pub(super) fn write_items(
                     },
                     sections: Vec::new(),
                 });
-                chapters.last_mut().expect("just pushed")
+                chapters.len() - 1
             }
         };
+        let ch = &mut chapters[ci];
         name(&mut ch.part, r, "章", p);
-        let sec = match ch.sections.iter().position(|(s, _)| s.id == sec_id) {
-            Some(i) => &mut ch.sections[i],
+        let si = match ch.sections.iter().position(|(s, _)| s.id == sec_id) {
+            Some(i) => i,
             None => {
                 ch.sections.push((
                     Part {
@@ -71,9 +72,10 @@ pub(super) fn write_items(
                     },
                     Vec::new(),
                 ));
-                ch.sections.last_mut().expect("just pushed")
+                ch.sections.len() - 1
             }
         };
+        let sec = &mut ch.sections[si];
         name(&mut sec.0, r, "节", p);
         sec.1.push(r);
     }
