@@ -1,6 +1,7 @@
 //! Checklists: the TOML format, loading with diagnostics, discovery.
 //! Knows nothing of storage, terminal or PDF.
 
+mod changes;
 mod criteria;
 mod diagnostic;
 mod discovery;
@@ -17,6 +18,7 @@ mod syntax;
 mod toml_messages;
 pub mod workbook;
 
+pub use changes::{item_changes, rules_changed};
 pub use diagnostic::{Diagnostic, display_width};
 pub use discovery::{
     Available, CHECKLIST_FILE_MAX, Catalog, Origin, ReadError, Source, builtin_sources,

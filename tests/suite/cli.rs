@@ -391,3 +391,34 @@ fn user_checklists_are_listed_and_replace_shipped_ones() {
         .stdout(predicate::str::contains("township-2022"))
         .stdout(predicate::str::contains("broken.toml：1 个错误"));
 }
+
+#[test]
+fn repin_says_what_changed_in_each_item_and_in_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = new_inspection(dir.path());
+    for (item, grade) in [("1.1.1", "A"), ("1.2.1", "B")] {
+        pingshen(dir.path())
+            .args(["grade", &id, item, grade, "--by", "张三"])
+            .assert()
+            .success();
+    }
+    // A province's revision: 1.1.1 becomes ★, the fallback verdict is renamed.
+    let user = dir.path().join("no-user-checklists");
+    std::fs::create_dir_all(&user).unwrap();
+    let text = include_str!("../../checklists/community-2022.toml")
+        .replacen("version = \"2022-pingshen.2\"", "version = \"2022-某省.1\"", 1)
+        .replacen("institution_type = \"社区卫生服务中心\"", "institution_type = \"社区卫生服务中心\"\nfallback_verdict = \"不合格\"", 1)
+        .replacen("    id = \"1.1.1\"\n    title = \"功能定位与服务区域\"\n    tier = \"基本标准\"\n", "    id = \"1.1.1\"\n    title = \"功能定位与服务区域\"\n    tier = \"基本标准\"\n    core = true\n", 1);
+    std::fs::write(user.join("community-2022-某省.toml"), text).unwrap();
+    pingshen(dir.path())
+        .args(["repin", &id, "--dry-run"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("文字或要求有改动 1 条：1.1.1")
+                .and(predicate::str::contains("    1.1.1：★\n"))
+                .and(predicate::str::contains(
+                    "评审结论规则有改动：按目前的评分，结论由「未达到基本标准」变为「不合格」。",
+                )),
+        );
+}
