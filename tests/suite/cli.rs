@@ -88,6 +88,12 @@ fn new_grade_show_list_history() {
         .success()
         .stdout(predicate::str::contains("评审结论：未达到基本标准"))
         .stdout(predicate::str::contains(
+            "  清单来源 pingshen 项目依据公开政策文件",
+        ))
+        .stdout(predicate::str::contains(
+            "达到基本标准：未满足（核心条款全部达到C档；",
+        ))
+        .stdout(predicate::str::contains(
             "✗ 核心条款（★）全部达到C档及以上：实测 0%（0/22），要求 ≥ 100%",
         ))
         .stdout(predicate::str::contains("花名册齐全"));

@@ -34,3 +34,4 @@ mod tui_tmux;
 mod verdict;
 mod workbook;
 mod workbook_cli;
+mod workbook_text;
