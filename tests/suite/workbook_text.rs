@@ -102,3 +102,27 @@ fn the_workbook_has_frozen_headers_wide_columns_and_drop_downs() {
         assert!(rules.contains("\"全部,核心条款,基本标准,推荐标准,章\""));
     }
 }
+
+#[test]
+fn a_workbook_that_would_unpack_to_far_more_than_a_checklist_is_refused_unread() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("炸弹.xlsx");
+    let mut zw = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zw.start_file("xl/sharedStrings.xml", deflated).unwrap();
+    let zeros = vec![b'0'; 1024 * 1024];
+    for _ in 0..40 {
+        zw.write_all(&zeros).unwrap();
+    }
+    let bytes = zw.finish().unwrap().into_inner();
+    assert!(bytes.len() < 1024 * 1024, "small on disk: {}", bytes.len());
+    std::fs::write(&path, bytes).unwrap();
+    match workbook::import(&[path.as_path()]) {
+        Err(ImportError::Unreadable(why)) => {
+            assert!(why.contains("解压后超过 32 MB，没有读取"), "{why}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
