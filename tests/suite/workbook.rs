@@ -102,7 +102,10 @@ fn csv_in_utf8_with_or_without_bom_and_in_gb18030_imports_as_the_workbook() {
         let items_text = String::from_utf8(items).unwrap();
         let (gb, _, unmappable) = encoding_rs::GB18030.encode(&items_text);
         assert!(!unmappable);
+        // LibreOffice saves every sheet, 填写说明 too: that one is passed over.
+        let help = csv_bytes(&sheet_rows(&book, workbook::HELP));
         let files = [
+            ("填写说明.csv", help),
             ("清单信息.csv", meta),
             ("结论规则.csv", with_bom),
             ("条款.csv", gb.into_owned()),

@@ -17,7 +17,7 @@ mod write;
 use std::fmt;
 use std::path::Path;
 
-pub use layout::{CellRef, ITEM_COLUMNS, ITEMS, META, RULE_COLUMNS, RULES, column_letter};
+pub use layout::{CellRef, HELP, ITEM_COLUMNS, ITEMS, META, RULE_COLUMNS, RULES, column_letter};
 pub use write::workbook_bytes;
 
 use super::diagnostic::Diagnostic;

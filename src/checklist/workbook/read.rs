@@ -56,8 +56,8 @@ pub fn read_sheets(paths: &[&Path]) -> Result<Vec<Sheet>, Unreadable> {
                 ));
             }
             sheets.extend(read_xlsx(bytes, &name)?);
-        } else {
-            sheets.push(read_csv(&bytes, &name)?);
+        } else if let Some(sheet) = read_csv(&bytes, &name)? {
+            sheets.push(sheet);
         }
     }
     Ok(sheets)
@@ -205,8 +205,9 @@ fn cell_text(v: &DataRef) -> String {
     crate::text::clean_text(&raw).trim().to_string()
 }
 
-/// One CSV file as one sheet, told apart by its header row.
-fn read_csv(bytes: &[u8], name: &str) -> Result<Sheet, Unreadable> {
+/// One CSV file as one sheet, told apart by its header row; `None` for the 填写说明
+/// sheet (LibreOffice saves every sheet, that one too).
+fn read_csv(bytes: &[u8], name: &str) -> Result<Option<Sheet>, Unreadable> {
     let text = decode(bytes, name)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -241,17 +242,18 @@ fn read_csv(bytes: &[u8], name: &str) -> Result<Sheet, Unreadable> {
         "编号" => ITEMS,
         "结论" => RULES,
         "项目" => META,
+        "工作表" => return Ok(None),
         _ => {
             return Err(format!(
                 "{name} 第 1 行不是「{ITEMS}」「{RULES}」或「{META}」工作表的表头（第一格应为 编号、结论 或 项目）。请从 pingshen 导出的工作簿或模板另存 CSV，不要改动表头。"
             ));
         }
     };
-    Ok(Sheet {
+    Ok(Some(Sheet {
         kind,
         place: name.into(),
         rows,
-    })
+    }))
 }
 
 /// UTF-8 (a BOM is dropped), else GB18030, which Excel uses for 「CSV」 on Chinese Windows.
