@@ -126,3 +126,39 @@ fn a_workbook_that_would_unpack_to_far_more_than_a_checklist_is_refused_unread()
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn every_kind_of_rule_and_item_field_survives_a_round_trip() {
+    let text = include_str!("fixtures/small.toml")
+        .replacen(
+            "source = \"pingshen 测试数据\"",
+            "source = \"pingshen 测试数据\"\nfallback_verdict = \"不合格\"",
+            1,
+        )
+        .replacen(
+            "name = \"达到基本标准\"\n",
+            "name = \"达到基本标准\"\ndescription = \"说明：含 \\\"引号\\\" 和\\n换行\"\n\n  [[verdict.condition]]\n  select = \"chapter\"\n  chapter = \"2\"\n  min_grade = \"C\"\n  min_share = 0.5\n\n  [[verdict.condition]]\n  select = \"all\"\n  min_grade = \"C\"\n  min_share = 0.25\n",
+            1,
+        )
+        .replacen(
+            "c = \"每万服务人口全科医生≥3名。\"",
+            "c = [\"每万服务人口全科医生≥3名。\", \"有排班表。\"]\n    max_grade = \"C\"\n    remarks = [\"资料齐全\", \"排班表缺失\"]\n    guidance = \"路径 C:\\\\名册；第二行\\n第三行\"",
+            1,
+        );
+    let original = parse_checklist(&text, "x").unwrap_or_else(|d| panic!("{}", d[0]));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.xlsx");
+    std::fs::write(&path, workbook::workbook_bytes(Some(&original)).unwrap()).unwrap();
+    let done = workbook::import(&[path.as_path()]).unwrap();
+    assert_eq!(
+        crate::workbook::content(&done.checklist),
+        crate::workbook::content(&original)
+    );
+    assert_eq!(done.checklist.fallback_verdict, "不合格");
+    let it = done.checklist.find_item("1.1.2").unwrap();
+    assert_eq!(it.remarks, ["资料齐全", "排班表缺失"]);
+    assert_eq!(
+        it.criteria.c,
+        "C-1 每万服务人口全科医生≥3名。\nC-2 有排班表。"
+    );
+}
