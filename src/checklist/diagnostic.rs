@@ -32,6 +32,8 @@ pub struct Diagnostic {
     /// Display cells before the caret and under it.
     pub caret_start: usize,
     pub caret_width: usize,
+    /// A warning (`警告:`): the file is usable, but this is most likely not meant.
+    pub warning: bool,
 }
 
 /// Characters of a long line shown before and after the error.
@@ -128,6 +130,14 @@ impl Diagnostic {
             source_line,
             caret_start,
             caret_width,
+            warning: false,
+        }
+    }
+
+    pub fn into_warning(self) -> Diagnostic {
+        Diagnostic {
+            warning: true,
+            ..self
         }
     }
 }
@@ -153,7 +163,8 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let num = self.line.to_string();
         let pad = " ".repeat(num.len());
-        writeln!(f, "错误: {}", escape_for_terminal(&self.message))?;
+        let kind = if self.warning { "警告" } else { "错误" };
+        writeln!(f, "{kind}: {}", escape_for_terminal(&self.message))?;
         writeln!(
             f,
             "{pad}--> {}:{}:{}",

@@ -22,6 +22,14 @@ const BUILTIN: &[(&str, &str)] = &[
         "township-2022.toml",
         include_str!("../../checklists/township-2022.toml"),
     ),
+    (
+        "community-hospital-2019.toml",
+        include_str!("../../checklists/community-hospital-2019.toml"),
+    ),
+    (
+        "village-clinic.toml",
+        include_str!("../../checklists/village-clinic.toml"),
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

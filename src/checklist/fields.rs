@@ -11,6 +11,12 @@ use super::position::Locator;
 
 pub(super) type Span = Range<usize>;
 
+/// A value written either as one text or as a list of texts.
+pub(super) enum TextOrList {
+    Text(String),
+    List(Vec<String>),
+}
+
 /// The source being checked and the problems found so far.
 ///
 /// Problems are collected as spans and sentences and located only at the end, in file
@@ -279,6 +285,38 @@ impl<'t, 'i> Fields<'t, 'i> {
             );
         }
         Some(out)
+    }
+
+    /// An optional list of non-empty strings (absent: empty).
+    pub fn str_list_opt(&self, ctx: &mut Ctx, key: &str, example: &str) -> Vec<String> {
+        if !self.has(key) {
+            return Vec::new();
+        }
+        self.str_list_req(ctx, key, example).unwrap_or_default()
+    }
+
+    /// A text or a list of texts (`b = "…"` or `b = ["…", "…"]`), when present.
+    /// `None` inside is a value of the wrong type, already reported.
+    pub fn text_or_list_opt(&self, ctx: &mut Ctx, key: &str) -> Option<(Option<TextOrList>, Span)> {
+        let (v, span) = self.get(key)?;
+        let value = match v {
+            DeValue::String(_) => self.str_opt(ctx, key).map(|(s, _)| TextOrList::Text(s)),
+            DeValue::Array(arr) => {
+                let list = self.str_list_req(ctx, key, "[\"……\", \"……\"]")?;
+                (list.len() == arr.len() && !list.is_empty()).then_some(TextOrList::List(list))
+            }
+            other => {
+                self.wrong_type(
+                    ctx,
+                    key,
+                    span.clone(),
+                    "带引号的文字，或文字的方括号列表",
+                    other,
+                );
+                None
+            }
+        };
+        Some((value, span))
     }
 
     /// `[[key]]` entries: each table with the span of its header.

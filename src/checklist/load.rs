@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use toml::de::DeTable;
 
+use super::criteria::read_criteria;
 use super::diagnostic::Diagnostic;
 use super::escape::quoted;
 use super::fields::{Ctx, Fields, Span};
@@ -16,13 +17,31 @@ use super::spellings::{self, SelectWord};
 use super::syntax;
 
 const TOP_KEYS: &[&str] = &["checklist", "verdict", "chapter"];
-const META_KEYS: &[&str] = &["id", "title", "institution_type", "version", "source"];
+const META_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "institution_type",
+    "version",
+    "source",
+    "fallback_verdict",
+];
 const VERDICT_KEYS: &[&str] = &["name", "description", "condition"];
 const CONDITION_KEYS: &[&str] = &["label", "select", "chapter", "min_grade", "min_share"];
 const CHAPTER_KEYS: &[&str] = &["id", "title", "section"];
 const SECTION_KEYS: &[&str] = &["id", "title", "item"];
 const ITEM_KEYS: &[&str] = &[
-    "id", "title", "tier", "core", "methods", "c", "b", "a", "allow_na", "guidance",
+    "id",
+    "title",
+    "tier",
+    "core",
+    "methods",
+    "c",
+    "b",
+    "a",
+    "max_grade",
+    "allow_na",
+    "guidance",
+    "remarks",
 ];
 
 /// Parses and validates checklist `text`. `file` is how the file is named in messages.
@@ -48,6 +67,17 @@ fn read_document(ctx: &mut Ctx, doc: &DeTable) -> Option<Checklist> {
     let meta = top.table_req(ctx, "checklist").and_then(|(t, span)| {
         let f = Fields::new(ctx, t, span, "[checklist] ".into(), META_KEYS);
         let id = f.text_req(ctx, "id", "\"community-2022\"");
+        let fallback = match f.str_opt(ctx, "fallback_verdict") {
+            Some((name, span)) if name.trim().is_empty() => {
+                ctx.error(
+                    span,
+                    "[checklist] 的 `fallback_verdict` 是空的",
+                    "写出没有一条结论成立时的结论名称，例如 `fallback_verdict = \"未达到基本标准\"`；用默认名称时整行删去。",
+                );
+                None
+            }
+            found => found,
+        };
         if let Some((id, span)) = &id
             && !id
                 .chars()
@@ -67,6 +97,7 @@ fn read_document(ctx: &mut Ctx, doc: &DeTable) -> Option<Checklist> {
                 .0,
             f.text_req(ctx, "version", "\"2022.1\"")?.0,
             f.text_req(ctx, "source", "\"本清单的文字来源\"")?.0,
+            fallback,
         ))
     });
 
@@ -102,13 +133,27 @@ fn read_document(ctx: &mut Ctx, doc: &DeTable) -> Option<Checklist> {
         verdicts.push(rule);
     }
 
-    let (id, title, institution_type, version, source) = meta?;
+    let (id, title, institution_type, version, source, fallback) = meta?;
+    if let Some((name, span)) = &fallback
+        && let Some(line) = names.get(name)
+    {
+        ctx.error(
+            span.clone(),
+            format!(
+                "`fallback_verdict` 的「{}」与第 {line} 行的结论同名",
+                quoted(name)
+            ),
+            "没有一条结论成立时的结论要与各条结论区分开，换一个名称，例如「未达到基本标准」。",
+        );
+    }
     Some(Checklist {
         id,
         title,
         institution_type,
         version,
         source,
+        fallback_declared: fallback.is_some(),
+        fallback_verdict: fallback.map_or_else(|| crate::scoring::NOT_REACHED.to_string(), |f| f.0),
         verdicts,
         chapters,
     })
@@ -244,6 +289,7 @@ fn read_item(
     let allow_na = f.bool_opt(ctx, "allow_na").unwrap_or(false);
     let methods = f.str_list_req(ctx, "methods", "[\"查阅资料\", \"现场查看\"]");
     let guidance = f.str_opt(ctx, "guidance").map(|(s, _)| s);
+    let remarks = f.str_list_opt(ctx, "remarks", "[\"资料齐全\", \"记录不完整\"]");
     let criteria = read_criteria(ctx, &f);
 
     if core && allow_na {
@@ -259,65 +305,12 @@ fn read_item(
         tier: tier?,
         core,
         methods: methods?,
-        criteria: criteria?,
+        criteria: criteria.as_ref()?.0.clone(),
+        declared_max: criteria?.1,
         allow_na,
         guidance,
+        remarks,
         line,
-    })
-}
-
-/// C/B/A are cumulative: B needs C, A needs B, none may be blank.
-fn read_criteria(ctx: &mut Ctx, f: &Fields) -> Option<Criteria> {
-    let c = f.str_opt(ctx, "c");
-    let b = f.str_opt(ctx, "b");
-    let a = f.str_opt(ctx, "a");
-    let mut ok = true;
-    for (key, letter, value) in [("c", "C", &c), ("b", "B", &b), ("a", "A", &a)] {
-        if let Some((text, span)) = value
-            && text.trim().is_empty()
-        {
-            ok = false;
-            ctx.error(
-                span.clone(),
-                format!("{}的 {letter} 档评价要点是空的", f.what),
-                format!(
-                    "写出 {letter} 档要查什么、数什么、看什么；这一档不用时整行删去 `{key} = …`。"
-                ),
-            );
-        }
-    }
-    if c.is_none() {
-        ok = false;
-        if b.is_some() || a.is_some() {
-            let key = if b.is_some() { "b" } else { "a" };
-            ctx.error(
-                f.span_of(key),
-                format!("{}写了 {} 档却没有 C 档", f.what, key.to_uppercase()),
-                "评价要点是累进的：先写 c（达到基本要求），再写 b、a。",
-            );
-        } else if !f.has("c") {
-            ctx.error(
-                f.header.clone(),
-                format!("{}没有评价要点（缺少必填的键 `c`）", f.what),
-                "加上一行 `c = \"……\"`，写明达到 C 档要查什么、看什么。",
-            );
-        }
-    }
-    if a.is_some() && b.is_none() && c.is_some() {
-        ok = false;
-        ctx.error(
-            f.span_of("a"),
-            format!("{}写了 A 档却没有 B 档", f.what),
-            "评价要点是累进的：A 档在 B 档之上，请先写 b。",
-        );
-    }
-    if !ok {
-        return None;
-    }
-    Some(Criteria {
-        c: c?.0,
-        b: b.map(|(s, _)| s),
-        a: a.map(|(s, _)| s),
     })
 }
 
@@ -332,6 +325,7 @@ fn read_verdict(
         .and_then(|v| v.get_ref().as_str())
         .map(|n| format!("结论「{}」", quoted(n)))
         .unwrap_or_else(|| "结论".into());
+    let line = ctx.line_of(header.start);
     let f = Fields::new(ctx, t, header, name, VERDICT_KEYS);
     let name = f.text_req(ctx, "name", "\"达到基本标准\"");
     let description = f.str_opt(ctx, "description").map(|(s, _)| s);
@@ -345,6 +339,7 @@ fn read_verdict(
         VerdictRule {
             name,
             description,
+            line,
             conditions: conditions.into_iter().collect::<Option<Vec<_>>>()?,
         },
         span,

@@ -1,11 +1,14 @@
 //! Checklists: the TOML format, loading with diagnostics, discovery.
 //! Knows nothing of storage, terminal or PDF.
 
+mod changes;
+mod criteria;
 mod diagnostic;
 mod discovery;
 mod escape;
 mod fields;
 mod fullwidth;
+mod lint;
 mod load;
 mod model;
 mod outline;
@@ -13,13 +16,16 @@ mod position;
 mod spellings;
 mod syntax;
 mod toml_messages;
+pub mod workbook;
 
+pub use changes::{item_changes, rules_changed};
 pub use diagnostic::{Diagnostic, display_width};
 pub use discovery::{
     Available, CHECKLIST_FILE_MAX, Catalog, Origin, ReadError, Source, builtin_sources,
     read_source, sha256_hex, user_sources,
 };
 pub use escape::escape_for_terminal;
+pub use lint::warnings;
 pub use load::parse_checklist;
 pub use model::*;
 

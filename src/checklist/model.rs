@@ -12,6 +12,11 @@ pub struct Checklist {
     pub source: String,
     /// Ordered best first; the first rule whose conditions all hold is the verdict.
     pub verdicts: Vec<VerdictRule>,
+    /// The verdict when no rule holds (`[checklist] fallback_verdict`, by default
+    /// [`crate::scoring::NOT_REACHED`]).
+    pub fallback_verdict: String,
+    /// Whether `fallback_verdict` was written in the file (kept so an export writes it back).
+    pub fallback_declared: bool,
     pub chapters: Vec<Chapter>,
 }
 
@@ -42,16 +47,77 @@ pub struct Item {
     /// Whether 不适用 may be given.
     pub allow_na: bool,
     pub guidance: Option<String>,
+    /// 常用评语: remarks an inspector may pick for this item.
+    pub remarks: Vec<String>,
+    /// `max_grade` as written: the item is graded only up to this level on purpose.
+    pub declared_max: Option<Level>,
     /// 1-based line of the item's `[[chapter.section.item]]` header, so an editor can jump to it.
     pub line: usize,
 }
 
 /// The cumulative C/B/A criteria texts: B is only reachable when C holds, A only when B holds.
+///
+/// `c`, `b`, `a` are the texts as shown: a grade written as a list of numbered
+/// sub-criteria (`b = ["…", "…"]`) reads "B-1 …" / "B-2 …", one per line, so every face
+/// shows the numbers. `points` keeps the parts as written.
 #[derive(Debug, Clone, Serialize)]
 pub struct Criteria {
     pub c: String,
     pub b: Option<String>,
     pub a: Option<String>,
+    pub points: Points,
+}
+
+/// A grade's criteria as written: one entry for a plain text, several for a list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Points {
+    pub c: Criterion,
+    pub b: Criterion,
+    pub a: Criterion,
+}
+
+/// One grade's criteria: absent, one text, or numbered sub-criteria.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub enum Criterion {
+    #[default]
+    Absent,
+    Text(String),
+    List(Vec<String>),
+}
+
+impl Criterion {
+    /// The text as shown: a list as "B-1 …" lines.
+    pub fn shown(&self, letter: &str) -> Option<String> {
+        match self {
+            Criterion::Absent => None,
+            Criterion::Text(t) => Some(t.clone()),
+            Criterion::List(parts) => Some(
+                parts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| format!("{letter}-{} {p}", i + 1))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+        }
+    }
+
+    pub fn is_present(&self) -> bool {
+        !matches!(self, Criterion::Absent)
+    }
+}
+
+impl Item {
+    /// The highest grade this item can be given: the highest level with criteria text.
+    pub fn max_level(&self) -> Level {
+        if self.criteria.a.is_some() {
+            Level::A
+        } else if self.criteria.b.is_some() {
+            Level::B
+        } else {
+            Level::C
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -104,6 +170,8 @@ pub struct VerdictRule {
     pub name: String,
     pub description: Option<String>,
     pub conditions: Vec<Condition>,
+    /// 1-based line of the rule's `[[verdict]]` header.
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]

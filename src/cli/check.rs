@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use pingshen::checklist::{
-    Checklist, MAX_PRINTED_ERRORS, ReadError, escape_for_terminal, read_source,
+    Checklist, MAX_PRINTED_ERRORS, ReadError, escape_for_terminal, read_source, warnings,
 };
 
 /// Output goes through [`super::output`]: escaped for the terminal, and quiet when the
@@ -29,11 +29,21 @@ pub fn run(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
             }
         };
         match source.parse() {
-            Ok(c) => outln!(
-                "{name}：通过。{}，sha256 {}\n",
-                summary(&c),
-                &source.sha256()[..8]
-            ),
+            Ok(c) => {
+                let warnings = warnings(&c, &source.text, &shown);
+                for w in &warnings {
+                    outln!("{w}\n");
+                }
+                let noted = match warnings.len() {
+                    0 => String::new(),
+                    n => format!("（{n} 个警告，见上）"),
+                };
+                outln!(
+                    "{name}：通过{noted}。{}，sha256 {}\n",
+                    summary(&c),
+                    &source.sha256()[..8]
+                )
+            }
             Err(diags) => {
                 for d in diags.iter().take(MAX_PRINTED_ERRORS) {
                     outln!("{d}\n");

@@ -60,8 +60,11 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// 列出可用的清单（内置的和用户清单目录中的）
-    Checklists,
+    /// 列出可用的清单（内置的和用户清单目录中的）；export / import / template 在清单与 Excel 工作簿之间转换
+    Checklists {
+        #[command(subcommand)]
+        action: Option<checklists::Action>,
+    },
     /// 新建一次检查，打印其编号
     New(new::NewArgs),
     /// 新建一次示例检查（虚构机构，预填几条评分、备注和整改意见），打印其编号
@@ -214,7 +217,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let paths = Paths::resolve(args.data_dir, args.checklist_dir);
     match args.command {
         Some(Command::Check { files }) => check::run(&files),
-        Some(Command::Checklists) => checklists::run(&paths),
+        Some(Command::Checklists { action }) => checklists::run(&paths, action),
         Some(Command::New(a)) => new::run(&paths, a),
         Some(Command::Sample) => new::sample(&paths),
         Some(Command::List { json }) => list::run(&paths, json),

@@ -66,6 +66,8 @@ pub fn run(paths: &Paths, id: &str, json: bool) -> anyhow::Result<ExitCode> {
         i.status.label()
     )?;
 
+    writeln!(out, "  清单来源 {}", checklist.source)?;
+
     writeln!(out, "\n条款明细")?;
     let rows: Vec<Vec<String>> = checklist
         .items()
@@ -157,13 +159,16 @@ pub fn explain(eval: &Evaluation) -> String {
     for rule in &eval.rules {
         let _ = writeln!(
             out,
-            "  {}：{}",
+            "  {}：{}{}",
             rule.name,
             if rule.held {
                 "条件全部满足"
             } else {
                 "未满足"
-            }
+            },
+            rule.description
+                .as_ref()
+                .map_or(String::new(), |d| format!("（{d}）"))
         );
         for c in &rule.conditions {
             let measured = match c.share {

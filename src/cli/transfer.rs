@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use pingshen::checklist::{item_changes, rules_changed};
 use pingshen::store::{ImportOutcome, Store, read_export, recover, write_export};
 
 use super::{Paths, csv_out};
@@ -155,6 +156,7 @@ pub fn repin(paths: &Paths, id: &str, dry_run: bool) -> anyhow::Result<ExitCode>
         );
     };
     let by = inspection.inspectors.first().cloned().unwrap_or_default();
+    let old = store.pinned(&inspection)?;
     let report = if dry_run {
         store.repin_preview(&id, &current.checklist, &current.source)?
     } else {
@@ -193,6 +195,21 @@ pub fn repin(paths: &Paths, id: &str, dry_run: bool) -> anyhow::Result<ExitCode>
         report.reworded.len(),
         report.reworded.join(" ")
     );
+    // What changed in each, and what the new rules make of the grades given so far.
+    for item in &report.reworded {
+        if let (Some(a), Some(b)) = (old.find_item(item), current.checklist.find_item(item)) {
+            outln!("    {item}：{}", item_changes(a, b).join("、"));
+        }
+    }
+    if rules_changed(&old, &current.checklist) {
+        let assessments = store.assessments(&id)?;
+        let grade_of = |item: &str| assessments.get(item).and_then(|a| a.grade);
+        outln!(
+            "  评审结论规则有改动：按目前的评分，结论由「{}」变为「{}」。",
+            pingshen::scoring::evaluate(&old, grade_of).verdict,
+            pingshen::scoring::evaluate(&current.checklist, grade_of).verdict
+        );
+    }
     if !report.orphaned.is_empty() {
         outln!(
             "  已评分但新版中没有的条款 {} 条（评分保留，显示为「已不在清单中」）：{}",

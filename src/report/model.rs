@@ -161,6 +161,8 @@ pub struct Document {
     pub inspection: Inspection,
     pub checklist_title: String,
     pub checklist_version: String,
+    /// The checklist's `source`: where its text comes from.
+    pub checklist_source: String,
     /// "服务能力现场评审报告".
     pub report_title: String,
     pub generated_at: String,
@@ -298,6 +300,7 @@ impl Document {
             inspection: inspection.clone(),
             checklist_title: checklist.title.clone(),
             checklist_version: checklist.version.clone(),
+            checklist_source: checklist.source.clone(),
             report_title: REPORT_TITLE.to_string(),
             generated_at: generated_at.to_string(),
             evaluation,

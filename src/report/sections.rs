@@ -142,6 +142,7 @@ fn basic_facts(f: &mut Flow, doc: &Document) {
                     &sha[..sha.len().min(16)]
                 ),
             ),
+            ("清单来源", doc.checklist_source.clone()),
             ("检查编号", i.id.clone()),
         ],
     );
@@ -211,7 +212,13 @@ fn verdict(f: &mut Flow, doc: &Document) {
             "未满足"
         };
         rows.push(Row::spanning(
-            Cell::new(format!("{}：{state}", rule.name), CELL_BOLD),
+            Cell::new(
+                match &rule.description {
+                    Some(d) => format!("{}：{state}（{d}）", rule.name),
+                    None => format!("{}：{state}", rule.name),
+                },
+                CELL_BOLD,
+            ),
             GROUP_FILL,
         ));
         for c in &rule.conditions {

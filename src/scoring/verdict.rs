@@ -1,5 +1,6 @@
 //! Verdicts from the checklist's rules. The rules are ordered best first; the first
-//! whose conditions all hold is the verdict, otherwise [`NOT_REACHED`]. Every rule is
+//! whose conditions all hold is the verdict, otherwise the checklist's fallback verdict
+//! ([`NOT_REACHED`] unless it names its own). Every rule is
 //! evaluated so the result can say why a better verdict was not reached.
 
 use serde::Serialize;
@@ -7,7 +8,8 @@ use serde::Serialize;
 use super::{Counts, Grade};
 use crate::checklist::{Checklist, Condition, Level, Selector};
 
-/// The verdict when no rule holds.
+/// The verdict when no rule holds, unless the checklist names its own
+/// (`[checklist] fallback_verdict`).
 pub const NOT_REACHED: &str = "未达到基本标准";
 
 /// Shares are ratios of small integers; a threshold exactly met (4/5 against 0.8) must
@@ -33,13 +35,15 @@ pub struct ConditionOutcome {
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleOutcome {
     pub name: String,
+    /// The rule's `description` from the checklist, shown beside its name.
+    pub description: Option<String>,
     pub conditions: Vec<ConditionOutcome>,
     pub held: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Evaluation {
-    /// The verdict: the first rule that held, or [`NOT_REACHED`].
+    /// The verdict: the first rule that held, or the checklist's fallback verdict.
     pub verdict: String,
     /// Index into `rules` of the rule that gave the verdict.
     pub winner: Option<usize>,
@@ -61,6 +65,7 @@ pub fn evaluate(checklist: &Checklist, grade_of: impl Fn(&str) -> Option<Grade>)
                 .collect();
             RuleOutcome {
                 name: rule.name.clone(),
+                description: rule.description.clone(),
                 held: conditions.iter().all(|c| c.held),
                 conditions,
             }
@@ -68,7 +73,10 @@ pub fn evaluate(checklist: &Checklist, grade_of: impl Fn(&str) -> Option<Grade>)
         .collect();
     let winner = rules.iter().position(|r| r.held);
     Evaluation {
-        verdict: winner.map_or(NOT_REACHED.to_string(), |i| rules[i].name.clone()),
+        verdict: winner.map_or_else(
+            || checklist.fallback_verdict.clone(),
+            |i| rules[i].name.clone(),
+        ),
         winner,
         rules,
     }

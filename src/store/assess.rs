@@ -8,6 +8,7 @@ use sled::transaction::ConflictableTransactionError;
 use super::error::{Result, StoreError, read_err, tx_err, write_err};
 use super::model::*;
 use super::{BACKUP_EVERY, Store, decode, encode, key, now, prefix};
+use crate::checklist::Level;
 use crate::scoring::Grade;
 use crate::text::clean_text;
 
@@ -62,6 +63,22 @@ impl Store {
                     if *g == Some(Grade::NotApplicable) && !item.allow_na {
                         return Err(StoreError::NotApplicableRefused {
                             item: item_id.to_string(),
+                        });
+                    }
+                    // An item with no B (or A) text cannot be graded B (or A): there
+                    // is nothing written that the grade would stand for.
+                    let wanted = match g {
+                        Some(Grade::A) => Some(Level::A),
+                        Some(Grade::B) => Some(Level::B),
+                        _ => None,
+                    };
+                    if let Some(wanted) = wanted
+                        && wanted > item.max_level()
+                    {
+                        return Err(StoreError::GradeAboveCriteria {
+                            item: item_id.to_string(),
+                            grade: wanted.letter(),
+                            top: item.max_level().letter(),
                         });
                     }
                     if new.grade != *g {

@@ -88,6 +88,15 @@ pub enum StoreError {
     )]
     NotApplicableRefused { item: String },
 
+    #[error(
+        "条款 {item} 不能评为 {grade} 档：清单中该条款没有 {grade} 档评价要点，最高只能评 {top} 档。请给出 {top} 档及以下的档次、不达标，或在清单中补上 {grade} 档评价要点。"
+    )]
+    GradeAboveCriteria {
+        item: String,
+        grade: &'static str,
+        top: &'static str,
+    },
+
     #[error("检查 {0} 固定使用的清单无法读取：{1}。这不应发生；请先导出数据，再报告问题。")]
     PinnedChecklist(String, String),
 

@@ -80,7 +80,7 @@ fn new_grade_show_list_history() {
         .assert()
         .success()
         .stdout(predicate::str::contains("东城区某社区卫生服务中心"))
-        .stdout(predicate::str::contains("2/112"))
+        .stdout(predicate::str::contains("2/126"))
         .stdout(predicate::str::contains("未达到基本标准"));
     pingshen(dir.path())
         .args(["show", &id])
@@ -88,7 +88,13 @@ fn new_grade_show_list_history() {
         .success()
         .stdout(predicate::str::contains("评审结论：未达到基本标准"))
         .stdout(predicate::str::contains(
-            "✗ 核心条款（★）全部达到C档及以上：实测 0%（0/20），要求 ≥ 100%",
+            "  清单来源 pingshen 项目依据公开政策文件",
+        ))
+        .stdout(predicate::str::contains(
+            "达到基本标准：未满足（核心条款全部达到C档；",
+        ))
+        .stdout(predicate::str::contains(
+            "✗ 核心条款（★）全部达到C档及以上：实测 0%（0/22），要求 ≥ 100%",
         ))
         .stdout(predicate::str::contains("花名册齐全"));
     let json = pingshen(dir.path())
@@ -359,8 +365,8 @@ fn check_prints_every_error_with_position_and_fails() {
         ])
         .assert()
         .success()
-        .stdout(predicate::str::contains("112 条"))
-        .stdout(predicate::str::contains("115 条"));
+        .stdout(predicate::str::contains("126 条"))
+        .stdout(predicate::str::contains("121 条"));
     let gbk = dir.path().join("gbk.toml");
     std::fs::write(&gbk, b"[checklist]\nid = \"\xc9\xe7\xc7\xf8\"\n").unwrap();
     pingshen(dir.path())
@@ -379,7 +385,7 @@ fn user_checklists_are_listed_and_replace_shipped_ones() {
     let user = dir.path().join("no-user-checklists");
     std::fs::create_dir_all(&user).unwrap();
     let province = include_str!("../../checklists/community-2022.toml")
-        .replace("version = \"2022-pingshen.1\"", "version = \"2022-某省.1\"");
+        .replace("version = \"2022-pingshen.2\"", "version = \"2022-某省.1\"");
     std::fs::write(user.join("community-2022-某省.toml"), province).unwrap();
     std::fs::write(user.join("broken.toml"), "[checklist\n").unwrap();
     pingshen(dir.path())
@@ -390,4 +396,35 @@ fn user_checklists_are_listed_and_replace_shipped_ones() {
         .stdout(predicate::str::contains("替换了 内置:community-2022.toml"))
         .stdout(predicate::str::contains("township-2022"))
         .stdout(predicate::str::contains("broken.toml：1 个错误"));
+}
+
+#[test]
+fn repin_says_what_changed_in_each_item_and_in_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = new_inspection(dir.path());
+    for (item, grade) in [("1.1.1", "A"), ("1.2.1", "B")] {
+        pingshen(dir.path())
+            .args(["grade", &id, item, grade, "--by", "张三"])
+            .assert()
+            .success();
+    }
+    // A province's revision: 1.1.1 becomes ★, the fallback verdict is renamed.
+    let user = dir.path().join("no-user-checklists");
+    std::fs::create_dir_all(&user).unwrap();
+    let text = include_str!("../../checklists/community-2022.toml")
+        .replacen("version = \"2022-pingshen.2\"", "version = \"2022-某省.1\"", 1)
+        .replacen("institution_type = \"社区卫生服务中心\"", "institution_type = \"社区卫生服务中心\"\nfallback_verdict = \"不合格\"", 1)
+        .replacen("    id = \"1.1.1\"\n    title = \"功能定位与服务区域\"\n    tier = \"基本标准\"\n", "    id = \"1.1.1\"\n    title = \"功能定位与服务区域\"\n    tier = \"基本标准\"\n    core = true\n", 1);
+    std::fs::write(user.join("community-2022-某省.toml"), text).unwrap();
+    pingshen(dir.path())
+        .args(["repin", &id, "--dry-run"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("文字或要求有改动 1 条：1.1.1")
+                .and(predicate::str::contains("    1.1.1：★\n"))
+                .and(predicate::str::contains(
+                    "评审结论规则有改动：按目前的评分，结论由「未达到基本标准」变为「不合格」。",
+                )),
+        );
 }

@@ -15,7 +15,9 @@ mod common;
 mod report_support;
 mod tui_support;
 
+mod checklist_content;
 mod checklist_diagnostics;
+mod checklist_format;
 mod cli;
 mod crash;
 mod export_fuzz;
@@ -39,3 +41,6 @@ mod tui_snapshots;
 mod tui_team;
 mod tui_tmux;
 mod verdict;
+mod workbook;
+mod workbook_cli;
+mod workbook_text;

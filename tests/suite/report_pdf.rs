@@ -89,6 +89,17 @@ fn the_text_has_the_institution_the_verdict_and_every_failing_item() {
     assert!(text.contains(&format!("第1页共{}页", report.pages)));
     assert!(text.contains(GENERATED_AT.replace(' ', "").as_str()));
     assert!(text.contains("王堃") && text.contains("李珺玥") && text.contains("赵昇"));
+    // Where the checklist's text comes from, and what each verdict means.
+    let start = |s: &str, n: usize| {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .take(n)
+            .collect::<String>()
+    };
+    assert!(text.contains("清单来源"));
+    assert!(text.contains(&start(&township.0.source, 20)), "source");
+    let description = township.0.verdicts[1].description.as_deref().unwrap();
+    assert!(text.contains(&start(description, 10)), "description");
 }
 
 #[test]

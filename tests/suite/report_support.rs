@@ -69,7 +69,9 @@ pub fn generated(n: usize) -> (Checklist, Source) {
                     "\n    [[chapter.section.item]]\n    id = \"{ch}.{sec}.{it}\"\n    \
                      title = \"第{made}条：医疗质量安全核心制度落实与持续改进情况\"\n    \
                      tier = \"基本标准\"\n    methods = [\"查阅资料\"]\n    \
-                     c = \"建立并落实相关制度，有记录可查（第{made}条）。\"\n    allow_na = true\n"
+                     c = \"建立并落实相关制度，有记录可查（第{made}条）。\"\n    \
+                     b = \"在C基础上，定期自查。\"\n    a = \"在B基础上，持续改进。\"\n    \
+                     allow_na = true\n"
                 )
                 .unwrap();
             }

@@ -207,7 +207,7 @@ fn the_grades_export_opens_as_a_spreadsheet() {
         .success();
     let rows = read_csv(&out);
     assert_eq!(rows[0][0], "条款编号");
-    assert_eq!(rows.len(), 1 + 112);
+    assert_eq!(rows.len(), 1 + 126);
     assert_eq!(rows[1][0], "1.1.1");
     assert_eq!(rows[1][6], "待评");
 }

@@ -233,8 +233,8 @@ fn bad_merges_are_refused_and_change_nothing() {
     // Another checklist version.
     let mut v2 = a.clone();
     v2.checklist_text = v2.checklist_text.replacen(
-        "version = \"2022-pingshen.1\"",
         "version = \"2022-pingshen.2\"",
+        "version = \"2022-pingshen.3\"",
         1,
     );
     v2.inspection.checklist.sha256 = pingshen::checklist::sha256_hex(v2.checklist_text.as_bytes());

@@ -179,7 +179,7 @@ fn create_grade_note_quit_and_see_it_all_again() {
     t.keys(&["Tab", "Tab", "Tab"]);
     t.text("张敏、李强");
     t.keys(&["C-s"]);
-    t.wait_for("已评 0/112");
+    t.wait_for("已评 0/126");
 
     // Five grades, each confirmed on screen before the next.
     for (n, grade) in ["a", "b", "c", "d", "a"].iter().enumerate() {
@@ -187,7 +187,7 @@ fn create_grade_note_quit_and_see_it_all_again() {
             t.keys(&["Tab"]);
         }
         t.keys(&[grade]);
-        t.wait_for(&format!("已评 {}/112", n + 1));
+        t.wait_for(&format!("已评 {}/126", n + 1));
     }
     let screen = t.wait_for("已保存：1.2.2 评为 A");
     assert!(screen.contains("目前结论"), "{screen}");
@@ -209,9 +209,9 @@ fn create_grade_note_quit_and_see_it_all_again() {
 
     // Start again: the list shows the progress, the walkthrough the grades and note.
     let t = Tmux::start(work.path(), "second");
-    t.wait_for("5/112");
+    t.wait_for("5/126");
     t.keys(&["Enter"]);
-    t.wait_for("已评 5/112");
+    t.wait_for("已评 5/126");
     t.keys(&["g"]);
     t.wait_for("跳到条款");
     t.text("1.2.2");
@@ -277,7 +277,7 @@ fn a_grade_shown_as_saved_survives_sigkill() {
     let t = Tmux::start(work.path(), "kill");
     t.wait_for("青山镇卫生院");
     t.keys(&["Enter"]);
-    t.wait_for("已评 0/115");
+    t.wait_for("已评 0/121");
     t.keys(&["b"]);
     t.wait_for("已保存：1.1.1 评为 B");
     let pid = t.pane_pid();
