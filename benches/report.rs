@@ -13,7 +13,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use pingshen::checklist::Catalog;
 use pingshen::report::{ReportInput, ReportOptions, render};
 use pingshen::scoring::Grade;
-use pingshen::store::{Change, Institution, NewInspection, ReviewKind, Store};
+use pingshen::store::{Edit, Institution, NewInspection, ReviewKind, Store};
 
 const NOTE: &str = "现场查看发现，发热诊室未设置独立出入口，候诊区与普通门诊共用通道；抽查10份健康档案，\
                     其中3份随访记录不完整（缺少血压、血糖值），档案更新不及时。已当场反馈机构负责人。";
@@ -43,12 +43,12 @@ fn input(dir: &std::path::Path) -> ReportInput {
         .expect("inspection created");
     let grades = [Grade::A, Grade::B, Grade::C, Grade::B, Grade::D, Grade::C];
     for (n, (_, _, item)) in township.checklist.items().enumerate() {
-        let mut changes = vec![Change::Grade(Some(grades[n % grades.len()]))];
+        let mut changes = vec![Edit::Grade(Some(grades[n % grades.len()]))];
         if n % 3 == 0 {
-            changes.push(Change::Note(NOTE.into()));
+            changes.push(Edit::Note(NOTE.into()));
         }
         if grades[n % grades.len()] == Grade::D {
-            changes.push(Change::Action(
+            changes.push(Edit::CorrectiveAction(
                 "限期一个月整改，整改完成后报送整改报告及佐证材料。".into(),
             ));
         }

@@ -131,14 +131,14 @@ fn main() {
     let summaries = {
         let store = Store::open(&data).unwrap();
         let (med, max) = time(runs, || {
-            assert_eq!(store.summaries().unwrap().len(), count);
+            assert_eq!(store.overviews().unwrap().len(), count);
         });
         println!(
             "summaries of {count} inspections: median {}  max {}",
             ms(med),
             ms(max)
         );
-        store.summaries().unwrap()
+        store.overviews().unwrap()
     };
     let options = ReportOptions {
         generated_at: Some("2026-11-23 09:30".into()),

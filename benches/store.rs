@@ -93,7 +93,7 @@ fn main() {
     let mut list_samples = Vec::new();
     for _ in 0..runs {
         let t = Instant::now();
-        let rows = big.summaries().unwrap();
+        let rows = big.overviews().unwrap();
         list_samples.push(t.elapsed());
         assert_eq!(rows.len(), count);
     }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use pingshen::checklist::Catalog;
 use pingshen::scoring::Grade;
-use pingshen::store::{Change, Export, Institution, NewInspection, ReviewKind, Store};
+use pingshen::store::{Edit, Export, Institution, NewInspection, ReviewKind, Store};
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
@@ -61,8 +61,8 @@ fn main() {
                     &insp.id,
                     item,
                     &[
-                        Change::Grade(Some(grade)),
-                        Change::Note(format!("{who}：{item} 现场查看记录")),
+                        Edit::Grade(Some(grade)),
+                        Edit::Note(format!("{who}：{item} 现场查看记录")),
                     ],
                     &who,
                 )

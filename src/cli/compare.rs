@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use pingshen::scoring::{Change, percent};
+use pingshen::scoring::{Trend, percent};
 
 use super::{Paths, table};
 
@@ -48,12 +48,12 @@ pub fn run(paths: &Paths, old: &str, new: &str, all: bool, json: bool) -> anyhow
     );
     outln!(
         "\n条款：提升 {}，下降 {}，不变 {}，新增 {}，删除 {}，不可比 {}",
-        cmp.count(Change::Improved),
-        cmp.count(Change::Worse),
-        cmp.count(Change::Same),
-        cmp.count(Change::New),
-        cmp.count(Change::Removed),
-        cmp.count(Change::Incomparable)
+        cmp.count(Trend::Improved),
+        cmp.count(Trend::Worse),
+        cmp.count(Trend::Same),
+        cmp.count(Trend::New),
+        cmp.count(Trend::Removed),
+        cmp.count(Trend::Incomparable)
     );
     let grade = |g: Option<pingshen::scoring::Grade>| {
         g.map_or("待评".to_string(), |g| g.label().to_string())
@@ -61,7 +61,7 @@ pub fn run(paths: &Paths, old: &str, new: &str, all: bool, json: bool) -> anyhow
     let rows: Vec<Vec<String>> = cmp
         .items
         .iter()
-        .filter(|i| all || i.change != Change::Same)
+        .filter(|i| all || i.change != Trend::Same)
         .map(|i| {
             vec![
                 i.id.clone(),

@@ -10,7 +10,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use pingshen::checklist::sha256_hex;
 use pingshen::scoring::Grade;
-use pingshen::store::{Change, Evidence, Store};
+use pingshen::store::{Edit, Evidence, Store};
 
 use super::Paths;
 
@@ -27,18 +27,21 @@ pub struct GradeArgs {
     #[arg(long)]
     pub note: Option<String>,
     /// 整改意见
-    #[arg(long)]
-    pub action: Option<String>,
+    #[arg(long = "action", value_name = "TEXT")]
+    pub corrective_action: Option<String>,
     /// 佐证材料文件（记录路径和 sha256，可写多次）
     #[arg(long = "evidence", value_name = "FILE")]
     pub evidence: Vec<PathBuf>,
+    /// 去掉记错的佐证材料（写记录时的路径，可写多次）
+    #[arg(long = "remove-evidence", value_name = "PATH")]
+    pub remove_evidence: Vec<String>,
     /// 评分人（默认第一位评审专家）
     #[arg(long)]
     pub by: Option<String>,
     /// 从标准输入逐行读取「条款编号<TAB>档次[<TAB>备注]」，每保存一条打印一行。
     /// 每行单独保存：有问题的行（不是 UTF-8、条款或档次不存在、超过 256 KB）报告行号后跳过，
     /// 其余各行照常保存；只要有一行未保存，退出码为 1
-    #[arg(long, conflicts_with_all = ["item", "grade", "note", "action", "evidence"])]
+    #[arg(long, conflicts_with_all = ["item", "grade", "note", "corrective_action", "evidence", "remove_evidence"])]
     pub batch: bool,
 }
 
@@ -70,24 +73,29 @@ pub fn run(paths: &Paths, args: GradeArgs) -> anyhow::Result<ExitCode> {
     let item = args.item.as_deref().unwrap_or_default().trim();
     let mut changes = Vec::new();
     if let Some(g) = &args.grade {
-        changes.push(Change::Grade(parse_grade(g)?));
+        changes.push(Edit::Grade(parse_grade(g)?));
     }
     if let Some(n) = &args.note {
-        changes.push(Change::Note(n.clone()));
+        changes.push(Edit::Note(n.clone()));
     }
-    if let Some(a) = &args.action {
-        changes.push(Change::Action(a.clone()));
+    if let Some(a) = &args.corrective_action {
+        changes.push(Edit::CorrectiveAction(a.clone()));
     }
     for path in &args.evidence {
         let bytes =
             std::fs::read(path).with_context(|| format!("无法读取佐证材料 {}", path.display()))?;
-        changes.push(Change::AddEvidence(Evidence {
+        changes.push(Edit::AddEvidence(Evidence {
             path: path.display().to_string(),
             sha256: sha256_hex(&bytes),
         }));
     }
+    for path in &args.remove_evidence {
+        changes.push(Edit::RemoveEvidence(path.clone()));
+    }
     if changes.is_empty() {
-        bail!("没有要保存的内容：请给出档次，或 --note / --action / --evidence。");
+        bail!(
+            "没有要保存的内容：请给出档次，或 --note / --action / --evidence / --remove-evidence。"
+        );
     }
     let saved = store.update(&id, item, &changes, &by)?;
     let grade = saved.assessment.grade.map_or("待评", |g| g.label());
@@ -148,9 +156,9 @@ fn batch(store: &Store, id: &str, by: &str) -> anyhow::Result<ExitCode> {
         let grade = fields.next().unwrap_or_default();
         let note = fields.next();
         let result = parse_grade(grade).and_then(|g| {
-            let mut changes = vec![Change::Grade(g)];
+            let mut changes = vec![Edit::Grade(g)];
             if let Some(note) = note {
-                changes.push(Change::Note(note.replace("\\n", "\n")));
+                changes.push(Edit::Note(note.replace("\\n", "\n")));
             }
             Ok(store.update(id, item, &changes, by)?)
         });

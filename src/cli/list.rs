@@ -8,7 +8,7 @@ use super::{Paths, table};
 
 pub fn run(paths: &Paths, json: bool) -> anyhow::Result<ExitCode> {
     let store = paths.open_store()?;
-    let summaries = store.summaries()?;
+    let summaries = store.overviews()?;
     if json {
         super::output::json(&summaries)?;
         return Ok(ExitCode::SUCCESS);

@@ -10,7 +10,7 @@ use pingshen::report::roster::{
     RECOMMENDED_HEADER, ROSTER_HEADER, Roster, RosterKind, recommended_rows, roster_rows,
 };
 use pingshen::report::{FontChoice, ReportOptions, write_pdf};
-use pingshen::store::{FilterError, RosterFilter, Summary};
+use pingshen::store::{FilterError, Overview, RosterFilter};
 
 use super::{Paths, csv_out, table};
 
@@ -78,7 +78,7 @@ pub fn run(paths: &Paths, mut args: RosterArgs) -> anyhow::Result<ExitCode> {
     }
     let filter = args.filter()?;
     let store = paths.open_store()?;
-    let rows = filter.select(store.summaries()?);
+    let rows = filter.select(store.overviews()?);
     drop(store);
     if args.format == Format::Pdf {
         return pdf(&args, &filter, &rows);
@@ -121,7 +121,7 @@ pub fn run(paths: &Paths, mut args: RosterArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn pdf(args: &RosterArgs, filter: &RosterFilter, rows: &[Summary]) -> anyhow::Result<ExitCode> {
+fn pdf(args: &RosterArgs, filter: &RosterFilter, rows: &[Overview]) -> anyhow::Result<ExitCode> {
     let Some(output) = &args.output else {
         bail!("PDF 需要用 -o 指定输出文件。");
     };

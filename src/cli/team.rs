@@ -113,7 +113,7 @@ fn version_row(i: usize, a: &Assessment) -> Vec<String> {
         a.by.clone(),
         a.at.minute(),
         table::clip(&a.note, 30),
-        table::clip(&a.action, 20),
+        table::clip(&a.corrective_action, 20),
     ]
 }
 

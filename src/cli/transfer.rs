@@ -68,7 +68,7 @@ fn grades_csv(store: &Store, id: &str) -> anyhow::Result<Vec<u8>> {
                 a.and_then(|a| a.grade)
                     .map_or("待评".into(), |g| g.label().to_string()),
                 a.map_or(String::new(), |a| a.note.clone()),
-                a.map_or(String::new(), |a| a.action.clone()),
+                a.map_or(String::new(), |a| a.corrective_action.clone()),
                 a.map_or(String::new(), |a| a.by.clone()),
                 a.map_or(String::new(), |a| a.at.rfc3339()),
             ]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::checklist::{Checklist, Level};
 use crate::scoring::{
-    Change, Comparison, Counts, Evaluation, Goal, Grade, compare, evaluate, next_goal, rollup,
+    Comparison, Counts, Evaluation, Goal, Grade, Trend, compare, evaluate, next_goal, rollup,
 };
 use crate::store::{Assessment, Inspection, Store, StoreError};
 
@@ -90,7 +90,7 @@ pub struct FailingItem {
     /// The C criterion: the basic requirement not met.
     pub criterion: String,
     pub note: String,
-    pub action: String,
+    pub corrective_action: String,
 }
 
 /// One line of the full item table.
@@ -144,7 +144,7 @@ impl PreviousComparison {
         self.comparison
             .items
             .iter()
-            .filter(|i| i.change != Change::Same)
+            .filter(|i| i.change != Trend::Same)
     }
 }
 
@@ -231,7 +231,9 @@ impl Document {
                         core: item.core,
                         criterion: item.criteria.c.clone(),
                         note: a.map(|a| a.note.clone()).unwrap_or_default(),
-                        action: a.map(|a| a.action.clone()).unwrap_or_default(),
+                        corrective_action: a
+                            .map(|a| a.corrective_action.clone())
+                            .unwrap_or_default(),
                     });
                 }
                 if let Some(a) = a {

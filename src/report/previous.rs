@@ -1,6 +1,6 @@
 //! The report's 上次评审对比 section: this review against the facility's earlier one.
 
-use crate::scoring::{Change, Grade, percent};
+use crate::scoring::{Grade, Trend, percent};
 
 use super::layout::{Align, Flow, Rgb, TextStyle};
 use super::model::{Document, PreviousComparison, PreviousReview};
@@ -133,12 +133,12 @@ pub(super) fn compare_previous(f: &mut Flow, doc: &Document, previous: &Previous
 
     // How many items moved which way.
     let kinds = [
-        (Change::Improved, "提升"),
-        (Change::Worse, "下降"),
-        (Change::Same, "不变"),
-        (Change::New, "新增条款"),
-        (Change::Removed, "删除条款"),
-        (Change::Incomparable, "不可比"),
+        (Trend::Improved, "提升"),
+        (Trend::Worse, "下降"),
+        (Trend::Same, "不变"),
+        (Trend::New, "新增条款"),
+        (Trend::Removed, "删除条款"),
+        (Trend::Incomparable, "不可比"),
     ];
     f.table(&Table {
         widths: vec![1.0; kinds.len()],
@@ -180,15 +180,15 @@ fn changed_items(f: &mut Flow, p: &PreviousComparison) {
         .iter()
         .map(|it| {
             let color = match it.change {
-                Change::Improved => GREEN,
-                Change::Worse => RED,
+                Trend::Improved => GREEN,
+                Trend::Worse => RED,
                 _ => Rgb::GREY,
             };
             Row::new(vec![
                 Cell::new(&it.id, CELL),
                 Cell::new(&it.title, CELL),
-                Cell::new(grade(it.old, it.change == Change::New), CELL).align(Align::Center),
-                Cell::new(grade(it.new, it.change == Change::Removed), CELL).align(Align::Center),
+                Cell::new(grade(it.old, it.change == Trend::New), CELL).align(Align::Center),
+                Cell::new(grade(it.new, it.change == Trend::Removed), CELL).align(Align::Center),
                 Cell::new(it.change.label(), CELL_BOLD.color(color)).align(Align::Center),
             ])
         })

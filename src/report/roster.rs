@@ -3,7 +3,7 @@
 //! with the report's engine (tables with repeated headers, page frame, fonts).
 
 use crate::scoring::percent;
-use crate::store::Summary;
+use crate::store::Overview;
 
 use super::fonts::FontSet;
 use super::layout::{
@@ -55,7 +55,7 @@ pub fn region_and_name(region: &str, name: &str) -> String {
 }
 
 /// The rows of the 附件1 list, numbered from 1.
-pub fn recommended_rows(rows: &[Summary]) -> Vec<Vec<String>> {
+pub fn recommended_rows(rows: &[Overview]) -> Vec<Vec<String>> {
     rows.iter()
         .enumerate()
         .map(|(i, s)| {
@@ -71,7 +71,7 @@ pub fn recommended_rows(rows: &[Summary]) -> Vec<Vec<String>> {
 }
 
 /// The rows of the roster under [`ROSTER_HEADER`], numbered from 1.
-pub fn roster_rows(rows: &[Summary]) -> Vec<Vec<String>> {
+pub fn roster_rows(rows: &[Overview]) -> Vec<Vec<String>> {
     rows.iter()
         .enumerate()
         .map(|(i, s)| {
@@ -116,7 +116,7 @@ pub struct Roster {
 
 impl Roster {
     /// The roster of `summaries` (already selected and ordered).
-    pub fn new(kind: RosterKind, summaries: &[Summary], selection: impl Into<String>) -> Roster {
+    pub fn new(kind: RosterKind, summaries: &[Overview], selection: impl Into<String>) -> Roster {
         let rows = match kind {
             RosterKind::All => roster_rows(summaries),
             RosterKind::Recommended { .. } => recommended_rows(summaries),

@@ -397,7 +397,7 @@ fn failing(f: &mut Flow, doc: &Document) {
                 Cell::new(format!("{star}{}", it.title), CELL_BOLD)
                     .then(format!("未达到的要求（C档）：{}", it.criterion), CELL),
                 Cell::new(or_dash(&it.note), CELL),
-                Cell::new(or_dash(&it.action), CELL),
+                Cell::new(or_dash(&it.corrective_action), CELL),
             ])
         })
         .collect();

@@ -7,7 +7,7 @@ use super::{Grade, evaluate, rollup};
 use crate::checklist::{Checklist, Level};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Change {
+pub enum Trend {
     /// 提升
     Improved,
     /// 下降
@@ -22,15 +22,15 @@ pub enum Change {
     Incomparable,
 }
 
-impl Change {
+impl Trend {
     pub fn label(self) -> &'static str {
         match self {
-            Change::Improved => "提升",
-            Change::Worse => "下降",
-            Change::Same => "不变",
-            Change::New => "新增条款",
-            Change::Removed => "删除条款",
-            Change::Incomparable => "不可比",
+            Trend::Improved => "提升",
+            Trend::Worse => "下降",
+            Trend::Same => "不变",
+            Trend::New => "新增条款",
+            Trend::Removed => "删除条款",
+            Trend::Incomparable => "不可比",
         }
     }
 }
@@ -41,7 +41,7 @@ pub struct ItemChange {
     pub title: String,
     pub old: Option<Grade>,
     pub new: Option<Grade>,
-    pub change: Change,
+    pub change: Trend,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -62,7 +62,7 @@ pub struct Comparison {
 }
 
 impl Comparison {
-    pub fn count(&self, change: Change) -> usize {
+    pub fn count(&self, change: Trend) -> usize {
         self.items.iter().filter(|i| i.change == change).count()
     }
 }
@@ -88,15 +88,15 @@ pub fn compare(
     for (_, _, it) in new.items() {
         let n = new_grade(&it.id);
         let (o, change) = match old.find_item(&it.id) {
-            None => (None, Change::New),
+            None => (None, Trend::New),
             Some(_) => {
                 let o = old_grade(&it.id);
                 let change = match (rank(o), rank(n)) {
-                    (Some(a), Some(b)) if b > a => Change::Improved,
-                    (Some(a), Some(b)) if b < a => Change::Worse,
-                    _ if o == n => Change::Same,
-                    (Some(_), Some(_)) => Change::Same,
-                    _ => Change::Incomparable,
+                    (Some(a), Some(b)) if b > a => Trend::Improved,
+                    (Some(a), Some(b)) if b < a => Trend::Worse,
+                    _ if o == n => Trend::Same,
+                    (Some(_), Some(_)) => Trend::Same,
+                    _ => Trend::Incomparable,
                 };
                 (o, change)
             }
@@ -116,7 +116,7 @@ pub fn compare(
                 title: it.title.clone(),
                 old: old_grade(&it.id),
                 new: None,
-                change: Change::Removed,
+                change: Trend::Removed,
             });
         }
     }

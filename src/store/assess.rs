@@ -1,6 +1,7 @@
-//! Recording an inspector's judgement: grade, note, 整改意见, evidence. Each change is
-//! one sled transaction (assessment + history + change counter) followed by a flush;
-//! only then is it reported saved.
+//! Recording an inspector's judgement: grade, note, 整改意见, evidence. Each save —
+//! one item, or several with [`Store::update_many`] — is one sled transaction
+//! (assessments + history + change counter) followed by a flush; only then is it
+//! reported saved.
 
 use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
@@ -8,17 +9,20 @@ use sled::transaction::ConflictableTransactionError;
 use super::error::{Result, StoreError, read_err, tx_err, write_err};
 use super::model::*;
 use super::{BACKUP_EVERY, Store, decode, encode, key, now, prefix};
-use crate::checklist::Level;
+use std::collections::BTreeMap;
+
+use crate::checklist::{Item, Level};
 use crate::scoring::Grade;
 use crate::text::clean_text;
 
 /// One thing to change about an item's assessment.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
+pub enum Edit {
     /// `None` clears the grade: the item is pending again.
     Grade(Option<Grade>),
     Note(String),
-    Action(String),
+    /// 整改意见.
+    CorrectiveAction(String),
     AddEvidence(Evidence),
     RemoveEvidence(String),
 }
@@ -40,127 +44,95 @@ impl Store {
         &self,
         inspection_id: &str,
         item_id: &str,
-        changes: &[Change],
+        changes: &[Edit],
         by: &str,
     ) -> Result<Saved> {
+        let mut saved = self.update_many(inspection_id, &[(item_id, changes)], by)?;
+        saved
+            .pop()
+            .ok_or_else(|| StoreError::Write("没有写入任何条款".into()))
+    }
+
+    /// Applies the edits of several items in one transaction and one flush: all are
+    /// saved or, when one is refused, none. Returns one [`Saved`] per item, in order.
+    pub fn update_many(
+        &self,
+        inspection_id: &str,
+        items: &[(&str, &[Edit])],
+        by: &str,
+    ) -> Result<Vec<Saved>> {
         let by = &crate::text::clean_line(by);
         let inspection = self.get(inspection_id)?;
         self.ensure_open(&inspection)?;
         let checklist = self.pinned(&inspection)?;
-        let item = checklist
-            .find_item(item_id)
-            .ok_or_else(|| StoreError::UnknownItem {
-                inspection: inspection.id.clone(),
-                checklist: checklist.title.clone(),
-                item: item_id.to_string(),
-            })?;
-        let old = self.assessment(&inspection.id, item_id)?;
-        let mut new = old.clone().unwrap_or_else(|| Assessment::empty(item_id));
-        let mut entries: Vec<(&'static str, String, String)> = Vec::new();
-        for change in changes {
-            match change {
-                Change::Grade(g) => {
-                    if *g == Some(Grade::NotApplicable) && !item.allow_na {
-                        return Err(StoreError::NotApplicableRefused {
-                            item: item_id.to_string(),
-                        });
-                    }
-                    // An item with no B (or A) text cannot be graded B (or A): there
-                    // is nothing written that the grade would stand for.
-                    let wanted = match g {
-                        Some(Grade::A) => Some(Level::A),
-                        Some(Grade::B) => Some(Level::B),
-                        _ => None,
-                    };
-                    if let Some(wanted) = wanted
-                        && wanted > item.max_level()
-                    {
-                        return Err(StoreError::GradeAboveCriteria {
-                            item: item_id.to_string(),
-                            grade: wanted.letter(),
-                            top: item.max_level().letter(),
-                        });
-                    }
-                    if new.grade != *g {
-                        entries.push(("档次", grade_label(new.grade), grade_label(*g)));
-                        new.grade = *g;
-                    }
-                }
-                Change::Note(text) => {
-                    let text = long_text(text, "备注")?;
-                    if new.note != text {
-                        entries.push(("备注", std::mem::take(&mut new.note), text.clone()));
-                        new.note = text;
-                    }
-                }
-                Change::Action(text) => {
-                    let text = long_text(text, "整改意见")?;
-                    if new.action != text {
-                        entries.push(("整改意见", std::mem::take(&mut new.action), text.clone()));
-                        new.action = text;
-                    }
-                }
-                Change::AddEvidence(ev) => {
-                    let ev = &Evidence {
-                        path: crate::text::clean_line(&ev.path),
-                        sha256: ev.sha256.clone(),
-                    };
-                    if !new.evidence.contains(ev) {
-                        entries.push((
-                            "佐证",
-                            String::new(),
-                            format!("{} sha256:{}", ev.path, ev.sha256),
-                        ));
-                        new.evidence.push(ev.clone());
-                    }
-                }
-                Change::RemoveEvidence(path) => {
-                    if let Some(i) = new.evidence.iter().position(|e| &e.path == path) {
-                        let ev = new.evidence.remove(i);
-                        entries.push((
-                            "佐证",
-                            format!("{} sha256:{}", ev.path, ev.sha256),
-                            String::new(),
-                        ));
-                    }
-                }
+        let at = now();
+        // The item's assessment as the edits so far left it (an item may come twice).
+        let mut current: BTreeMap<String, Option<Assessment>> = BTreeMap::new();
+        let mut saved = Vec::new();
+        let mut history = Vec::new();
+        let mut seq = self.next_history_seq(&inspection.id)?;
+        for (item_id, changes) in items {
+            let item = checklist
+                .find_item(item_id)
+                .ok_or_else(|| StoreError::UnknownItem {
+                    inspection: inspection.id.clone(),
+                    checklist: checklist.title.clone(),
+                    item: item_id.to_string(),
+                })?;
+            let old = match current.get(*item_id) {
+                Some(a) => a.clone(),
+                None => self.assessment(&inspection.id, item_id)?,
+            };
+            let (mut new, entries) = apply(item, old.clone(), changes)?;
+            if entries.is_empty() {
+                saved.push(Saved {
+                    assessment: new,
+                    changed: false,
+                    backup_warning: None,
+                });
+                continue;
             }
-        }
-        if entries.is_empty() {
-            return Ok(Saved {
+            if let Some(old) = &old
+                && !new.supersedes.contains(&old.at)
+            {
+                new.supersedes.push(old.at);
+            }
+            new.by = by.to_string();
+            new.at = at;
+            for (field, old_v, new_v) in entries {
+                let entry = HistoryEntry {
+                    seq,
+                    at,
+                    by: by.to_string(),
+                    item_id: item_id.to_string(),
+                    field: field.to_string(),
+                    old: old_v,
+                    new: new_v,
+                };
+                history.push((key(&inspection.id, &seq.to_be_bytes()), encode(&entry)));
+                seq += 1;
+            }
+            current.insert(item_id.to_string(), Some(new.clone()));
+            saved.push(Saved {
                 assessment: new,
-                changed: false,
+                changed: true,
                 backup_warning: None,
             });
         }
-        let at = now();
-        if let Some(old) = &old
-            && !new.supersedes.contains(&old.at)
-        {
-            new.supersedes.push(old.at);
+        let changed = saved.iter().filter(|s| s.changed).count() as u64;
+        if changed == 0 {
+            return Ok(saved);
         }
-        new.by = by.to_string();
-        new.at = at;
-
-        let mut history = Vec::new();
-        let first_seq = self.next_history_seq(&inspection.id)?;
-        for (seq, (field, old_v, new_v)) in (first_seq..).zip(entries) {
-            let entry = HistoryEntry {
-                seq,
-                at,
-                by: by.to_string(),
-                item_id: item_id.to_string(),
-                field: field.to_string(),
-                old: old_v,
-                new: new_v,
-            };
-            history.push((key(&inspection.id, &seq.to_be_bytes()), encode(&entry)));
-        }
+        let records: Vec<(Vec<u8>, Option<Vec<u8>>)> = current
+            .iter()
+            .map(|(item_id, a)| {
+                let bytes = a.as_ref().filter(|a| !a.is_blank()).map(encode);
+                (key(&inspection.id, item_id.as_bytes()), bytes)
+            })
+            .collect();
         let mut touched = inspection.clone();
         touched.updated_at = at;
-        let akey = key(&inspection.id, item_id.as_bytes());
-        let record = (!new.is_blank()).then(|| encode(&new));
-        let pending_backups = self.changes_since_backup(&inspection.id)? + 1;
+        let pending_backups = self.changes_since_backup(&inspection.id)? + changed;
         let changes_key = changes_key(&inspection.id);
 
         let guard = self.write_guard()?;
@@ -171,10 +143,12 @@ impl Store {
             &self.meta,
         )
             .transaction(|(a, h, i, m)| {
-                match &record {
-                    Some(bytes) => a.insert(akey.as_slice(), bytes.as_slice())?,
-                    None => a.remove(akey.as_slice())?,
-                };
+                for (k, record) in &records {
+                    match record {
+                        Some(bytes) => a.insert(k.as_slice(), bytes.as_slice())?,
+                        None => a.remove(k.as_slice())?,
+                    };
+                }
                 for (k, v) in &history {
                     h.insert(k.as_slice(), v.as_slice())?;
                 }
@@ -186,18 +160,16 @@ impl Store {
         self.flush()?;
         guard.done();
 
-        let backup_warning = if pending_backups >= BACKUP_EVERY {
-            self.backup_inspection(&inspection.id)
+        if pending_backups >= BACKUP_EVERY {
+            let warning = self
+                .backup_inspection(&inspection.id)
                 .err()
-                .map(|e| format!("已保存，但自动备份失败：{e}"))
-        } else {
-            None
-        };
-        Ok(Saved {
-            assessment: new,
-            changed: true,
-            backup_warning,
-        })
+                .map(|e| format!("已保存，但自动备份失败：{e}"));
+            if let Some(last) = saved.iter_mut().rev().find(|s| s.changed) {
+                last.backup_warning = warning;
+            }
+        }
+        Ok(saved)
     }
 
     /// Records a grade (the common case), with an optional note and action.
@@ -208,7 +180,7 @@ impl Store {
         grade: Option<Grade>,
         by: &str,
     ) -> Result<Saved> {
-        self.update(inspection_id, item_id, &[Change::Grade(grade)], by)
+        self.update(inspection_id, item_id, &[Edit::Grade(grade)], by)
     }
 
     pub fn assessment(&self, inspection_id: &str, item_id: &str) -> Result<Option<Assessment>> {
@@ -360,4 +332,91 @@ fn long_text(text: &str, what: &str) -> Result<String> {
 
 fn grade_label(g: Option<Grade>) -> String {
     g.map_or("待评".to_string(), |g| g.label().to_string())
+}
+
+/// A history entry before it is numbered: the field, its old value and its new one.
+type Entry = (&'static str, String, String);
+
+/// `changes` applied to an item's assessment: the new assessment and the history
+/// entries (field, old, new) of what actually changed. Refuses a grade the item does
+/// not allow.
+fn apply(
+    item: &Item,
+    old: Option<Assessment>,
+    changes: &[Edit],
+) -> Result<(Assessment, Vec<Entry>)> {
+    let item_id = item.id.as_str();
+    let mut new = old.unwrap_or_else(|| Assessment::empty(item_id));
+    let mut entries: Vec<Entry> = Vec::new();
+    for change in changes {
+        match change {
+            Edit::Grade(g) => {
+                if *g == Some(Grade::NotApplicable) && !item.allow_na {
+                    return Err(StoreError::NotApplicableRefused {
+                        item: item_id.to_string(),
+                    });
+                }
+                // An item with no B (or A) text cannot be graded B (or A): there
+                // is nothing written that the grade would stand for.
+                let wanted = match g {
+                    Some(Grade::A) => Some(Level::A),
+                    Some(Grade::B) => Some(Level::B),
+                    _ => None,
+                };
+                if let Some(wanted) = wanted
+                    && wanted > item.max_level()
+                {
+                    return Err(StoreError::GradeAboveCriteria {
+                        item: item_id.to_string(),
+                        grade: wanted.letter(),
+                        top: item.max_level().letter(),
+                    });
+                }
+                if new.grade != *g {
+                    entries.push(("档次", grade_label(new.grade), grade_label(*g)));
+                    new.grade = *g;
+                }
+            }
+            Edit::Note(text) => {
+                let text = long_text(text, "备注")?;
+                if new.note != text {
+                    entries.push(("备注", std::mem::take(&mut new.note), text.clone()));
+                    new.note = text;
+                }
+            }
+            Edit::CorrectiveAction(text) => {
+                let text = long_text(text, "整改意见")?;
+                if new.corrective_action != text {
+                    let old = std::mem::take(&mut new.corrective_action);
+                    entries.push(("整改意见", old, text.clone()));
+                    new.corrective_action = text;
+                }
+            }
+            Edit::AddEvidence(ev) => {
+                let ev = &Evidence {
+                    path: crate::text::clean_line(&ev.path),
+                    sha256: ev.sha256.clone(),
+                };
+                if !new.evidence.contains(ev) {
+                    entries.push((
+                        "佐证",
+                        String::new(),
+                        format!("{} sha256:{}", ev.path, ev.sha256),
+                    ));
+                    new.evidence.push(ev.clone());
+                }
+            }
+            Edit::RemoveEvidence(path) => {
+                if let Some(i) = new.evidence.iter().position(|e| &e.path == path) {
+                    let ev = new.evidence.remove(i);
+                    entries.push((
+                        "佐证",
+                        format!("{} sha256:{}", ev.path, ev.sha256),
+                        String::new(),
+                    ));
+                }
+            }
+        }
+    }
+    Ok((new, entries))
 }

@@ -268,7 +268,7 @@ impl ItemRule<'_> {
         check.long(&format!("条款 {} 的备注", shown(&a.item_id)), &mut a.note);
         check.long(
             &format!("条款 {} 的整改意见", shown(&a.item_id)),
-            &mut a.action,
+            &mut a.corrective_action,
         );
         check.line("评分人", &mut a.by);
         if a.evidence.len() > EVIDENCE_MAX {

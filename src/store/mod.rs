@@ -19,12 +19,12 @@ mod inspections;
 mod merge;
 mod model;
 mod open;
+mod overview;
 mod repin;
 mod sample;
 mod schema;
 mod selection;
 mod status;
-mod summary;
 mod team;
 
 use std::collections::HashMap;
@@ -35,7 +35,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub use crate::text::clean_text;
-pub use assess::{Change, Saved};
+pub use assess::{Edit, Saved};
 pub use backup::{RecoverReport, backup_files, recover};
 pub use envelope::{EnvelopeError, write_atomically};
 pub use error::{Hint, Result, StoreError};
@@ -44,11 +44,11 @@ pub use inspections::{NewField, NewInspection, parse_date, split_names};
 pub use merge::{Conflict, MergeReport};
 pub use model::*;
 pub use open::panic_is_expected;
+pub use overview::Overview;
 pub use repin::{RepinReport, diff};
 pub use sample::{Sample, sample_checklist};
 pub use schema::SCHEMA_VERSION;
 pub use selection::{FilterError, RosterFilter};
-pub use summary::Summary;
 
 use crate::checklist::Checklist;
 

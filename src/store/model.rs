@@ -158,8 +158,9 @@ pub struct Assessment {
     /// `None`: pending (a note may exist before the grade).
     pub grade: Option<Grade>,
     pub note: String,
-    /// 整改意见
-    pub action: String,
+    /// 整改意见 (stored and exported as `action`).
+    #[serde(rename = "action")]
+    pub corrective_action: String,
     pub evidence: Vec<Evidence>,
     /// Who made the last change, and when.
     pub by: String,
@@ -176,7 +177,7 @@ impl Assessment {
             item_id: item_id.to_string(),
             grade: None,
             note: String::new(),
-            action: String::new(),
+            corrective_action: String::new(),
             evidence: Vec::new(),
             by: String::new(),
             at: Stamp::now(),
@@ -200,7 +201,7 @@ impl Assessment {
     pub fn is_blank(&self) -> bool {
         self.grade.is_none()
             && self.note.is_empty()
-            && self.action.is_empty()
+            && self.corrective_action.is_empty()
             && self.evidence.is_empty()
     }
 }

@@ -3,8 +3,8 @@
 //! a sample everywhere (lists, rosters drop it) and can be deleted like any other.
 //! The TUI offers it on a first start; `pingshen sample` makes it headless.
 
-use super::{Change, Inspection, Institution, NewInspection, ReviewKind, Store, StoreError};
-use crate::checklist::{Available, Catalog};
+use super::{Edit, Inspection, Institution, NewInspection, ReviewKind, Store, StoreError};
+use crate::checklist::{Available, Catalog, Level};
 use crate::scoring::Grade;
 
 /// The checklist the sample prefers; any other available one will do.
@@ -60,24 +60,36 @@ impl Store {
             sample: true,
         };
         let inspection = self.create(new, &found.checklist, &found.source)?;
-        let by = INSPECTORS[0];
-        let mut graded = 0;
+        let mut edits: Vec<(&str, Vec<Edit>)> = Vec::new();
         for ((_, _, item), (grade, note, action)) in found.checklist.items().zip(PLAN) {
-            let grade = if *grade == Grade::NotApplicable && !item.allow_na {
-                Grade::B
-            } else {
-                *grade
+            // What the item allows: 不适用 only where it may be given, no grade above
+            // the item's highest criterion (a pass/fail item gets C).
+            let grade = match *grade {
+                Grade::NotApplicable if !item.allow_na => Grade::B,
+                g => g,
             };
-            let mut changes = vec![Change::Grade(Some(grade))];
+            let grade = match grade {
+                Grade::A if item.max_level() < Level::A => Grade::B,
+                g => g,
+            };
+            let grade = match grade {
+                Grade::B if item.max_level() < Level::B => Grade::C,
+                g => g,
+            };
+            let mut changes = vec![Edit::Grade(Some(grade))];
             if !note.is_empty() {
-                changes.push(Change::Note(note.to_string()));
+                changes.push(Edit::Note(note.to_string()));
             }
             if !action.is_empty() {
-                changes.push(Change::Action(action.to_string()));
+                changes.push(Edit::CorrectiveAction(action.to_string()));
             }
-            self.update(&inspection.id, &item.id, &changes, by)?;
-            graded += 1;
+            edits.push((&item.id, changes));
         }
-        Ok(Sample { inspection, graded })
+        let items: Vec<(&str, &[Edit])> = edits.iter().map(|(i, e)| (*i, e.as_slice())).collect();
+        self.update_many(&inspection.id, &items, INSPECTORS[0])?;
+        Ok(Sample {
+            graded: items.len(),
+            inspection,
+        })
     }
 }

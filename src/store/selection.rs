@@ -6,7 +6,7 @@
 //! facilities whose verdict is the checklist's best rule (the first, 达到推荐标准 in
 //! the shipped checklists), one line per facility: its latest review.
 
-use super::{ReviewKind, Summary};
+use super::{Overview, ReviewKind};
 
 /// The filters of a roster.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -73,7 +73,7 @@ impl RosterFilter {
         parts.join("；")
     }
 
-    fn keeps(&self, s: &Summary) -> bool {
+    fn keeps(&self, s: &Overview) -> bool {
         let i = &s.inspection;
         !i.sample
             && self
@@ -89,9 +89,9 @@ impl RosterFilter {
 
     /// The inspections the filter selects, by region, facility and date; for the
     /// 附件1 list, each facility once, with its latest review.
-    pub fn select(&self, all: Vec<Summary>) -> Vec<Summary> {
-        let mut rows: Vec<Summary> = all.into_iter().filter(|s| self.keeps(s)).collect();
-        let key = |s: &Summary| {
+    pub fn select(&self, all: Vec<Overview>) -> Vec<Overview> {
+        let mut rows: Vec<Overview> = all.into_iter().filter(|s| self.keeps(s)).collect();
+        let key = |s: &Overview| {
             (
                 s.inspection.institution.region.clone(),
                 s.inspection.institution.name.clone(),
@@ -102,7 +102,7 @@ impl RosterFilter {
         if !self.best_only {
             return rows;
         }
-        let mut latest: Vec<Summary> = Vec::new();
+        let mut latest: Vec<Overview> = Vec::new();
         for s in rows {
             match latest.last_mut() {
                 Some(l)

@@ -88,7 +88,7 @@ pub enum Command {
     #[strum(serialize = "edit_note", message = "备注")]
     EditNote,
     #[strum(serialize = "edit_action", message = "整改意见")]
-    EditAction,
+    EditCorrectiveAction,
     #[strum(serialize = "next_pending", message = "下一待评")]
     NextPending,
     #[strum(serialize = "prev_pending", message = "上一待评")]

@@ -14,11 +14,11 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
 use super::action::{Action, Command, Context, Effect};
 use super::jobs::{Done, Job, JobKind, JobResult};
 use super::keymap::{KeyCombo, Keymap};
-use super::popups::{Confirmation, Followup, Popup};
+use super::popups::{Confirmation, Followup, MessageLine, Popup};
 use super::screens::{
     CompareScreen, ConflictsScreen, InspectionList, NewInspectionForm, SummaryScreen, Walkthrough,
 };
-use crate::store::Store;
+use crate::store::{Progress, Store};
 
 /// What the app needs besides the store.
 #[derive(Debug, Clone)]
@@ -148,22 +148,15 @@ impl App {
             app.status = Some(Status::warning(warning));
         }
         if !keymap_problems.is_empty() {
-            let mut lines = vec![
-                "键位文件有错误，出错的行未生效，其余键位照常使用：".to_string(),
-                String::new(),
+            let mut lines: Vec<MessageLine> = vec![
+                "键位文件有错误，出错的行未生效，其余键位照常使用：".into(),
+                "".into(),
             ];
             for p in &keymap_problems {
-                for (i, line) in p.lines().enumerate() {
-                    let keep = i > 0 && !line.trim_start().starts_with('=');
-                    lines.push(if keep {
-                        format!("{}{line}", super::popups::PRE)
-                    } else {
-                        line.to_string()
-                    });
-                }
-                lines.push(String::new());
+                lines.extend(MessageLine::diagnostic(p));
+                lines.push("".into());
             }
-            app.popups.push(Popup::message("键位文件有误", lines));
+            app.popups.push(Popup::message_lines("键位文件有误", lines));
         }
         app
     }
@@ -206,6 +199,39 @@ impl App {
             View::Compare(c) => Some(c),
             _ => None,
         }
+    }
+
+    /// Whether `command` does something now, in the current context: what the
+    /// status bar names and what help marks. The one place that knows, for example,
+    /// that 重新打开 applies only to a completed inspection.
+    pub fn applies(&self, command: Command) -> bool {
+        let walk = self.walk.as_ref();
+        let completed = walk.is_some_and(|w| w.inspection.status == Progress::Completed);
+        match (self.context(), command) {
+            (Context::List, Command::Sample) => self.list.all.is_empty(),
+            (Context::Walkthrough, Command::Conflicts) => {
+                walk.is_some_and(|w| !w.conflicts.is_empty())
+            }
+            (Context::Walkthrough | Context::Summary, Command::Compare) => {
+                walk.is_some_and(|w| w.inspection.previous.is_some())
+            }
+            (Context::Walkthrough | Context::Summary, Command::Complete) => {
+                walk.is_some() && !completed
+            }
+            (Context::Walkthrough | Context::Summary, Command::Reopen) => completed,
+            _ => true,
+        }
+    }
+
+    /// The commands the status bar names here, now: the context's hints that apply.
+    pub fn hints_now(&self) -> Vec<Command> {
+        let context = self.context();
+        context
+            .hints()
+            .iter()
+            .copied()
+            .filter(|c| self.applies(*c))
+            .collect()
     }
 
     /// Where keys go now.

@@ -27,14 +27,6 @@ pub struct KeyCombo {
 }
 
 impl KeyCombo {
-    pub fn plain(code: KeyCode) -> KeyCombo {
-        KeyCombo {
-            code,
-            ctrl: false,
-            alt: false,
-        }
-    }
-
     /// The combo a key event stands for. Terminals differ in whether they report
     /// Shift with a character and how they spell Ctrl+letter; both are evened out.
     pub fn from_event(event: &KeyEvent) -> KeyCombo {

@@ -1,10 +1,11 @@
-//! Shared test setup: a store in a temporary directory with one inspection.
-#![allow(dead_code)]
+//! Shared test setup: the one fixture builder ([`Fixture`]), a store in a temporary
+//! directory with one inspection, grades written in one transaction.
 
 use std::path::Path;
 
 use pingshen::checklist::{Catalog, Checklist, Source, parse_checklist};
-use pingshen::store::{Inspection, Institution, NewInspection, ReviewKind, Store};
+use pingshen::scoring::Grade;
+use pingshen::store::{Edit, Inspection, Institution, NewInspection, ReviewKind, Store};
 
 pub fn shipped(id: &str) -> (Checklist, Source) {
     let cat = Catalog::discover(None);
@@ -23,28 +24,93 @@ pub fn source(text: &str, name: &str) -> (Checklist, Source) {
     )
 }
 
-pub fn new_inspection(name: &str) -> NewInspection {
-    NewInspection {
-        institution: Institution {
-            name: name.to_string(),
-            region: "北京市东城区".into(),
-            kind: "社区卫生服务中心".into(),
-            head: "王喆".into(),
-            phone: "13800000000".into(),
-        },
-        review_kind: ReviewKind::District,
-        date: "2026-11-23".into(),
-        inspectors: vec!["张三".into(), "李四".into()],
-        sample: false,
+/// The one fixture builder (as ripgrep's `tests/util.rs`): a new inspection with
+/// defaults, changed by chained calls; each support module's preset starts here.
+#[derive(Debug, Clone)]
+pub struct Fixture(NewInspection);
+
+impl Fixture {
+    pub fn new(name: &str) -> Fixture {
+        Fixture(NewInspection {
+            institution: Institution {
+                name: name.to_string(),
+                region: "北京市东城区".into(),
+                kind: "社区卫生服务中心".into(),
+                head: "王喆".into(),
+                phone: "13800000000".into(),
+            },
+            review_kind: ReviewKind::District,
+            date: "2026-11-23".into(),
+            inspectors: vec!["张三".into(), "李四".into()],
+            sample: false,
+        })
     }
+
+    pub fn region(mut self, region: &str) -> Fixture {
+        self.0.institution.region = region.into();
+        self
+    }
+
+    pub fn kind(mut self, kind: &str) -> Fixture {
+        self.0.institution.kind = kind.into();
+        self
+    }
+
+    pub fn date(mut self, date: &str) -> Fixture {
+        self.0.date = date.into();
+        self
+    }
+
+    pub fn head(mut self, name: &str, phone: &str) -> Fixture {
+        self.0.institution.head = name.into();
+        self.0.institution.phone = phone.into();
+        self
+    }
+
+    pub fn inspectors(mut self, names: &[&str]) -> Fixture {
+        self.0.inspectors = names.iter().map(|n| n.to_string()).collect();
+        self
+    }
+
+    pub fn build(self) -> NewInspection {
+        self.0
+    }
+
+    /// Creates it on the shipped checklist `checklist`.
+    pub fn create(self, store: &Store, checklist: &str) -> Inspection {
+        let (c, s) = shipped(checklist);
+        store.create(self.0, &c, &s).expect("inspection created")
+    }
+}
+
+/// The default new inspection of `name` (北京市东城区, 张三 and 李四).
+pub fn new_inspection(name: &str) -> NewInspection {
+    Fixture::new(name).build()
+}
+
+/// Saves (item, grade, note, 整改意见) for each entry, by `by`, in one transaction and
+/// one flush — as `Store::update_many` does — not one flush per item.
+pub fn grade_many(store: &Store, id: &str, by: &str, grades: &[(&str, Grade, &str, &str)]) {
+    let edits: Vec<(&str, Vec<Edit>)> = grades
+        .iter()
+        .map(|(item, g, note, action)| {
+            let mut e = vec![Edit::Grade(Some(*g))];
+            if !note.is_empty() {
+                e.push(Edit::Note(note.to_string()));
+            }
+            if !action.is_empty() {
+                e.push(Edit::CorrectiveAction(action.to_string()));
+            }
+            (*item, e)
+        })
+        .collect();
+    let items: Vec<(&str, &[Edit])> = edits.iter().map(|(i, e)| (*i, e.as_slice())).collect();
+    store.update_many(id, &items, by).expect("grades saved");
 }
 
 pub fn store_with_inspection(dir: &Path, checklist: &str) -> (Store, Inspection) {
     let store = Store::open(dir).expect("store opens");
-    let (c, s) = shipped(checklist);
-    let insp = store
-        .create(new_inspection("东城区某社区卫生服务中心"), &c, &s)
-        .unwrap();
+    let insp = Fixture::new("东城区某社区卫生服务中心").create(&store, checklist);
     (store, insp)
 }
 

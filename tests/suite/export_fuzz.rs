@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use pingshen::scoring::Grade;
 use pingshen::store::gate::admit;
-use pingshen::store::{Change, Conflict, Export, HistoryEntry, Store, read_export, write_export};
+use pingshen::store::{Conflict, Edit, Export, HistoryEntry, Store, read_export, write_export};
 use proptest::prelude::*;
 use tui_support::Harness;
 
@@ -32,7 +32,7 @@ fn base() -> &'static Export {
                 .update(
                     &id,
                     item,
-                    &[Change::Grade(Some(g)), Change::Note("现场查看".into())],
+                    &[Edit::Grade(Some(g)), Edit::Note("现场查看".into())],
                     "张敏",
                 )
                 .unwrap();

@@ -42,7 +42,7 @@ fn the_sample_can_be_made_headless_and_is_marked_and_graded() {
     let graded = store.assessments(&id).unwrap();
     assert_eq!(graded.len(), 5, "the sample grades five items");
     assert!(
-        graded.values().any(|a| !a.action.is_empty()),
+        graded.values().any(|a| !a.corrective_action.is_empty()),
         "one 整改意见"
     );
 }

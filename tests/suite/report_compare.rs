@@ -8,7 +8,7 @@ use std::path::Path;
 use pingshen::report::layout::Shape;
 use pingshen::report::model::PreviousReview;
 use pingshen::report::{ReportInput, ReportOptions, build_pdf, prepare, write_pdf};
-use pingshen::scoring::{Change, Grade, evaluate};
+use pingshen::scoring::{Grade, Trend, evaluate};
 use pingshen::store::{Inspection, ReviewKind, Store};
 use report_support::*;
 
@@ -98,10 +98,10 @@ fn a_linked_review_is_compared_in_the_report() {
             .unwrap()
             .change
     };
-    assert_eq!(change(&fell), Change::Worse);
-    assert_eq!(change(&rose), Change::Improved);
-    assert!(p.comparison.count(Change::Same) > 0);
-    assert!(p.changed().all(|i| i.change != Change::Same));
+    assert_eq!(change(&fell), Trend::Worse);
+    assert_eq!(change(&rose), Trend::Improved);
+    assert!(p.comparison.count(Trend::Same) > 0);
+    assert!(p.changed().all(|i| i.change != Trend::Same));
 
     // The PDF.
     let text = pdf_text(&store, &new.id, dir.path());
@@ -130,12 +130,12 @@ fn a_linked_review_is_compared_in_the_report() {
     }
     // Counts, in the order of the labels.
     let counts: Vec<String> = [
-        Change::Improved,
-        Change::Worse,
-        Change::Same,
-        Change::New,
-        Change::Removed,
-        Change::Incomparable,
+        Trend::Improved,
+        Trend::Worse,
+        Trend::Same,
+        Trend::New,
+        Trend::Removed,
+        Trend::Incomparable,
     ]
     .iter()
     .map(|c| p.comparison.count(*c).to_string())
@@ -164,7 +164,7 @@ fn a_linked_review_is_compared_in_the_report() {
         .comparison
         .items
         .iter()
-        .find(|i| i.change == Change::Same)
+        .find(|i| i.change == Trend::Same)
         .unwrap();
     assert!(
         !s.contains(&format!("{}{}", same.id, first_chars(title(&same.id)))),

@@ -258,8 +258,8 @@ fn a_missing_character_is_reported_by_the_report() {
             &insp.id,
             "1.1.1",
             &[
-                pingshen::store::Change::Grade(Some(pingshen::scoring::Grade::C)),
-                pingshen::store::Change::Note("生僻字\u{E000}".into()),
+                pingshen::store::Edit::Grade(Some(pingshen::scoring::Grade::C)),
+                pingshen::store::Edit::Note("生僻字\u{E000}".into()),
             ],
             "王堃",
         )

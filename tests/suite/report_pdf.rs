@@ -7,7 +7,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use pingshen::report::{ReportOptions, build_pdf, write_pdf};
-use pingshen::store::Change;
+use pingshen::store::Edit;
 use predicates::prelude::*;
 use report_support::*;
 
@@ -69,12 +69,45 @@ fn the_text_has_the_institution_the_verdict_and_every_failing_item() {
         text.contains(&format!("评审结论：{}", eval.verdict)),
         "{text}"
     );
+    // The 不达标 section itself: from its heading to the next one, it counts the
+    // failing items, lists each with its 整改意见, and lists no other item.
+    let flat: String = text.split_whitespace().collect();
+    let start = flat
+        .find("不达标条款及整改意见")
+        .expect("the 不达标 section");
+    let end = start + flat[start..].find("条款明细").expect("the next section");
+    let section = &flat[start..end];
+    assert!(
+        section.contains(&format!("共{}条条款评为不达标", failing.len())),
+        "{section}"
+    );
     for id in &failing {
         assert!(
-            text.contains(id.as_str()),
-            "failing item {id} not in the text"
+            section.contains(id.as_str()),
+            "failing item {id} not in the section"
         );
     }
+    assert!(
+        section.contains("限期整改，一个月内报送整改报告。"),
+        "{section}"
+    );
+    // Every item id the section prints is a failing one.
+    let ids: std::collections::BTreeSet<&str> = township
+        .0
+        .items()
+        .map(|(_, _, it)| it.id.as_str())
+        .filter(|id| {
+            section.match_indices(id).any(|(at, _)| {
+                // Cells run together in the text, so only what follows the id tells
+                // 1.1.1 from 1.1.10.
+                let id_char = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit() || c == '.');
+                section[..at].chars().next_back() != Some('.')
+                    && !id_char(section[at + id.len()..].chars().next())
+            })
+        })
+        .collect();
+    let expected: std::collections::BTreeSet<&str> = failing.iter().map(String::as_str).collect();
+    assert_eq!(ids, expected, "the section lists exactly the 不达标 items");
     for section in [
         "基本信息",
         "评审结论",
@@ -144,8 +177,8 @@ fn a_10000_character_note_is_printed_whole_across_pages() {
                 &insp.id,
                 "1.1.1",
                 &[
-                    Change::Grade(Some(pingshen::scoring::Grade::D)),
-                    Change::Note(long_note(10_000) + "【备注结束】"),
+                    Edit::Grade(Some(pingshen::scoring::Grade::D)),
+                    Edit::Note(long_note(10_000) + "【备注结束】"),
                 ],
                 "王堃",
             )
@@ -245,8 +278,8 @@ fn a_character_no_font_has_is_warned_about_and_replaced() {
                 &insp.id,
                 "1.1.1",
                 &[
-                    Change::Grade(Some(pingshen::scoring::Grade::B)),
-                    Change::Note("私用区字符\u{E000}在此".into()),
+                    Edit::Grade(Some(pingshen::scoring::Grade::B)),
+                    Edit::Note("私用区字符\u{E000}在此".into()),
                 ],
                 "王堃",
             )

@@ -1,6 +1,5 @@
 //! Shared setup for the report tests: stores in temporary directories with graded
 //! inspections of the shipped checklists or of generated large ones.
-#![allow(dead_code)]
 
 use std::fmt::Write;
 use std::path::Path;
@@ -8,25 +7,22 @@ use std::process::Command;
 
 use pingshen::checklist::{Catalog, Checklist, Origin, Source};
 use pingshen::scoring::Grade;
-use pingshen::store::{Change, Inspection, Institution, NewInspection, ReviewKind, Store};
+use pingshen::store::{Edit, Inspection, NewInspection, Store};
+
+use crate::common::Fixture;
 
 pub const INSTITUTION: &str = "北京市怀柔区镕喆镇中心卫生院";
 pub const GENERATED_AT: &str = "2026-11-23 09:30";
 
+/// The report tests' township centre (王堃 and 李珺玥 review it), from [`Fixture`].
 pub fn new_inspection() -> NewInspection {
-    NewInspection {
-        institution: Institution {
-            name: INSTITUTION.into(),
-            region: "北京市怀柔区".into(),
-            kind: "乡镇卫生院".into(),
-            head: "赵昇".into(),
-            phone: "13800138000".into(),
-        },
-        review_kind: ReviewKind::District,
-        date: "2026-11-20".into(),
-        inspectors: vec!["王堃".into(), "李珺玥".into()],
-        sample: false,
-    }
+    Fixture::new(INSTITUTION)
+        .region("北京市怀柔区")
+        .kind("乡镇卫生院")
+        .head("赵昇", "13800138000")
+        .date("2026-11-20")
+        .inspectors(&["王堃", "李珺玥"])
+        .build()
 }
 
 pub fn shipped(id: &str) -> (Checklist, Source) {
@@ -114,23 +110,32 @@ pub fn grade_all(
 ) -> Vec<String> {
     let pattern = [Grade::A, Grade::B, Grade::C, Grade::D, Grade::C, Grade::B];
     let mut failing = Vec::new();
+    let mut edits: Vec<(String, Vec<Edit>)> = Vec::new();
     for (n, (_, _, item)) in checklist.items().enumerate() {
         let mut grade = pattern[n % pattern.len()];
         if n % 13 == 12 && item.allow_na {
             grade = Grade::NotApplicable;
         }
-        let mut changes = vec![Change::Grade(Some(grade))];
+        let mut changes = vec![Edit::Grade(Some(grade))];
         if note_every > 0 && n % note_every == 0 {
-            changes.push(Change::Note(long_note(note_len)));
+            changes.push(Edit::Note(long_note(note_len)));
         }
         if grade == Grade::D {
             failing.push(item.id.clone());
-            changes.push(Change::Action("限期整改，一个月内报送整改报告。".into()));
+            changes.push(Edit::CorrectiveAction(
+                "限期整改，一个月内报送整改报告。".into(),
+            ));
         }
-        store
-            .update(&inspection.id, &item.id, &changes, "王堃")
-            .expect("grade saved");
+        edits.push((item.id.clone(), changes));
     }
+    // One transaction and one flush for the whole checklist.
+    let items: Vec<(&str, &[Edit])> = edits
+        .iter()
+        .map(|(i, e)| (i.as_str(), e.as_slice()))
+        .collect();
+    store
+        .update_many(&inspection.id, &items, "王堃")
+        .expect("grades saved");
     failing
 }
 

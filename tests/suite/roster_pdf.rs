@@ -13,7 +13,7 @@ use pingshen::report::roster::{
     RECOMMENDED_HEADER, RECOMMENDED_TITLE, ROSTER_HEADER, Roster, RosterKind, prepare,
 };
 use pingshen::scoring::Grade;
-use pingshen::store::{Inspection, Institution, ReviewKind, Store, Summary};
+use pingshen::store::{Inspection, Institution, Overview, ReviewKind, Store};
 use predicates::prelude::PredicateBooleanExt;
 use report_support::{GENERATED_AT, poppler, shipped};
 
@@ -210,7 +210,7 @@ fn a_pdf_is_not_printed_to_the_terminal() {
 
 /// A summary made without a store; the inspection is read from JSON as the store
 /// reads it, so fields added later take their defaults.
-fn summary(i: usize) -> Summary {
+fn summary(i: usize) -> Overview {
     let district = ["东城区", "西城区", "朝阳区", "海淀区", "丰台区"][i % 5];
     let inspection: Inspection = serde_json::from_value(serde_json::json!({
         "id": format!("{i:010x}"),
@@ -235,7 +235,7 @@ fn summary(i: usize) -> Summary {
         "updated_at": "2026-11-23T09:00:00+08:00",
     }))
     .expect("an inspection");
-    Summary {
+    Overview {
         inspection,
         graded: 112,
         items: 112,
@@ -326,7 +326,7 @@ fn assert_paginated(layout: &Layout, rows: usize, header: &[&str]) {
 
 #[test]
 fn a_1000_row_roster_repeats_its_header_on_every_page() {
-    let summaries: Vec<Summary> = (0..1000).map(summary).collect();
+    let summaries: Vec<Overview> = (0..1000).map(summary).collect();
     let roster = Roster::new(RosterKind::All, &summaries, "年份：2026");
     let layout = prepare(&roster, &options()).unwrap().layout;
     assert!(layout.pages.len() >= 20, "{} pages", layout.pages.len());

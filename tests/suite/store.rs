@@ -25,10 +25,10 @@ fn every_field_round_trips_through_the_store() {
                 &insp.id,
                 "2.3.4",
                 &[
-                    Change::Grade(Some(Grade::NotApplicable)),
-                    Change::Note("未开展手术\n第二行：𠀀 and emoji 🩺".into()),
-                    Change::Action("无".into()),
-                    Change::AddEvidence(Evidence {
+                    Edit::Grade(Some(Grade::NotApplicable)),
+                    Edit::Note("未开展手术\n第二行：𠀀 and emoji 🩺".into()),
+                    Edit::CorrectiveAction("无".into()),
+                    Edit::AddEvidence(Evidence {
                         path: evidence_file.display().to_string(),
                         sha256: pingshen::checklist::sha256_hex(b"roster"),
                     }),
@@ -61,7 +61,7 @@ fn every_field_round_trips_through_the_store() {
     let a = store.assessment(&id, "2.3.4").unwrap().unwrap();
     assert_eq!(a.grade, Some(Grade::NotApplicable));
     assert_eq!(a.note, "未开展手术\n第二行：𠀀 and emoji 🩺");
-    assert_eq!(a.action, "无");
+    assert_eq!(a.corrective_action, "无");
     assert_eq!(a.evidence.len(), 1);
     assert_eq!(
         a.evidence[0].sha256,
@@ -87,8 +87,8 @@ fn export_then_import_gives_back_exactly_the_same() {
             &insp.id,
             "1.2.4",
             &[
-                Change::Grade(Some(Grade::D)),
-                Change::Action("三个月内整改".into()),
+                Edit::Grade(Some(Grade::D)),
+                Edit::CorrectiveAction("三个月内整改".into()),
             ],
             "李四",
         )
@@ -125,10 +125,15 @@ fn the_history_has_an_entry_for_every_change() {
     store.grade(id, "2.1.1", Some(Grade::C), "张三").unwrap();
     store.grade(id, "2.1.1", Some(Grade::B), "李四").unwrap();
     store
-        .update(id, "2.1.1", &[Change::Note("抽查10份病历".into())], "李四")
+        .update(id, "2.1.1", &[Edit::Note("抽查10份病历".into())], "李四")
         .unwrap();
     store
-        .update(id, "2.1.1", &[Change::Action("补齐记录".into())], "李四")
+        .update(
+            id,
+            "2.1.1",
+            &[Edit::CorrectiveAction("补齐记录".into())],
+            "李四",
+        )
         .unwrap();
     store.grade(id, "2.1.1", None, "张三").unwrap();
     // Saving the same thing again is not a change.
@@ -227,7 +232,7 @@ fn repin_reports_changes_and_keeps_orphaned_grades() {
         .update(
             &insp.id,
             "2.1.3",
-            &[Change::Note("长期处方10份均合规".into())],
+            &[Edit::Note("长期处方10份均合规".into())],
             "张三",
         )
         .unwrap();
@@ -335,7 +340,7 @@ fn recover_rebuilds_from_backups_after_the_database_is_damaged() {
             .update(
                 &insp.id,
                 "1.1.1",
-                &[Change::Note("花名册齐全".into())],
+                &[Edit::Note("花名册齐全".into())],
                 "张三",
             )
             .unwrap();
@@ -422,4 +427,57 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+/// Several items in one transaction: all saved with one history entry each, or, when
+/// one is refused, none.
+#[test]
+fn update_many_saves_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, insp) = store_with_inspection(dir.path(), "township-2022");
+    let (c, _) = shipped("township-2022");
+    let refuses_na = c
+        .items()
+        .map(|(_, _, it)| it)
+        .find(|it| !it.allow_na)
+        .unwrap()
+        .id
+        .clone();
+    let before = store.export(&insp.id).unwrap();
+    let a = [Edit::Grade(Some(Grade::C))];
+    let na = [Edit::Grade(Some(Grade::NotApplicable))];
+    let err = store
+        .update_many(
+            &insp.id,
+            &[("1.1.1", &a), (refuses_na.as_str(), &na)],
+            "张三",
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::NotApplicableRefused { .. }),
+        "{err}"
+    );
+    assert_eq!(store.export(&insp.id).unwrap(), before, "nothing written");
+
+    let d = [Edit::Grade(Some(Grade::D)), Edit::Note("记录缺失".into())];
+    let saved = store
+        .update_many(
+            &insp.id,
+            &[("1.1.1", &a), ("1.1.2", &d), ("1.1.1", &a)],
+            "张三",
+        )
+        .unwrap();
+    assert_eq!(saved.len(), 3);
+    assert!(saved[0].changed && saved[1].changed && !saved[2].changed);
+    assert_eq!(
+        store.assessment(&insp.id, "1.1.1").unwrap().unwrap().grade,
+        Some(Grade::C)
+    );
+    assert_eq!(
+        store.assessment(&insp.id, "1.1.2").unwrap().unwrap().note,
+        "记录缺失"
+    );
+    let history = store.history(&insp.id, None).unwrap();
+    let item_entries = history.iter().filter(|e| !e.item_id.is_empty()).count();
+    assert_eq!(item_entries, 3, "档次 of 1.1.1, 档次 and 备注 of 1.1.2");
 }

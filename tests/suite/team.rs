@@ -5,7 +5,7 @@ use crate::common;
 
 use common::*;
 use pingshen::checklist::Checklist;
-use pingshen::scoring::{Change as Delta, Grade, compare};
+use pingshen::scoring::{Grade, Trend, compare};
 use pingshen::store::*;
 
 /// The lead's store with an inspection split between 甲 (chapters 1, 2) and 乙 (3, 4).
@@ -40,8 +40,8 @@ fn laptop(
                     id,
                     &item.id,
                     &[
-                        Change::Grade(Some(grade)),
-                        Change::Note(format!("{who}查看了{}", item.id)),
+                        Edit::Grade(Some(grade)),
+                        Edit::Note(format!("{who}查看了{}", item.id)),
                     ],
                     who,
                 )
@@ -72,7 +72,7 @@ fn disjoint_chapters_merge_into_one_complete_inspection() {
         .unwrap();
     assert!(report.conflicts.is_empty());
     assert_eq!(report.added.len(), c.item_count());
-    let summary = &lead.summaries().unwrap()[0];
+    let summary = &lead.overviews().unwrap()[0];
     assert_eq!(
         summary.graded, summary.items,
         "every item graded after the merge"
@@ -104,8 +104,8 @@ fn a_conflict_is_reported_settled_and_both_versions_stay_in_the_history() {
             &insp.id,
             "1.1.1",
             &[
-                Change::Grade(Some(Grade::C)),
-                Change::Note("乙：功能定位不清".into()),
+                Edit::Grade(Some(Grade::C)),
+                Edit::Note("乙：功能定位不清".into()),
             ],
             "乙",
         )
@@ -300,14 +300,14 @@ fn compare_reports_the_expected_changes() {
     let new: &'static [(&str, Grade)] = Box::leak(Box::new(new));
     let cmp = compare(&old_c, get(old), &new_c, get(new));
     let change = |id: &str| cmp.items.iter().find(|i| i.id == id).unwrap().change;
-    assert_eq!(change("1.1.1"), Delta::Improved);
-    assert_eq!(change("1.2.1"), Delta::Improved);
-    assert_eq!(change("1.1.2"), Delta::Same);
-    assert_eq!(change("2.1.1"), Delta::Worse);
-    assert_eq!(change("2.1.4"), Delta::New);
-    assert_eq!(change("2.1.3"), Delta::Removed);
-    assert_eq!(change("1.1.3"), Delta::Incomparable);
-    assert_eq!(change("1.2.2"), Delta::Same); // pending both times
+    assert_eq!(change("1.1.1"), Trend::Improved);
+    assert_eq!(change("1.2.1"), Trend::Improved);
+    assert_eq!(change("1.1.2"), Trend::Same);
+    assert_eq!(change("2.1.1"), Trend::Worse);
+    assert_eq!(change("2.1.4"), Trend::New);
+    assert_eq!(change("2.1.3"), Trend::Removed);
+    assert_eq!(change("1.1.3"), Trend::Incomparable);
+    assert_eq!(change("1.2.2"), Trend::Same); // pending both times
     assert_eq!(cmp.old_verdict, "未达到基本标准");
     assert_eq!(cmp.new_verdict, "达到基本标准");
     // Chapter 1: then 2 of 4 applicable at C+ (1.1.3 不适用, 1.2.2 pending), now 4 of 5.

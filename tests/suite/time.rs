@@ -2,7 +2,7 @@
 //! and a database written before stamps were typed is migrated on open.
 
 use pingshen::scoring::Grade;
-use pingshen::store::{Change, Store};
+use pingshen::store::{Edit, Store};
 use pingshen::time::Stamp;
 
 use crate::common::store_with_inspection;
@@ -16,7 +16,7 @@ fn a_merge_keeps_the_change_made_last_as_an_instant_not_as_text() {
     let dir = tempfile::tempdir().unwrap();
     let (store, insp) = store_with_inspection(&dir.path().join("a"), "community-2022");
     store
-        .update(&insp.id, "1.1.1", &[Change::Grade(Some(Grade::B))], "张三")
+        .update(&insp.id, "1.1.1", &[Edit::Grade(Some(Grade::B))], "张三")
         .unwrap();
     let base = store.export(&insp.id).unwrap();
 
@@ -44,7 +44,7 @@ fn the_same_grade_from_two_offsets_is_one_version_not_a_conflict() {
     let dir = tempfile::tempdir().unwrap();
     let (store, insp) = store_with_inspection(&dir.path().join("a"), "community-2022");
     store
-        .update(&insp.id, "1.1.1", &[Change::Grade(Some(Grade::B))], "张三")
+        .update(&insp.id, "1.1.1", &[Edit::Grade(Some(Grade::B))], "张三")
         .unwrap();
     let base = store.export(&insp.id).unwrap();
     let mut one = base.clone();
@@ -69,7 +69,7 @@ fn a_database_with_untyped_times_is_migrated_on_open_after_a_copy() {
     let id = {
         let (store, insp) = store_with_inspection(dir.path(), "community-2022");
         store
-            .update(&insp.id, "1.1.1", &[Change::Grade(Some(Grade::A))], "张三")
+            .update(&insp.id, "1.1.1", &[Edit::Grade(Some(Grade::A))], "张三")
             .unwrap();
         insp.id
     };

@@ -190,7 +190,7 @@ fn checklist_edited_into_invalid_toml_shows_diagnostics_and_loses_nothing() {
     });
     match h.app.popups.last() {
         Some(Popup::Message(m)) => {
-            let all = m.lines.join("\n");
+            let all = m.text();
             assert!(all.contains("township-2022.toml:"), "{all}");
             assert!(all.contains("固定的清单版本"), "{all}");
         }

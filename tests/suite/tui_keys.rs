@@ -266,7 +266,7 @@ fn note_editor_enter_is_a_newline_and_ctrl_s_saves() {
     h.type_text("一个月内整改");
     h.press("ctrl-s");
     let a = h.store().assessment(&id, &item).unwrap().unwrap();
-    assert_eq!(a.action, "一个月内整改");
+    assert_eq!(a.corrective_action, "一个月内整改");
     assert!(a.note.starts_with("第一行"));
 }
 

@@ -78,7 +78,11 @@ fn first_start_offers_a_sample_marked_as_such() {
     assert!(w.inspection.institution.name.contains("示例"));
     assert_eq!(w.graded, 5);
     assert!(w.assessments.values().any(|a| !a.note.is_empty()));
-    assert!(w.assessments.values().any(|a| !a.action.is_empty()));
+    assert!(
+        w.assessments
+            .values()
+            .any(|a| !a.corrective_action.is_empty())
+    );
     assert_eq!(h.store().list().unwrap().len(), 1);
 }
 
@@ -129,6 +133,7 @@ fn list_filters_by_typing_and_deletes_with_a_backup() {
             let path = m
                 .lines
                 .iter()
+                .map(|l| l.as_str())
                 .find(|l| l.ends_with(".json"))
                 .expect("backup path shown");
             assert!(std::path::Path::new(path).is_file(), "{path}");
@@ -205,6 +210,7 @@ fn user_keymap_overrides_one_key() {
                 help.viewer
                     .lines
                     .iter()
+                    .map(|l| l.as_str())
                     .any(|l| l.contains('0') && l.contains("评为 不适用"))
             );
         }
@@ -229,7 +235,7 @@ fn keymap_problems_are_shown_at_start() {
     let app = pingshen::tui::App::new(std::sync::Arc::new(store), options, keymap, problems);
     match app.popups.last() {
         Some(pingshen::tui::popups::Popup::Message(m)) => {
-            let all = m.lines.join("\n");
+            let all = m.text();
             assert!(all.contains("keymap.toml:2:"), "{all}");
         }
         _ => panic!("a message"),

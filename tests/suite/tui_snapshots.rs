@@ -18,7 +18,7 @@ fn snap(name: &str, h: &Harness) {
 }
 
 fn snap_at(name: &str, h: &Harness, w: u16, hgt: u16) {
-    let screen = h.screen(w, hgt);
+    let screen = h.styled_screen(w, hgt);
     insta::with_settings!({
         filters => vec![
             (r"\b[0-9a-f]{10}\b", "[编号....]"),
@@ -97,11 +97,11 @@ fn walkthrough_harness() -> Harness {
             &id,
             "1.2.4",
             &[
-                pingshen::store::Change::Grade(Some(Grade::B)),
-                pingshen::store::Change::Note(
+                pingshen::store::Edit::Grade(Some(Grade::B)),
+                pingshen::store::Edit::Note(
                     "发热诊室设在门诊楼东侧，独立出入口；预检分诊台登记完整。\n抽查近三个月登记本10份，均有体温和流行病学史记录。".into(),
                 ),
-                pingshen::store::Change::Action("补充发热诊室应急演练记录，每季度至少一次。".into()),
+                pingshen::store::Edit::CorrectiveAction("补充发热诊室应急演练记录，每季度至少一次。".into()),
             ],
             "张敏",
         )

@@ -1,12 +1,13 @@
 //! Driving the TUI in tests: an app over a store in a temporary directory, keys fed
 //! as the terminal would send them, screens rendered on ratatui's TestBackend.
-#![allow(dead_code)]
 
 use std::sync::Arc;
 
 use pingshen::checklist::Catalog;
 use pingshen::scoring::Grade;
-use pingshen::store::{Change, Institution, NewInspection, ReviewKind, Store};
+use pingshen::store::{Edit, NewInspection, Store};
+
+use crate::common::Fixture;
 use pingshen::tui::{Action, App, Effect, KeyCombo, Keymap, Options, views};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -28,20 +29,15 @@ pub fn store() -> (TempDir, Store) {
     (dir, store)
 }
 
+/// The TUI tests' facility (张敏 and 李强 review it), from [`Fixture`].
 pub fn new_inspection(name: &str, region: &str, kind: &str, date: &str) -> NewInspection {
-    NewInspection {
-        institution: Institution {
-            name: name.to_string(),
-            region: region.to_string(),
-            kind: kind.to_string(),
-            head: "王建国".into(),
-            phone: "13800000000".into(),
-        },
-        review_kind: ReviewKind::District,
-        date: date.to_string(),
-        inspectors: vec!["张敏".into(), "李强".into()],
-        sample: false,
-    }
+    Fixture::new(name)
+        .region(region)
+        .kind(kind)
+        .date(date)
+        .head("王建国", "13800000000")
+        .inspectors(&["张敏", "李强"])
+        .build()
 }
 
 /// Creates an inspection on a shipped checklist; returns its id.
@@ -55,9 +51,9 @@ pub fn create(store: &Store, checklist: &str, new: NewInspection) -> String {
 }
 
 pub fn grade(store: &Store, id: &str, item: &str, g: Grade, note: &str) {
-    let mut changes = vec![Change::Grade(Some(g))];
+    let mut changes = vec![Edit::Grade(Some(g))];
     if !note.is_empty() {
-        changes.push(Change::Note(note.into()));
+        changes.push(Edit::Note(note.into()));
     }
     store.update(id, item, &changes, "张敏").expect("graded");
 }
@@ -196,12 +192,21 @@ impl Harness {
 
     /// The screen as text at `width` × `height`, with the cursor position if shown.
     pub fn screen(&self, width: u16, height: u16) -> String {
+        self.render(width, height, buffer_text)
+    }
+
+    /// The screen with the selection marked and colours named ([`styled_text`]).
+    pub fn styled_screen(&self, width: u16, height: u16) -> String {
+        self.render(width, height, styled_text)
+    }
+
+    fn render(&self, width: u16, height: u16, text_of: fn(&Buffer) -> String) -> String {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
         let mut cursor = None;
         terminal
             .draw(|f| cursor = views::draw(f, &self.app))
             .expect("draws");
-        let mut text = buffer_text(terminal.backend().buffer());
+        let mut text = text_of(terminal.backend().buffer());
         if let Some(p) = cursor {
             text.push_str(&format!("[光标 列{} 行{}]\n", p.x, p.y));
         }
@@ -221,6 +226,63 @@ pub fn goto(h: &mut Harness, item: &str) {
     h.type_text(item);
     h.press("Enter");
     assert_eq!(h.selected_item().as_deref(), Some(item), "{}", h.status());
+}
+
+/// The screen for a snapshot: each line after a marker column (`▶` where the line
+/// holds the selection, drawn reversed), and after the text, in «», each run of
+/// coloured text with its colour — so a snapshot shows what is selected and that a
+/// grade is green or red, not only the symbols.
+pub fn styled_text(buffer: &Buffer) -> String {
+    use ratatui::style::{Color, Modifier};
+    let width = buffer.area.width as usize;
+    let mut out = String::new();
+    if width == 0 {
+        return out;
+    }
+    let colour = |c: Color| match c {
+        Color::Red => "红".to_string(),
+        Color::Green => "绿".to_string(),
+        Color::Yellow => "黄".to_string(),
+        Color::Blue => "蓝".to_string(),
+        Color::Magenta => "品红".to_string(),
+        Color::Cyan => "青".to_string(),
+        other => format!("{other:?}"),
+    };
+    for row in buffer.content.chunks(width) {
+        let mut line = String::new();
+        let mut selected = false;
+        let mut runs: Vec<(Color, String)> = Vec::new();
+        let mut skip = 0;
+        for cell in row {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = cell.symbol();
+            line.push_str(sym);
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            let m = cell.modifier;
+            // The selection is reversed; the title bar is reversed and bold.
+            selected |= m.contains(Modifier::REVERSED) && !m.contains(Modifier::BOLD);
+            if cell.fg != Color::Reset && !sym.trim().is_empty() {
+                match runs.last_mut() {
+                    Some((c, text)) if *c == cell.fg => text.push_str(sym),
+                    _ => runs.push((cell.fg, sym.to_string())),
+                }
+            }
+        }
+        out.push_str(if selected { "▶" } else { " " });
+        out.push_str(line.trim_end());
+        if !runs.is_empty() {
+            let legend: Vec<String> = runs
+                .iter()
+                .map(|(c, t)| format!("{}:{t}", colour(*c)))
+                .collect();
+            out.push_str(&format!("  «{}»", legend.join(" ")));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// A buffer as plain lines: wide characters once, trailing spaces trimmed.
@@ -265,16 +327,7 @@ pub fn laptop_export(
     laptop
         .import(&store.export(id).expect("export"), false)
         .expect("import");
-    for (item, g, note, action) in grades {
-        let mut changes = vec![Change::Grade(Some(*g))];
-        if !note.is_empty() {
-            changes.push(Change::Note(note.to_string()));
-        }
-        if !action.is_empty() {
-            changes.push(Change::Action(action.to_string()));
-        }
-        laptop.update(id, item, &changes, who).expect("graded");
-    }
+    crate::common::grade_many(&laptop, id, who, grades);
     let path = dir.join(file);
     pingshen::store::write_export(&laptop.export(id).expect("export"), &path).expect("written");
     path

@@ -91,7 +91,7 @@ fn report_from_the_summary_falls_back_to_the_data_dir_and_says_so() {
     assert!(pdf.is_file());
     // The whole story in a window, since the status line is one line.
     match h.app.popups.last() {
-        Some(Popup::Message(m)) => assert!(m.lines.join("").contains("报告目录无法写入")),
+        Some(Popup::Message(m)) => assert!(m.text().contains("报告目录无法写入")),
         _ => panic!("a message window"),
     }
 }
@@ -127,7 +127,7 @@ fn merge_through_the_prompt_then_one_key_settles_the_conflict() {
     match h.app.popups.last() {
         Some(Popup::Message(m)) => {
             assert_eq!(m.title, "合并完成：有冲突待裁定");
-            assert!(m.lines.join("").contains("1.2.4"), "{:?}", m.lines);
+            assert!(m.text().contains("1.2.4"), "{}", m.text());
         }
         _ => panic!("the merge result in a window"),
     }

@@ -3,8 +3,8 @@
 //! `capture-pane`. Every wait polls the screen with a generous timeout instead of
 //! sleeping a fixed time, so the tests do not depend on the machine's speed.
 //!
-//! tmux must be installed (.ci/run installs it). Without it these tests fail under
-//! CI and are skipped, with a note, elsewhere.
+//! tmux is required, like poppler-utils for the PDF tests (.ci/run installs both):
+//! without it these tests fail and say how to install it, rather than pass unseen.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -13,19 +13,16 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_pingshen");
 const TIMEOUT: Duration = Duration::from_secs(60);
 
-fn tmux_available() -> bool {
+/// Fails the test with the install command when tmux is missing.
+fn require_tmux() {
     let ok = Command::new("tmux")
         .arg("-V")
         .output()
         .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tmux is required for the end-to-end TUI tests in CI"
-        );
-        eprintln!("tmux not installed: end-to-end TUI test skipped");
-    }
-    ok
+    assert!(
+        ok,
+        "tmux 无法运行：端到端界面测试需要它，请安装（apt-get install -y tmux）"
+    );
 }
 
 /// A private tmux server (its own socket) with one session running pingshen.
@@ -160,9 +157,7 @@ fn grade_in(show: &serde_json::Value, item: &str) -> serde_json::Value {
 
 #[test]
 fn create_grade_note_quit_and_see_it_all_again() {
-    if !tmux_available() {
-        return;
-    }
+    require_tmux();
     let work = tempfile::tempdir().unwrap();
     let t = Tmux::start(work.path(), "first");
     t.wait_for("还没有任何检查");
@@ -252,9 +247,7 @@ fn create_grade_note_quit_and_see_it_all_again() {
 
 #[test]
 fn a_grade_shown_as_saved_survives_sigkill() {
-    if !tmux_available() {
-        return;
-    }
+    require_tmux();
     let work = tempfile::tempdir().unwrap();
     let id = cli(
         work.path(),

@@ -1,7 +1,7 @@
 //! The help overlay, built from the live keymap: what every key does here first,
 //! then everywhere else, and where the user's keymap file is.
 
-use super::MessageView;
+use super::{MessageLine, MessageView};
 use crate::tui::action::Context;
 use crate::tui::app::Options;
 use crate::tui::keymap::Keymap;
@@ -12,7 +12,7 @@ pub struct HelpView {
 
 impl HelpView {
     pub fn new(keymap: &Keymap, here: Context, options: &Options) -> HelpView {
-        let mut lines = Vec::new();
+        let mut lines: Vec<MessageLine> = Vec::new();
         let mut order = vec![here, Context::Global];
         order.extend(Context::all().filter(|c| *c != here && *c != Context::Global));
         for context in order {
@@ -20,7 +20,7 @@ impl HelpView {
             if bindings.is_empty() {
                 continue;
             }
-            lines.push(format!("## {}", context.title()));
+            lines.push(MessageLine::Heading(context.title().to_string()));
             let key_w = bindings
                 .iter()
                 .map(|(_, k)| crate::text::cells(k))
@@ -28,30 +28,36 @@ impl HelpView {
                 .unwrap_or(0)
                 .min(24);
             for (command, keys) in bindings {
-                lines.push(format!(
-                    "  {}  {}",
-                    crate::text::pad(&keys, key_w),
-                    command.label_in(context)
-                ));
+                lines.push(
+                    format!(
+                        "  {}  {}",
+                        crate::text::pad(&keys, key_w),
+                        command.label_in(context)
+                    )
+                    .into(),
+                );
             }
             if context.types_text() {
                 lines.push(
                     "  其余按键直接输入文字；←/→ 移动光标，退格/Del 删除，Ctrl-A/Ctrl-E 到行首/行尾。"
-                        .to_string(),
+                        .into(),
                 );
             }
             if context == Context::Editor {
-                lines.push("  Enter 换行（粘贴的多行文字也按原样换行，不会提交）。".to_string());
+                lines.push("  Enter 换行（粘贴的多行文字也按原样换行，不会提交）。".into());
             }
-            lines.push(String::new());
+            lines.push("".into());
         }
-        lines.push("## 改键".to_string());
+        lines.push(MessageLine::Heading("改键".to_string()));
         match &options.keymap_file {
-            Some(p) => lines.push(format!(
-                "在 {} 中只写要改的命令，例如 [walkthrough] 下一行 grade_na = \"0\"；其余沿用默认键位。",
-                p.display()
-            )),
-            None => lines.push("系统没有提供配置目录，无法使用自定义键位。".to_string()),
+            Some(p) => lines.push(
+                format!(
+                    "在 {} 中只写要改的命令，例如 [walkthrough] 下一行 grade_na = \"0\"；其余沿用默认键位。",
+                    p.display()
+                )
+                .into(),
+            ),
+            None => lines.push("系统没有提供配置目录，无法使用自定义键位。".into()),
         }
         let mut viewer = MessageView::new("帮助：按键一览", lines);
         viewer.large = true;

@@ -14,13 +14,56 @@ use crate::tui::action::{Action, Command, Context};
 use crate::tui::keymap::Keymap;
 use crate::tui::views::theme;
 
-/// Starts a line that is shown as is (cut at the window's edge, not wrapped).
-pub const PRE: &str = "\u{1}";
+/// One line of a message window, typed by how it is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MessageLine {
+    /// A paragraph, wrapped to the window.
+    Text(String),
+    /// A heading.
+    Heading(String),
+    /// Shown as is, cut at the window's edge, never wrapped: a source line with the
+    /// caret under it, so the caret stays under its character.
+    Verbatim(String),
+}
+
+impl MessageLine {
+    pub fn as_str(&self) -> &str {
+        match self {
+            MessageLine::Text(s) | MessageLine::Heading(s) | MessageLine::Verbatim(s) => s,
+        }
+    }
+
+    /// A diagnostic as printed (`checklist::Diagnostic`, keymap problems): its first
+    /// line and its `= 修改建议` lines wrap, the source lines and caret stay verbatim.
+    pub fn diagnostic(text: &str) -> Vec<MessageLine> {
+        text.lines()
+            .enumerate()
+            .map(|(i, line)| {
+                if i == 0 || line.trim_start().starts_with('=') {
+                    MessageLine::Text(line.to_string())
+                } else {
+                    MessageLine::Verbatim(line.to_string())
+                }
+            })
+            .collect()
+    }
+}
+
+impl From<String> for MessageLine {
+    fn from(s: String) -> MessageLine {
+        MessageLine::Text(s)
+    }
+}
+
+impl From<&str> for MessageLine {
+    fn from(s: &str) -> MessageLine {
+        MessageLine::Text(s.to_string())
+    }
+}
 
 pub struct MessageView {
     pub title: String,
-    /// Paragraphs; each is wrapped to the window.
-    pub lines: Vec<String>,
+    pub lines: Vec<MessageLine>,
     pub scroll: usize,
     /// The largest useful scroll at the last draw, so scrolling stops at the end.
     max_scroll: Cell<usize>,
@@ -29,7 +72,7 @@ pub struct MessageView {
 }
 
 impl MessageView {
-    pub fn new(title: impl Into<String>, lines: Vec<String>) -> MessageView {
+    pub fn new(title: impl Into<String>, lines: Vec<MessageLine>) -> MessageView {
         MessageView {
             title: title.into(),
             lines,
@@ -37,6 +80,12 @@ impl MessageView {
             max_scroll: Cell::new(usize::MAX),
             large: false,
         }
+    }
+
+    /// Every line's text, one per line (for tests and logs).
+    pub fn text(&self) -> String {
+        let lines: Vec<&str> = self.lines.iter().map(MessageLine::as_str).collect();
+        lines.join("\n")
     }
 
     pub fn update(&mut self, action: Action) -> Step {
@@ -60,19 +109,15 @@ impl MessageView {
         };
         let text_w = width.saturating_sub(4) as usize;
         let mut body: Vec<Line> = Vec::new();
-        for para in &self.lines {
-            if let Some(h) = para.strip_prefix("## ") {
-                body.push(Line::from(Span::styled(h.to_string(), theme::heading())));
-                continue;
-            }
-            if let Some(code) = para.strip_prefix(PRE) {
-                // Source lines with a caret under them: cut, never wrapped, so the
-                // caret stays under the character it points at.
-                body.push(Line::from(truncate(code, text_w)));
-                continue;
-            }
-            for l in wrap(para, text_w) {
-                body.push(Line::from(l));
+        for line in &self.lines {
+            match line {
+                MessageLine::Heading(h) => {
+                    body.push(Line::from(Span::styled(h.to_string(), theme::heading())))
+                }
+                MessageLine::Verbatim(code) => body.push(Line::from(truncate(code, text_w))),
+                MessageLine::Text(para) => {
+                    body.extend(wrap(para, text_w).into_iter().map(Line::from));
+                }
             }
         }
         let max_h = area.height.saturating_sub(2);

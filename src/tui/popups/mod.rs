@@ -12,7 +12,7 @@ mod prompt;
 pub use confirm::{Confirm, Confirmation, RepinOffer};
 pub use filter_menu::FilterMenu;
 pub use help::HelpView;
-pub use message::{MessageView, PRE};
+pub use message::{MessageLine, MessageView};
 pub use note_editor::{NoteEditor, TextField};
 pub use prompt::{Prompt, PromptKind};
 
@@ -101,6 +101,14 @@ impl Popup {
     }
 
     pub fn message(title: impl Into<String>, lines: Vec<String>) -> Popup {
+        Popup::Message(MessageView::new(
+            title,
+            lines.into_iter().map(MessageLine::Text).collect(),
+        ))
+    }
+
+    /// A message with headings or verbatim lines.
+    pub fn message_lines(title: impl Into<String>, lines: Vec<MessageLine>) -> Popup {
         Popup::Message(MessageView::new(title, lines))
     }
 

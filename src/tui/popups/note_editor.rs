@@ -21,14 +21,14 @@ use crate::tui::views::theme;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextField {
     Note,
-    Action,
+    CorrectiveAction,
 }
 
 impl TextField {
     pub fn label(self) -> &'static str {
         match self {
             TextField::Note => "备注",
-            TextField::Action => "整改意见",
+            TextField::CorrectiveAction => "整改意见",
         }
     }
 }

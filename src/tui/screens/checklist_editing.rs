@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::checklist::{Catalog, Origin, builtin_sources, read_source};
 use crate::tui::action::Effect;
 use crate::tui::app::{App, Status};
-use crate::tui::popups::{Confirmation, PRE, Popup, RepinOffer};
+use crate::tui::popups::{Confirmation, MessageLine, Popup, RepinOffer};
 
 use super::Walkthrough;
 
@@ -33,19 +33,10 @@ enum EditTarget {
     NoUserDir,
 }
 
-/// A diagnostic for a message window: the message and help wrap, the source line and
-/// its caret are kept as they are so the caret stays under its character.
-fn diagnostic_lines(d: &crate::checklist::Diagnostic) -> Vec<String> {
-    let text = d.to_string();
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if i == 0 || line.trim_start().starts_with('=') {
-            out.push(line.to_string());
-        } else {
-            out.push(format!("{PRE}{line}"));
-        }
-    }
-    out.push(String::new());
+/// A diagnostic for a message window, with a blank line after it.
+fn diagnostic_lines(d: &crate::checklist::Diagnostic) -> Vec<MessageLine> {
+    let mut out = MessageLine::diagnostic(&d.to_string());
+    out.push("".into());
     out
 }
 
@@ -162,15 +153,16 @@ impl App {
         let checklist = match source.parse() {
             Ok(c) => c,
             Err(diags) => {
-                let mut lines = vec![
-                    format!("{} 有 {} 处错误：", path.display(), diags.len()),
-                    "这次检查继续使用原来固定的清单版本，评分不受影响。改正后再按编辑清单的键打开文件。".to_string(),
-                    String::new(),
+                let mut lines: Vec<MessageLine> = vec![
+                    format!("{} 有 {} 处错误：", path.display(), diags.len()).into(),
+                    "这次检查继续使用原来固定的清单版本，评分不受影响。改正后再按编辑清单的键打开文件。".into(),
+                    "".into(),
                 ];
                 for d in &diags {
                     lines.extend(diagnostic_lines(d));
                 }
-                self.popups.push(Popup::message("清单文件有错误", lines));
+                self.popups
+                    .push(Popup::message_lines("清单文件有错误", lines));
                 self.status = Some(Status::warning(format!(
                     "清单文件有 {} 处错误，检查仍使用固定版本",
                     diags.len()

@@ -8,7 +8,7 @@
 
 use std::cell::Cell;
 
-use crate::scoring::{Change, Comparison, ItemChange};
+use crate::scoring::{Comparison, ItemChange, Trend};
 use crate::store::{Inspection, StoreError};
 use crate::tui::action::{Action, Command, Context, Effect};
 use crate::tui::app::{App, Screen, Status, View};
@@ -38,7 +38,7 @@ impl CompareScreen {
             .items
             .iter()
             .enumerate()
-            .filter(|(_, i)| i.change != Change::Same)
+            .filter(|(_, i)| i.change != Trend::Same)
             .map(|(n, _)| n)
             .collect();
         CompareScreen {
@@ -177,7 +177,7 @@ impl App {
         let Some(item) = c.selected_item() else {
             return;
         };
-        if item.change == Change::Removed {
+        if item.change == Trend::Removed {
             self.status = Some(Status::info(format!(
                 "{} 是上次清单里的条款，本次的清单已删除，无法跳转",
                 item.id

@@ -2,7 +2,7 @@
 //! moving to the next pending / 不达标 item, going to an id, search and filters.
 
 use crate::scoring::Grade;
-use crate::store::Change;
+use crate::store::Edit;
 use crate::tui::action::{Action, Command, Effect};
 use crate::tui::app::{App, Screen, Status, View};
 use crate::tui::popups::{FilterMenu, NoteEditor, Popup, Prompt, PromptKind, TextField};
@@ -59,7 +59,7 @@ impl App {
             Command::GradeNa => self.grade(Some(Grade::NotApplicable)),
             Command::ClearGrade => self.grade(None),
             Command::EditNote => self.open_editor(TextField::Note),
-            Command::EditAction => self.open_editor(TextField::Action),
+            Command::EditCorrectiveAction => self.open_editor(TextField::CorrectiveAction),
             Command::NextPending => self.jump(true, "待评", |w, it| w.grade_of(&it.id).is_none()),
             Command::PrevPending => {
                 self.jump(false, "待评", |w, it| w.grade_of(&it.id).is_none())
@@ -124,7 +124,7 @@ impl App {
         let by = w.inspection.inspectors.first().cloned().unwrap_or_default();
         match self
             .store
-            .update(&w.inspection.id, &item_id, &[Change::Grade(grade)], &by)
+            .update(&w.inspection.id, &item_id, &[Edit::Grade(grade)], &by)
         {
             Ok(saved) => {
                 let warning = saved.backup_warning.clone();
@@ -155,7 +155,7 @@ impl App {
         let current = w.assessments.get(&item.id);
         let text = match field {
             TextField::Note => current.map(|a| a.note.as_str()),
-            TextField::Action => current.map(|a| a.action.as_str()),
+            TextField::CorrectiveAction => current.map(|a| a.corrective_action.as_str()),
         }
         .unwrap_or("");
         let editor = NoteEditor::new(field, &item.id, &item.title, text);
@@ -168,8 +168,8 @@ impl App {
             return;
         };
         let change = match field {
-            TextField::Note => Change::Note(text.to_string()),
-            TextField::Action => Change::Action(text.to_string()),
+            TextField::Note => Edit::Note(text.to_string()),
+            TextField::CorrectiveAction => Edit::CorrectiveAction(text.to_string()),
         };
         let by = w.inspection.inspectors.first().cloned().unwrap_or_default();
         match self.store.update(&w.inspection.id, item_id, &[change], &by) {

@@ -6,7 +6,7 @@ use std::cell::Cell;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use crate::store::{Store, Summary};
+use crate::store::{Overview, Store};
 use crate::tui::action::{Action, Command, Effect};
 use crate::tui::app::{App, Status, View};
 use crate::tui::jobs::{Done, Job, JobKind};
@@ -16,7 +16,7 @@ use crate::tui::popups::{Confirmation, Popup};
 use super::NewInspectionForm;
 
 pub struct InspectionList {
-    pub all: Vec<Summary>,
+    pub all: Vec<Overview>,
     /// Why the list could not be read, if it could not.
     pub load_error: Option<String>,
     pub filter: LineInput,
@@ -45,7 +45,7 @@ impl InspectionList {
     /// Reads the summaries again, keeping the selected inspection selected.
     pub fn reload(&mut self, store: &Store) {
         let keep = self.selected_summary().map(|s| s.inspection.id.clone());
-        match store.summaries() {
+        match store.overviews() {
             Ok(all) => {
                 self.all = all;
                 self.load_error = None;
@@ -65,7 +65,7 @@ impl InspectionList {
     }
 
     /// The inspections the filter lets through, newest first.
-    pub fn visible(&self) -> Vec<&Summary> {
+    pub fn visible(&self) -> Vec<&Overview> {
         let needle = self.filter.text().trim().to_lowercase();
         self.all
             .iter()
@@ -73,7 +73,7 @@ impl InspectionList {
             .collect()
     }
 
-    pub fn selected_summary(&self) -> Option<&Summary> {
+    pub fn selected_summary(&self) -> Option<&Overview> {
         self.visible().get(self.selected).copied()
     }
 
@@ -91,7 +91,7 @@ impl InspectionList {
 }
 
 /// Everything a filter matches against, lower-cased.
-fn haystack(s: &Summary) -> String {
+fn haystack(s: &Overview) -> String {
     let i = &s.inspection;
     format!(
         "{} {} {} {} {} {} {} {} {}",

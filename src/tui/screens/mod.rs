@@ -23,4 +23,4 @@ pub use inspection_list::InspectionList;
 pub use merge::split_paths;
 pub use new_inspection::{FieldId, NewInspectionForm};
 pub use summary::SummaryScreen;
-pub use walkthrough::{Filter, Row, Walkthrough};
+pub use walkthrough::{Filter, Node, Row, Walkthrough};

@@ -33,6 +33,15 @@ pub enum Row {
     Item(usize, usize, usize),
 }
 
+/// A row of the tree by what it shows: kept across rebuilds (the selection stays on
+/// the same node) and, for chapters and sections, what can be collapsed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Node {
+    Chapter(String),
+    Section(String),
+    Item(String),
+}
+
 pub struct Walkthrough {
     pub inspection: Inspection,
     pub checklist: Arc<Checklist>,
@@ -40,8 +49,8 @@ pub struct Walkthrough {
     pub assessments: BTreeMap<String, Assessment>,
     /// Open conflicts from merged exports, by item id.
     pub conflicts: BTreeMap<String, Conflict>,
-    /// Collapsed chapters (`c:` + id) and sections (`s:` + id).
-    pub collapsed: HashSet<String>,
+    /// Collapsed chapters and sections.
+    pub collapsed: HashSet<Node>,
     pub filter: Filter,
     /// Live text search; empty for none.
     pub search: String,
@@ -188,7 +197,7 @@ impl Walkthrough {
             item.criteria.a.as_deref(),
             item.guidance.as_deref(),
             a.map(|a| a.note.as_str()),
-            a.map(|a| a.action.as_str()),
+            a.map(|a| a.corrective_action.as_str()),
         ];
         fields
             .iter()
@@ -203,19 +212,20 @@ impl Walkthrough {
             .any(|f| f.to_lowercase().contains(&needle))
     }
 
-    fn row_key(&self, row: Row) -> String {
+    /// What `row` shows.
+    pub fn node(&self, row: Row) -> Node {
         let c = &self.checklist.chapters;
         match row {
-            Row::Chapter(ci) => format!("c:{}", c[ci].id),
-            Row::Section(ci, si) => format!("s:{}", c[ci].sections[si].id),
-            Row::Item(ci, si, ii) => format!("i:{}", c[ci].sections[si].items[ii].id),
+            Row::Chapter(ci) => Node::Chapter(c[ci].id.clone()),
+            Row::Section(ci, si) => Node::Section(c[ci].sections[si].id.clone()),
+            Row::Item(ci, si, ii) => Node::Item(c[ci].sections[si].items[ii].id.clone()),
         }
     }
 
     /// Recomputes the visible rows, keeping the selection on the same row when it is
     /// still visible, else on the row now at its place.
     pub fn rebuild(&mut self) {
-        let keep = self.rows.get(self.selected).map(|r| self.row_key(*r));
+        let keep = self.rows.get(self.selected).map(|r| self.node(*r));
         let mut rows = Vec::new();
         let filtering = self.filter_active();
         for (ci, ch) in self.checklist.chapters.iter().enumerate() {
@@ -224,7 +234,7 @@ impl Walkthrough {
                 continue;
             }
             rows.push(Row::Chapter(ci));
-            if self.collapsed.contains(&format!("c:{}", ch.id)) {
+            if self.collapsed.contains(&Node::Chapter(ch.id.clone())) {
                 continue;
             }
             for (si, s) in ch.sections.iter().enumerate() {
@@ -232,7 +242,7 @@ impl Walkthrough {
                     continue;
                 }
                 rows.push(Row::Section(ci, si));
-                if self.collapsed.contains(&format!("s:{}", s.id)) {
+                if self.collapsed.contains(&Node::Section(s.id.clone())) {
                     continue;
                 }
                 for (ii, it) in s.items.iter().enumerate() {
@@ -243,7 +253,7 @@ impl Walkthrough {
             }
         }
         self.rows = rows;
-        let found = keep.and_then(|k| self.rows.iter().position(|r| self.row_key(*r) == k));
+        let found = keep.and_then(|k| self.rows.iter().position(|r| self.node(*r) == k));
         let at = found.unwrap_or(self.selected);
         self.set_selected(at.min(self.rows.len().saturating_sub(1)));
     }
@@ -289,12 +299,11 @@ impl Walkthrough {
         self.set_selected(self.rows.len().saturating_sub(1));
     }
 
-    fn header_key(&self, row: Row) -> Option<String> {
-        let c = &self.checklist.chapters;
-        match row {
-            Row::Chapter(ci) => Some(format!("c:{}", c[ci].id)),
-            Row::Section(ci, si) => Some(format!("s:{}", c[ci].sections[si].id)),
-            Row::Item(..) => None,
+    /// The chapter or section `row` heads; `None` for an item.
+    fn header_key(&self, row: Row) -> Option<Node> {
+        match self.node(row) {
+            Node::Item(_) => None,
+            branch => Some(branch),
         }
     }
 
@@ -358,13 +367,13 @@ impl Walkthrough {
         if !self.shows(&ch.id, it) {
             return false;
         }
-        let opened = self.collapsed.remove(&format!("c:{}", ch.id))
-            | self.collapsed.remove(&format!("s:{}", s.id));
+        let opened = self.collapsed.remove(&Node::Chapter(ch.id.clone()))
+            | self.collapsed.remove(&Node::Section(s.id.clone()));
         if opened {
             self.rebuild();
         }
-        let key = format!("i:{item_id}");
-        match self.rows.iter().position(|r| self.row_key(*r) == key) {
+        let key = Node::Item(item_id.to_string());
+        match self.rows.iter().position(|r| self.node(*r) == key) {
             Some(i) => {
                 self.set_selected(i);
                 true
@@ -375,12 +384,8 @@ impl Walkthrough {
 
     /// Selects a chapter or section header by id.
     pub fn select_header(&mut self, id: &str) -> bool {
-        let keys = [format!("c:{id}"), format!("s:{id}")];
-        if let Some(i) = self
-            .rows
-            .iter()
-            .position(|r| keys.contains(&self.row_key(*r)))
-        {
+        let keys = [Node::Chapter(id.to_string()), Node::Section(id.to_string())];
+        if let Some(i) = self.rows.iter().position(|r| keys.contains(&self.node(*r))) {
             self.set_selected(i);
             return true;
         }

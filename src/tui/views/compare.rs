@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{scroll_to, theme};
-use crate::scoring::{Change, Grade, percent};
+use crate::scoring::{Grade, Trend, percent};
 use crate::text::{cells, pad, truncate};
 use crate::tui::action::{Command, Context};
 use crate::tui::app::App;
@@ -100,12 +100,12 @@ fn page(c: &CompareScreen, w: usize, app: &App) -> (Vec<Line<'static>>, usize) {
 
     let counts = format!(
         "条款变化：提升 {} · 下降 {} · 新增 {} · 删除 {} · 不可比 {}（不变的 {} 条不列出）",
-        cmp.count(Change::Improved),
-        cmp.count(Change::Worse),
-        cmp.count(Change::New),
-        cmp.count(Change::Removed),
-        cmp.count(Change::Incomparable),
-        cmp.count(Change::Same)
+        cmp.count(Trend::Improved),
+        cmp.count(Trend::Worse),
+        cmp.count(Trend::New),
+        cmp.count(Trend::Removed),
+        cmp.count(Trend::Incomparable),
+        cmp.count(Trend::Same)
     );
     for l in crate::text::wrap(&counts, w) {
         lines.push(Line::from(Span::styled(l, theme::heading())));
@@ -135,17 +135,17 @@ fn page(c: &CompareScreen, w: usize, app: &App) -> (Vec<Line<'static>>, usize) {
             Style::default()
         };
         let (label, style) = match item.change {
-            Change::Improved => ("提升", theme::good()),
-            Change::Worse => ("下降", theme::error()),
-            Change::New => ("新增", Style::default()),
-            Change::Removed => ("删除", Style::default()),
-            Change::Incomparable => ("不可比", theme::dim()),
-            Change::Same => ("不变", Style::default()),
+            Trend::Improved => ("提升", theme::good()),
+            Trend::Worse => ("下降", theme::error()),
+            Trend::New => ("新增", Style::default()),
+            Trend::Removed => ("删除", Style::default()),
+            Trend::Incomparable => ("不可比", theme::dim()),
+            Trend::Same => ("不变", Style::default()),
         };
         let grades = format!(
             "  {} → {}",
-            pad(grade(item.old, item.change == Change::New), 6),
-            pad(grade(item.new, item.change == Change::Removed), 6)
+            pad(grade(item.old, item.change == Trend::New), 6),
+            pad(grade(item.new, item.change == Trend::Removed), 6)
         );
         let head = format!(" {} ", item.id);
         let room = w.saturating_sub(2 + 6 + cells(&head) + cells(&grades));

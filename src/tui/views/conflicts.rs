@@ -22,10 +22,10 @@ const MIN_COLUMN: u16 = 30;
 struct Differs {
     grade: bool,
     note: bool,
-    action: bool,
+    corrective_action: bool,
     evidence: bool,
     any_note: bool,
-    any_action: bool,
+    any_corrective_action: bool,
 }
 
 impl Differs {
@@ -35,10 +35,10 @@ impl Differs {
         Differs {
             grade: differ(&|a| format!("{:?}", a.grade)),
             note: differ(&|a| a.note.clone()),
-            action: differ(&|a| a.action.clone()),
+            corrective_action: differ(&|a| a.corrective_action.clone()),
             evidence: differ(&|a| format!("{:?}", a.evidence)),
             any_note: versions.iter().any(|a| !a.note.is_empty()),
-            any_action: versions.iter().any(|a| !a.action.is_empty()),
+            any_corrective_action: versions.iter().any(|a| !a.corrective_action.is_empty()),
         }
     }
 }
@@ -248,7 +248,12 @@ fn compact_lines(
     ])];
     let fields = [
         ("备注", a.note.as_str(), d.note, d.any_note),
-        ("整改意见", a.action.as_str(), d.action, d.any_action),
+        (
+            "整改意见",
+            a.corrective_action.as_str(),
+            d.corrective_action,
+            d.any_corrective_action,
+        ),
     ];
     for (name, text, differ, _) in fields.into_iter().filter(|f| f.3) {
         let text = if text.is_empty() { "（无）" } else { text };
@@ -319,7 +324,12 @@ fn version_lines(a: &Assessment, d: &Differs, width: usize) -> Vec<Line<'static>
     )));
     let fields = [
         ("备注", a.note.as_str(), d.note, d.any_note),
-        ("整改意见", a.action.as_str(), d.action, d.any_action),
+        (
+            "整改意见",
+            a.corrective_action.as_str(),
+            d.corrective_action,
+            d.any_corrective_action,
+        ),
     ];
     for (name, text, differs, _) in fields.into_iter().filter(|f| f.3) {
         lines.push(Line::from(""));

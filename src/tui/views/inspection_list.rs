@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{fit, scroll_to, theme};
-use crate::store::Summary;
+use crate::store::Overview;
 use crate::text::{cells, pad, truncate, wrap};
 use crate::tui::action::{Command, Context};
 use crate::tui::app::App;
@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) -> Option<P
 }
 
 /// `marked`: picked as one side of a comparison.
-fn summary_lines(s: &Summary, w: usize, selected: bool, marked: bool) -> [Line<'static>; 2] {
+fn summary_lines(s: &Overview, w: usize, selected: bool, marked: bool) -> [Line<'static>; 2] {
     let i = &s.inspection;
     let base = if selected {
         theme::selected()
@@ -162,7 +162,7 @@ fn draw_first_start(frame: &mut Frame, area: Rect, app: &App) {
     let tail = format!(
         "评审时逐条按 {grades} 评分，{} 写备注，{} 写整改意见，{} 跳到下一条待评，{} 看汇总。每次评分都立即保存到磁盘。按 {} 查看全部按键。",
         w(Command::EditNote),
-        w(Command::EditAction),
+        w(Command::EditCorrectiveAction),
         w(Command::NextPending),
         w(Command::Summary),
         app.keymap.first_key(Context::Global, Command::Help),

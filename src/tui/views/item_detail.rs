@@ -152,8 +152,8 @@ fn item_lines(w: &Walkthrough, item: &Item, width: usize, keymap: &Keymap) -> Ve
         ),
         (
             "整改意见",
-            assessment.map(|a| a.action.as_str()),
-            Command::EditAction,
+            assessment.map(|a| a.corrective_action.as_str()),
+            Command::EditCorrectiveAction,
         ),
     ] {
         lines.push(Line::from(vec![

@@ -63,10 +63,8 @@ fn hint_line(app: &App, max: usize) -> Line<'static> {
         Command::GradeNa,
     ];
     let mut grouped = false;
-    for command in context.hints() {
-        if !applies(app, context, *command) {
-            continue;
-        }
+    for command in app.hints_now() {
+        let command = &command;
         if *command == Command::Take1 {
             // The version keys as one group, as many as the shown item has versions.
             let keys = crate::tui::screens::take_keys(app, versions(app));
@@ -114,18 +112,6 @@ fn hint_line(app: &App, max: usize) -> Line<'static> {
 /// Whether a hint is worth its room now: the sample before there is any inspection,
 /// conflicts only when there are some, the comparison only when there is an earlier
 /// review to compare with.
-fn applies(app: &App, context: Context, command: Command) -> bool {
-    let walk = app.walk.as_ref();
-    match (context, command) {
-        (Context::List, Command::Sample) => app.list.all.is_empty(),
-        (Context::Walkthrough, Command::Conflicts) => walk.is_some_and(|w| !w.conflicts.is_empty()),
-        (Context::Walkthrough | Context::Summary, Command::Compare) => {
-            walk.is_some_and(|w| w.inspection.previous.is_some())
-        }
-        _ => true,
-    }
-}
-
 /// How many versions the item in the conflicts view has.
 fn versions(app: &App) -> usize {
     let (Some(w), Some(c)) = (app.walk.as_ref(), app.conflicts()) else {

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::{item_detail, scroll_to, theme};
 use crate::text::{cells, pad, truncate};
 use crate::tui::app::App;
-use crate::tui::screens::{Row, Walkthrough};
+use crate::tui::screens::{Node, Row, Walkthrough};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let Some(w) = app.walk.as_ref() else {
@@ -75,14 +75,14 @@ fn tree_line(w: &Walkthrough, row: Row, width_cells: usize, selected: bool) -> L
             let (indent, key, id, title, section) = match row {
                 Row::Chapter(_) => (
                     "",
-                    format!("c:{}", chapters[ci].id),
+                    Node::Chapter(chapters[ci].id.clone()),
                     &chapters[ci].id,
                     &chapters[ci].title,
                     None,
                 ),
                 Row::Section(_, si) => {
                     let s = &chapters[ci].sections[si];
-                    ("  ", format!("s:{}", s.id), &s.id, &s.title, Some(si))
+                    ("  ", Node::Section(s.id.clone()), &s.id, &s.title, Some(si))
                 }
                 Row::Item(..) => unreachable!("matched above"),
             };
@@ -126,7 +126,7 @@ fn tree_line(w: &Walkthrough, row: Row, width_cells: usize, selected: bool) -> L
             let has_note = w
                 .assessments
                 .get(&item.id)
-                .is_some_and(|a| !a.note.is_empty() || !a.action.is_empty());
+                .is_some_and(|a| !a.note.is_empty() || !a.corrective_action.is_empty());
             // An open conflict matters more than a note: it takes the mark's place.
             let (mark, mark_style) = if w.conflicts.contains_key(&item.id) {
                 (" 冲突", theme::warning())

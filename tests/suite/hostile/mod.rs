@@ -16,7 +16,7 @@ use std::process::Command as Process;
 
 use assert_cmd::Command;
 use pingshen::scoring::Grade;
-use pingshen::store::{Change, Export, write_export};
+use pingshen::store::{Edit, Export, write_export};
 
 fn pingshen(data: &Path) -> Command {
     let mut c = Command::cargo_bin("pingshen").unwrap();
@@ -47,10 +47,7 @@ pub fn fixture(root: &Path) -> (PathBuf, String, Export) {
             .update(
                 &insp.id,
                 item,
-                &[
-                    Change::Grade(Some(g)),
-                    Change::Note(format!("{item} 现场查看")),
-                ],
+                &[Edit::Grade(Some(g)), Edit::Note(format!("{item} 现场查看"))],
                 "张三",
             )
             .unwrap();

@@ -1,4 +1,4 @@
-//! One line per inspection: progress and the verdict so far, for lists and rosters.
+//! One line per inspection (an [`Overview`]): progress and the verdict so far, for lists and rosters.
 
 use serde::Serialize;
 
@@ -8,7 +8,7 @@ use super::model::Inspection;
 use crate::scoring::{evaluate, rollup};
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Summary {
+pub struct Overview {
     pub inspection: Inspection,
     pub graded: usize,
     pub items: usize,
@@ -18,7 +18,7 @@ pub struct Summary {
     pub winner: Option<usize>,
 }
 
-impl Summary {
+impl Overview {
     pub fn progress(&self) -> f64 {
         if self.items == 0 {
             1.0
@@ -30,7 +30,7 @@ impl Summary {
 
 impl Store {
     /// Every inspection with its progress and verdict, newest first.
-    pub fn summaries(&self) -> Result<Vec<Summary>> {
+    pub fn overviews(&self) -> Result<Vec<Overview>> {
         let mut out = Vec::new();
         for inspection in self.list()? {
             let checklist = self.pinned(&inspection)?;
@@ -38,7 +38,7 @@ impl Store {
             let grade_of = |id: &str| grades.get(id).and_then(|a| a.grade);
             let counts = rollup(&checklist, grade_of).total;
             let evaluation = evaluate(&checklist, grade_of);
-            out.push(Summary {
+            out.push(Overview {
                 verdict: evaluation.verdict,
                 winner: evaluation.winner,
                 graded: counts.graded(),
