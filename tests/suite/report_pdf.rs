@@ -101,8 +101,7 @@ fn the_text_has_the_institution_the_verdict_and_every_failing_item() {
                 // Cells run together in the text, so only what follows the id tells
                 // 1.1.1 from 1.1.10.
                 let id_char = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit() || c == '.');
-                section[..at].chars().next_back() != Some('.')
-                    && !id_char(section[at + id.len()..].chars().next())
+                !section[..at].ends_with('.') && !id_char(section[at + id.len()..].chars().next())
             })
         })
         .collect();
