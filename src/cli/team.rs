@@ -8,6 +8,16 @@ use pingshen::store::{Assessment, read_export};
 
 use super::{Paths, table};
 
+/// Who `assign` and `link` credit: the inspection's first inspector, the 组长.
+fn lead(store: &pingshen::store::Store, id: &str) -> anyhow::Result<String> {
+    Ok(store
+        .get(id)?
+        .inspectors
+        .first()
+        .cloned()
+        .unwrap_or_default())
+}
+
 pub fn assign(
     paths: &Paths,
     id: &str,
@@ -16,13 +26,7 @@ pub fn assign(
 ) -> anyhow::Result<ExitCode> {
     let store = paths.open_store()?;
     let id = store.resolve(id)?;
-    let lead = store
-        .get(&id)?
-        .inspectors
-        .first()
-        .cloned()
-        .unwrap_or_default();
-    store.assign(&id, inspector, chapters, &lead)?;
+    store.assign(&id, inspector, chapters, &lead(&store, &id)?)?;
     let inspection = store.get(&id)?;
     outln!("检查 {id} 的分工：");
     for (who, chs) in &inspection.assignments {
@@ -35,13 +39,7 @@ pub fn link(paths: &Paths, id: &str, previous: Option<&str>) -> anyhow::Result<E
     let store = paths.open_store()?;
     let id = store.resolve(id)?;
     let previous = previous.map(|p| store.resolve(p)).transpose()?;
-    let lead = store
-        .get(&id)?
-        .inspectors
-        .first()
-        .cloned()
-        .unwrap_or_default();
-    store.link_previous(&id, previous.as_deref(), &lead)?;
+    store.link_previous(&id, previous.as_deref(), &lead(&store, &id)?)?;
     match previous {
         Some(p) => outln!("检查 {id} 的上次评审设为 {p}；评审报告将包含「上次评审对比」。"),
         None => outln!("已取消检查 {id} 与上次评审的关联。"),

@@ -181,6 +181,15 @@ impl Command {
         <Command as strum::IntoEnumIterator>::iter()
     }
 
+    /// The grading commands, A first: shown as one group (a/b/c/d/n 评分).
+    pub const GRADES: [Command; 5] = [
+        Command::GradeA,
+        Command::GradeB,
+        Command::GradeC,
+        Command::GradeD,
+        Command::GradeNa,
+    ];
+
     /// The version-choosing commands of the conflicts view, version 1 first.
     pub const TAKE: [Command; 9] = [
         Command::Take1,

@@ -1,11 +1,9 @@
 //! Rosters and the spreadsheet export, as files a district opens in Excel.
 
-use crate::common;
-
 use assert_cmd::Command;
-use common::*;
-use pingshen::scoring::Grade;
-use pingshen::store::{Institution, ReviewKind, Store};
+use pingshen::store::ReviewKind;
+
+use crate::common::Spec;
 
 fn read_csv(path: &std::path::Path) -> Vec<Vec<String>> {
     let bytes = std::fs::read(path).unwrap();
@@ -28,70 +26,47 @@ fn pingshen(data: &std::path::Path) -> Command {
 
 /// Three facilities: one that reaches 推荐标准 (twice reviewed), one that does not,
 /// one in another district.
+const DISTRICT: [Spec; 4] = [
+    (
+        "和平里社区卫生服务中心",
+        "北京市东城区",
+        "赵昇",
+        "13900000001",
+        ReviewKind::District,
+        "2026-05-10",
+        true,
+    ),
+    (
+        "和平里社区卫生服务中心",
+        "北京市东城区",
+        "赵昇",
+        "13900000001",
+        ReviewKind::CityRecheck,
+        "2026-06-10",
+        true,
+    ),
+    (
+        "东四社区卫生服务中心",
+        "北京市东城区",
+        "钱珺",
+        "13900000002",
+        ReviewKind::District,
+        "2026-05-12",
+        false,
+    ),
+    (
+        "月坛社区卫生服务中心",
+        "北京市西城区",
+        "孙彧",
+        "13900000003",
+        ReviewKind::District,
+        "2025-05-12",
+        true,
+    ),
+];
+
 fn district(dir: &std::path::Path) -> Vec<String> {
-    let store = Store::open(dir).unwrap();
-    let (c, s) = shipped("community-2022");
-    let mut ids = Vec::new();
-    let specs = [
-        (
-            "和平里社区卫生服务中心",
-            "北京市东城区",
-            "赵昇",
-            "13900000001",
-            ReviewKind::District,
-            "2026-05-10",
-            true,
-        ),
-        (
-            "和平里社区卫生服务中心",
-            "北京市东城区",
-            "赵昇",
-            "13900000001",
-            ReviewKind::CityRecheck,
-            "2026-06-10",
-            true,
-        ),
-        (
-            "东四社区卫生服务中心",
-            "北京市东城区",
-            "钱珺",
-            "13900000002",
-            ReviewKind::District,
-            "2026-05-12",
-            false,
-        ),
-        (
-            "月坛社区卫生服务中心",
-            "北京市西城区",
-            "孙彧",
-            "13900000003",
-            ReviewKind::District,
-            "2025-05-12",
-            true,
-        ),
-    ];
-    for (name, region, head, phone, kind, date, all_a) in specs {
-        let mut new = new_inspection(name);
-        new.institution = Institution {
-            name: name.into(),
-            region: region.into(),
-            kind: "社区卫生服务中心".into(),
-            head: head.into(),
-            phone: phone.into(),
-        };
-        new.review_kind = kind;
-        new.date = date.into();
-        let insp = store.create(new, &c, &s).unwrap();
-        if all_a {
-            for (_, _, item) in c.items() {
-                store
-                    .grade(&insp.id, &item.id, Some(Grade::A), "张三")
-                    .unwrap();
-            }
-        }
-        ids.push(insp.id);
-    }
-    ids
+    crate::common::district(dir, &DISTRICT)
 }
 
 #[test]

@@ -12,10 +12,9 @@ use pingshen::report::layout::{Layout, Role, Shape};
 use pingshen::report::roster::{
     RECOMMENDED_HEADER, RECOMMENDED_TITLE, ROSTER_HEADER, Roster, RosterKind, prepare,
 };
-use pingshen::scoring::Grade;
-use pingshen::store::{Inspection, Institution, Overview, ReviewKind, Store};
+use pingshen::store::{Inspection, Overview, ReviewKind};
 use predicates::prelude::PredicateBooleanExt;
-use report_support::{GENERATED_AT, poppler, shipped};
+use report_support::{GENERATED_AT, poppler};
 
 const EPS: f32 = 0.01;
 
@@ -34,16 +33,7 @@ fn text_of(pdf: &Path) -> String {
         .collect()
 }
 
-/// (name, region, head, phone, kind, date, every item A)
-type Spec = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    ReviewKind,
-    &'static str,
-    bool,
-);
+use crate::common::Spec;
 
 const DISTRICT: [Spec; 5] = [
     (
@@ -94,28 +84,7 @@ const DISTRICT: [Spec; 5] = [
 ];
 
 fn district(dir: &Path) {
-    let store = Store::open(dir).unwrap();
-    let (c, s) = shipped("community-2022");
-    for (name, region, head, phone, kind, date, all_a) in DISTRICT {
-        let mut new = report_support::new_inspection();
-        new.institution = Institution {
-            name: name.into(),
-            region: region.into(),
-            kind: "社区卫生服务中心".into(),
-            head: head.into(),
-            phone: phone.into(),
-        };
-        new.review_kind = kind;
-        new.date = date.into();
-        let insp = store.create(new, &c, &s).unwrap();
-        if all_a {
-            for (_, _, item) in c.items() {
-                store
-                    .grade(&insp.id, &item.id, Some(Grade::A), "张三")
-                    .unwrap();
-            }
-        }
-    }
+    crate::common::district(dir, &DISTRICT);
 }
 
 #[test]

@@ -11,14 +11,19 @@ fn at(s: &str) -> Stamp {
     Stamp::parse(s).unwrap()
 }
 
-#[test]
-fn a_merge_keeps_the_change_made_last_as_an_instant_not_as_text() {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, insp) = store_with_inspection(&dir.path().join("a"), "community-2022");
+/// An inspection with 1.1.1 graded B, in `dir`/a, and its export.
+fn graded(dir: &std::path::Path) -> (String, pingshen::store::Export) {
+    let (store, insp) = store_with_inspection(&dir.join("a"), "community-2022");
     store
         .update(&insp.id, "1.1.1", &[Edit::Grade(Some(Grade::B))], "张三")
         .unwrap();
-    let base = store.export(&insp.id).unwrap();
+    (insp.id.clone(), store.export(&insp.id).unwrap())
+}
+
+#[test]
+fn a_merge_keeps_the_change_made_last_as_an_instant_not_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let (id, base) = graded(dir.path());
 
     // Laptop A, on +08:00, changed the inspection at 09:30 Beijing time (01:30 UTC).
     let mut beijing = base.clone();
@@ -35,18 +40,14 @@ fn a_merge_keeps_the_change_made_last_as_an_instant_not_as_text() {
     fresh
         .merge(&[("甲.json".into(), beijing), ("乙.json".into(), utc)])
         .unwrap();
-    let merged = fresh.get(&insp.id).unwrap();
+    let merged = fresh.get(&id).unwrap();
     assert_eq!(merged.institution.head, "乙", "the later instant wins");
 }
 
 #[test]
 fn the_same_grade_from_two_offsets_is_one_version_not_a_conflict() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, insp) = store_with_inspection(&dir.path().join("a"), "community-2022");
-    store
-        .update(&insp.id, "1.1.1", &[Edit::Grade(Some(Grade::B))], "张三")
-        .unwrap();
-    let base = store.export(&insp.id).unwrap();
+    let (id, base) = graded(dir.path());
     let mut one = base.clone();
     let mut two = base.clone();
     // The same instant, written by laptops on +08:00 and on UTC.
@@ -56,9 +57,9 @@ fn the_same_grade_from_two_offsets_is_one_version_not_a_conflict() {
     fresh
         .merge(&[("1.json".into(), one), ("2.json".into(), two)])
         .unwrap();
-    assert!(fresh.conflicts(&insp.id).unwrap().is_empty());
+    assert!(fresh.conflicts(&id).unwrap().is_empty());
     assert_eq!(
-        fresh.assessment(&insp.id, "1.1.1").unwrap().unwrap().grade,
+        fresh.assessment(&id, "1.1.1").unwrap().unwrap().grade,
         Some(Grade::B)
     );
 }

@@ -34,16 +34,7 @@ fn snap_at(name: &str, h: &Harness, w: u16, hgt: u16) {
 /// Two inspections (one a sample) with some grades.
 fn list_harness() -> Harness {
     let (dir, store) = store();
-    let a = create(
-        &store,
-        "township-2022",
-        new_inspection(
-            "青山镇卫生院",
-            "湖南省邵阳市双清区",
-            "乡镇卫生院",
-            "2026-11-20",
-        ),
-    );
+    let a = qingshan(&store, "2026-11-20");
     for (item, g) in [
         ("1.1.1", Grade::A),
         ("1.1.2", Grade::B),
@@ -76,11 +67,7 @@ fn list_harness() -> Harness {
 /// B with a note and 整改意见; a few other items graded.
 fn walkthrough_harness() -> Harness {
     let (dir, store) = store();
-    let id = create(
-        &store,
-        "township-2022",
-        new_inspection("青山镇卫生院", "湖南省邵阳市双清区", "乡镇卫生院", TODAY),
-    );
+    let id = qingshan(&store, TODAY);
     for (item, g) in [
         ("1.1.1", Grade::A),
         ("1.1.2", Grade::C),
@@ -292,11 +279,7 @@ fn conflicts() {
 #[test]
 fn conflicts_three_versions() {
     let (dir, store) = store();
-    let id = create(
-        &store,
-        "township-2022",
-        new_inspection("青山镇卫生院", "湖南省邵阳市双清区", "乡镇卫生院", TODAY),
-    );
+    let id = qingshan(&store, TODAY);
     let mut files = Vec::new();
     for (who, g, note) in [
         ("李强", Grade::C, "三区两通道未完全分开。"),

@@ -50,6 +50,16 @@ pub fn create(store: &Store, checklist: &str, new: NewInspection) -> String {
         .id
 }
 
+/// 青山镇卫生院 (湖南省邵阳市双清区) reviewed on `date` with the township checklist;
+/// returns its id. The TUI tests' usual facility.
+pub fn qingshan(store: &Store, date: &str) -> String {
+    create(
+        store,
+        "township-2022",
+        new_inspection("青山镇卫生院", "湖南省邵阳市双清区", "乡镇卫生院", date),
+    )
+}
+
 pub fn grade(store: &Store, id: &str, item: &str, g: Grade, note: &str) {
     let mut changes = vec![Edit::Grade(Some(g))];
     if !note.is_empty() {
@@ -80,11 +90,7 @@ impl Harness {
     /// One township inspection (the larger checklist), opened in the walkthrough.
     pub fn walkthrough() -> (Harness, String) {
         let (dir, store) = store();
-        let id = create(
-            &store,
-            "township-2022",
-            new_inspection("青山镇卫生院", "湖南省邵阳市双清区", "乡镇卫生院", TODAY),
-        );
+        let id = qingshan(&store, TODAY);
         let mut h = Harness::new(dir, store);
         h.press("Enter");
         assert!(h.app.walk.is_some(), "the inspection opens");
@@ -99,26 +105,13 @@ impl Harness {
     /// Presses `key` and runs on workers every job it starts (and any those start),
     /// feeding each result back: for keys whose work is a job (a merge).
     pub fn press_and_wait(&mut self, key: &str) {
-        let mut effects = self.press(key);
-        let mut jobs = pingshen::tui::jobs::Jobs::default();
-        loop {
-            let spawned: Vec<_> = effects
-                .drain(..)
-                .filter_map(|e| match e {
-                    Effect::Spawn(job) => Some(job),
-                    _ => None,
-                })
-                .collect();
-            if spawned.is_empty() {
-                return;
-            }
-            for job in spawned {
-                jobs.spawn(job);
-                let result = jobs
-                    .wait(std::time::Duration::from_secs(60))
-                    .expect("the job finished in time");
-                effects.extend(self.update(Action::JobDone(result)));
-            }
+        let mut pending = jobs_in(self.press(key));
+        while let Some(job) = pending.pop() {
+            pending.extend(jobs_in(finish(
+                self,
+                job,
+                std::time::Duration::from_secs(60),
+            )));
         }
     }
 
@@ -234,11 +227,7 @@ pub fn goto(h: &mut Harness, item: &str) {
 /// grade is green or red, not only the symbols.
 pub fn styled_text(buffer: &Buffer) -> String {
     use ratatui::style::{Color, Modifier};
-    let width = buffer.area.width as usize;
     let mut out = String::new();
-    if width == 0 {
-        return out;
-    }
     let colour = |c: Color| match c {
         Color::Red => "红".to_string(),
         Color::Green => "绿".to_string(),
@@ -248,19 +237,13 @@ pub fn styled_text(buffer: &Buffer) -> String {
         Color::Cyan => "青".to_string(),
         other => format!("{other:?}"),
     };
-    for row in buffer.content.chunks(width) {
+    for row in visible_cells(buffer) {
         let mut line = String::new();
         let mut selected = false;
         let mut runs: Vec<(Color, String)> = Vec::new();
-        let mut skip = 0;
         for cell in row {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
             let sym = cell.symbol();
             line.push_str(sym);
-            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
             let m = cell.modifier;
             // The selection is reversed; the title bar is reversed and bold.
             selected |= m.contains(Modifier::REVERSED) && !m.contains(Modifier::BOLD);
@@ -287,27 +270,38 @@ pub fn styled_text(buffer: &Buffer) -> String {
 
 /// A buffer as plain lines: wide characters once, trailing spaces trimmed.
 pub fn buffer_text(buffer: &Buffer) -> String {
-    let width = buffer.area.width as usize;
     let mut out = String::new();
-    if width == 0 {
-        return out;
-    }
-    for row in buffer.content.chunks(width) {
-        let mut line = String::new();
-        let mut skip = 0;
-        for cell in row {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = cell.symbol();
-            line.push_str(sym);
-            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-        }
+    for row in visible_cells(buffer) {
+        let line: String = row.iter().map(|c| c.symbol()).collect();
         out.push_str(line.trim_end());
         out.push('\n');
     }
     out
+}
+
+/// Each row's cells as seen: a wide character's second cell left out.
+fn visible_cells(buffer: &Buffer) -> Vec<Vec<&ratatui::buffer::Cell>> {
+    let width = buffer.area.width as usize;
+    if width == 0 {
+        return Vec::new();
+    }
+    buffer
+        .content
+        .chunks(width)
+        .map(|row| {
+            let mut cells = Vec::new();
+            let mut skip = 0;
+            for cell in row {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                skip = unicode_width::UnicodeWidthStr::width(cell.symbol()).saturating_sub(1);
+                cells.push(cell);
+            }
+            cells
+        })
+        .collect()
 }
 
 /// A team member's laptop: a fresh store with this inspection imported from `store`,
@@ -336,28 +330,41 @@ pub fn laptop_export(
 /// Runs the job among `effects` on a worker and feeds its result back, waiting up
 /// to `timeout` (never a fixed sleep).
 pub fn run_job(h: &mut Harness, effects: Vec<Effect>, timeout: std::time::Duration) {
-    let job = effects
+    let job = jobs_in(effects)
         .into_iter()
-        .find_map(|e| match e {
+        .next()
+        .expect("a job was started");
+    finish(h, job, timeout);
+}
+
+/// The jobs `effects` start.
+pub fn jobs_in(effects: Vec<Effect>) -> Vec<pingshen::tui::jobs::Job> {
+    effects
+        .into_iter()
+        .filter_map(|e| match e {
             Effect::Spawn(job) => Some(job),
             _ => None,
         })
-        .expect("a job was started");
+        .collect()
+}
+
+/// Runs `job` on a worker, feeds its result back and returns what that starts.
+pub fn finish(
+    h: &mut Harness,
+    job: pingshen::tui::jobs::Job,
+    timeout: std::time::Duration,
+) -> Vec<Effect> {
     let mut jobs = pingshen::tui::jobs::Jobs::default();
     jobs.spawn(job);
     let result = jobs.wait(timeout).expect("the job finished in time");
-    h.update(Action::JobDone(result));
+    h.update(Action::JobDone(result))
 }
 
 /// The lead graded 1.2.4 B; 李强's laptop graded it C and 1.1.1 A. Returns the
 /// harness on the list, the inspection id and 李强's export file.
 pub fn lead_and_laptop() -> (Harness, String, std::path::PathBuf) {
     let (dir, store) = store();
-    let id = create(
-        &store,
-        "township-2022",
-        new_inspection("青山镇卫生院", "湖南省邵阳市双清区", "乡镇卫生院", TODAY),
-    );
+    let id = qingshan(&store, TODAY);
     let file = laptop_export(
         &store,
         &id,
@@ -382,21 +389,8 @@ pub fn lead_and_laptop() -> (Harness, String, std::path::PathBuf) {
 /// 1.1.2 B → C (下降), 1.2.1 D → D (不变), 1.5.4 不适用 → B (不可比).
 pub fn two_reviews() -> (Harness, String, String) {
     let (dir, store) = store();
-    let old = create(
-        &store,
-        "township-2022",
-        new_inspection(
-            "青山镇卫生院",
-            "湖南省邵阳市双清区",
-            "乡镇卫生院",
-            "2025-11-20",
-        ),
-    );
-    let new = create(
-        &store,
-        "township-2022",
-        new_inspection("青山镇卫生院", "湖南省邵阳市双清区", "乡镇卫生院", TODAY),
-    );
+    let old = qingshan(&store, "2025-11-20");
+    let new = qingshan(&store, TODAY);
     for (item, then, now) in [
         ("1.1.1", Grade::C, Grade::A),
         ("1.1.2", Grade::B, Grade::C),

@@ -346,17 +346,8 @@ fn a_second_merge_waits_for_the_first_and_then_runs() {
     assert!(h.status().contains("完成后接着处理"), "{}", h.status());
     assert_eq!(h.app.jobs_running(), 1, "one merge in flight");
 
-    let job = first
-        .into_iter()
-        .find_map(|e| match e {
-            pingshen::tui::Effect::Spawn(job) => Some(job),
-            _ => None,
-        })
-        .unwrap();
-    let mut jobs = pingshen::tui::jobs::Jobs::default();
-    jobs.spawn(job);
-    let done = jobs.wait(JOB_TIMEOUT).unwrap();
-    let next = h.update(pingshen::tui::Action::JobDone(done));
+    let job = jobs_in(first).into_iter().next().unwrap();
+    let next = finish(&mut h, job, JOB_TIMEOUT);
     assert!(
         matches!(next.as_slice(), [pingshen::tui::Effect::Spawn(j)] if j.kind == JobKind::Merge),
         "the waiting merge starts: {next:?}"

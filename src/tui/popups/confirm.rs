@@ -116,11 +116,7 @@ impl Confirm {
             .title(Span::styled(format!(" {} ", self.title), theme::bold()));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
-        let inner = Rect {
-            x: inner.x + 1,
-            width: inner.width.saturating_sub(2),
-            ..inner
-        };
+        let inner = crate::tui::views::padded(inner);
         frame.render_widget(Paragraph::new(lines), inner);
     }
 }

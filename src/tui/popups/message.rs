@@ -151,11 +151,7 @@ impl MessageView {
             .title_bottom(Span::styled(format!(" {footer} "), theme::key()));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
-        let inner = Rect {
-            x: inner.x + 1,
-            width: inner.width.saturating_sub(2),
-            ..inner
-        };
+        let inner = crate::tui::views::padded(inner);
         let shown: Vec<Line> = body.into_iter().skip(scroll).take(visible + 1).collect();
         frame.render_widget(Paragraph::new(shown), inner);
     }

@@ -27,11 +27,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         scroll_to(&c.scroll, first + c.selected, 1, height)
     };
-    let inner = Rect {
-        x: area.x + 1,
-        width: area.width.saturating_sub(2),
-        ..area
-    };
+    let inner = crate::tui::views::padded(area);
     let shown: Vec<Line> = lines.into_iter().skip(top).take(height).collect();
     frame.render_widget(Paragraph::new(shown), inner);
 }

@@ -166,17 +166,7 @@ fn side_by_side(
         ));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
-        let more = lines.len() > scroll + inner_h;
-        let mut shown: Vec<Line> = lines.into_iter().skip(scroll).take(inner_h).collect();
-        if more && let Some(last) = shown.last_mut() {
-            *last = more_line(&app.keymap);
-        }
-        let inner = Rect {
-            x: inner.x + 1,
-            width: inner.width.saturating_sub(2),
-            ..inner
-        };
-        frame.render_widget(Paragraph::new(shown), inner);
+        draw_scrolled(frame, lines, scroll, inner, &app.keymap);
     }
 }
 
@@ -203,16 +193,25 @@ fn stacked(frame: &mut Frame, area: Rect, app: &App, versions: &[Assessment], di
     let max_scroll = lines.len().saturating_sub(height);
     c.max_scroll.set(max_scroll);
     let scroll = c.scroll.min(max_scroll);
+    draw_scrolled(frame, lines, scroll, area, &app.keymap);
+}
+
+/// `lines` from `scroll` on in `area`, a cell of padding each side; when more follow,
+/// the last line says how to scroll.
+fn draw_scrolled(
+    frame: &mut Frame,
+    lines: Vec<Line<'static>>,
+    scroll: usize,
+    area: Rect,
+    keymap: &Keymap,
+) {
+    let height = area.height as usize;
     let more = lines.len() > scroll + height;
     let mut shown: Vec<Line> = lines.into_iter().skip(scroll).take(height).collect();
     if more && let Some(last) = shown.last_mut() {
-        *last = more_line(&app.keymap);
+        *last = more_line(keymap);
     }
-    let inner = Rect {
-        x: area.x + 1,
-        width: area.width.saturating_sub(2),
-        ..area
-    };
+    let inner = crate::tui::views::padded(area);
     frame.render_widget(Paragraph::new(shown), inner);
 }
 

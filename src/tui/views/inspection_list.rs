@@ -118,15 +118,7 @@ fn summary_lines(s: &Overview, w: usize, selected: bool, marked: bool) -> [Line<
 fn draw_first_start(frame: &mut Frame, area: Rect, app: &App) {
     let k = |c| app.keymap.first_key(Context::List, c);
     let w = |c| app.keymap.first_key(Context::Walkthrough, c);
-    let grades = [
-        Command::GradeA,
-        Command::GradeB,
-        Command::GradeC,
-        Command::GradeD,
-        Command::GradeNa,
-    ]
-    .map(w)
-    .join("/");
+    let grades = Command::GRADES.map(w).join("/");
     let text_w = (area.width as usize).saturating_sub(4).min(76);
     let mut lines = vec![
         Line::from(""),

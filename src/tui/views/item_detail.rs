@@ -51,11 +51,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Walkthrough, keymap: &Keymap) {
         );
         shown[height - 1] = Line::from(Span::styled(more, theme::dim()));
     }
-    let inner = Rect {
-        x: inner.x + 1,
-        width: inner.width.saturating_sub(2),
-        ..inner
-    };
+    let inner = crate::tui::views::padded(inner);
     frame.render_widget(Paragraph::new(shown), inner);
 }
 

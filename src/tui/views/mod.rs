@@ -149,3 +149,12 @@ pub fn scroll_to(
     offset.set(top);
     top
 }
+
+/// `area` less one cell on the left and on the right: where text goes in a box.
+pub fn padded(area: Rect) -> Rect {
+    Rect {
+        x: area.x + 1,
+        width: area.width.saturating_sub(2),
+        ..area
+    }
+}

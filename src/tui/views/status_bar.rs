@@ -55,13 +55,7 @@ fn hint_line(app: &App, max: usize) -> Line<'static> {
         .unwrap_or_default();
     let mut parts: Vec<(String, String)> = Vec::new();
     // The grade keys read best as one group: a/b/c/d/n 评分.
-    let grades = [
-        Command::GradeA,
-        Command::GradeB,
-        Command::GradeC,
-        Command::GradeD,
-        Command::GradeNa,
-    ];
+    let grades = Command::GRADES;
     let mut grouped = false;
     for command in app.hints_now() {
         let command = &command;
