@@ -343,6 +343,7 @@ impl App {
         let label = result.kind.label();
         match result.outcome {
             Ok(Done::Merged { report, files }) => self.merged(&report, files),
+            Ok(Done::Scanned { catalog, then }) => self.scanned(catalog, then),
             Ok(Done::Told(status)) => self.tell(label, status.text.clone(), status),
             Err(text) if result.kind == JobKind::Merge => self.merge_failed(text),
             Err(text) => self.tell(

@@ -3,6 +3,9 @@
 //! stay inline; exports, PDF reports and merges (reading the files and writing them in)
 //! come here.
 //!
+//! Reading the checklist directory (for the new-inspection form and the sample) runs
+//! here too, so a slow or huge user directory does not stop the screen.
+//!
 //! A job has a typed kind (as gitui's asyncgit does). The app keeps one job of each
 //! kind in flight: a second report while one builds is refused (it would be the same
 //! report), a second merge waits and the latest request wins.
@@ -11,6 +14,7 @@ use std::fmt;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use super::app::Status;
+use crate::checklist::Catalog;
 use crate::store::MergeReport;
 
 /// What a job is.
@@ -19,6 +23,8 @@ pub enum JobKind {
     Report,
     Export,
     Merge,
+    /// Reading the shipped and the user's checklists (the user dir may be slow or big).
+    ScanChecklists,
 }
 
 impl JobKind {
@@ -28,6 +34,7 @@ impl JobKind {
             JobKind::Report => "生成评审报告",
             JobKind::Export => "导出",
             JobKind::Merge => "合并",
+            JobKind::ScanChecklists => "读取清单",
         }
     }
 
@@ -39,12 +46,23 @@ impl JobKind {
 }
 
 /// What a finished job hands back.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Done {
     /// Something to tell the user; the status kind says how.
     Told(Status),
     /// Files merged into the store.
     Merged { report: MergeReport, files: usize },
+    /// The checklists found, for what asked for them.
+    Scanned { catalog: Catalog, then: AfterScan },
+}
+
+/// What a checklist scan was for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterScan {
+    /// The new-inspection form.
+    NewForm,
+    /// The sample inspection.
+    Sample,
 }
 
 /// A job's result, or why it failed (a sentence for the user).
@@ -71,7 +89,7 @@ impl fmt::Debug for Job {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct JobResult {
     pub kind: JobKind,
     pub outcome: Outcome,

@@ -37,7 +37,7 @@ fn a_100_kb_paste_into_a_note_is_saved_whole_and_drawn() {
 #[test]
 fn control_characters_emoji_and_rare_cjk_in_every_form_field() {
     let mut h = Harness::empty();
-    h.press("n");
+    h.press_and_wait("n");
     let odd = "𠀀😀\u{1b}[2J\u{7}\u{0}机构";
     // Name, region, type, head typed; phone gets a paste with a bad character.
     for _ in 0..4 {

@@ -11,7 +11,7 @@ use tui_support::*;
 #[test]
 fn new_inspection_form_checks_fields_and_creates() {
     let mut h = Harness::empty();
-    h.press("n");
+    h.press_and_wait("n");
     assert_eq!(h.app.screen(), Screen::Form);
     h.press("ctrl-s");
     let form = h.app.form().unwrap();
@@ -59,7 +59,7 @@ fn new_inspection_form_checks_fields_and_creates() {
 #[test]
 fn leaving_a_filled_form_asks_first() {
     let mut h = Harness::empty();
-    h.press("n");
+    h.press_and_wait("n");
     h.type_text("某");
     h.press("Esc");
     assert_eq!(h.app.context(), pingshen::tui::Context::Confirm);
@@ -71,7 +71,7 @@ fn leaving_a_filled_form_asks_first() {
 fn first_start_offers_a_sample_marked_as_such() {
     let mut h = Harness::empty();
     assert!(h.app.list.all.is_empty());
-    h.press("s");
+    h.press_and_wait("s");
     assert_eq!(h.app.screen(), Screen::Walkthrough);
     let w = h.app.walk.as_ref().unwrap();
     assert!(w.inspection.sample);
@@ -241,4 +241,22 @@ fn keymap_problems_are_shown_at_start() {
         _ => panic!("a message"),
     }
     drop(dir);
+}
+
+/// The checklists are read on a worker: the form opens at once, what is typed before
+/// the scan reports is kept, and the checklist field fills in when it does.
+#[test]
+fn the_form_opens_at_once_and_the_checklists_arrive_from_a_worker() {
+    use pingshen::tui::jobs::JobKind;
+    let mut h = Harness::empty();
+    let effects = h.press("n");
+    assert_eq!(h.app.screen(), Screen::Form);
+    assert!(h.app.is_running(JobKind::ScanChecklists));
+    assert!(h.screen(100, 30).contains("正在读取清单"));
+    h.type_text("先输入的机构名称");
+    run_job(&mut h, effects, std::time::Duration::from_secs(60));
+    let form = h.app.form().unwrap();
+    assert_eq!(form.name.text(), "先输入的机构名称");
+    assert!(!form.scanning && !form.catalog.available.is_empty());
+    assert!(!h.screen(100, 30).contains("正在读取清单"));
 }

@@ -130,14 +130,14 @@ fn delete_confirmation() {
 #[test]
 fn new_inspection_form() {
     let mut h = Harness::empty();
-    h.press("n");
+    h.press_and_wait("n");
     snap("new_inspection_form", &h);
 }
 
 #[test]
 fn new_inspection_form_errors() {
     let mut h = Harness::empty();
-    h.press("n");
+    h.press_and_wait("n");
     h.type_text("朝阳门社区卫生服务中心");
     h.press("Tab");
     h.press("ctrl-s");
@@ -147,7 +147,7 @@ fn new_inspection_form_errors() {
 #[test]
 fn new_inspection_form_filled() {
     let mut h = Harness::empty();
-    h.press("n");
+    h.press_and_wait("n");
     h.type_text("东城区朝阳门社区卫生服务中心");
     h.press("Tab");
     h.type_text("北京市东城区");

@@ -6,10 +6,11 @@ use std::cell::Cell;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
+use crate::checklist::Catalog;
 use crate::store::{Overview, Store};
 use crate::tui::action::{Action, Command, Effect};
 use crate::tui::app::{App, Status, View};
-use crate::tui::jobs::{Done, Job, JobKind};
+use crate::tui::jobs::{AfterScan, Done, Job, JobKind};
 use crate::tui::line_input::LineInput;
 use crate::tui::popups::{Confirmation, Popup};
 
@@ -109,6 +110,32 @@ fn haystack(s: &Overview) -> String {
 }
 
 impl App {
+    /// Reads the checklists on a worker, then opens the form or makes the sample.
+    pub(crate) fn scan_checklists(&mut self, then: AfterScan) -> Vec<Effect> {
+        let dir = self.options.checklist_dir.clone();
+        let job = Job::new(JobKind::ScanChecklists, move || {
+            Ok(Done::Scanned {
+                catalog: Catalog::discover(dir.as_deref()),
+                then,
+            })
+        });
+        self.status = Some(Status::info("正在读取清单…"));
+        self.start_job(job, "正在读取清单，请稍候")
+    }
+
+    pub(crate) fn scanned(&mut self, catalog: Catalog, then: AfterScan) {
+        self.status = None;
+        match then {
+            // Unless the form was left meanwhile.
+            AfterScan::NewForm => {
+                if let View::Form(form) = &mut self.view {
+                    form.set_catalog(catalog);
+                }
+            }
+            AfterScan::Sample => self.create_sample(&catalog),
+        }
+    }
+
     pub(crate) fn list_action(&mut self, action: Action) -> Vec<Effect> {
         if self.list.filtering {
             return self.list_filter_action(action);
@@ -126,13 +153,10 @@ impl App {
                 }
             }
             Action::Command(Command::New) => {
-                self.view = View::Form(Box::new(NewInspectionForm::new(
-                    self.options.checklist_dir.as_deref(),
-                    &self.options.today,
-                )));
-                self.status = None;
+                self.view = View::Form(Box::new(NewInspectionForm::new(&self.options.today)));
+                return self.scan_checklists(AfterScan::NewForm);
             }
-            Action::Command(Command::Sample) => self.create_sample(),
+            Action::Command(Command::Sample) => return self.scan_checklists(AfterScan::Sample),
             Action::Command(Command::Delete) => {
                 if let Some(s) = self.list.selected_summary() {
                     let what = Confirmation::DeleteInspection {

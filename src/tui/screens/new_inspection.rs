@@ -2,8 +2,6 @@
 //! the message next to the field; the checklist is chosen from the shipped ones and
 //! the user checklist dir.
 
-use std::path::Path;
-
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use crate::checklist::{Catalog, Origin};
@@ -91,24 +89,17 @@ pub struct NewInspectionForm {
     pub errors: Vec<(FieldId, String)>,
     /// User checklist files that could not be loaded (so are not offered).
     pub catalog_problems: Vec<String>,
+    /// The checklists are still being read.
+    pub scanning: bool,
     today: String,
 }
 
 impl NewInspectionForm {
-    pub fn new(checklist_dir: Option<&Path>, today: &str) -> NewInspectionForm {
-        let catalog = Catalog::discover(checklist_dir);
-        let mut catalog_problems: Vec<String> = catalog
-            .broken
-            .iter()
-            .map(|(origin, diags)| {
-                format!(
-                    "{origin}：{} 处错误，未列出（用 pingshen check 查看）",
-                    diags.len()
-                )
-            })
-            .collect();
-        catalog_problems.extend(catalog.unreadable.iter().map(|e| e.to_string()));
-        let mut form = NewInspectionForm {
+    /// The form, open at once while the checklists are read on a worker: the fields
+    /// can be typed meanwhile, and [`NewInspectionForm::set_catalog`] fills in the
+    /// checklists when the scan reports.
+    pub fn new(today: &str) -> NewInspectionForm {
+        NewInspectionForm {
             name: LineInput::default(),
             region: LineInput::default(),
             institution_type: LineInput::default(),
@@ -121,14 +112,36 @@ impl NewInspectionForm {
                 .position(|k| *k == ReviewKind::District)
                 .unwrap_or(0),
             checklist: 0,
-            catalog,
+            catalog: Catalog::default(),
+            scanning: true,
             focus: FieldId::Name,
             errors: Vec::new(),
-            catalog_problems,
+            catalog_problems: Vec::new(),
             today: today.to_string(),
-        };
-        form.institution_type = LineInput::new(&form.default_type());
-        form
+        }
+    }
+
+    /// The checklists found: the choice, the problems to show, and the institution
+    /// type (unless one was typed meanwhile).
+    pub fn set_catalog(&mut self, catalog: Catalog) {
+        let mut problems: Vec<String> = catalog
+            .broken
+            .iter()
+            .map(|(origin, diags)| {
+                format!(
+                    "{origin}：{} 处错误，未列出（用 pingshen check 查看）",
+                    diags.len()
+                )
+            })
+            .collect();
+        problems.extend(catalog.unreadable.iter().map(|e| e.to_string()));
+        self.catalog = catalog;
+        self.catalog_problems = problems;
+        self.scanning = false;
+        self.checklist = 0;
+        if self.institution_type.text().trim().is_empty() {
+            self.institution_type = LineInput::new(&self.default_type());
+        }
     }
 
     fn default_type(&self) -> String {
@@ -177,6 +190,7 @@ impl NewInspectionForm {
                     };
                     format!("{}（{}，{origin}）", a.checklist.title, a.checklist.id)
                 }
+                None if self.scanning => "（正在读取清单…）".to_string(),
                 None => "（没有可用的清单）".to_string(),
             },
             _ => String::new(),
@@ -274,7 +288,12 @@ impl NewInspectionForm {
             })
             .collect();
         if self.catalog.available.get(self.checklist).is_none() {
-            errors.push((FieldId::Checklist, "没有可用的清单".to_string()));
+            let why = if self.scanning {
+                "清单还在读取中，请稍候再创建"
+            } else {
+                "没有可用的清单"
+            };
+            errors.push((FieldId::Checklist, why.to_string()));
         }
         // Shown in the order of the form, so the cursor goes to the first one.
         errors.sort_by_key(|(id, _)| FieldId::ALL.iter().position(|f| f == id));

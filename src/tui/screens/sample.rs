@@ -7,9 +7,9 @@ use crate::store::sample_checklist;
 use crate::tui::app::{App, Status};
 
 impl App {
-    pub(crate) fn create_sample(&mut self) {
-        let catalog = Catalog::discover(self.options.checklist_dir.as_deref());
-        let Some(found) = sample_checklist(&catalog) else {
+    /// Makes the sample from `catalog` (read on a worker) and opens it.
+    pub(crate) fn create_sample(&mut self, catalog: &Catalog) {
+        let Some(found) = sample_checklist(catalog) else {
             self.status = Some(Status::error("没有可用的清单，无法创建示例检查"));
             return;
         };
