@@ -276,11 +276,7 @@ fn repin_reports_changes_and_keeps_orphaned_grades() {
 #[test]
 fn refusals_leave_the_store_unchanged() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, insp) = store_with_inspection(dir.path(), "community-2022");
-    store
-        .grade(&insp.id, "1.1.1", Some(Grade::B), "张三")
-        .unwrap();
-    let before = store.export(&insp.id).unwrap();
+    let (store, insp, before) = graded_b(dir.path());
 
     let e = store
         .grade("nope", "1.1.1", Some(Grade::A), "x")
@@ -313,11 +309,7 @@ fn ids_resolve_from_a_unique_prefix() {
 #[test]
 fn delete_keeps_an_export_that_imports_back() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, insp) = store_with_inspection(dir.path(), "community-2022");
-    store
-        .grade(&insp.id, "1.1.1", Some(Grade::B), "张三")
-        .unwrap();
-    let before = store.export(&insp.id).unwrap();
+    let (store, insp, before) = graded_b(dir.path());
     let kept = store.delete(&insp.id).unwrap();
     assert!(store.get(&insp.id).is_err());
     assert!(store.assessments(&insp.id).unwrap().is_empty());
@@ -480,4 +472,14 @@ fn update_many_saves_all_or_nothing() {
     let history = store.history(&insp.id, None).unwrap();
     let item_entries = history.iter().filter(|e| !e.item_id.is_empty()).count();
     assert_eq!(item_entries, 3, "档次 of 1.1.1, 档次 and 备注 of 1.1.2");
+}
+
+/// A community inspection with 1.1.1 graded B by 张三, and its export as it stands.
+fn graded_b(dir: &std::path::Path) -> (Store, Inspection, Export) {
+    let (store, insp) = store_with_inspection(dir, "community-2022");
+    store
+        .grade(&insp.id, "1.1.1", Some(Grade::B), "张三")
+        .unwrap();
+    let export = store.export(&insp.id).unwrap();
+    (store, insp, export)
 }
