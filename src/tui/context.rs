@@ -137,6 +137,7 @@ impl Context {
             ],
             Context::Form => &[NextField, Submit, Cancel],
             Context::Walkthrough => &[
+                Reopen,
                 GradeA,
                 GradeB,
                 GradeC,
@@ -153,7 +154,6 @@ impl Context {
                 Summary,
                 Report,
                 Compare,
-                Reopen,
                 Back,
             ],
             Context::Summary => &[Down, Open, Report, Compare, Complete, Reopen, Back],

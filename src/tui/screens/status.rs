@@ -64,13 +64,13 @@ impl App {
         }
     }
 
-    /// A store error for the status line: what went wrong, then what to do here.
+    /// A store error for the status line: what failed and, first, what to do here
+    /// (the line is cut at the screen's edge, the way out must not be), then why.
     pub(crate) fn store_error(&self, what: &str, e: &StoreError) -> Status {
-        let mut text = format!("{what}：{e}");
-        if let Some(hint) = e.hint() {
-            text.push_str(&self.say(&hint));
+        match e.hint() {
+            Some(hint) => Status::error(format!("{what}（{}）：{e}", self.say(&hint))),
+            None => Status::error(format!("{what}：{e}")),
         }
-        Status::error(text)
     }
 
     /// `hint` as this face says it.
@@ -78,7 +78,7 @@ impl App {
         let key = |ctx, cmd| self.keymap.first_key(ctx, cmd);
         match hint {
             Hint::Reopen { .. } => format!(
-                "按 {} 重新打开（须写明原因）",
+                "按 {} 重新打开，须写明原因",
                 key(Context::Walkthrough, Command::Reopen)
             ),
             Hint::ListConflicts { .. } => {
