@@ -260,3 +260,25 @@ fn the_form_opens_at_once_and_the_checklists_arrive_from_a_worker() {
     assert!(!form.scanning && !form.catalog.available.is_empty());
     assert!(!h.screen(100, 30).contains("正在读取清单"));
 }
+
+/// Ctrl-S before the checklists are read is not lost: the inspection is created as
+/// soon as they are.
+#[test]
+fn submitting_before_the_checklists_are_read_creates_once_they_are() {
+    let mut h = Harness::empty();
+    let effects = h.press("n");
+    h.type_text("东城区朝阳门社区卫生服务中心");
+    h.press("Tab");
+    h.type_text("北京市东城区");
+    // Past 机构类型, 负责人, 电话, 评审类型 and 日期 to 评审专家.
+    for _ in 0..6 {
+        h.press("Tab");
+    }
+    h.type_text("张敏");
+    h.press("ctrl-s");
+    assert!(h.status().contains("读取完成后自动创建"), "{}", h.status());
+    assert!(h.store().list().unwrap().is_empty());
+    run_job(&mut h, effects, std::time::Duration::from_secs(60));
+    assert_eq!(h.app.screen(), Screen::Walkthrough, "{}", h.status());
+    assert_eq!(h.store().list().unwrap().len(), 1);
+}

@@ -130,6 +130,9 @@ impl App {
             AfterScan::NewForm => {
                 if let View::Form(form) = &mut self.view {
                     form.set_catalog(catalog);
+                    if std::mem::take(&mut form.submit_when_read) {
+                        self.submit_form();
+                    }
                 }
             }
             AfterScan::Sample => self.create_sample(&catalog),

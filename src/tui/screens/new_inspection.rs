@@ -91,6 +91,8 @@ pub struct NewInspectionForm {
     pub catalog_problems: Vec<String>,
     /// The checklists are still being read.
     pub scanning: bool,
+    /// Submitted while the checklists were being read: submit once they are.
+    pub submit_when_read: bool,
     today: String,
 }
 
@@ -114,6 +116,7 @@ impl NewInspectionForm {
             checklist: 0,
             catalog: Catalog::default(),
             scanning: true,
+            submit_when_read: false,
             focus: FieldId::Name,
             errors: Vec::new(),
             catalog_problems: Vec::new(),
@@ -288,12 +291,7 @@ impl NewInspectionForm {
             })
             .collect();
         if self.catalog.available.get(self.checklist).is_none() {
-            let why = if self.scanning {
-                "清单还在读取中，请稍候再创建"
-            } else {
-                "没有可用的清单"
-            };
-            errors.push((FieldId::Checklist, why.to_string()));
+            errors.push((FieldId::Checklist, "没有可用的清单".to_string()));
         }
         // Shown in the order of the form, so the cursor goes to the first one.
         errors.sort_by_key(|(id, _)| FieldId::ALL.iter().position(|f| f == id));
@@ -350,10 +348,16 @@ impl App {
         Vec::new()
     }
 
-    fn submit_form(&mut self) {
+    pub(crate) fn submit_form(&mut self) {
         let View::Form(form) = &mut self.view else {
             return;
         };
+        if form.scanning {
+            // Created as soon as the checklists are read: nothing typed is lost.
+            form.submit_when_read = true;
+            self.status = Some(Status::info("正在读取清单，读取完成后自动创建…"));
+            return;
+        }
         let Some(new) = form.check() else {
             self.status = Some(Status::error("有必填项未填或格式不对，见各项下方的提示"));
             return;
