@@ -180,12 +180,9 @@ fn a_second_store_on_the_same_dir_is_refused_with_the_dir_named() {
 #[test]
 fn tampered_truncated_and_foreign_exports_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, insp) = store_with_inspection(dir.path(), "community-2022");
-    store
-        .grade(&insp.id, "1.1.1", Some(Grade::B), "张三")
-        .unwrap();
+    let (_store, _, export) = graded_b(dir.path());
     let file = dir.path().join("e.json");
-    write_export(&store.export(&insp.id).unwrap(), &file).unwrap();
+    write_export(&export, &file).unwrap();
     let text = std::fs::read_to_string(&file).unwrap();
 
     let tampered = text.replacen("\"grade\": \"B\"", "\"grade\": \"A\"", 1);

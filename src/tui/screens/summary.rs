@@ -4,7 +4,7 @@
 
 use std::cell::Cell;
 
-use crate::scoring::{Evaluation, Gap, Rollup, Shortfall, evaluate, next_goal, rollup};
+use crate::scoring::{Evaluation, Gap, Goal, Rollup, evaluate, next_goal, rollup};
 use crate::tui::action::{Action, Command, Effect};
 use crate::tui::app::{App, Screen, View};
 
@@ -13,10 +13,8 @@ use super::Walkthrough;
 pub struct SummaryScreen {
     pub rollup: Rollup,
     pub evaluation: Evaluation,
-    /// The verdict one step better, if there is one.
-    pub goal: Option<String>,
-    pub shortfalls: Vec<Shortfall>,
-    pub gaps: Vec<Gap>,
+    /// The way to the verdict one step better, if there is one.
+    pub goal: Option<Goal>,
     /// The chosen gap; none until the user moves into the list, so the page opens
     /// at its top.
     pub selected: Option<usize>,
@@ -30,20 +28,20 @@ impl SummaryScreen {
         let rollup = rollup(&w.checklist, grade_of);
         let evaluation = evaluate(&w.checklist, grade_of);
         let goal = next_goal(&w.checklist, &evaluation, grade_of);
-        let (shortfalls, gaps) = match &goal {
-            Some(g) => (g.shortfalls.clone(), g.gaps.clone()),
-            None => (Vec::new(), Vec::new()),
-        };
-        let goal = goal.map(|g| g.name);
         SummaryScreen {
             rollup,
             evaluation,
             goal,
-            shortfalls,
-            gaps,
             selected: None,
             scroll: Cell::new(0),
         }
+    }
+}
+
+impl SummaryScreen {
+    /// The items that keep the facility from the next verdict (none at the best).
+    pub fn gaps(&self) -> &[Gap] {
+        self.goal.as_ref().map_or(&[], |g| g.gaps.as_slice())
     }
 }
 
@@ -54,11 +52,11 @@ impl App {
         };
         match action {
             Action::Command(Command::Up) => s.selected = s.selected.map(|i| i.saturating_sub(1)),
-            Action::Command(Command::Down) if !s.gaps.is_empty() => {
-                s.selected = Some(s.selected.map_or(0, |i| (i + 1).min(s.gaps.len() - 1)))
+            Action::Command(Command::Down) if !s.gaps().is_empty() => {
+                s.selected = Some(s.selected.map_or(0, |i| (i + 1).min(s.gaps().len() - 1)))
             }
             Action::Command(Command::Open) => {
-                if let Some(gap) = s.gaps.get(s.selected.unwrap_or(0)) {
+                if let Some(gap) = s.gaps().get(s.selected.unwrap_or(0)) {
                     let id = gap.item_id.clone();
                     self.view = View::Walkthrough;
                     self.goto(&id);

@@ -100,16 +100,16 @@ fn page(s: &SummaryScreen, w: usize, keymap: &Keymap) -> (Vec<Line<'static>>, Op
         return (lines, None);
     };
     lines.push(Line::from(Span::styled(
-        format!("差距：距「{goal}」"),
+        format!("差距：距「{}」", goal.name),
         theme::heading(),
     )));
-    for sf in &s.shortfalls {
+    for sf in &goal.shortfalls {
         let text = format!("· {}：还差 {} 条", sf.description, sf.missing);
         for l in wrap(&text, w.saturating_sub(2)) {
             lines.push(Line::from(format!("  {l}")));
         }
     }
-    if s.gaps.is_empty() {
+    if goal.gaps.is_empty() {
         lines.push(Line::from("  （没有可列出的条款）"));
         return (lines, None);
     }
@@ -122,7 +122,7 @@ fn page(s: &SummaryScreen, w: usize, keymap: &Keymap) -> (Vec<Line<'static>>, Op
         theme::dim(),
     )));
     let first = lines.len();
-    for (i, gap) in s.gaps.iter().enumerate() {
+    for (i, gap) in goal.gaps.iter().enumerate() {
         let base = if s.selected == Some(i) {
             theme::selected()
         } else {
