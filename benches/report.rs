@@ -5,13 +5,14 @@
 )]
 //! Budget: the full review report PDF of the larger shipped checklist (township-2022,
 //! 115 items), every item graded and notes on a third of them, in under 1 s and under
-//! 2 MB. Prints the file size; criterion prints the time.
+//! 2 MB, sealed with its record (head hash, entry count, three signers). Prints the
+//! file size; criterion prints the time.
 //!
 //! Run: cargo bench --bench report
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use pingshen::checklist::Catalog;
-use pingshen::report::{ReportInput, ReportOptions, render};
+use pingshen::report::{RecordSeal, ReportInput, ReportOptions, Signer, render};
 use pingshen::scoring::Grade;
 use pingshen::store::{Edit, Institution, NewInspection, ReviewKind, Store};
 
@@ -42,6 +43,8 @@ fn input(dir: &std::path::Path) -> ReportInput {
         )
         .expect("inspection created");
     let grades = [Grade::A, Grade::B, Grade::C, Grade::B, Grade::D, Grade::C];
+    // The journal: the inspection's creation, then one entry per change.
+    let mut entries = 1;
     for (n, (_, _, item)) in township.checklist.items().enumerate() {
         let mut changes = vec![Edit::Grade(Some(grades[n % grades.len()]))];
         if n % 3 == 0 {
@@ -52,11 +55,26 @@ fn input(dir: &std::path::Path) -> ReportInput {
                 "限期一个月整改，整改完成后报送整改报告及佐证材料。".into(),
             ));
         }
+        entries += changes.len() as u64;
         store
             .update(&inspection.id, &item.id, &changes, "王堃")
             .expect("grade saved");
     }
-    ReportInput::load(&store, &inspection.id).expect("inspection loads")
+    let mut input = ReportInput::load(&store, &inspection.id).expect("inspection loads");
+    let signer = |name: &str, fingerprint: &str| Signer {
+        name: name.into(),
+        fingerprint: fingerprint.into(),
+    };
+    input.record = Some(RecordSeal {
+        head: pingshen::checklist::sha256_hex(format!("{}:{entries}", inspection.id).as_bytes()),
+        entries,
+        signers: vec![
+            signer("李珺玥", "9F00 1A2B"),
+            signer("王堃", "AB12 CD34"),
+            signer("张彧", ""),
+        ],
+    });
+    input
 }
 
 fn report(c: &mut Criterion) {

@@ -8,6 +8,8 @@
 //!   sections laid out in order, and each page's header and footer;
 //! - [`fonts`]: the bundled Noto Sans SC subsets and fallbacks, checked per character;
 //! - [`pdf`]: the printpdf writer;
+//! - [`seal`]: the record seal, printed on the signature page, carried in the PDF's
+//!   document information and read back by [`read_seal`];
 //! - [`roster`]: the roster and the 附件1 list, with the same engine.
 //!
 //! [`build_pdf`] makes the bytes; [`write_pdf`] writes them temp-then-rename, so a
@@ -22,6 +24,7 @@ pub mod page_frame;
 pub mod pdf;
 mod previous;
 pub mod roster;
+pub mod seal;
 pub mod sections;
 pub mod signatures;
 pub mod table;
@@ -33,6 +36,7 @@ pub use destination::{Wanted, Written, write_report};
 pub use fonts::{FontChoice, FontSet, describe_char};
 pub use layout::Layout;
 pub use model::{Document, PreviousInput, ReportInput};
+pub use seal::{RecordSeal, SealError, Signer, read_seal};
 
 use crate::store::{Store, StoreError};
 
@@ -46,6 +50,11 @@ pub enum ReportError {
         "检查 {id}（{name}）还没有任何条款评分，无法生成评审报告。请先评分（如 `pingshen grade {id} 1.1.1 A`，或在界面中评分）后再生成报告。"
     )]
     NothingGraded { id: String, name: String },
+
+    #[error(
+        "检查 {id} 的记录摘要无效：{detail}。评审报告没有生成。请检查该检查的记录是否完整（可先导出备份）；如问题仍在，请将此信息报告给 pingshen 的维护者。"
+    )]
+    Seal { id: String, detail: String },
 
     #[error("无法使用字体文件 {path}：{detail}。请给出一个 .ttf、.otf 或 .ttc 字体文件。")]
     Font { path: PathBuf, detail: String },
@@ -109,7 +118,7 @@ pub fn render(input: &ReportInput, options: &ReportOptions) -> Result<Report, Re
         "{}{}",
         p.document.inspection.institution.name, p.document.report_title
     );
-    let pdf = pdf::render(&p.layout, &p.fonts, &title);
+    let pdf = pdf::render(&p.layout, &p.fonts, &title, p.document.record.as_ref());
     Ok(Report {
         pdf,
         pages: p.layout.pages.len(),

@@ -11,6 +11,7 @@ use crate::scoring::{
 use crate::store::{Assessment, Inspection, Store, StoreError};
 
 use super::ReportError;
+use super::seal::RecordSeal;
 
 /// Everything a report is made from, owned, so it can be built on another thread.
 #[derive(Debug, Clone)]
@@ -20,6 +21,9 @@ pub struct ReportInput {
     pub assessments: BTreeMap<String, Assessment>,
     /// The earlier review linked with `pingshen link ID --previous OLD`, if any.
     pub previous: Option<PreviousInput>,
+    /// The seal of the inspection's journal: printed on the signature page and kept
+    /// in the PDF's document information; `None` prints nothing.
+    pub record: Option<RecordSeal>,
 }
 
 /// The earlier review an inspection is linked to.
@@ -62,6 +66,8 @@ impl ReportInput {
             checklist,
             assessments,
             previous,
+            // Filled from the inspection's journal once the store keeps one.
+            record: None,
         })
     }
 }
@@ -178,6 +184,8 @@ pub struct Document {
     pub evidence: Vec<EvidenceRow>,
     /// `None` when the inspection is not linked to an earlier review.
     pub previous: Option<PreviousReview>,
+    /// The record the report was made from; checked ([`RecordSeal::check`]).
+    pub record: Option<RecordSeal>,
 }
 
 pub const REPORT_TITLE: &str = "服务能力现场评审报告";
@@ -188,13 +196,14 @@ fn grade_text(g: Option<Grade>) -> String {
 
 impl Document {
     /// Builds the report. Refuses an inspection with nothing graded: its report would
-    /// say nothing.
+    /// say nothing; and a record seal that could not be read back as given.
     pub fn build(input: &ReportInput, generated_at: &str) -> Result<Document, ReportError> {
         let ReportInput {
             inspection,
             checklist,
             assessments,
             previous,
+            record,
         } = input;
         let grade_of = |id: &str| assessments.get(id).and_then(|a| a.grade);
         let roll = rollup(checklist, grade_of);
@@ -203,6 +212,12 @@ impl Document {
                 id: inspection.id.clone(),
                 name: inspection.institution.name.clone(),
             });
+        }
+        if let Some(seal) = record {
+            seal.check().map_err(|detail| ReportError::Seal {
+                id: inspection.id.clone(),
+                detail,
+            })?;
         }
         let evaluation = evaluate(checklist, grade_of);
         let goal = next_goal(checklist, &evaluation, grade_of);
@@ -314,6 +329,7 @@ impl Document {
             orphans,
             evidence,
             previous,
+            record: record.clone(),
         })
     }
 }

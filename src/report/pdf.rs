@@ -1,6 +1,7 @@
 //! Draws a [`Layout`] with printpdf: rectangles, lines and text runs at the positions
 //! the layout gave, each character in the face the [`FontSet`] resolves for it. Only
-//! the glyphs used are embedded (printpdf subsets the fonts on save).
+//! the glyphs used are embedded (printpdf subsets the fonts on save). A report's
+//! record seal goes into the document information dictionary ([`super::seal`]).
 
 use std::collections::BTreeSet;
 
@@ -11,6 +12,7 @@ use printpdf::{
 
 use super::fonts::FontSet;
 use super::layout::{Layout, Placed, Rgb, Shape, TextStyle};
+use super::seal::{RecordSeal, stamp};
 
 /// Where the baseline sits below the top of the em box, in ems (Noto CJK: ascender
 /// 0.88, descender 0.12).
@@ -53,8 +55,8 @@ fn runs(fonts: &FontSet, text: &str, style: TextStyle) -> Vec<(usize, String, f3
     out
 }
 
-/// The PDF of `layout`, titled `title`.
-pub fn render(layout: &Layout, fonts: &FontSet, title: &str) -> Vec<u8> {
+/// The PDF of `layout`, titled `title`, with `seal` in its document information.
+pub fn render(layout: &Layout, fonts: &FontSet, title: &str, seal: Option<&RecordSeal>) -> Vec<u8> {
     let page_h = layout.geometry.height;
     let mut used = BTreeSet::new();
     let mut pages = Vec::with_capacity(layout.pages.len());
@@ -82,7 +84,22 @@ pub fn render(layout: &Layout, fonts: &FontSet, title: &str) -> Vec<u8> {
         secure: true,
         image_optimization: None,
     };
-    doc.with_pages(pages).save(&options, &mut Vec::new())
+    // What `PdfDocument::save` does, with the seal added to the lopdf document between
+    // building and compressing it.
+    let mut lo = doc
+        .with_pages(pages)
+        .to_lopdf_document(&options, &mut Vec::new());
+    if let Some(seal) = seal {
+        stamp(&mut lo, seal);
+    }
+    if options.optimize {
+        lo.compress();
+    }
+    let mut bytes = Vec::new();
+    // Writing to memory fails only when allocation does, which aborts; printpdf ignores
+    // this result too.
+    let _ = lo.save_to(&mut bytes);
+    bytes
 }
 
 fn draw(ops: &mut Vec<Op>, b: &Placed, fonts: &FontSet, page_h: f32, used: &mut BTreeSet<usize>) {

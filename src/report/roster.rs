@@ -330,7 +330,7 @@ pub fn prepare(roster: &Roster, options: &ReportOptions) -> Result<PreparedRoste
 /// The roster as PDF bytes.
 pub fn render(roster: &Roster, options: &ReportOptions) -> Result<Report, ReportError> {
     let p = prepare(roster, options)?;
-    let pdf = pdf::render(&p.layout, &p.fonts, roster.title());
+    let pdf = pdf::render(&p.layout, &p.fonts, roster.title(), None);
     Ok(Report {
         pdf,
         pages: p.layout.pages.len(),

@@ -54,7 +54,8 @@ pub fn lay_out(doc: &Document, m: &dyn Measure) -> Layout {
     item_table(&mut f, doc);
     heading(&mut f, "佐证材料索引", 20.0);
     evidence(&mut f, doc);
-    heading(&mut f, "评审签字", signature_height(doc));
+    let keep = signature_height(&f, doc);
+    heading(&mut f, "评审签字", keep);
     signatures(&mut f, doc);
     f.finish(|f, page, total| page_frame::decorate(f, doc, page, total))
 }

@@ -1,26 +1,43 @@
-//! The signature block: a line to sign and a line for the date per inspector and
-//! for the head of the institution, kept on one page.
+//! The signature block: the record seal the report was made from, when there is one,
+//! then a line to sign and a line for the date per inspector and for the head of the
+//! institution, kept on one page.
 
 use super::layout::{Align, Flow, Placed, Rgb, Role, Shape, TextStyle, Weight};
 use super::model::Document;
-use super::sections::BODY;
+use super::sections::{BODY, CELL};
 
 const SIGN_ROW: f32 = 13.0;
+const INTRO: &str = "本报告由评审专家组现场评审形成。评审专家及机构负责人核对无误后签字确认。";
+/// The record seal's line: small, as a reference under the text.
+const SEAL: TextStyle = CELL.color(Rgb::GREY);
+/// Space below the seal's lines.
+const SEAL_GAP: f32 = 2.0;
 
-pub fn signature_height(doc: &Document) -> f32 {
-    12.0 + SIGN_ROW * (doc.inspection.inspectors.len() + 1) as f32
+/// The signature block's height: what the heading keeps with it.
+pub fn signature_height(f: &Flow, doc: &Document) -> f32 {
+    let lines = |text: &str, style: TextStyle| {
+        f.wrap(text, style, f.geo.content_width()).len() as f32 * style.line_height()
+    };
+    let seal = doc
+        .record
+        .as_ref()
+        .map_or(0.0, |r| lines(&r.summary(), SEAL) + SEAL_GAP);
+    // 12 mm: the introduction's line, the space below it and room above the first row.
+    12.0 - BODY.line_height()
+        + lines(INTRO, BODY)
+        + seal
+        + SIGN_ROW * (doc.inspection.inspectors.len() + 1) as f32
 }
 
 pub fn signatures(f: &mut Flow, doc: &Document) {
     let i = &doc.inspection;
     // The whole block on one page.
-    f.ensure(signature_height(doc));
-    f.paragraph(
-        "本报告由评审专家组现场评审形成。评审专家及机构负责人核对无误后签字确认。",
-        BODY,
-        0.0,
-        Align::Left,
-    );
+    f.ensure(signature_height(f, doc));
+    f.paragraph(INTRO, BODY, 0.0, Align::Left);
+    if let Some(record) = &doc.record {
+        f.paragraph(&record.summary(), SEAL, 0.0, Align::Left);
+        f.advance(SEAL_GAP);
+    }
     f.advance(4.0);
     let label = TextStyle::new(Weight::Bold, 10.5);
     let mut people: Vec<(&str, &str)> = i

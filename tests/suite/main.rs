@@ -27,6 +27,7 @@ mod loader_fuzz;
 mod report_compare;
 mod report_layout;
 mod report_pdf;
+mod report_seal;
 mod roster;
 mod roster_pdf;
 mod shipped_checklists;

@@ -270,3 +270,72 @@ fn a_missing_character_is_reported_by_the_report() {
     let report = pingshen::report::render(&input, &ReportOptions::default()).unwrap();
     assert_eq!(report.missing, ['\u{E000}']);
 }
+
+#[test]
+fn a_long_record_seal_wraps_inside_the_margins_on_the_signature_page() {
+    use pingshen::report::{RecordSeal, Signer};
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let township = shipped("township-2022");
+    let insp = create(&store, &township);
+    grade_all(&store, &insp, &township.0, 3, 120);
+    let mut input = ReportInput::load(&store, &insp.id).unwrap();
+    let names = [
+        "王喆",
+        "李珺玥",
+        "欧阳镕堃",
+        "Alexandra Konstantinopoulou-Wright",
+        "张彧",
+        "司马赟",
+    ];
+    let fingerprints = [
+        "AB12 CD34",
+        "9F00 1A2B",
+        "",
+        "0123 4567 89AB CDEF",
+        "",
+        "FFFF 0000",
+    ];
+    input.record = Some(RecordSeal {
+        head: "3f2a9c1d0e4b5a69f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281".into(),
+        entries: 1_234_567,
+        signers: names
+            .iter()
+            .zip(fingerprints)
+            .map(|(n, f)| Signer {
+                name: (*n).into(),
+                fingerprint: f.into(),
+            })
+            .collect(),
+    });
+    let layout = lay_out(&input);
+    assert_inside_margins(&layout);
+    assert_line_break_rules(&layout);
+
+    // The seal's lines, on the last page with the lines to sign, and all of it there.
+    let last = layout.pages.last().unwrap();
+    let texts: Vec<&str> = last
+        .boxes
+        .iter()
+        .filter_map(|b| match &b.shape {
+            Shape::Text { text, .. } if b.role == Role::Body => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    let start = texts
+        .iter()
+        .position(|t| t.starts_with("记录摘要 3f2a9c1d0e4b5a69…"))
+        .unwrap_or_else(|| panic!("{texts:?}"));
+    let end = texts.iter().position(|t| *t == "评审专家：").unwrap();
+    assert!(
+        end - start >= 2,
+        "a long seal takes more than one line: {texts:?}"
+    );
+    // Broken only where the wrapping rules allow: nothing lost but the spaces at breaks.
+    let unspaced = |t: &str| t.chars().filter(|c| *c != ' ').collect::<String>();
+    assert_eq!(
+        unspaced(&texts[start..end].concat()),
+        unspaced(&input.record.as_ref().unwrap().summary())
+    );
+    assert!(texts.contains(&"机构负责人："));
+}
