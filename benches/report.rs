@@ -12,7 +12,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use pingshen::checklist::Catalog;
-use pingshen::report::{RecordSeal, ReportInput, ReportOptions, Signer, render};
+use pingshen::report::{ReportInput, ReportOptions, render};
 use pingshen::scoring::Grade;
 use pingshen::store::{Edit, Institution, NewInspection, ReviewKind, Store};
 
@@ -40,6 +40,7 @@ fn input(dir: &std::path::Path) -> ReportInput {
             },
             &township.checklist,
             &township.source,
+            "王堃",
         )
         .expect("inspection created");
     let grades = [Grade::A, Grade::B, Grade::C, Grade::B, Grade::D, Grade::C];
@@ -60,20 +61,9 @@ fn input(dir: &std::path::Path) -> ReportInput {
             .update(&inspection.id, &item.id, &changes, "王堃")
             .expect("grade saved");
     }
-    let mut input = ReportInput::load(&store, &inspection.id).expect("inspection loads");
-    let signer = |name: &str, fingerprint: &str| Signer {
-        name: name.into(),
-        fingerprint: fingerprint.into(),
-    };
-    input.record = Some(RecordSeal {
-        head: pingshen::checklist::sha256_hex(format!("{}:{entries}", inspection.id).as_bytes()),
-        entries,
-        signers: vec![
-            signer("李珺玥", "9F00 1A2B"),
-            signer("王堃", "AB12 CD34"),
-            signer("张彧", ""),
-        ],
-    });
+    // The seal is the journal's own: its digest, its entries, its signer.
+    let input = ReportInput::load(&store, &inspection.id).expect("inspection loads");
+    assert_eq!(input.record.as_ref().map(|r| r.entries), Some(entries));
     input
 }
 

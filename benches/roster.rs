@@ -20,7 +20,7 @@ use pingshen::checklist::Catalog;
 use pingshen::report::ReportOptions;
 use pingshen::report::roster::{Roster, RosterKind, render};
 use pingshen::scoring::Grade;
-use pingshen::store::{Institution, NewInspection, ReviewKind, Store};
+use pingshen::store::{Edit, Institution, NewInspection, ReviewKind, Store};
 
 const DISTRICTS: [&str; 16] = [
     "东城区",
@@ -64,55 +64,47 @@ fn district(dir: &Path, count: usize) {
     let catalog = Catalog::discover(None);
     let found = catalog.get("community-2022").expect("shipped checklist");
     let store = Store::open(dir).unwrap();
-    let mut templates = Vec::new();
-    for pattern in [
+    let items: Vec<String> = found
+        .checklist
+        .items()
+        .map(|(_, _, i)| i.id.clone())
+        .collect();
+    let patterns = [
         &[Grade::A][..],
         &[Grade::A, Grade::B, Grade::C, Grade::D, Grade::C, Grade::B][..],
-    ] {
+    ];
+    for i in 0..count {
+        let d = DISTRICTS[i % DISTRICTS.len()];
         let insp = store
             .create(
                 NewInspection {
                     institution: Institution {
-                        name: "模板社区卫生服务中心".into(),
-                        region: "北京市东城区".into(),
+                        name: format!("第{i}社区卫生服务中心"),
+                        region: format!("北京市{d}"),
                         kind: "社区卫生服务中心".into(),
-                        head: "王五".into(),
-                        phone: "13800000000".into(),
+                        head: format!("负责人{i}"),
+                        phone: format!("139{i:08}"),
                     },
                     review_kind: ReviewKind::District,
-                    date: "2026-11-23".into(),
+                    date: format!("2026-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
                     inspectors: vec!["张三".into()],
                     sample: false,
                 },
                 &found.checklist,
                 &found.source,
+                "张三",
             )
             .unwrap();
-        let items: Vec<String> = found
-            .checklist
-            .items()
-            .map(|(_, _, i)| i.id.clone())
+        let pattern = patterns[usize::from(i % 3 != 0)];
+        let edits: Vec<[Edit; 1]> = (0..items.len())
+            .map(|n| [Edit::Grade(Some(pattern[n % pattern.len()]))])
             .collect();
-        for (n, item) in items.iter().enumerate() {
-            store
-                .grade(&insp.id, item, Some(pattern[n % pattern.len()]), "张三")
-                .unwrap();
-        }
-        templates.push(store.export(&insp.id).unwrap());
-        store.delete(&insp.id).unwrap();
-    }
-    for i in 0..count {
-        let mut e = templates[usize::from(i % 3 != 0)].clone();
-        let d = DISTRICTS[i % DISTRICTS.len()];
-        e.inspection.id = format!("{i:010x}");
-        e.inspection.institution.name = format!("第{i}社区卫生服务中心");
-        e.inspection.institution.region = format!("北京市{d}");
-        e.inspection.institution.head = format!("负责人{i}");
-        e.inspection.institution.phone = format!("139{i:08}");
-        e.inspection.date =
-            pingshen::time::Date::from_ymd_opt(2026, 1 + (i % 12) as u32, 1 + (i % 28) as u32)
-                .unwrap();
-        store.import(&e, false).unwrap();
+        let batch: Vec<(&str, &[Edit])> = items
+            .iter()
+            .zip(&edits)
+            .map(|(i, e)| (i.as_str(), e.as_slice()))
+            .collect();
+        store.update_many(&insp.id, &batch, "张三").unwrap();
     }
 }
 

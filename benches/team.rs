@@ -11,8 +11,30 @@
 use std::time::{Duration, Instant};
 
 use pingshen::checklist::Catalog;
+use pingshen::identity::keys::TrustStore;
 use pingshen::scoring::Grade;
-use pingshen::store::{Edit, Export, Institution, NewInspection, ReviewKind, Store};
+use pingshen::store::{Bundle, Edit, Institution, NewInspection, ReviewKind, Store, read_bundle};
+
+/// `store`'s bundle of `id`, written and read back (checked as any file is).
+fn bundle(store: &Store, id: &str) -> Bundle {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("b.pingshen");
+    store.export(id).unwrap().write(&file).unwrap();
+    read_bundle(&file).unwrap()
+}
+
+/// Trusting every key of `bundles`, as if each had been checked once.
+fn trusting<'a>(bundles: impl IntoIterator<Item = &'a Bundle>) -> TrustStore {
+    let mut t = TrustStore::empty();
+    for b in bundles {
+        for a in b.signer.iter().chain(b.entries.iter().map(|e| &e.author)) {
+            if let Some(k) = a.key {
+                t.trust(&a.name, k);
+            }
+        }
+    }
+    t
+}
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
@@ -42,14 +64,16 @@ fn main() {
         inspectors: (1..=5).map(|i| format!("专家{i}")).collect(),
         sample: false,
     };
-    let insp = lead.create(new, &found.checklist, &found.source).unwrap();
-    let base = lead.export(&insp.id).unwrap();
+    let insp = lead
+        .create(new, &found.checklist, &found.source, "专家1")
+        .unwrap();
+    let base = bundle(&lead, &insp.id);
 
     // Each laptop grades its items (disjoint: every fifth item; full: all of them).
-    let laptop = |k: usize, disjoint: bool| -> Export {
+    let laptop = |k: usize, disjoint: bool| -> Bundle {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        store.import(&base, false).unwrap();
+        store.import(&base, &trusting([&base])).unwrap();
         let who = format!("专家{}", k + 1);
         for (n, item) in items.iter().enumerate() {
             if disjoint && n % 5 != k {
@@ -68,23 +92,24 @@ fn main() {
                 )
                 .unwrap();
         }
-        store.export(&insp.id).unwrap()
+        bundle(&store, &insp.id)
     };
     for (label, disjoint) in [("disjoint items", true), ("every item in conflict", false)] {
-        let files: Vec<(String, Export)> = (0..5)
-            .map(|k| (format!("{k}.json"), laptop(k, disjoint)))
+        let files: Vec<(String, Bundle)> = (0..5)
+            .map(|k| (format!("{k}.pingshen"), laptop(k, disjoint)))
             .collect();
+        let trust = trusting(files.iter().map(|(_, b)| b));
         let runs = if quick { 1 } else { 10 };
         let mut samples = Vec::new();
         let mut conflicts = 0;
         for _ in 0..runs {
             let dir = tempfile::tempdir().unwrap();
             let store = Store::open(dir.path()).unwrap();
-            store.import(&base, false).unwrap();
+            store.import(&base, &trust).unwrap();
             let t = Instant::now();
-            let report = store.merge(&files).unwrap();
+            let report = store.merge(&files, &trust).unwrap();
             samples.push(t.elapsed());
-            conflicts = report.conflicts.len();
+            conflicts = report.conflicted_items().len();
         }
         samples.sort();
         println!(

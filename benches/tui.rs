@@ -58,6 +58,7 @@ fn data_dir(n: usize) -> tempfile::TempDir {
                 new_inspection(&format!("第{i}卫生院"), "2026-11-20"),
                 &a.checklist,
                 &a.source,
+                "张敏",
             )
             .expect("created");
         for (_, _, item) in a.checklist.items().take(12) {
@@ -80,6 +81,8 @@ fn options() -> Options {
         keymap_file: None,
         today: "2026-11-23".into(),
         report_dir: None,
+        inspector: Some("张敏".into()),
+        config_dir: None,
     }
 }
 
@@ -124,6 +127,7 @@ fn walkthrough_app(dir: &std::path::Path) -> App {
             new_inspection("青山镇卫生院", "2026-11-23"),
             &a.checklist,
             &a.source,
+            "张敏",
         )
         .expect("created");
     let mut app = App::new(Arc::new(store), options(), Keymap::builtin(), Vec::new());

@@ -6,8 +6,11 @@
 //! - [`checklist`]: the TOML checklist format, loading with diagnostics, discovery;
 //! - [`scoring`]: grades, roll-ups, verdicts and the gaps to the next verdict, pure
 //!   functions over a checklist;
-//! - [`store`]: inspections, grades and history in sled, exports, backups, the gate
-//!   every file from elsewhere passes, roster selection, the sample;
+//! - [`identity`]: the person at this laptop, their signing key, who is acting, the
+//!   keys of other laptops this one trusts;
+//! - [`store`]: each inspection's signed journal (the record) and its projection in
+//!   sled, export bundles, backups, the gate every file from elsewhere passes,
+//!   roster selection, the sample;
 //! - [`report`]: the review report and roster PDFs (document model, layout, printpdf);
 //! - [`tui`]: the terminal UI (ratatui), a face over the layers above; the CLI in
 //!   `src/cli/` (the binary) is the other face.
@@ -16,6 +19,7 @@
 //! printpdf, only `tui` the terminal.
 
 pub mod checklist;
+pub mod identity;
 pub mod report;
 pub mod scoring;
 pub mod store;

@@ -35,9 +35,6 @@ pub struct GradeArgs {
     /// 去掉记错的佐证材料（写记录时的路径，可写多次）
     #[arg(long = "remove-evidence", value_name = "PATH")]
     pub remove_evidence: Vec<String>,
-    /// 评分人（默认第一位评审专家）
-    #[arg(long)]
-    pub by: Option<String>,
     /// 从标准输入逐行读取「条款编号<TAB>档次[<TAB>备注]」，每保存一条打印一行。
     /// 每行单独保存：有问题的行（不是 UTF-8、条款或档次不存在、超过 256 KB）报告行号后跳过，
     /// 其余各行照常保存；只要有一行未保存，退出码为 1
@@ -62,11 +59,8 @@ pub fn run(paths: &Paths, args: GradeArgs) -> anyhow::Result<ExitCode> {
     let store = paths.open_store()?;
     let id = store.resolve(&args.id)?;
     let inspection = store.get(&id)?;
-    let by = args
-        .by
-        .clone()
-        .or_else(|| inspection.inspectors.first().cloned())
-        .unwrap_or_default();
+    paths.tell_healed(&store);
+    let by = paths.actor(&store, &inspection)?;
     if args.batch {
         return batch(&store, &id, &by);
     }

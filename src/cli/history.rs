@@ -25,12 +25,17 @@ pub fn run(paths: &Paths, id: &str, item: Option<&str>) -> anyhow::Result<ExitCo
                 },
                 e.field.clone(),
                 format!("{} → {}", show(&e.old), show(&e.new)),
+                if e.key.is_empty() {
+                    "迁移".into()
+                } else {
+                    e.key.clone()
+                },
             ]
         })
         .collect();
     out!(
         "{}",
-        table::render(&["时间", "人员", "条款", "内容", "变化"], &rows)
+        table::render(&["时间", "人员", "条款", "内容", "变化", "签名密钥"], &rows)
     );
     Ok(ExitCode::SUCCESS)
 }

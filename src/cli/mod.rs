@@ -10,6 +10,7 @@ mod csv_out;
 mod grade;
 mod hints;
 mod history;
+mod identity;
 mod list;
 mod new;
 mod paths;
@@ -48,6 +49,12 @@ pub struct Args {
         value_name = "DIR"
     )]
     pub checklist_dir: Option<PathBuf>,
+    /// 配置目录：本机身份、签名密钥和信任的密钥存放在这里（默认为系统的配置目录）
+    #[arg(long, global = true, env = "PINGSHEN_CONFIG_DIR", value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+    /// 以哪位评审专家的身份操作（记入日志）；不写时依次取环境变量 PINGSHEN_INSPECTOR、本机身份（若是本检查的评审专家）、唯一的评审专家
+    #[arg(long = "as", visible_alias = "by", global = true, value_name = "NAME")]
+    pub acting: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -97,17 +104,17 @@ pub enum Command {
         /// 检查编号（可只写开头几位）
         id: String,
     },
-    /// 把一次检查导出为自带校验和的 JSON 文件
+    /// 把一次检查导出为签名的文件（.pingshen：全部日志记录和所用清单，由本机密钥签名）
     Export {
         /// 检查编号（可只写开头几位）
         id: String,
-        /// 导出到的文件，如 东城区某中心.json
+        /// 导出到的文件，如 东城区某中心.pingshen
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: PathBuf,
         /// 只导出这位评审专家负责的章节（见 pingshen assign）
         #[arg(long = "for", value_name = "NAME")]
         inspector: Option<String>,
-        /// 导出格式：json（可再导入、合并）或 csv（逐条评分表，供录入申报信息系统）
+        /// 导出格式：json（签名的导出文件，可再导入、合并）或 csv（逐条评分表，供录入申报信息系统）
         #[arg(long, default_value = "json", value_parser = ["json", "csv"])]
         format: String,
     },
@@ -127,6 +134,9 @@ pub enum Command {
         /// 组员用 pingshen export 导出的文件，可写多个
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// 接受文件中第一次见到的签名密钥（请先与本人核对指纹）
+        #[arg(long)]
+        trust: bool,
     },
     /// 列出合并后待裁定的冲突条款
     Conflicts {
@@ -141,9 +151,6 @@ pub enum Command {
         item: String,
         /// 取第几个版本（见 pingshen conflicts 的「版本」列，从 1 开始）
         version: usize,
-        /// 裁定的评审专家姓名（记入修改历史；默认为第一位评审专家）
-        #[arg(long)]
-        by: Option<String>,
     },
     /// 关联同一机构的上次评审（回头看、复核），报告中加入对比
     Link {
@@ -157,17 +164,11 @@ pub enum Command {
     Complete {
         /// 检查编号（可只写开头几位）
         id: String,
-        /// 标记完成的评审专家姓名（记入修改历史）
-        #[arg(long)]
-        by: String,
     },
     /// 重新打开已完成的检查，以便修改（原因记入修改历史）
     Reopen {
         /// 检查编号（可只写开头几位）
         id: String,
-        /// 重新打开的评审专家姓名
-        #[arg(long)]
-        by: String,
         /// 为什么要重新打开，如「复核发现 2.3.1 评分有误」
         #[arg(long)]
         reason: String,
@@ -187,19 +188,40 @@ pub enum Command {
     },
     /// 评审名单：按区县、评审类型、年份筛选；--recommended 输出附件1格式
     Roster(roster::RosterArgs),
-    /// 导入 pingshen export 生成的文件
+    /// 导入 pingshen export 生成的文件（已有同一检查时，把文件中的新记录并入）
     Import {
-        /// pingshen export 生成的 .json 文件
+        /// pingshen export 生成的文件
         file: PathBuf,
-        /// 已有同编号且内容不同的检查时，用文件内容替换（原内容先备份）
+        /// 接受文件中第一次见到的签名密钥（请先与本人核对指纹）
         #[arg(long)]
-        replace: bool,
+        trust: bool,
     },
-    /// 数据库无法打开时，从最新的完好备份重建数据库
-    Recover {
-        /// 数据库能打开时也重建（原数据库会被移到一旁保留）
-        #[arg(long)]
-        force: bool,
+    /// 从各检查的日志（及其备份）重建数据库；原数据库移到一旁保留
+    Recover,
+    /// 核对全部日志的链和签名，逐条报告断处；给出报告 PDF 时，核对它与检查记录是否一致
+    Verify {
+        /// 评审报告 PDF；不写则核对数据目录中的全部日志
+        pdf: Option<PathBuf>,
+        /// 与这个导出文件核对（而不是数据目录中的检查）
+        #[arg(long, value_name = "FILE")]
+        against: Option<PathBuf>,
+    },
+    /// 显示本机身份（姓名、职称、单位、签名密钥指纹）；--set 设置
+    Whoami {
+        /// 设置姓名
+        #[arg(long, value_name = "NAME")]
+        set: Option<String>,
+        /// 职称，如 主任医师（与 --set 一起）
+        #[arg(long, requires = "set")]
+        title: Option<String>,
+        /// 单位（与 --set 一起）
+        #[arg(long, requires = "set")]
+        unit: Option<String>,
+    },
+    /// 信任的其他电脑的签名密钥：列出；trust 指纹 接受；revoke 指纹 吊销
+    Keys {
+        #[command(subcommand)]
+        action: Option<identity::KeysAction>,
     },
     /// 生成评审报告 PDF：封面、基本信息、评审结论、分章统计、不达标条款、条款明细、佐证、签字栏
     Report(report::ReportArgs),
@@ -214,7 +236,12 @@ pub enum Command {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let paths = Paths::resolve(args.data_dir, args.checklist_dir);
+    let paths = Paths::resolve(
+        args.data_dir,
+        args.checklist_dir,
+        args.config_dir,
+        args.acting,
+    );
     match args.command {
         Some(Command::Check { files }) => check::run(&files),
         Some(Command::Checklists { action }) => checklists::run(&paths, action),
@@ -236,17 +263,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             inspector,
             chapters,
         }) => team::assign(&paths, &id, &inspector, &chapters),
-        Some(Command::Merge { files }) => team::merge(&paths, &files),
+        Some(Command::Merge { files, trust }) => team::merge(&paths, &files, trust),
         Some(Command::Conflicts { id }) => team::conflicts(&paths, &id),
-        Some(Command::Settle {
-            id,
-            item,
-            version,
-            by,
-        }) => team::settle(&paths, &id, &item, version, by),
+        Some(Command::Settle { id, item, version }) => team::settle(&paths, &id, &item, version),
         Some(Command::Link { id, previous }) => team::link(&paths, &id, previous.as_deref()),
-        Some(Command::Complete { id, by }) => status::complete(&paths, &id, &by),
-        Some(Command::Reopen { id, by, reason }) => status::reopen(&paths, &id, &by, &reason),
+        Some(Command::Complete { id }) => status::complete(&paths, &id),
+        Some(Command::Reopen { id, reason }) => status::reopen(&paths, &id, &reason),
         Some(Command::Compare {
             old,
             new,
@@ -254,8 +276,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             json,
         }) => compare::run(&paths, &old, &new, all, json),
         Some(Command::Roster(a)) => roster::run(&paths, a),
-        Some(Command::Import { file, replace }) => transfer::import(&paths, &file, replace),
-        Some(Command::Recover { force }) => transfer::run_recover(&paths, force),
+        Some(Command::Import { file, trust }) => transfer::import(&paths, &file, trust),
+        Some(Command::Recover) => transfer::run_recover(&paths),
+        Some(Command::Verify { pdf, against }) => {
+            identity::verify(&paths, pdf.as_deref(), against.as_deref())
+        }
+        Some(Command::Whoami { set, title, unit }) => identity::whoami(&paths, set, title, unit),
+        Some(Command::Keys { action }) => identity::keys(&paths, action),
         Some(Command::Report(a)) => report::run(&paths, a),
         Some(Command::Repin { id, dry_run }) => transfer::repin(&paths, &id, dry_run),
         None => tui::run(&paths),

@@ -73,7 +73,8 @@ pub fn run(paths: &Paths, args: NewArgs) -> anyhow::Result<ExitCode> {
         inspectors: args.inspectors,
         sample: false,
     };
-    let inspection = store.create(new, &found.checklist, &found.source)?;
+    let by = paths.actor_among(&store, &new.clone().cleaned().inspectors)?;
+    let inspection = store.create(new, &found.checklist, &found.source, &by)?;
     outln!("{}", inspection.id);
     Ok(ExitCode::SUCCESS)
 }
@@ -86,7 +87,14 @@ pub fn sample(paths: &Paths) -> anyhow::Result<ExitCode> {
     };
     let store = paths.open_store()?;
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
-    let sample = store.create_sample(found, &today)?;
+    // The sample's inspectors are made up: its grades are recorded as whoever asked.
+    let by = paths
+        .acting
+        .clone()
+        .or_else(pingshen::identity::inspector_from_env)
+        .or_else(|| store.identity().name().map(str::to_string))
+        .unwrap_or_else(|| "本机用户".to_string());
+    let sample = store.create_sample(found, &today, &by)?;
     errln!(
         "已创建示例检查「{}」（清单 {}，预填 {} 条评分）。",
         sample.inspection.institution.name,

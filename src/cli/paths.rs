@@ -1,29 +1,42 @@
-//! Where pingshen keeps its data and finds user checklists.
+//! Where pingshen keeps its data, its identity and finds user checklists; who is acting.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context;
 use etcetera::BaseStrategy;
 use pingshen::checklist::Catalog;
-use pingshen::store::Store;
+use pingshen::identity::{self, Identity, keys::TrustStore};
+use pingshen::store::{Inspection, Store, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct Paths {
     /// `None` when neither a flag nor the platform names one (a broken environment).
     pub data_dir: Option<PathBuf>,
     pub checklist_dir: Option<PathBuf>,
+    /// Where the identity, its key and the trusted keys are kept.
+    pub config_dir: Option<PathBuf>,
+    /// `--as NAME` (or `--by`).
+    pub acting: Option<String>,
 }
 
 impl Paths {
     /// Flags and environment win; otherwise the platform's local data and config dirs.
-    pub fn resolve(data_dir: Option<PathBuf>, checklist_dir: Option<PathBuf>) -> Paths {
+    pub fn resolve(
+        data_dir: Option<PathBuf>,
+        checklist_dir: Option<PathBuf>,
+        config_dir: Option<PathBuf>,
+        acting: Option<String>,
+    ) -> Paths {
         let base = etcetera::choose_base_strategy().ok();
+        let config_dir =
+            config_dir.or_else(|| base.as_ref().map(|b| b.config_dir().join("pingshen")));
         Paths {
             data_dir: data_dir.or_else(|| base.as_ref().map(|b| b.data_dir().join("pingshen"))),
-            checklist_dir: checklist_dir.or_else(|| {
-                base.as_ref()
-                    .map(|b| b.config_dir().join("pingshen").join("checklists"))
-            }),
+            checklist_dir: checklist_dir
+                .or_else(|| config_dir.as_ref().map(|c| c.join("checklists"))),
+            config_dir,
+            acting,
         }
     }
 
@@ -33,12 +46,61 @@ impl Paths {
         )
     }
 
+    pub fn config_dir(&self) -> anyhow::Result<&PathBuf> {
+        self.config_dir
+            .as_ref()
+            .ok_or(identity::IdentityError::NoConfigDir)
+            .map_err(anyhow::Error::from)
+    }
+
+    /// This laptop's identity; its key is made silently on first use.
+    pub fn identity(&self) -> anyhow::Result<Identity> {
+        Ok(Identity::load(self.config_dir()?)?)
+    }
+
+    pub fn trust(&self) -> anyhow::Result<TrustStore> {
+        Ok(TrustStore::load(self.config_dir()?)?)
+    }
+
     pub fn open_store(&self) -> anyhow::Result<Store> {
-        let store = Store::open(self.data_dir()?)?;
+        let store = Store::open_as(self.data_dir()?, Arc::new(self.identity()?))?;
         if let Some(w) = store.take_warning() {
             errln!("注意：{w}");
         }
         Ok(store)
+    }
+
+    /// Tells what the store rebuilt from the journals, if anything.
+    pub fn tell_healed(&self, store: &Store) {
+        for h in store.take_healed() {
+            errln!(
+                "注意：检查 {} 的{}，已从它的日志重建。",
+                h.inspection,
+                h.why
+            );
+        }
+        if let Some(w) = store.take_warning() {
+            errln!("注意：{w}");
+        }
+    }
+
+    /// Who is acting on `inspection`: `--as`, `PINGSHEN_INSPECTOR`, this laptop's
+    /// identity if it is one of the inspectors, the only inspector; else refused with
+    /// a message naming `--as`.
+    pub fn actor(&self, store: &Store, inspection: &Inspection) -> anyhow::Result<String> {
+        self.actor_among(store, &inspection.inspectors)
+    }
+
+    pub fn actor_among(&self, store: &Store, inspectors: &[String]) -> anyhow::Result<String> {
+        let env = identity::inspector_from_env();
+        identity::acting(
+            self.acting.as_deref(),
+            env.as_deref(),
+            store.identity().name(),
+            inspectors,
+        )
+        .map(|(name, _)| name)
+        .map_err(|e| StoreError::NoActor(e).into())
     }
 
     pub fn catalog(&self) -> Catalog {

@@ -73,3 +73,91 @@ pub fn warn_fonts(report: &Report) {
         );
     }
 }
+
+/// `pingshen verify 报告.pdf`: whether the report's record seal matches the
+/// inspection's record in the store, or in the export bundle `against`.
+pub fn verify_pdf(
+    paths: &Paths,
+    pdf: &std::path::Path,
+    against: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
+    use pingshen::report::{SealError, read_seal};
+    use pingshen::store::SealFound;
+    let size = std::fs::metadata(pdf)
+        .map_err(|e| anyhow::anyhow!("无法读取 {}：{e}。请确认文件路径正确。", pdf.display()))?
+        .len();
+    if size > pingshen::report::PDF_MAX as u64 {
+        return Err(SealError::TooLarge { bytes: size }.into());
+    }
+    let bytes = std::fs::read(pdf)
+        .map_err(|e| anyhow::anyhow!("无法读取 {}：{e}。请确认文件路径正确。", pdf.display()))?;
+    let seal = read_seal(&bytes)?.ok_or(SealError::NoSeal)?;
+    outln!("报告 {}：{}", pdf.display(), seal.summary());
+    let matched = match against {
+        Some(file) => {
+            let bundle = pingshen::store::read_bundle(file)?;
+            let hashed: Vec<_> = bundle
+                .entries
+                .iter()
+                .map(|e| (e.clone(), e.hash()))
+                .collect();
+            let v = pingshen::store::verify_entries(&bundle.inspection, &hashed);
+            if v.digest == seal.head && v.entries == seal.entries {
+                outln!(
+                    "一致：与导出文件 {} 中检查 {} 的记录完全相符（{} 条记录）。",
+                    file.display(),
+                    bundle.inspection,
+                    v.entries
+                );
+                true
+            } else if let Some(at) = pingshen::store::digest_position(&hashed, &seal.head)
+                .filter(|at| *at == seal.entries)
+            {
+                outln!(
+                    "一致：报告是按导出文件中检查 {} 的前 {at} 条记录生成的；文件中此后还有 {} 条新记录，报告未包含。",
+                    bundle.inspection,
+                    hashed.len() as u64 - at
+                );
+                true
+            } else {
+                false
+            }
+        }
+        None => {
+            let store = paths.open_store()?;
+            match store.find_digest(&seal.head)? {
+                Some(SealFound::Current {
+                    inspection,
+                    entries,
+                }) if entries == seal.entries => {
+                    outln!(
+                        "一致：与本机检查 {inspection} 的当前记录完全相符（{entries} 条记录）。"
+                    );
+                    true
+                }
+                Some(SealFound::Earlier {
+                    inspection,
+                    at,
+                    later,
+                }) if at == seal.entries => {
+                    outln!(
+                        "一致：报告是按本机检查 {inspection} 的前 {at} 条记录生成的；此后又有 {later} 条新记录（修改），报告未包含，需要时请重新生成。"
+                    );
+                    true
+                }
+                _ => false,
+            }
+        }
+    };
+    if matched {
+        return Ok(ExitCode::SUCCESS);
+    }
+    errln!(
+        "不一致：报告中的记录摘要在{}中找不到。报告可能被改动过，或来自另一台电脑上的记录；请向出具报告的人索取其导出文件，用 --against 核对。",
+        against.map_or("本机的检查记录".to_string(), |f| format!(
+            "导出文件 {}",
+            f.display()
+        ))
+    );
+    Ok(ExitCode::FAILURE)
+}

@@ -4,18 +4,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::bail;
-use pingshen::store::{Assessment, read_export};
+use pingshen::store::{Assessment, Store, StoreError, Version, read_bundle};
 
 use super::{Paths, table};
 
-/// Who `assign` and `link` credit: the inspection's first inspector, the 组长.
-fn lead(store: &pingshen::store::Store, id: &str) -> anyhow::Result<String> {
-    Ok(store
-        .get(id)?
-        .inspectors
-        .first()
-        .cloned()
-        .unwrap_or_default())
+/// Who is acting on inspection `id` (see [`Paths::actor`]).
+fn lead(paths: &Paths, store: &Store, id: &str) -> anyhow::Result<String> {
+    paths.actor(store, &store.get(id)?)
 }
 
 pub fn assign(
@@ -26,7 +21,7 @@ pub fn assign(
 ) -> anyhow::Result<ExitCode> {
     let store = paths.open_store()?;
     let id = store.resolve(id)?;
-    store.assign(&id, inspector, chapters, &lead(&store, &id)?)?;
+    store.assign(&id, inspector, chapters, &lead(paths, &store, &id)?)?;
     let inspection = store.get(&id)?;
     outln!("检查 {id} 的分工：");
     for (who, chs) in &inspection.assignments {
@@ -39,7 +34,7 @@ pub fn link(paths: &Paths, id: &str, previous: Option<&str>) -> anyhow::Result<E
     let store = paths.open_store()?;
     let id = store.resolve(id)?;
     let previous = previous.map(|p| store.resolve(p)).transpose()?;
-    store.link_previous(&id, previous.as_deref(), &lead(&store, &id)?)?;
+    store.link_previous(&id, previous.as_deref(), &lead(paths, &store, &id)?)?;
     match previous {
         Some(p) => outln!("检查 {id} 的上次评审设为 {p}；评审报告将包含「上次评审对比」。"),
         None => outln!("已取消检查 {id} 与上次评审的关联。"),
@@ -47,13 +42,13 @@ pub fn link(paths: &Paths, id: &str, previous: Option<&str>) -> anyhow::Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn merge(paths: &Paths, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
-    let mut exports = Vec::new();
+pub fn merge(paths: &Paths, files: &[PathBuf], trust: bool) -> anyhow::Result<ExitCode> {
+    let mut bundles = Vec::new();
     for f in files {
-        exports.push((f.display().to_string(), read_export(f)?));
+        bundles.push((f.display().to_string(), read_bundle(f)?));
     }
     let store = paths.open_store()?;
-    let report = store.merge(&exports)?;
+    let report = merge_trusting(paths, &store, &bundles, trust)?;
     if !report.changed {
         outln!(
             "检查 {}（{}）：文件中没有新内容，未改动。",
@@ -72,11 +67,8 @@ pub fn merge(paths: &Paths, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     if report.conflicts.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
-    outln!(
-        "\n{} 个条款的评分不一致，需要组长裁定（在裁定前显示的是最新的版本）：",
-        report.conflicts.len()
-    );
-    print_conflicts(&report.conflicts)?;
+    let items = print_conflicts(&store, &report.inspection_id)?;
+    outln!("\n以上 {items} 个条款的评分不一致，需要组长裁定（在裁定前显示的是最新的版本）。");
     outln!(
         "\n裁定：pingshen settle {} 条款编号 版本序号",
         report.inspection_id
@@ -84,14 +76,43 @@ pub fn merge(paths: &Paths, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_conflicts(conflicts: &[pingshen::store::Conflict]) -> anyhow::Result<()> {
-    for c in conflicts {
-        outln!("条款 {}", c.item_id);
-        let rows: Vec<Vec<String>> = c
-            .candidates
+/// Merges `bundles`; with `trust`, keys seen for the first time are accepted (and
+/// remembered) first, each named with its fingerprint.
+pub fn merge_trusting(
+    paths: &Paths,
+    store: &Store,
+    bundles: &[(String, pingshen::store::Bundle)],
+    trust: bool,
+) -> anyhow::Result<pingshen::store::MergeReport> {
+    let mut trusted = paths.trust()?;
+    match store.merge(bundles, &trusted) {
+        Err(StoreError::Untrusted { keys }) if trust && keys.iter().all(|k| !k.revoked) => {
+            for k in &keys {
+                errln!("接受 {} 的签名密钥 {}", k.name, k.key.fingerprint());
+                trusted.trust(&k.name, k.key);
+            }
+            trusted.save()?;
+            Ok(store.merge(bundles, &trusted)?)
+        }
+        other => Ok(other?),
+    }
+}
+
+/// Prints each item in conflict with its versions; returns how many items.
+fn print_conflicts(store: &Store, id: &str) -> anyhow::Result<usize> {
+    let mut items: Vec<String> = store
+        .conflicts(id)?
+        .into_iter()
+        .map(|c| c.item_id)
+        .collect();
+    items.dedup();
+    for item in &items {
+        outln!("条款 {item}");
+        let rows: Vec<Vec<String>> = store
+            .item_versions(id, item)?
             .iter()
             .enumerate()
-            .map(|(i, a)| version_row(i, a))
+            .map(|(i, v)| version_row(i, v))
             .collect();
         out!(
             "{}",
@@ -101,15 +122,16 @@ fn print_conflicts(conflicts: &[pingshen::store::Conflict]) -> anyhow::Result<()
             )
         );
     }
-    Ok(())
+    Ok(items.len())
 }
 
-fn version_row(i: usize, a: &Assessment) -> Vec<String> {
+fn version_row(i: usize, v: &Version) -> Vec<String> {
+    let a: &Assessment = &v.assessment;
     vec![
         format!("  {}", i + 1),
         a.grade.map_or("待评".into(), |g| g.label().to_string()),
-        a.by.clone(),
-        a.at.minute(),
+        v.by.clone(),
+        v.at.minute(),
         table::clip(&a.note, 30),
         table::clip(&a.corrective_action, 20),
     ]
@@ -118,31 +140,22 @@ fn version_row(i: usize, a: &Assessment) -> Vec<String> {
 pub fn conflicts(paths: &Paths, id: &str) -> anyhow::Result<ExitCode> {
     let store = paths.open_store()?;
     let id = store.resolve(id)?;
-    let conflicts = store.conflicts(&id)?;
-    if conflicts.is_empty() {
+    if store.conflicts(&id)?.is_empty() {
         outln!("检查 {id} 没有待裁定的冲突。");
     } else {
-        print_conflicts(&conflicts)?;
+        print_conflicts(&store, &id)?;
         outln!("\n裁定：pingshen settle {id} 条款编号 版本序号");
     }
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn settle(
-    paths: &Paths,
-    id: &str,
-    item: &str,
-    version: usize,
-    by: Option<String>,
-) -> anyhow::Result<ExitCode> {
+pub fn settle(paths: &Paths, id: &str, item: &str, version: usize) -> anyhow::Result<ExitCode> {
     if version == 0 {
         bail!("版本序号从 1 开始（见 pingshen conflicts 的「版本」列）。");
     }
     let store = paths.open_store()?;
     let id = store.resolve(id)?;
-    let by = by
-        .or_else(|| store.get(&id).ok()?.inspectors.first().cloned())
-        .unwrap_or_default();
+    let by = lead(paths, &store, &id)?;
     let a = store.settle(&id, item, version - 1, &by)?;
     outln!(
         "已裁定：检查 {id} 条款 {item} 取版本 {version}（{}）；其他版本记录在历史中。",

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use pingshen::checklist::{item_changes, rules_changed};
-use pingshen::store::{ImportOutcome, Store, read_export, recover, write_export};
+use pingshen::store::{ImportOutcome, Store, read_bundle, recover};
 
 use super::{Paths, csv_out};
 
@@ -28,24 +28,29 @@ pub fn export(
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let export = match inspector {
+    let sealed = match inspector {
         Some(name) => store.export_for(&id, name)?,
         None => store.export(&id)?,
     };
-    write_export(&export, out).with_context(|| {
+    sealed.write(out).with_context(|| {
         format!(
             "无法写入 {}（目录是否存在、是否可写、磁盘是否已满？）；没有留下不完整的文件",
             out.display()
         )
     })?;
     outln!(
-        "已导出检查 {id}（{}{}，{} 条评分，{} 条历史）到 {}",
-        export.inspection.institution.name,
-        inspector.map_or(String::new(), |n| format!("，{n} 负责的章节")),
-        export.assessments.len(),
-        export.history.len(),
+        "已导出检查 {id}（{}，{} 条评分，{} 条记录，由本机密钥 {} 签名）到 {}",
+        sealed.institution,
+        sealed.assessments,
+        sealed.entries,
+        store.identity().public_key().fingerprint(),
         out.display()
     );
+    if let Some(name) = inspector {
+        outln!(
+            "「{name}」的电脑导入后，他负责的章节见 pingshen assign 的分工；导出的是完整记录（日志只有完整时才能核对）。"
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -92,22 +97,41 @@ fn grades_csv(store: &Store, id: &str) -> anyhow::Result<Vec<u8>> {
     )
 }
 
-pub fn import(paths: &Paths, file: &Path, replace: bool) -> anyhow::Result<ExitCode> {
-    let export = read_export(file)?;
+pub fn import(paths: &Paths, file: &Path, trust: bool) -> anyhow::Result<ExitCode> {
+    let bundle = read_bundle(file)?;
     let store = paths.open_store()?;
-    let outcome = store.import(&export, replace)?;
-    let i = &export.inspection;
+    let report = super::team::merge_trusting(
+        paths,
+        &store,
+        &[(file.display().to_string(), bundle.clone())],
+        trust,
+    )?;
+    let outcome = if report.created {
+        ImportOutcome::Imported
+    } else if report.changed {
+        ImportOutcome::Merged
+    } else {
+        ImportOutcome::AlreadyPresent
+    };
     let what = match outcome {
         ImportOutcome::Imported => "已导入",
-        ImportOutcome::AlreadyPresent => "已存在且内容相同，未改动",
-        ImportOutcome::Replaced => "已替换（原内容备份在 deleted/ 目录）",
+        ImportOutcome::AlreadyPresent => "已存在且记录相同，未改动",
+        ImportOutcome::Merged => "已有这次检查，已并入文件中的新记录",
     };
     outln!(
-        "{what}：检查 {}（{}，{} 条评分）",
-        i.id,
-        i.institution.name,
-        export.assessments.len()
+        "{what}：检查 {}（{}，{} 条评分，新增 {} 条记录）",
+        report.inspection_id,
+        report.institution,
+        store.assessments(&report.inspection_id)?.len(),
+        report.new_entries
     );
+    if !report.conflicts.is_empty() {
+        outln!(
+            "有 {} 个条款的评分不一致，需要组长裁定：pingshen conflicts {}",
+            report.conflicted_items().len(),
+            report.inspection_id
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -117,31 +141,35 @@ pub fn delete(paths: &Paths, id: &str) -> anyhow::Result<ExitCode> {
     let name = store.get(&id)?.institution.name;
     let kept = store.delete(&id)?;
     outln!(
-        "已删除检查 {id}（{name}）。删除前的完整数据保存在 {}，需要时可用 pingshen import 恢复。",
+        "已删除检查 {id}（{name}）。删除前的完整记录保存在 {}，需要时可用 pingshen import 恢复。",
         kept.display()
     );
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn run_recover(paths: &Paths, force: bool) -> anyhow::Result<ExitCode> {
-    let report = recover(paths.data_dir()?, force)?;
+pub fn run_recover(paths: &Paths) -> anyhow::Result<ExitCode> {
+    let identity = std::sync::Arc::new(paths.identity()?);
+    let report = recover(paths.data_dir()?, identity)?;
     if let Some(aside) = &report.moved_aside {
         outln!("原数据库已移到 {}（保留，未删除）", aside.display());
     }
-    for (path, why) in &report.skipped {
-        outln!("跳过无法使用的备份 {}：{why}", path.display());
+    for (id, why) in &report.skipped {
+        outln!("未能重建检查 {id}：{why}");
     }
-    outln!(
-        "已重建数据库，从备份恢复 {} 个检查：",
-        report.restored.len()
-    );
-    for (path, name, n) in &report.restored {
-        outln!("  {name}  {n} 条评分（{}）", path.display());
+    for id in &report.repaired {
+        outln!(
+            "检查 {id} 的日志有损坏或缺失，已用能读出的记录和备份合并重写（原文件保留在 journals/damaged/）。"
+        );
     }
-    outln!(
-        "注意：各检查最后一次备份之后的更改无法从备份恢复；如有更新的导出文件，请用 pingshen import 导入。"
-    );
-    Ok(ExitCode::SUCCESS)
+    outln!("已从日志重建数据库：{} 个检查。", report.restored.len());
+    for (id, name, entries, n) in &report.restored {
+        outln!("  {id}  {name}  {n} 条评分，{entries} 条记录");
+    }
+    Ok(if report.skipped.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 pub fn repin(paths: &Paths, id: &str, dry_run: bool) -> anyhow::Result<ExitCode> {
@@ -155,12 +183,16 @@ pub fn repin(paths: &Paths, id: &str, dry_run: bool) -> anyhow::Result<ExitCode>
             inspection.checklist.id
         );
     };
-    let by = inspection.inspectors.first().cloned().unwrap_or_default();
     let old = store.pinned(&inspection)?;
     let report = if dry_run {
         store.repin_preview(&id, &current.checklist, &current.source)?
     } else {
-        store.repin(&id, &current.checklist, &current.source, &by)?
+        store.repin(
+            &id,
+            &current.checklist,
+            &current.source,
+            &paths.actor(&store, &inspection)?,
+        )?
     };
     if !report.changed {
         outln!(

@@ -4,7 +4,6 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::bail;
-use etcetera::BaseStrategy;
 use pingshen::store::Store;
 use pingshen::tui::{self, Options};
 
@@ -18,15 +17,18 @@ pub fn run(paths: &Paths) -> anyhow::Result<ExitCode> {
     }
     // Opened here rather than through `Paths::open_store`: a warning from opening is
     // shown inside the UI, where it stays readable.
-    let store = Store::open(paths.data_dir()?)?;
-    let keymap_file = etcetera::choose_base_strategy()
-        .ok()
-        .map(|b| b.config_dir().join("pingshen").join("keymap.toml"));
+    let store = Store::open_as(paths.data_dir()?, std::sync::Arc::new(paths.identity()?))?;
+    let keymap_file = paths.config_dir.as_ref().map(|c| c.join("keymap.toml"));
     let options = Options {
         checklist_dir: paths.checklist_dir.clone(),
         keymap_file,
         today: Options::today(),
         report_dir: None,
+        inspector: paths
+            .acting
+            .clone()
+            .or_else(pingshen::identity::inspector_from_env),
+        config_dir: paths.config_dir.clone(),
     };
     tui::run(store, options)?;
     Ok(ExitCode::SUCCESS)

@@ -36,7 +36,7 @@ pub use destination::{Wanted, Written, write_report};
 pub use fonts::{FontChoice, FontSet, describe_char};
 pub use layout::Layout;
 pub use model::{Document, PreviousInput, ReportInput};
-pub use seal::{RecordSeal, SealError, Signer, read_seal};
+pub use seal::{PDF_MAX, RecordSeal, SealError, Signer, read_seal};
 
 use crate::store::{Store, StoreError};
 

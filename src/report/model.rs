@@ -39,6 +39,25 @@ pub enum PreviousInput {
     },
 }
 
+/// The seal of inspection `id`'s record as it is now: its digest, its entries, its
+/// signers (the migration itself, which is nobody, left out).
+fn record_of(store: &Store, id: &str) -> Result<RecordSeal, ReportError> {
+    let (head, entries, signers) = store.seal(id)?;
+    let signers = signers
+        .into_iter()
+        .filter(|(name, key)| key.is_some() || name != crate::store::MIGRATION_AUTHOR)
+        .map(|(name, key)| super::Signer {
+            name,
+            fingerprint: key.map(|k| k.short_fingerprint()).unwrap_or_default(),
+        })
+        .collect();
+    Ok(RecordSeal {
+        head,
+        entries,
+        signers,
+    })
+}
+
 impl ReportInput {
     /// Reads inspection `id` (a unique prefix will do) from the store, with the
     /// earlier review it is linked to.
@@ -66,8 +85,7 @@ impl ReportInput {
             checklist,
             assessments,
             previous,
-            // Filled from the inspection's journal once the store keeps one.
-            record: None,
+            record: Some(record_of(store, &id)?),
         })
     }
 }

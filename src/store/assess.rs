@@ -1,14 +1,11 @@
 //! Recording an inspector's judgement: grade, note, 整改意见, evidence. Each save —
-//! one item, or several with [`Store::update_many`] — is one sled transaction
-//! (assessments + history + change counter) followed by a flush; only then is it
-//! reported saved.
+//! one item, or several with [`Store::update_many`] — is one append of journal
+//! entries followed by a sync (see [`Store::record`]); only then is it reported saved.
 
-use sled::Transactional;
-use sled::transaction::ConflictableTransactionError;
-
-use super::error::{Result, StoreError, read_err, tx_err, write_err};
+use super::error::{Result, StoreError, read_err};
+use super::journal::Change;
 use super::model::*;
-use super::{BACKUP_EVERY, Store, decode, encode, key, now, prefix};
+use super::{BACKUP_EVERY, Store, decode, key, now};
 use std::collections::BTreeMap;
 
 use crate::checklist::{Item, Level};
@@ -38,8 +35,8 @@ pub struct Saved {
 }
 
 impl Store {
-    /// Applies `changes` to the item's assessment, records each in the history and
-    /// returns once it is flushed to disk.
+    /// Applies `changes` to the item's assessment as `by`'s and returns once the
+    /// journal entries are on disk.
     pub fn update(
         &self,
         inspection_id: &str,
@@ -53,25 +50,23 @@ impl Store {
             .ok_or_else(|| StoreError::Write("没有写入任何条款".into()))
     }
 
-    /// Applies the edits of several items in one transaction and one flush: all are
-    /// saved or, when one is refused, none. Returns one [`Saved`] per item, in order.
+    /// Applies the edits of several items in one append and one sync: all are saved
+    /// or, when one is refused, none. Returns one [`Saved`] per item, in order.
     pub fn update_many(
         &self,
         inspection_id: &str,
         items: &[(&str, &[Edit])],
         by: &str,
     ) -> Result<Vec<Saved>> {
-        let by = &crate::text::clean_line(by);
         let inspection = self.get(inspection_id)?;
         self.ensure_open(&inspection)?;
         let checklist = self.pinned(&inspection)?;
         let at = now();
         // The item's assessment as the edits so far left it (an item may come twice).
-        let mut current: BTreeMap<String, Option<Assessment>> = BTreeMap::new();
+        let mut current: BTreeMap<String, Assessment> = BTreeMap::new();
         let mut saved = Vec::new();
-        let mut history = Vec::new();
-        let mut seq = self.next_history_seq(&inspection.id)?;
-        for (item_id, changes) in items {
+        let mut changes = Vec::new();
+        for (item_id, edits) in items {
             let item = checklist
                 .find_item(item_id)
                 .ok_or_else(|| StoreError::UnknownItem {
@@ -80,99 +75,40 @@ impl Store {
                     item: item_id.to_string(),
                 })?;
             let old = match current.get(*item_id) {
-                Some(a) => a.clone(),
+                Some(a) => Some(a.clone()),
                 None => self.assessment(&inspection.id, item_id)?,
             };
-            let (mut new, entries) = apply(item, old.clone(), changes)?;
-            if entries.is_empty() {
-                saved.push(Saved {
-                    assessment: new,
-                    changed: false,
-                    backup_warning: None,
-                });
-                continue;
+            let (mut new, made) = apply(item, old, edits)?;
+            let changed = !made.is_empty();
+            if changed {
+                new.by = crate::text::clean_line(by);
+                new.at = at;
             }
-            if let Some(old) = &old
-                && !new.supersedes.contains(&old.at)
-            {
-                new.supersedes.push(old.at);
-            }
-            new.by = by.to_string();
-            new.at = at;
-            for (field, old_v, new_v) in entries {
-                let entry = HistoryEntry {
-                    seq,
-                    at,
-                    by: by.to_string(),
-                    item_id: item_id.to_string(),
-                    field: field.to_string(),
-                    old: old_v,
-                    new: new_v,
-                };
-                history.push((key(&inspection.id, &seq.to_be_bytes()), encode(&entry)));
-                seq += 1;
-            }
-            current.insert(item_id.to_string(), Some(new.clone()));
+            changes.extend(made);
+            current.insert(item_id.to_string(), new.clone());
             saved.push(Saved {
                 assessment: new,
-                changed: true,
+                changed,
                 backup_warning: None,
             });
         }
-        let changed = saved.iter().filter(|s| s.changed).count() as u64;
-        if changed == 0 {
-            return Ok(saved);
-        }
-        let records: Vec<(Vec<u8>, Option<Vec<u8>>)> = current
-            .iter()
-            .map(|(item_id, a)| {
-                let bytes = a.as_ref().filter(|a| !a.is_blank()).map(encode);
-                (key(&inspection.id, item_id.as_bytes()), bytes)
-            })
-            .collect();
-        let mut touched = inspection.clone();
-        touched.updated_at = at;
-        let pending_backups = self.changes_since_backup(&inspection.id)? + changed;
-        let changes_key = changes_key(&inspection.id);
-
-        let guard = self.write_guard()?;
-        (
-            &self.assessments,
-            &self.history,
-            &self.inspections,
-            &self.meta,
-        )
-            .transaction(|(a, h, i, m)| {
-                for (k, record) in &records {
-                    match record {
-                        Some(bytes) => a.insert(k.as_slice(), bytes.as_slice())?,
-                        None => a.remove(k.as_slice())?,
-                    };
-                }
-                for (k, v) in &history {
-                    h.insert(k.as_slice(), v.as_slice())?;
-                }
-                i.insert(touched.id.as_bytes(), encode(&touched))?;
-                m.insert(changes_key.as_slice(), &pending_backups.to_be_bytes())?;
-                Ok::<(), ConflictableTransactionError<()>>(())
-            })
-            .map_err(tx_err)?;
-        self.flush()?;
-        guard.done();
-
-        if pending_backups >= BACKUP_EVERY {
-            let warning = self
-                .backup_inspection(&inspection.id)
-                .err()
-                .map(|e| format!("已保存，但自动备份失败：{e}"));
-            if let Some(last) = saved.iter_mut().rev().find(|s| s.changed) {
-                last.backup_warning = warning;
+        let entries = self.record(&inspection.id, by, changes)?;
+        if let Some(last) = entries.last() {
+            // What the journal says the assessments are: its time, its author.
+            for s in saved.iter_mut().filter(|s| s.changed) {
+                s.assessment.at = last.at;
+                s.assessment.by = last.author.name.clone();
+            }
+            if let Some(warning) = self.backup_if_due(&inspection.id)
+                && let Some(s) = saved.iter_mut().rev().find(|s| s.changed)
+            {
+                s.backup_warning = Some(warning);
             }
         }
         Ok(saved)
     }
 
-    /// Records a grade (the common case), with an optional note and action.
+    /// Records a grade (the common case).
     pub fn grade(
         &self,
         inspection_id: &str,
@@ -184,6 +120,7 @@ impl Store {
     }
 
     pub fn assessment(&self, inspection_id: &str, item_id: &str) -> Result<Option<Assessment>> {
+        self.ensure_current(inspection_id)?;
         match self
             .assessments
             .get(key(inspection_id, item_id.as_bytes()))
@@ -194,79 +131,43 @@ impl Store {
         }
     }
 
-    /// Every assessment of an inspection, by item id (including items a repin removed).
-    pub fn assessments(
-        &self,
-        inspection_id: &str,
-    ) -> Result<std::collections::BTreeMap<String, Assessment>> {
-        let mut out = std::collections::BTreeMap::new();
-        for entry in self.assessments.scan_prefix(prefix(inspection_id)) {
-            let (_, v) = entry.map_err(read_err)?;
-            let a: Assessment = decode(&v, "评分")?;
-            out.insert(a.item_id.clone(), a);
-        }
-        Ok(out)
-    }
-
-    /// The history of an inspection in order, optionally of one item.
+    /// The history of an inspection in journal order, optionally of one item: every
+    /// entry described.
     pub fn history(&self, inspection_id: &str, item: Option<&str>) -> Result<Vec<HistoryEntry>> {
-        let mut out = Vec::new();
-        for entry in self.history.scan_prefix(prefix(inspection_id)) {
-            let (_, v) = entry.map_err(read_err)?;
-            let e: HistoryEntry = decode(&v, "历史")?;
-            if item.is_none_or(|i| i == e.item_id) {
-                out.push(e);
-            }
-        }
-        Ok(out)
+        let id = super::gate::checked_id(inspection_id)?;
+        let (entries, _) = self.readable_journal(id)?;
+        Ok(entries
+            .iter()
+            .enumerate()
+            .filter(|(_, (e, _))| item.is_none_or(|i| e.change.item() == Some(i)))
+            .map(|(n, (e, _))| {
+                let (field, old, new) = e.change.describe();
+                HistoryEntry {
+                    seq: n as u64 + 1,
+                    at: e.at,
+                    by: e.author.name.clone(),
+                    item_id: e.change.item().unwrap_or_default().to_string(),
+                    field,
+                    old,
+                    new,
+                    key: e
+                        .author
+                        .key
+                        .map(|k| k.short_fingerprint())
+                        .unwrap_or_default(),
+                    entry: e.id.clone(),
+                }
+            })
+            .collect())
     }
 
-    /// Appends one history line outside an assessment change (creation, repin, import).
-    pub(super) fn append_history(
-        &self,
-        inspection_id: &str,
-        by: &str,
-        item_id: &str,
-        field: &str,
-        old: &str,
-        new: &str,
-    ) -> Result<()> {
-        let seq = self.next_history_seq(inspection_id)?;
-        let entry = HistoryEntry {
-            seq,
-            at: now(),
-            by: by.to_string(),
-            item_id: item_id.to_string(),
-            field: field.to_string(),
-            old: old.to_string(),
-            new: new.to_string(),
-        };
-        self.history
-            .insert(key(inspection_id, &seq.to_be_bytes()), encode(&entry))
-            .map_err(write_err)?;
-        Ok(())
-    }
-
-    /// The next history number of an inspection: one past its last. Numbers are per
-    /// inspection so that imported histories keep theirs and stay in order.
-    pub(super) fn next_history_seq(&self, inspection_id: &str) -> Result<u64> {
-        match self
-            .history
-            .scan_prefix(prefix(inspection_id))
-            .keys()
-            .next_back()
-        {
-            Some(k) => {
-                let k = k.map_err(read_err)?;
-                let tail: [u8; 8] = k[k.len().saturating_sub(8)..]
-                    .try_into()
-                    .map_err(|_| StoreError::Read("历史记录的键损坏".into()))?;
-                u64::from_be_bytes(tail)
-                    .checked_add(1)
-                    .ok_or_else(|| StoreError::Read("历史记录的序号已到上限".into()))
-            }
-            None => Ok(1),
-        }
+    /// Counts `n` changes to an inspection towards its next backup. A failure only
+    /// delays the backup: the count is a hint, not a record.
+    pub(super) fn count_change(&self, inspection_id: &str, n: u64) {
+        let total = self.changes_since_backup(inspection_id).unwrap_or(0) + n;
+        let _ = self
+            .meta
+            .insert(changes_key(inspection_id), &total.to_be_bytes());
     }
 
     /// Changes to an inspection since its last backup.
@@ -283,18 +184,10 @@ impl Store {
         )
     }
 
-    pub(super) fn note_change(&self, inspection_id: &str) -> Result<()> {
-        let n = self.changes_since_backup(inspection_id)? + 1;
-        self.meta
-            .insert(changes_key(inspection_id), &n.to_be_bytes())
-            .map_err(write_err)?;
-        Ok(())
-    }
-
     pub(super) fn reset_changes(&self, inspection_id: &str) -> Result<()> {
         self.meta
             .remove(changes_key(inspection_id))
-            .map_err(write_err)?;
+            .map_err(super::error::write_err)?;
         Ok(())
     }
 
@@ -308,6 +201,17 @@ impl Store {
                 Ok(String::from_utf8_lossy(&k[CHANGES_PREFIX.len()..]).into_owned())
             })
             .collect()
+    }
+
+    /// Backs the inspection's journal up when [`BACKUP_EVERY`] changes were made since
+    /// the last backup; says so when that failed.
+    fn backup_if_due(&self, inspection_id: &str) -> Option<String> {
+        if self.changes_since_backup(inspection_id).unwrap_or(0) < BACKUP_EVERY {
+            return None;
+        }
+        self.backup_inspection(inspection_id)
+            .err()
+            .map(|e| format!("已保存，但自动备份失败：{e}"))
     }
 }
 
@@ -330,93 +234,106 @@ fn long_text(text: &str, what: &str) -> Result<String> {
     Ok(text)
 }
 
-fn grade_label(g: Option<Grade>) -> String {
-    g.map_or("待评".to_string(), |g| g.label().to_string())
-}
-
-/// A history entry before it is numbered: the field, its old value and its new one.
-type Entry = (&'static str, String, String);
-
-/// `changes` applied to an item's assessment: the new assessment and the history
-/// entries (field, old, new) of what actually changed. Refuses a grade the item does
-/// not allow.
+/// `edits` applied to an item's assessment: the new assessment and the journal
+/// changes of what actually changed. Refuses a grade the item does not allow.
 fn apply(
     item: &Item,
     old: Option<Assessment>,
-    changes: &[Edit],
-) -> Result<(Assessment, Vec<Entry>)> {
+    edits: &[Edit],
+) -> Result<(Assessment, Vec<Change>)> {
     let item_id = item.id.as_str();
     let mut new = old.unwrap_or_else(|| Assessment::empty(item_id));
-    let mut entries: Vec<Entry> = Vec::new();
-    for change in changes {
-        match change {
+    let mut changes: Vec<Change> = Vec::new();
+    let it = || item_id.to_string();
+    for edit in edits {
+        match edit {
             Edit::Grade(g) => {
-                if *g == Some(Grade::NotApplicable) && !item.allow_na {
-                    return Err(StoreError::NotApplicableRefused {
-                        item: item_id.to_string(),
-                    });
-                }
-                // An item with no B (or A) text cannot be graded B (or A): there
-                // is nothing written that the grade would stand for.
-                let wanted = match g {
-                    Some(Grade::A) => Some(Level::A),
-                    Some(Grade::B) => Some(Level::B),
-                    _ => None,
-                };
-                if let Some(wanted) = wanted
-                    && wanted > item.max_level()
-                {
-                    return Err(StoreError::GradeAboveCriteria {
-                        item: item_id.to_string(),
-                        grade: wanted.letter(),
-                        top: item.max_level().letter(),
-                    });
-                }
+                check_grade(item, *g)?;
                 if new.grade != *g {
-                    entries.push(("档次", grade_label(new.grade), grade_label(*g)));
+                    changes.push(Change::Grade {
+                        item: it(),
+                        old: new.grade,
+                        new: *g,
+                    });
                     new.grade = *g;
                 }
             }
             Edit::Note(text) => {
                 let text = long_text(text, "备注")?;
                 if new.note != text {
-                    entries.push(("备注", std::mem::take(&mut new.note), text.clone()));
-                    new.note = text;
+                    let old = std::mem::replace(&mut new.note, text.clone());
+                    changes.push(Change::Note {
+                        item: it(),
+                        old,
+                        new: text,
+                    });
                 }
             }
             Edit::CorrectiveAction(text) => {
                 let text = long_text(text, "整改意见")?;
                 if new.corrective_action != text {
-                    let old = std::mem::take(&mut new.corrective_action);
-                    entries.push(("整改意见", old, text.clone()));
-                    new.corrective_action = text;
+                    let old = std::mem::replace(&mut new.corrective_action, text.clone());
+                    changes.push(Change::CorrectiveAction {
+                        item: it(),
+                        old,
+                        new: text,
+                    });
                 }
             }
             Edit::AddEvidence(ev) => {
-                let ev = &Evidence {
+                let ev = Evidence {
                     path: crate::text::clean_line(&ev.path),
                     sha256: ev.sha256.clone(),
                 };
-                if !new.evidence.contains(ev) {
-                    entries.push((
-                        "佐证",
-                        String::new(),
-                        format!("{} sha256:{}", ev.path, ev.sha256),
-                    ));
+                if !new.evidence.contains(&ev) {
+                    if new.evidence.len() >= super::gate::EVIDENCE_MAX {
+                        return Err(StoreError::Invalid(format!(
+                            "条款 {item_id} 的佐证材料已有 {} 份，不能再加。",
+                            super::gate::EVIDENCE_MAX
+                        )));
+                    }
                     new.evidence.push(ev.clone());
+                    changes.push(Change::AddEvidence {
+                        item: it(),
+                        evidence: ev,
+                    });
                 }
             }
             Edit::RemoveEvidence(path) => {
                 if let Some(i) = new.evidence.iter().position(|e| &e.path == path) {
                     let ev = new.evidence.remove(i);
-                    entries.push((
-                        "佐证",
-                        format!("{} sha256:{}", ev.path, ev.sha256),
-                        String::new(),
-                    ));
+                    changes.push(Change::RemoveEvidence {
+                        item: it(),
+                        evidence: ev,
+                    });
                 }
             }
         }
     }
-    Ok((new, entries))
+    Ok((new, changes))
+}
+
+/// Refuses a grade the item does not allow: 不适用 where the checklist does not say
+/// `allow_na`, and A or B where it has no A or B text.
+pub(super) fn check_grade(item: &Item, g: Option<Grade>) -> Result<()> {
+    if g == Some(Grade::NotApplicable) && !item.allow_na {
+        return Err(StoreError::NotApplicableRefused {
+            item: item.id.clone(),
+        });
+    }
+    let wanted = match g {
+        Some(Grade::A) => Some(Level::A),
+        Some(Grade::B) => Some(Level::B),
+        _ => None,
+    };
+    if let Some(wanted) = wanted
+        && wanted > item.max_level()
+    {
+        return Err(StoreError::GradeAboveCriteria {
+            item: item.id.clone(),
+            grade: wanted.letter(),
+            top: item.max_level().letter(),
+        });
+    }
+    Ok(())
 }

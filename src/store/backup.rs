@@ -1,79 +1,45 @@
-//! Rotating backups, and rebuilding a database from them.
+//! Backups of the journals, and rebuilding the database from the journals.
 //!
-//! sled 0.34 has reports of databases left unopenable after hard stops; the backups
-//! keep the data outside sled. Each inspection is backed up on its own, as an export
-//! file in `backups/<id>/`, so a backup costs one inspection, not the whole data dir:
-//! on start for every inspection changed since its last backup, and after every
-//! `BACKUP_EVERY` changes to it. The newest [`BACKUPS_KEPT`] of each are kept.
+//! The journals are the record; sled is only their projection, so rebuilding it loses
+//! nothing that was reported saved. A backup is a second copy of each journal,
+//! `backups/<id>.jsonl`, extended by what the journal gained since the last backup:
+//! on start for every inspection changed since, and after every [`BACKUP_EVERY`]
+//! changes to it. Its cost is what changed, not the length of the history. When a
+//! journal is damaged, the entries that read in it and in its backup are joined.
+//!
+//! [`BACKUP_EVERY`]: super::BACKUP_EVERY
 
-use std::fs;
+use std::fs::{self, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use super::error::{Hint, Result, StoreError, io_write_err};
-use super::export::{Export, read_export, write_export};
-use super::open::{acquire_lock, open_sled};
-use super::{BACKUPS_KEPT, Store};
+use super::Store;
+use super::error::{Result, StoreError, io_write_err};
+use super::journal::{self, Entry, Hash, file};
+use super::open::acquire_lock;
+use super::record::Tail;
 
 pub fn backups_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("backups")
 }
 
-/// The backup files of one inspection, oldest first (names sort by time).
-fn files_of(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    files
-}
-
-/// Directories of inspections that have backups.
-fn inspection_dirs(data_dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = fs::read_dir(backups_dir(data_dir)) else {
-        return Vec::new();
-    };
-    let mut dirs: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
-
-/// Every backup file in the data dir.
-pub fn backup_files(data_dir: &Path) -> Vec<PathBuf> {
-    inspection_dirs(data_dir)
-        .iter()
-        .flat_map(|d| files_of(d))
-        .collect()
+/// The backup of inspection `checked_id`'s journal.
+pub fn backup_path(data_dir: &Path, checked_id: &str) -> PathBuf {
+    backups_dir(data_dir).join(format!("{checked_id}.jsonl"))
 }
 
 impl Store {
-    /// Writes a backup of one inspection now and drops its oldest beyond
-    /// [`BACKUPS_KEPT`]. Returns the new file.
+    /// Brings the backup of one inspection's journal up to the journal: appends what
+    /// the journal gained since, or copies it whole when the backup is not a prefix of
+    /// it (a journal rewritten after damage). Returns the backup file.
     pub fn backup_inspection(&self, id: &str) -> Result<PathBuf> {
-        let dir = backups_dir(&self.dir).join(super::gate::checked_id(id)?);
-        let export = self.export(id)?;
-        let path = dir.join(format!(
-            "{}.json",
-            chrono::Local::now().format("%Y%m%dT%H%M%S%.6f")
-        ));
-        write_export(&export, &path).map_err(|e| {
-            io_write_err(&e, Some(&format!("备份文件 {} 无法写入", path.display())))
-        })?;
-        let files = files_of(&dir);
-        for old in files.iter().take(files.len().saturating_sub(BACKUPS_KEPT)) {
-            let _ = fs::remove_file(old);
-        }
-        let guard = self.write_guard()?;
+        let id = super::gate::checked_id(id)?;
+        let from = file::journal_path(&self.dir, id);
+        let to = backup_path(&self.dir, id);
+        copy_new_bytes(&from, &to)
+            .map_err(|e| io_write_err(&e, Some(&format!("备份文件 {} 无法写入", to.display()))))?;
         self.reset_changes(id)?;
-        self.flush()?;
-        guard.done();
-        Ok(path)
+        Ok(to)
     }
 
     /// Backs up every inspection changed since its last backup. One that cannot be
@@ -82,7 +48,7 @@ impl Store {
         let mut written = Vec::new();
         let mut failed = Vec::new();
         for id in self.changed_since_backup()? {
-            if self.get(&id).is_err() {
+            if !super::gate::is_inspection_id(&id) || !file::journal_path(&self.dir, &id).exists() {
                 self.reset_changes(&id)?;
                 continue;
             }
@@ -100,102 +66,205 @@ impl Store {
         }
         Ok(written)
     }
+}
 
-    /// Backs up every inspection now.
-    pub fn backup_now(&self) -> Result<Vec<PathBuf>> {
-        self.list()?
-            .iter()
-            .map(|i| self.backup_inspection(&i.id))
-            .collect()
+/// Makes `to` a copy of `from`, appending only the bytes `to` lacks when it is a
+/// prefix of `from` (checked by its last 4 KiB), else copying whole; synced.
+fn copy_new_bytes(from: &Path, to: &Path) -> std::io::Result<()> {
+    let mut src = fs::File::open(from)?;
+    let src_len = src.metadata()?.len();
+    let have = fs::metadata(to).map(|m| m.len()).unwrap_or(0);
+    let is_prefix = have <= src_len && {
+        let n = have.min(4096);
+        let mut a = vec![0u8; n as usize];
+        let mut b = vec![0u8; n as usize];
+        let read_end = |f: &mut fs::File, buf: &mut [u8]| -> std::io::Result<()> {
+            f.seek(SeekFrom::Start(have - n))?;
+            f.read_exact(buf)
+        };
+        match fs::File::open(to) {
+            Ok(mut dst) => {
+                read_end(&mut src, &mut a)?;
+                read_end(&mut dst, &mut b)?;
+                a == b
+            }
+            Err(_) => have == 0,
+        }
+    };
+    if !is_prefix {
+        let bytes = fs::read(from)?;
+        return super::envelope::write_atomically(to, bytes);
     }
+    if have == src_len && to.exists() {
+        return Ok(());
+    }
+    if let Some(dir) = to.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let created = !to.exists();
+    let mut dst = OpenOptions::new().append(true).create(true).open(to)?;
+    src.seek(SeekFrom::Start(have))?;
+    let mut rest = Vec::with_capacity((src_len - have) as usize);
+    src.take(src_len - have).read_to_end(&mut rest)?;
+    dst.write_all(&rest)?;
+    dst.sync_data()?;
+    if created && let Some(dir) = to.parent() {
+        fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
 }
 
 /// What `recover` did.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct RecoverReport {
     /// Where the damaged database was moved.
     pub moved_aside: Option<PathBuf>,
-    /// Backups that could not be used, and why.
-    pub skipped: Vec<(PathBuf, String)>,
-    /// For each inspection restored: the backup used, the institution, the assessments.
-    pub restored: Vec<(PathBuf, String, usize)>,
+    /// Inspections that could not be rebuilt, and why.
+    pub skipped: Vec<(String, String)>,
+    /// For each inspection rebuilt: its id, the institution, its journal entries and
+    /// its assessments.
+    pub restored: Vec<(String, String, u64, usize)>,
+    /// Journals that had damaged lines and were joined with their backups.
+    pub repaired: Vec<String>,
 }
 
-/// Rebuilds the database of `data_dir`, taking each inspection from its newest backup
-/// that verifies. The old database is moved aside, never deleted. Refuses when the
-/// database opens fine, unless `force`.
-pub fn recover(data_dir: &Path, force: bool) -> Result<RecoverReport> {
+/// Rebuilds the database of `data_dir` from the journals (each joined with its
+/// backup) and the pinned checklists. The old database is moved aside, never deleted.
+pub fn recover(
+    data_dir: &Path,
+    identity: std::sync::Arc<crate::identity::Identity>,
+) -> Result<RecoverReport> {
     let lock = acquire_lock(data_dir)?;
-    let db_dir = data_dir.join("db");
-    if !force && db_dir.exists() && open_sled(&db_dir, data_dir).is_ok() {
-        return Err(StoreError::Hinted {
-            message: format!(
-                "数据库 {} 可以正常打开，不需要恢复。如确要用备份替换当前数据，也可以强制恢复（当前数据库会被移到一旁保留）。",
-                db_dir.display()
-            ),
-            hint: Hint::RecoverAnyway,
-        });
-    }
-    let mut skipped = Vec::new();
-    let mut chosen: Vec<(PathBuf, Export)> = Vec::new();
-    for dir in inspection_dirs(data_dir) {
-        for path in files_of(&dir).into_iter().rev() {
-            match read_export(&path) {
-                Ok(export) => {
-                    chosen.push((path, export));
-                    break;
-                }
-                Err(e) => skipped.push((path, e.to_string())),
-            }
+    let mut ids = file::journal_ids(data_dir)
+        .map_err(|e| StoreError::Read(format!("无法读取日志目录：{e}")))?;
+    for id in backup_ids(data_dir) {
+        if !ids.contains(&id) {
+            ids.push(id);
         }
     }
-    if chosen.is_empty() {
+    if ids.is_empty() && super::schema::legacy_backups(data_dir).is_empty() {
         return Err(StoreError::Invalid(format!(
-            "在 {} 中没有找到可用的备份，无法恢复。数据库未被改动。如有导出文件（pingshen export 生成的 .json），可在新的数据目录中用 pingshen import 导入。",
-            backups_dir(data_dir).display()
+            "在 {} 中没有找到任何检查的日志或备份，无法恢复。数据库未被改动。如有导出文件，可用 pingshen import 导入。",
+            data_dir.display()
         )));
     }
-    let moved_aside = if db_dir.exists() {
-        let aside = unused_name(
-            data_dir,
-            &format!(
-                "db.damaged-{}",
-                chrono::Local::now().format("%Y%m%dT%H%M%S")
-            ),
-        );
-        fs::rename(&db_dir, &aside).map_err(|e| {
-            StoreError::Write(format!(
-                "无法把原数据库移到 {}（{e}），数据库未被改动",
-                aside.display()
-            ))
-        })?;
-        Some(aside)
-    } else {
-        None
+    let mut report = RecoverReport {
+        moved_aside: move_db_aside(data_dir)?,
+        ..RecoverReport::default()
     };
-    let store = Store::open_locked(data_dir, lock)?;
-    let guard = store.write_guard()?;
-    let mut restored = Vec::new();
-    for (path, export) in chosen {
-        store.write_whole(&export)?;
-        restored.push((
-            path,
-            export.inspection.institution.name.clone(),
-            export.assessments.len(),
-        ));
+    let store = Store::open_locked(data_dir, lock, identity)?;
+    for id in ids {
+        match store.rebuild_one(&id) {
+            Ok((name, entries, assessments, repaired)) => {
+                if repaired {
+                    report.repaired.push(id.clone());
+                }
+                report.restored.push((id, name, entries, assessments));
+            }
+            Err(e) => report.skipped.push((id, e.to_string())),
+        }
     }
-    store.flush()?;
-    guard.done();
-    Ok(RecoverReport {
-        moved_aside,
-        skipped,
-        restored,
-    })
+    Ok(report)
+}
+
+/// Moves `data_dir/db` aside as `db.damaged-<time>` (never deleted); `None` when
+/// there is none.
+pub(super) fn move_db_aside(data_dir: &Path) -> Result<Option<PathBuf>> {
+    let db_dir = data_dir.join("db");
+    if !db_dir.exists() {
+        return Ok(None);
+    }
+    let aside = unused_name(
+        data_dir,
+        &format!(
+            "db.damaged-{}",
+            chrono::Local::now().format("%Y%m%dT%H%M%S")
+        ),
+    );
+    fs::rename(&db_dir, &aside).map_err(|e| {
+        StoreError::Write(format!(
+            "无法把原数据库移到 {}（{e}），数据库未被改动",
+            aside.display()
+        ))
+    })?;
+    Ok(Some(aside))
+}
+
+fn backup_ids(data_dir: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(backups_dir(data_dir)) else {
+        return Vec::new();
+    };
+    let mut ids: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".jsonl")
+                .filter(|id| super::gate::is_inspection_id(id))
+                .map(str::to_string)
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
+impl Store {
+    /// Rebuilds one inspection's projection from its journal joined with its backup;
+    /// a journal that was damaged or missing is written anew from what was readable.
+    /// Returns the institution, the entries, the assessments and whether the journal
+    /// was repaired.
+    pub(super) fn rebuild_one(&self, id: &str) -> Result<(String, u64, usize, bool)> {
+        let id = super::gate::checked_id(id)?;
+        let path = file::journal_path(&self.dir, id);
+        let (mut entries, mut damaged): (Vec<(Entry, Hash)>, Option<String>) =
+            match file::read(&path) {
+                Ok(l) => (l.entries, None),
+                Err(file::ReadError::Damaged {
+                    good, line, why, ..
+                }) => (good, Some(format!("第 {line} 行损坏：{why}"))),
+                Err(file::ReadError::Io { io, .. })
+                    if io.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    (Vec::new(), Some("不见了".to_string()))
+                }
+                Err(e) => return Err(StoreError::Read(e.to_string())),
+            };
+        let backup = match file::read(&backup_path(&self.dir, id)) {
+            Ok(l) => l.entries,
+            Err(file::ReadError::Damaged { good, .. }) => good,
+            Err(_) => Vec::new(),
+        };
+        let gained = super::merge::unite(&mut entries, backup);
+        if gained > 0 && damaged.is_none() {
+            damaged = Some("少了备份中有的记录".to_string());
+        }
+        journal::check(&entries, id, true)
+            .map_err(|b| StoreError::Read(format!("检查 {id} 的日志{b}")))?;
+        let p = journal::project(&entries)
+            .map_err(|b| StoreError::Read(format!("检查 {id} 的日志{b}")))?;
+        let end = match &damaged {
+            Some(why) => self.rewrite_journal(id, &entries, why)?,
+            None => file::read(&path).map(|l| l.end).unwrap_or_default(),
+        };
+        let tail = Tail {
+            entries: p.entries,
+            len: end.len,
+            last_start: end.last_start,
+            last: entries.last().map(|(_, h)| h.clone()).unwrap_or_default(),
+            heads: p.heads.clone(),
+        };
+        self.write_projection(id, &p, &tail)?;
+        Ok((
+            p.inspection.institution.name.clone(),
+            p.entries,
+            p.assessments.len(),
+            damaged.is_some(),
+        ))
+    }
 }
 
 /// `dir/base`, or `dir/base-2`, `dir/base-3`… when that is taken: two recoveries in
 /// the same second each keep their own copy.
-fn unused_name(dir: &Path, base: &str) -> PathBuf {
+pub(super) fn unused_name(dir: &Path, base: &str) -> PathBuf {
     let first = dir.join(base);
     if !first.exists() {
         return first;

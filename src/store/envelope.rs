@@ -1,35 +1,9 @@
-//! The file format shared by exports and backups: a small JSON envelope naming the
-//! format and its version, with a sha256 over the exact bytes of the payload.
-//!
-//! ```json
-//! {"format": "pingshen-export", "format_version": 1, "checksum": "sha256:…", "payload": {…}}
-//! ```
+//! Reading and writing the files pingshen exchanges: size-limited reading, the
+//! reasons a file is refused, and writing whole-or-nothing.
 
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::Path;
-
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
-
-use crate::checklist::sha256_hex;
-
-#[derive(Serialize)]
-struct Out<'a> {
-    format: &'a str,
-    format_version: u32,
-    checksum: String,
-    payload: &'a RawValue,
-}
-
-#[derive(Deserialize)]
-struct In {
-    format: String,
-    format_version: u32,
-    checksum: String,
-    payload: Box<RawValue>,
-}
 
 /// Why a file was refused. Each says what is wrong and what to do.
 #[derive(Debug, thiserror::Error)]
@@ -60,9 +34,15 @@ pub enum EnvelopeError {
         known: u32,
     },
     #[error(
-        "{path} 的校验和不符：文件在导出后被修改过或已损坏，为避免导入错误数据，已拒绝。请使用原始导出文件。"
+        "{path} 的签名不符：文件在「{signer}」签名导出后被修改过或已损坏，为避免导入错误数据，已拒绝。请使用原始导出文件。"
     )]
-    Checksum { path: String },
+    BadSignature { path: String, signer: String },
+    #[error("{path} 没有导出人的签名，不能确认它未被改动，已拒绝。请用 pingshen export 重新导出。")]
+    Unsigned { path: String },
+    #[error(
+        "{path} 是旧版 pingshen 的导出文件（只有校验和、没有签名，任何人都能改动后重算），已拒绝。请在导出它的电脑上升级 pingshen 后重新导出。"
+    )]
+    Legacy { path: String },
     #[error("{path} 的内容无法识别（{detail}）。文件可能已损坏；请重新导出。")]
     Payload { path: String, detail: String },
     #[error(
@@ -78,70 +58,7 @@ pub enum EnvelopeError {
     },
 }
 
-/// The envelope's text around `payload`.
-#[expect(
-    clippy::expect_used,
-    reason = "serde_json fails only on maps with non-string keys, which no payload has"
-)]
-pub fn seal<T: Serialize>(format: &str, version: u32, payload: &T) -> String {
-    let body = serde_json::to_string_pretty(payload).expect("payload serialises");
-    let raw = RawValue::from_string(body).expect("serde_json output is valid JSON");
-    let out = Out {
-        format,
-        format_version: version,
-        checksum: format!("sha256:{}", sha256_hex(raw.get().as_bytes())),
-        payload: &raw,
-    };
-    serde_json::to_string(&out).expect("envelope serialises")
-}
-
-/// Checks format, version and checksum, then decodes the payload. `migrate` turns the
-/// payload of an older version into the current one.
-pub fn open<T: DeserializeOwned>(
-    text: &str,
-    path: &str,
-    format: &str,
-    known: u32,
-    migrate: impl Fn(u32, &str) -> Result<T, String>,
-) -> Result<T, EnvelopeError> {
-    let env: In = serde_json::from_str(text).map_err(|e| EnvelopeError::Malformed {
-        path: path.to_string(),
-        line: e.line(),
-        column: e.column(),
-        detail: e.to_string(),
-    })?;
-    if env.format != format {
-        return Err(EnvelopeError::WrongFormat {
-            path: path.to_string(),
-            want: format.to_string(),
-            found: env.format,
-        });
-    }
-    if env.format_version > known || env.format_version == 0 {
-        return Err(EnvelopeError::TooNew {
-            path: path.to_string(),
-            found: env.format_version,
-            known,
-        });
-    }
-    let want = format!("sha256:{}", sha256_hex(env.payload.get().as_bytes()));
-    if env.checksum != want {
-        return Err(EnvelopeError::Checksum {
-            path: path.to_string(),
-        });
-    }
-    let decoded = if env.format_version == known {
-        serde_json::from_str(env.payload.get()).map_err(|e| e.to_string())
-    } else {
-        migrate(env.format_version, env.payload.get())
-    };
-    decoded.map_err(|detail| EnvelopeError::Payload {
-        path: path.to_string(),
-        detail,
-    })
-}
-
-/// Reads a file for [`open`], refusing one larger than `max` bytes before reading it.
+/// Reads a file, refusing one larger than `max` bytes before reading it.
 pub fn read_text(path: &Path, max: u64) -> Result<String, EnvelopeError> {
     use std::io::Read;
     let io_err = |io| EnvelopeError::Io {

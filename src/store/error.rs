@@ -6,20 +6,14 @@ use std::path::PathBuf;
 /// own way: the CLI as a command to type, the TUI as a key or a screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Hint {
-    /// Rebuild the database from the automatic backups.
+    /// Rebuild the database from the journals and their backups.
     Recover,
-    /// Rebuild it even though it opens.
-    RecoverAnyway,
     /// See every inspection and its id.
     ListInspections,
     /// See every item of an inspection.
     ShowItems { inspection: String },
     /// Export the data before reporting a problem.
     ExportFirst { inspection: String },
-    /// Import again, replacing the inspection with the file's content.
-    ImportReplacing,
-    /// Move an inspection to its checklist's current version.
-    Repin { inspection: String },
     /// See the open conflicts.
     ListConflicts { inspection: String },
     /// Give an inspector chapters first.
@@ -29,6 +23,10 @@ pub enum Hint {
     },
     /// Reopen a completed inspection to change it.
     Reopen { inspection: String },
+    /// Trust the keys shown (after checking their fingerprints with their owners).
+    TrustKeys { fingerprints: Vec<String> },
+    /// Say who is acting.
+    NameActor,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,7 +37,7 @@ pub enum StoreError {
     Locked { dir: PathBuf, holder: String },
 
     #[error(
-        "无法打开数据库 {dir}：{detail}。数据可能在上次非正常退出时损坏，可以从自动备份重建数据库（原数据库会先被移到一旁保留）。"
+        "无法打开数据库 {dir}：{detail}。可以从各检查的日志和备份重建数据库（原数据库会先被移到一旁保留）。"
     )]
     Unopenable { dir: PathBuf, detail: String },
 
@@ -115,6 +113,12 @@ pub enum StoreError {
     )]
     Completed { id: String, name: String },
 
+    #[error("{}", untrusted_message(keys))]
+    Untrusted { keys: Vec<super::merge::Untrusted> },
+
+    #[error(transparent)]
+    NoActor(#[from] crate::identity::NoActor),
+
     /// A refusal whose way out is a command or a key: the message, and the hint apart.
     #[error("{message}")]
     Hinted { message: String, hint: Hint },
@@ -139,9 +143,49 @@ impl StoreError {
                 inspection: id.clone(),
             }),
             StoreError::Hinted { hint, .. } => Some(hint.clone()),
+            StoreError::Untrusted { keys } if keys.iter().any(|k| !k.revoked) => {
+                Some(Hint::TrustKeys {
+                    fingerprints: keys
+                        .iter()
+                        .filter(|k| !k.revoked)
+                        .map(|k| k.key.fingerprint())
+                        .collect(),
+                })
+            }
+            StoreError::NoActor(_) => Some(Hint::NameActor),
             _ => None,
         }
     }
+}
+
+fn untrusted_message(keys: &[super::merge::Untrusted]) -> String {
+    let (revoked, unknown): (Vec<_>, Vec<_>) = keys.iter().partition(|k| k.revoked);
+    let list = |ks: &[&super::merge::Untrusted]| {
+        ks.iter()
+            .map(|k| {
+                format!(
+                    "{}（密钥指纹 {}）",
+                    crate::text::for_terminal_line(&k.name),
+                    k.key.fingerprint()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let mut parts = Vec::new();
+    if !revoked.is_empty() {
+        parts.push(format!(
+            "文件中有已被吊销的签名密钥：{}，已拒绝，没有任何改动。",
+            list(&revoked)
+        ));
+    }
+    if !unknown.is_empty() {
+        parts.push(format!(
+            "文件中有本机第一次见到的签名密钥：{}。请与本人当面或电话核对指纹，确认无误后接受，再导入；在此之前没有任何改动。",
+            list(&unknown)
+        ));
+    }
+    parts.join("")
 }
 
 /// A failed read, for `map_err`.

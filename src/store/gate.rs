@@ -1,18 +1,15 @@
 //! The gate: everything that enters the store from outside (an import, the files of a
-//! merge, a backup being restored) passes [`admit`], which checks it against the
-//! project's own rules and cleans its text the way typed input is cleaned. A file it
-//! refuses changes nothing.
+//! merge) passes [`admit_bundle`], which checks it against the project's own rules.
+//! A file it refuses changes nothing.
 //!
 //! The limits are far above anything a real review reaches (a township checklist has
 //! 115 items; a long day of reviewing makes a few thousand changes) and are documented
 //! in the README.
 
-use std::collections::BTreeSet;
-
-use super::export::Export;
-use super::merge::Conflict;
-use super::model::{Assessment, Evidence, HistoryEntry, Inspection};
-use crate::checklist::{Checklist, parse_checklist, sha256_hex};
+use super::bundle::Bundle;
+use super::journal::{self, Change, Entry, Value};
+use super::model::Evidence;
+use crate::checklist::{Checklist, Item, parse_checklist, sha256_hex};
 use crate::scoring::Grade;
 use crate::text::{clean_line, clean_text, for_terminal};
 
@@ -28,12 +25,10 @@ pub const SHORT_TEXT_MAX: usize = 200;
 pub const INSPECTORS_MAX: usize = 50;
 /// Most evidence files on one item.
 pub const EVIDENCE_MAX: usize = 100;
-/// Most history entries in one inspection.
+/// Most journal entries in one inspection.
 pub const HISTORY_MAX: usize = 200_000;
 /// Most versions in one conflict.
 pub const CANDIDATES_MAX: usize = 50;
-/// Largest history sequence number: far from `u64::MAX`, so numbering never wraps.
-pub const SEQ_MAX: u64 = u32::MAX as u64;
 /// Most problems listed when a file is refused.
 const PROBLEMS_SHOWN: usize = 10;
 
@@ -80,6 +75,266 @@ impl std::fmt::Display for Refusal {
     }
 }
 
+/// Checks a bundle against the project's rules before anything of it is used. Every
+/// entry is signed, so nothing in it can be cleaned: text that is not as pingshen
+/// stores it is refused instead.
+///
+/// - the inspection id has pingshen's own format, and so does every linked one;
+/// - every checklist text is the one its sha256 names, a valid checklist, within the
+///   size limit, and every pin of an entry names one of them;
+/// - the entries form one chain of this inspection, every signature holds (entries
+///   migrated from an older pingshen excepted, which must come first), at most
+///   [`HISTORY_MAX`] of them;
+/// - every item an entry names exists in a pinned checklist, is graded only as that
+///   checklist allows (不适用 only where allowed, A or B only where it has the text),
+///   every assigned chapter exists;
+/// - every name and text is clean and within the limits;
+/// - the entries replay into a state.
+pub fn admit_bundle(bundle: &Bundle) -> Result<(), Refusal> {
+    let mut check = Check {
+        problems: Vec::new(),
+    };
+    if !is_inspection_id(&bundle.inspection) {
+        check.fail(format!(
+            "检查编号「{}」不是 pingshen 的编号格式（10 位十六进制数字）",
+            shown(&bundle.inspection)
+        ));
+        return Err(check.refusal());
+    }
+    if !bundle.evidence.is_empty() {
+        check.fail("其中带有佐证文件，这个版本的 pingshen 还不能读取；请升级 pingshen".into());
+    }
+    if bundle.checklists.len() > CHECKLISTS_MAX {
+        check.fail(format!("其中的清单超过 {CHECKLISTS_MAX} 份"));
+        return Err(check.refusal());
+    }
+    let mut checklists: Vec<Checklist> = Vec::new();
+    for (sha, text) in &bundle.checklists {
+        if text.len() > CHECKLIST_TEXT_MAX {
+            check.fail(format!(
+                "其中的清单超过 {} MB",
+                CHECKLIST_TEXT_MAX / 1024 / 1024
+            ));
+            continue;
+        }
+        if &sha256_hex(text.as_bytes()) != sha {
+            check.fail(format!("清单文本与它的 sha256（{}）不一致", shown(sha)));
+            continue;
+        }
+        match parse_checklist(text, "导出文件中的清单") {
+            Ok(c) => checklists.push(c),
+            Err(d) => check.fail(format!("其中的清单有 {} 个错误", d.len())),
+        }
+    }
+    if bundle.entries.len() > HISTORY_MAX {
+        check.fail(format!("记录超过 {HISTORY_MAX} 条"));
+        return Err(check.refusal());
+    }
+    let hashed: Vec<(Entry, String)> = bundle
+        .entries
+        .iter()
+        .map(|e| (e.clone(), e.hash()))
+        .collect();
+    if let Err(b) = journal::check(&hashed, &bundle.inspection, true) {
+        check.fail(format!("日志{b}"));
+        return Err(check.refusal());
+    }
+    let mut signed_seen = false;
+    for (n, (e, _)) in hashed.iter().enumerate() {
+        let at = format!("第 {} 条记录（{}）", n + 1, shown(&e.author.name));
+        if e.migrated && signed_seen {
+            check.fail(format!("{at}是迁移记录，却排在签名记录之后"));
+        }
+        signed_seen |= !e.migrated;
+        check.clean_line(&format!("{at}的作者"), &e.author.name);
+        if e.author.name.is_empty() {
+            check.fail(format!("{at}没有作者"));
+        }
+        check_change(&mut check, &at, &e.change, &bundle.checklists, &checklists);
+        if check.problems.len() > PROBLEMS_SHOWN * 4 {
+            break;
+        }
+    }
+    if check.problems.is_empty()
+        && let Err(b) = journal::project(&hashed)
+    {
+        check.fail(format!("日志{b}"));
+    }
+    if check.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(check.refusal())
+    }
+}
+
+/// Most checklist texts in one bundle (each repin pins one more).
+pub const CHECKLISTS_MAX: usize = 50;
+
+fn check_change(
+    check: &mut Check,
+    at: &str,
+    change: &Change,
+    texts: &std::collections::BTreeMap<String, String>,
+    checklists: &[Checklist],
+) {
+    for sha in journal::entry::pins(change) {
+        if !texts.contains_key(&sha) {
+            check.fail(format!(
+                "{at}所用的清单（sha256 {}）不在文件中",
+                shown(&sha)
+            ));
+        }
+    }
+    let item_rule = |check: &mut Check, item: &str, grade: Option<Grade>| {
+        let found: Vec<&Item> = checklists
+            .iter()
+            .filter_map(|c| c.find_item(item))
+            .collect();
+        if found.is_empty() {
+            check.fail(format!("{at}的条款「{}」不在所用的清单中", shown(item)));
+        } else if found
+            .iter()
+            .all(|i| crate::store::assess::check_grade(i, grade).is_err())
+        {
+            check.fail(format!(
+                "{at}把条款 {} 评为「{}」，清单不允许",
+                shown(item),
+                grade.map_or("待评", |g| g.label())
+            ));
+        }
+    };
+    match change {
+        Change::Create {
+            institution,
+            inspectors,
+            ..
+        } => {
+            check_institution(check, at, institution);
+            if inspectors.len() > INSPECTORS_MAX {
+                check.fail(format!("{at}的评审专家超过 {INSPECTORS_MAX} 位"));
+            }
+            for n in inspectors {
+                check.clean_line(&format!("{at}的评审专家姓名"), n);
+            }
+        }
+        Change::Grade { item, new, .. } => item_rule(check, item, *new),
+        Change::Note { item, old, new } | Change::CorrectiveAction { item, old, new } => {
+            item_rule(check, item, None);
+            check.clean_long(&format!("{at}的文字"), old);
+            check.clean_long(&format!("{at}的文字"), new);
+        }
+        Change::AddEvidence { item, evidence } | Change::RemoveEvidence { item, evidence } => {
+            item_rule(check, item, None);
+            check_evidence(check, evidence);
+        }
+        Change::Assign {
+            inspector,
+            old,
+            new,
+        } => {
+            check.clean_line(&format!("{at}的评审专家姓名"), inspector);
+            for ch in old.iter().chain(new) {
+                if !checklists
+                    .iter()
+                    .any(|c| c.chapters.iter().any(|x| &x.id == ch))
+                {
+                    check.fail(format!("{at}分工中的第 {} 章不在清单中", shown(ch)));
+                }
+            }
+        }
+        Change::Link { old, new } => {
+            for p in old.iter().chain(new) {
+                if !is_inspection_id(p) {
+                    check.fail(format!("{at}上次评审的编号「{}」格式不正确", shown(p)));
+                }
+            }
+        }
+        Change::Status { reason, .. } => check.clean_line(&format!("{at}的原因"), reason),
+        Change::Settle {
+            item,
+            value,
+            chosen,
+            set_aside,
+            ..
+        } => {
+            for c in std::iter::once(chosen).chain(set_aside) {
+                check.clean_line(&format!("{at}裁定的版本作者"), &c.by);
+                if let Value::Text(t) = &c.value {
+                    check.clean_long(&format!("{at}裁定的版本"), t);
+                }
+            }
+            if set_aside.len() > CANDIDATES_MAX {
+                check.fail(format!("{at}裁定的版本超过 {CANDIDATES_MAX} 个"));
+            }
+            match value {
+                Value::Grade(g) => item_rule(check, item, *g),
+                Value::Text(t) => {
+                    item_rule(check, item, None);
+                    check.clean_long(&format!("{at}的文字"), t);
+                }
+            }
+        }
+        Change::Repin { .. } => {}
+        Change::Migrated {
+            item,
+            field,
+            old,
+            new,
+        } => {
+            check.clean_line(&format!("{at}的条款"), item);
+            check.clean_line(&format!("{at}的内容"), field);
+            check.clean_long(&format!("{at}的旧值"), old);
+            check.clean_long(&format!("{at}的新值"), new);
+        }
+        Change::Snapshot {
+            inspection,
+            assessments,
+            conflicts,
+        } => {
+            check_institution(check, at, &inspection.institution);
+            if let Some(p) = &inspection.previous
+                && !is_inspection_id(p)
+            {
+                check.fail(format!("{at}上次评审的编号「{}」格式不正确", shown(p)));
+            }
+            for a in assessments {
+                item_rule(check, &a.item_id, a.grade);
+                check.clean_long(&format!("{at}的备注"), &a.note);
+                check.clean_long(&format!("{at}的整改意见"), &a.corrective_action);
+                if a.evidence.len() > EVIDENCE_MAX {
+                    check.fail(format!(
+                        "{at}条款 {} 的佐证材料超过 {EVIDENCE_MAX} 份",
+                        shown(&a.item_id)
+                    ));
+                }
+                for ev in &a.evidence {
+                    check_evidence(check, ev);
+                }
+            }
+            for c in conflicts {
+                if c.candidates.len() < 2 || c.candidates.len() > CANDIDATES_MAX {
+                    check.fail(format!("{at}条款 {} 的冲突版本数不对", shown(&c.item_id)));
+                }
+            }
+        }
+    }
+}
+
+fn check_institution(check: &mut Check, at: &str, i: &crate::store::model::Institution) {
+    for (what, v) in [
+        ("机构名称", &i.name),
+        ("所在区县", &i.region),
+        ("机构类型", &i.kind),
+        ("机构负责人", &i.head),
+        ("联系电话", &i.phone),
+    ] {
+        check.clean_line(&format!("{at}的{what}"), v);
+    }
+    if i.name.is_empty() {
+        check.fail(format!("{at}的机构名称是空的"));
+    }
+}
+
 struct Check {
     problems: Vec<String>,
 }
@@ -89,17 +344,27 @@ impl Check {
         self.problems.push(problem);
     }
 
-    /// A one-line field, cleaned and within [`SHORT_TEXT_MAX`].
-    fn line(&mut self, what: &str, value: &mut String) {
-        *value = clean_line(value);
+    fn refusal(self) -> Refusal {
+        Refusal {
+            problems: self.problems,
+        }
+    }
+
+    /// A one-line field as pingshen stores it: clean and within [`SHORT_TEXT_MAX`].
+    fn clean_line(&mut self, what: &str, value: &str) {
+        if clean_line(value) != value {
+            self.fail(format!("{what}含有控制字符或多余的空白"));
+        }
         if value.chars().count() > SHORT_TEXT_MAX {
             self.fail(format!("{what}超过 {SHORT_TEXT_MAX} 个字"));
         }
     }
 
-    /// A free text, cleaned and within [`LONG_TEXT_MAX`].
-    fn long(&mut self, what: &str, value: &mut String) {
-        *value = clean_text(value);
+    /// A free text as pingshen stores it: clean and within [`LONG_TEXT_MAX`].
+    fn clean_long(&mut self, what: &str, value: &str) {
+        if clean_text(value) != value {
+            self.fail(format!("{what}含有控制字符"));
+        }
         if value.len() > LONG_TEXT_MAX {
             self.fail(format!("{what}超过 {} KB", LONG_TEXT_MAX / 1024));
         }
@@ -116,183 +381,8 @@ fn shown(value: &str) -> String {
     }
 }
 
-/// Checks `export` against the rules below and returns it with every text cleaned, or
-/// every problem found.
-///
-/// - the inspection id (and the linked previous one) has pingshen's own format;
-/// - the checklist text is the pinned one (sha256) and a valid checklist;
-/// - every assessed or disputed item exists in that checklist (an item a repin removed
-///   is accepted only when the history records a repin), once, and 不适用 only where
-///   the checklist allows it;
-/// - a conflict has at least two versions, all of its own item;
-/// - history numbers increase, stay below [`SEQ_MAX`], and are at most [`HISTORY_MAX`];
-/// - text within the limits (timestamps with their offset and real dates are the
-///   types' own rule: a file without them does not even decode).
-pub fn admit(mut export: Export) -> Result<Export, Refusal> {
-    let mut check = Check {
-        problems: Vec::new(),
-    };
-    let checklist = check_checklist(&mut check, &export);
-    check_inspection(&mut check, &mut export.inspection, checklist.as_ref());
-    let repinned = export.history.iter().any(|h| h.field == "清单");
-    if let Some(checklist) = &checklist {
-        let items = ItemRule {
-            checklist,
-            repinned,
-        };
-        let mut seen = BTreeSet::new();
-        for a in &mut export.assessments {
-            if !seen.insert(a.item_id.clone()) {
-                check.fail(format!("条款 {} 的评分出现了不止一次", shown(&a.item_id)));
-            }
-            items.check(&mut check, a, "");
-        }
-        let mut disputed = BTreeSet::new();
-        for c in &mut export.conflicts {
-            check_conflict(&mut check, &items, c);
-            if !disputed.insert(c.item_id.clone()) {
-                check.fail(format!("条款 {} 的冲突出现了不止一次", shown(&c.item_id)));
-            }
-        }
-    }
-    check_history(&mut check, &mut export.history);
-    match checklist {
-        Some(_) if check.problems.is_empty() => Ok(export),
-        _ => Err(Refusal {
-            problems: check.problems,
-        }),
-    }
-}
-
-fn check_checklist(check: &mut Check, export: &Export) -> Option<Checklist> {
-    let pin = &export.inspection.checklist;
-    if export.checklist_text.len() > CHECKLIST_TEXT_MAX {
-        check.fail(format!(
-            "其中的清单超过 {} MB",
-            CHECKLIST_TEXT_MAX / 1024 / 1024
-        ));
-        return None;
-    }
-    if sha256_hex(export.checklist_text.as_bytes()) != pin.sha256 {
-        check.fail("清单文本与检查记录的 sha256 不一致".into());
-        return None;
-    }
-    match parse_checklist(&export.checklist_text, "导出文件中的清单") {
-        Ok(c) if c.id == pin.id => Some(c),
-        Ok(c) => {
-            check.fail(format!(
-                "检查记录说使用清单 {}，其中的清单却是 {}",
-                shown(&pin.id),
-                shown(&c.id)
-            ));
-            None
-        }
-        Err(d) => {
-            check.fail(format!("其中的清单有 {} 个错误", d.len()));
-            None
-        }
-    }
-}
-
-fn check_inspection(check: &mut Check, i: &mut Inspection, checklist: Option<&Checklist>) {
-    if !is_inspection_id(&i.id) {
-        check.fail(format!(
-            "检查编号「{}」不是 pingshen 的编号格式（10 位十六进制数字）",
-            shown(&i.id)
-        ));
-    }
-    if let Some(p) = &i.previous
-        && !is_inspection_id(p)
-    {
-        check.fail(format!("上次评审的编号「{}」格式不正确", shown(p)));
-    }
-    let inst = &mut i.institution;
-    check.line("机构名称", &mut inst.name);
-    check.line("所在区县", &mut inst.region);
-    check.line("机构类型", &mut inst.kind);
-    check.line("机构负责人", &mut inst.head);
-    check.line("联系电话", &mut inst.phone);
-    if inst.name.is_empty() {
-        check.fail("机构名称是空的".into());
-    }
-    if i.inspectors.len() > INSPECTORS_MAX {
-        check.fail(format!("评审专家超过 {INSPECTORS_MAX} 位"));
-    }
-    for name in &mut i.inspectors {
-        check.line("评审专家姓名", name);
-    }
-    i.inspectors.retain(|n| !n.is_empty());
-    let assignments = std::mem::take(&mut i.assignments);
-    for (mut who, chapters) in assignments {
-        check.line("分工中的评审专家姓名", &mut who);
-        if let Some(c) = checklist {
-            for ch in &chapters {
-                if !c.chapters.iter().any(|x| &x.id == ch) {
-                    check.fail(format!("分工中的第 {} 章不在清单中", shown(ch)));
-                }
-            }
-        }
-        if !who.is_empty() {
-            i.assignments.insert(who, chapters);
-        }
-    }
-    for s in [&mut i.checklist.version, &mut i.checklist.title] {
-        check.line("清单版本或标题", s);
-    }
-}
-
-/// Which items an assessment may name.
-struct ItemRule<'c> {
-    checklist: &'c Checklist,
-    /// The history records a repin, so items of the earlier version may remain.
-    repinned: bool,
-}
-
-impl ItemRule<'_> {
-    fn check(&self, check: &mut Check, a: &mut Assessment, within: &str) {
-        match self.checklist.find_item(&a.item_id) {
-            Some(item) => {
-                if a.grade == Some(Grade::NotApplicable) && !item.allow_na {
-                    check.fail(format!(
-                        "{within}条款 {} 被评为「不适用」，但清单不允许该条款不适用",
-                        a.item_id
-                    ));
-                }
-            }
-            None if self.repinned && looks_like_item_id(&a.item_id) => {}
-            None => check.fail(format!(
-                "{within}条款「{}」不在检查使用的清单中",
-                shown(&a.item_id)
-            )),
-        }
-        check.long(&format!("条款 {} 的备注", shown(&a.item_id)), &mut a.note);
-        check.long(
-            &format!("条款 {} 的整改意见", shown(&a.item_id)),
-            &mut a.corrective_action,
-        );
-        check.line("评分人", &mut a.by);
-        if a.evidence.len() > EVIDENCE_MAX {
-            check.fail(format!(
-                "条款 {} 的佐证材料超过 {EVIDENCE_MAX} 份",
-                a.item_id
-            ));
-        }
-        for ev in &mut a.evidence {
-            check_evidence(check, ev);
-        }
-    }
-}
-
-fn looks_like_item_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 32
-        && id
-            .split('.')
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-}
-
-fn check_evidence(check: &mut Check, ev: &mut Evidence) {
-    ev.path = clean_line(&ev.path);
+fn check_evidence(check: &mut Check, ev: &Evidence) {
+    check.clean_line("佐证材料的路径", &ev.path);
     if ev.path.len() > 4096 {
         check.fail("佐证材料的路径太长".into());
     }
@@ -301,54 +391,5 @@ fn check_evidence(check: &mut Check, ev: &mut Evidence) {
             "佐证材料的 sha256「{}」格式不正确",
             shown(&ev.sha256)
         ));
-    }
-}
-
-fn check_conflict(check: &mut Check, items: &ItemRule, c: &mut Conflict) {
-    let n = c.candidates.len();
-    if n < 2 {
-        check.fail(format!(
-            "条款 {} 的冲突只有 {n} 个版本（冲突至少要有两个不同的版本）",
-            shown(&c.item_id)
-        ));
-    }
-    if n > CANDIDATES_MAX {
-        check.fail(format!(
-            "条款 {} 的冲突超过 {CANDIDATES_MAX} 个版本",
-            shown(&c.item_id)
-        ));
-    }
-    for a in &mut c.candidates {
-        if a.item_id != c.item_id {
-            check.fail(format!(
-                "条款 {} 的冲突里混有条款「{}」的版本",
-                shown(&c.item_id),
-                shown(&a.item_id)
-            ));
-        }
-        items.check(check, a, "冲突中");
-    }
-}
-
-fn check_history(check: &mut Check, history: &mut [HistoryEntry]) {
-    if history.len() > HISTORY_MAX {
-        check.fail(format!("历史记录超过 {HISTORY_MAX} 条"));
-        return;
-    }
-    let mut last = 0u64;
-    for e in history.iter_mut() {
-        if e.seq <= last || e.seq > SEQ_MAX {
-            check.fail(format!(
-                "历史记录的序号不连贯（{} 排在 {last} 之后）",
-                e.seq
-            ));
-            break;
-        }
-        last = e.seq;
-        check.line("历史记录的人员", &mut e.by);
-        check.line("历史记录的条款", &mut e.item_id);
-        check.line("历史记录的内容", &mut e.field);
-        check.long("历史记录的旧值", &mut e.old);
-        check.long("历史记录的新值", &mut e.new);
     }
 }

@@ -5,8 +5,9 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 
 use super::error::{Result, StoreError, read_err, tx_err, write_err};
+use super::journal::Change;
 use super::model::*;
-use super::{Store, decode, encode, now, prefix};
+use super::{Store, now};
 use crate::checklist::{Checklist, Source, parse_checklist};
 
 /// Everything needed to start an inspection, as typed by the user.
@@ -190,59 +191,54 @@ pub fn parse_date(text: &str) -> std::result::Result<crate::time::Date, String> 
 }
 
 impl Store {
-    /// Starts an inspection pinned to `source`, the checklist's exact text.
+    /// Starts an inspection pinned to `source`, the checklist's exact text, recorded
+    /// as `by`'s.
     pub fn create(
         &self,
         new: NewInspection,
         checklist: &Checklist,
         source: &Source,
+        by: &str,
     ) -> Result<Inspection> {
         let new = new.cleaned();
         new.validate()?;
         let date =
             parse_date(&new.date).map_err(|why| StoreError::Invalid(format!("评审日期：{why}")))?;
         let sha = source.sha256();
-        let at = now();
-        let inspection = Inspection {
-            id: self.fresh_id(&at.rfc3339())?,
-            institution: new.institution,
-            review_kind: new.review_kind,
-            date,
-            inspectors: new.inspectors,
-            status: Progress::InProgress,
-            checklist: ChecklistPin {
-                id: checklist.id.clone(),
-                version: checklist.version.clone(),
-                title: checklist.title.clone(),
-                sha256: sha.clone(),
-            },
-            created_at: at,
-            updated_at: at,
-            sample: new.sample,
-            assignments: Default::default(),
-            previous: None,
-        };
-        let guard = self.write_guard()?;
-        self.checklists
-            .insert(sha.as_bytes(), source.text.as_bytes())
-            .map_err(write_err)?;
-        self.put_inspection(&inspection)?;
-        let by = inspection.inspectors.first().cloned().unwrap_or_default();
-        self.append_history(
-            &inspection.id,
-            &by,
-            "",
-            "创建",
-            "",
-            &format!(
-                "{} {}",
-                inspection.checklist.id, inspection.checklist.version
-            ),
+        let id = self.fresh_id(&now().rfc3339())?;
+        self.pin_text(&sha, &source.text)?;
+        self.record(
+            &id,
+            by,
+            vec![Change::Create {
+                institution: new.institution,
+                review_kind: new.review_kind,
+                date,
+                inspectors: new.inspectors,
+                checklist: ChecklistPin {
+                    id: checklist.id.clone(),
+                    version: checklist.version.clone(),
+                    title: checklist.title.clone(),
+                    sha256: sha,
+                },
+                sample: new.sample,
+            }],
         )?;
-        self.note_change(&inspection.id)?;
-        self.flush()?;
-        guard.done();
+        let inspection = self.stored_inspection(&id)?;
+        let _ = self.backup_inspection(&id);
         Ok(inspection)
+    }
+
+    /// Keeps a checklist text in `pinned/`, once per sha256, synced before any entry
+    /// refers to it.
+    pub(super) fn pin_text(&self, sha: &str, text: &str) -> Result<()> {
+        let path = pinned_path(&self.dir, sha)?;
+        if path.exists() {
+            return Ok(());
+        }
+        super::envelope::write_atomically(&path, text).map_err(|e| {
+            super::error::io_write_err(&e, Some(&format!("清单 {} 无法写入", path.display())))
+        })
     }
 
     /// A short id nobody else is likely to have: the review may later be merged with
@@ -263,22 +259,16 @@ impl Store {
                 .iter()
                 .map(|b| format!("{b:02x}"))
                 .collect();
-            if !self
+            let taken = self
                 .inspections
                 .contains_key(id.as_bytes())
                 .map_err(read_err)?
-            {
+                || super::journal::journal_path(&self.dir, &id).exists();
+            if !taken {
                 return Ok(id);
             }
         }
         unreachable!("the loop above only ends by returning")
-    }
-
-    pub(super) fn put_inspection(&self, inspection: &Inspection) -> Result<()> {
-        self.inspections
-            .insert(inspection.id.as_bytes(), encode(inspection))
-            .map_err(write_err)?;
-        Ok(())
     }
 
     /// The inspection whose id is `id` or starts with it (like a git hash).
@@ -295,6 +285,8 @@ impl Store {
             .inspections
             .contains_key(id.as_bytes())
             .map_err(read_err)?
+            || (super::gate::is_inspection_id(id)
+                && super::journal::journal_path(&self.dir, id).exists())
         {
             return Ok(id.to_string());
         }
@@ -315,37 +307,38 @@ impl Store {
         }
     }
 
+    /// The inspection, its projection first checked against its journal's end (and
+    /// rebuilt from the journal when they differ).
     pub fn get(&self, id: &str) -> Result<Inspection> {
-        let bytes = self
-            .inspections
-            .get(id.as_bytes())
-            .map_err(read_err)?
-            .ok_or_else(|| StoreError::UnknownInspection(id.to_string()))?;
-        decode(&bytes, "检查")
+        self.ensure_current(id)?;
+        self.stored_inspection(id)
     }
 
     /// Every inspection, newest review date first.
     pub fn list(&self) -> Result<Vec<Inspection>> {
-        let mut all = Vec::new();
-        for entry in self.inspections.iter() {
-            let (_, v) = entry.map_err(read_err)?;
-            all.push(decode::<Inspection>(&v, "检查")?);
-        }
-        all.sort_by(|a, b| b.date.cmp(&a.date).then(b.created_at.cmp(&a.created_at)));
-        Ok(all)
+        Ok(self
+            .overviews()?
+            .into_iter()
+            .map(|o| o.inspection)
+            .collect())
     }
 
     /// The pinned checklist text of `sha256`.
     pub fn checklist_text(&self, sha256: &str) -> Result<String> {
-        let bytes = self
-            .checklists
-            .get(sha256.as_bytes())
-            .map_err(read_err)?
-            .ok_or_else(|| {
-                StoreError::PinnedChecklist(sha256.to_string(), "清单文本缺失".into())
-            })?;
-        String::from_utf8(bytes.to_vec())
-            .map_err(|e| StoreError::PinnedChecklist(sha256.to_string(), e.to_string()))
+        let path = pinned_path(&self.dir, sha256)?;
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            StoreError::PinnedChecklist(
+                sha256.to_string(),
+                format!("清单文本 {} 无法读取（{e}）", path.display()),
+            )
+        })?;
+        if crate::checklist::sha256_hex(text.as_bytes()) != sha256 {
+            return Err(StoreError::PinnedChecklist(
+                sha256.to_string(),
+                format!("{} 的内容与其 sha256 不符（文件被改动过）", path.display()),
+            ));
+        }
+        Ok(text)
     }
 
     /// The checklist an inspection is pinned to, parsed once per process.
@@ -371,64 +364,77 @@ impl Store {
         self.parsed.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Deletes an inspection after writing an export of it to `deleted/`; returns
-    /// the path of that export.
+    /// Deletes an inspection: its journal is moved to `deleted/` (from where
+    /// `pingshen import` can bring it back, after an export of it) and its projection
+    /// removed. Returns where the journal went.
     pub fn delete(&self, id: &str) -> Result<std::path::PathBuf> {
-        // An id from before the gate existed may be anything: its copy is then named
-        // by the id's hash, and it never had backups of its own.
-        let safe_id = match super::gate::checked_id(id) {
-            Ok(s) => s.to_string(),
-            Err(_) => format!(
-                "invalid-id-{}",
-                &crate::checklist::sha256_hex(id.as_bytes())[..10]
-            ),
-        };
-        let export = self.export(id)?;
-        let dir = self.dir.join("deleted");
-        let path = dir.join(format!(
-            "{safe_id}-{}.json",
+        let safe_id = super::gate::checked_id(id)?.to_string();
+        self.get(&safe_id)?;
+        let kept = self.dir.join("deleted").join(format!(
+            "{safe_id}-{}.pingshen",
             chrono::Local::now().format("%Y%m%dT%H%M%S%.3f")
         ));
-        super::write_export(&export, &path)
+        self.export(&safe_id)?
+            .write(&kept)
             .map_err(|e| StoreError::Write(format!("删除前的备份未能写入（{e}），检查未删除")))?;
-        let keys = |tree: &sled::Tree| -> Result<Vec<sled::IVec>> {
-            tree.scan_prefix(prefix(id))
-                .keys()
-                .map(|k| k.map_err(read_err))
-                .collect()
-        };
-        let (assessment_keys, history_keys) = (keys(&self.assessments)?, keys(&self.history)?);
-        let conflict_keys = keys(&self.conflicts)?;
-        // One transaction: a crash leaves the inspection either whole or gone.
-        use sled::Transactional;
         let guard = self.write_guard()?;
+        let journal = super::journal::journal_path(&self.dir, &safe_id);
+        let moved = self.dir.join("deleted").join(format!(
+            "{safe_id}-{}.jsonl",
+            chrono::Local::now().format("%Y%m%dT%H%M%S%.3f")
+        ));
+        if journal.exists() {
+            std::fs::rename(&journal, &moved).map_err(|e| {
+                StoreError::Write(format!("日志无法移到 deleted/（{e}），检查未删除"))
+            })?;
+        }
+        let (a, x) = (
+            self.keys_of(&self.assessments, &safe_id)?,
+            self.keys_of(&self.conflicts, &safe_id)?,
+        );
+        // One transaction: a crash leaves the projection either whole or gone; with
+        // the journal moved, a leftover projection is removed on the next list.
+        use sled::Transactional;
         (
             &self.inspections,
             &self.assessments,
-            &self.history,
             &self.conflicts,
+            &self.overviews,
+            &self.tails,
         )
-            .transaction(|(i, a, h, x)| {
-                i.remove(id.as_bytes())?;
-                for k in &assessment_keys {
-                    a.remove(k)?;
+            .transaction(|(i, asmt, conf, o, t)| {
+                i.remove(safe_id.as_bytes())?;
+                o.remove(safe_id.as_bytes())?;
+                t.remove(safe_id.as_bytes())?;
+                for k in &a {
+                    asmt.remove(k)?;
                 }
-                for k in &history_keys {
-                    h.remove(k)?;
-                }
-                for k in &conflict_keys {
-                    x.remove(k)?;
+                for k in &x {
+                    conf.remove(k)?;
                 }
                 Ok(())
             })
             .map_err(tx_err)?;
-        self.reset_changes(id)?;
+        self.reset_changes(&safe_id)?;
         self.flush()?;
         guard.done();
-        // Its backups would bring it back on `recover`; the export in deleted/ keeps it.
-        if super::gate::is_inspection_id(id) {
-            let _ = std::fs::remove_dir_all(super::backup::backups_dir(&self.dir).join(&safe_id));
-        }
-        Ok(path)
+        // Its backup would bring it back on `recover`; the copy in deleted/ keeps it.
+        let _ = std::fs::remove_file(super::backup::backup_path(&self.dir, &safe_id));
+        Ok(kept)
     }
+}
+
+/// Where the checklist text of `sha256` is kept; refuses anything but 64 hex digits.
+pub(super) fn pinned_path(dir: &std::path::Path, sha256: &str) -> Result<std::path::PathBuf> {
+    if sha256.len() != 64
+        || !sha256
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return Err(StoreError::Refused(format!(
+            "清单的 sha256「{}」格式不正确",
+            crate::text::for_terminal_line(sha256)
+        )));
+    }
+    Ok(dir.join("pinned").join(format!("{sha256}.toml")))
 }

@@ -1,32 +1,48 @@
-//! Merging the exports of one inspection made on several laptops, item by item.
+//! Merging the bundles of one inspection made on several laptops: the union of their
+//! journal entries. The state is then replayed from the union (see
+//! [`super::journal::project`]), so merging is idempotent and independent of order:
+//! - an entry written after another (the other is in its history) replaces it;
+//! - two entries that set the same field of the same item where neither is in the
+//!   other's history are a conflict: both kept, the later shown, until an entry
+//!   written after both — [`Store::settle`], naming both — sets the field again.
 //!
-//! The result depends only on the set of versions seen, so merging is idempotent and
-//! order-independent:
-//! - a version another version was made from (its `at` is in the other's
-//!   `supersedes`) is an older copy and gives way;
-//! - versions with the same content (grade, note, 整改意见, evidence) are one version;
-//! - versions that still differ are a conflict: all are kept, side by side, until the
-//!   lead settles it; meanwhile the item shows the latest of them;
-//! - histories are united, so every version's own changes stay on record.
+//! Every entry's signature and chain are checked when a bundle is read; whether its
+//! authors' keys are trusted is checked here (trust on first use, see
+//! [`crate::identity::keys`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
-use sled::Transactional;
 
-use super::error::{Hint, Result, StoreError, read_err, tx_err};
-use super::export::Export;
-use super::model::{Assessment, HistoryEntry, Inspection};
-use super::{Store, decode, encode, key, now, prefix};
+use super::bundle::{Bundle, ImportOutcome};
+use super::error::{Hint, Result, StoreError};
+use super::journal::{self, Change, Entry, Field, Hash, Value, file};
+use super::model::Assessment;
+use super::record::Tail;
+use super::{Store, gate};
+use crate::identity::PublicKey;
+use crate::identity::keys::{Trust, TrustStore};
 use crate::time::Stamp;
 
-/// An item graded differently in merged exports.
+/// A field of an item set differently on two laptops, neither knowing of the other.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Conflict {
     pub item_id: String,
-    /// The differing versions, oldest first.
-    pub candidates: Vec<Assessment>,
+    pub field: Field,
+    /// The differing values, oldest first.
+    pub candidates: Vec<Candidate>,
+}
+
+/// One side of a conflict: the value an entry set, who set it and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Candidate {
+    /// The entry's version id (empty for a conflict migrated from an older pingshen).
+    pub entry: String,
+    pub by: String,
+    pub at: Stamp,
+    pub value: Value,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -35,318 +51,336 @@ pub struct MergeReport {
     pub institution: String,
     /// Items that had nothing here and now have an assessment.
     pub added: Vec<String>,
-    /// Items whose assessment was replaced by a newer version made from it.
+    /// Items whose assessment changed.
     pub updated: Vec<String>,
-    /// Items in conflict after the merge (new or still open).
+    /// Conflicts after the merge (new or still open).
     pub conflicts: Vec<Conflict>,
+    /// Entries added to the journal; 0 when the files held nothing new.
+    pub new_entries: usize,
     /// False when the files held nothing new: nothing was written.
     pub changed: bool,
+    /// The inspection was not here before.
+    pub created: bool,
 }
 
-/// The versions of one item, reduced: superseded ones dropped, equal ones joined.
-/// Returns the versions that still differ, oldest first.
-fn reduce(versions: Vec<Assessment>) -> Vec<Assessment> {
-    // Exact copies once.
-    let mut unique: Vec<Assessment> = Vec::new();
-    for v in versions {
-        if !unique.contains(&v) {
-            unique.push(v);
-        }
+impl MergeReport {
+    /// The items in conflict, each once (a conflict is on one field of an item).
+    pub fn conflicted_items(&self) -> Vec<String> {
+        let mut items: Vec<String> = self.conflicts.iter().map(|c| c.item_id.clone()).collect();
+        items.dedup();
+        items
     }
-    let mut versions = unique;
-    // A version only supersedes versions that existed before it, so one always remains.
-    let superseded: BTreeSet<Stamp> = versions
-        .iter()
-        .flat_map(|v| v.supersedes.iter().copied())
-        .collect();
-    let current: Vec<Assessment> = versions
-        .iter()
-        .filter(|v| !superseded.contains(&v.at))
-        .cloned()
-        .collect();
-    // Versions that supersede each other (only a hand-made file can say so) all stay.
-    if !current.is_empty() {
-        versions = current;
-    }
-    // Versions with the same content, whoever wrote them and whenever: one group.
-    let mut groups: Vec<Vec<Assessment>> = Vec::new();
-    for v in versions {
-        match groups.iter_mut().find(|g| g[0].same_content(&v)) {
-            Some(g) => g.push(v),
-            None => groups.push(vec![v]),
-        }
-    }
-    let mut reps: Vec<Assessment> = groups
-        .into_iter()
-        .filter_map(|mut same| {
-            same.sort_by(|a, b| (&a.at, &a.by).cmp(&(&b.at, &b.by)));
-            let mut rep = same.pop()?;
-            let mut sup: BTreeSet<Stamp> = rep.supersedes.iter().copied().collect();
-            for other in &same {
-                sup.extend(other.supersedes.iter().copied());
-                if other.at != rep.at {
-                    sup.insert(other.at);
-                }
-            }
-            rep.supersedes = sup.into_iter().collect();
-            Some(rep)
-        })
-        .collect();
-    reps.sort_by(|a, b| (&a.at, &a.by).cmp(&(&b.at, &b.by)));
-    reps
 }
 
-/// Histories united: each change once, in time order, numbered afresh.
-fn unite_histories<'a>(histories: impl Iterator<Item = &'a HistoryEntry>) -> Vec<HistoryEntry> {
-    let mut seen = BTreeSet::new();
-    let mut out: Vec<HistoryEntry> = Vec::new();
-    for e in histories {
-        let k = (
-            e.at,
-            e.item_id.clone(),
-            e.field.clone(),
-            e.by.clone(),
-            e.old.clone(),
-            e.new.clone(),
-        );
-        if seen.insert(k) {
-            out.push(e.clone());
+/// A key an entry or a bundle was signed with, that this laptop does not trust yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Untrusted {
+    pub name: String,
+    pub key: PublicKey,
+    pub revoked: bool,
+}
+
+/// Adds to `all` the entries of `more` it lacks, keeping `all`'s order and `more`'s
+/// after it (each list has parents before children, so the union does too).
+pub(super) fn unite(all: &mut Vec<(Entry, Hash)>, more: Vec<(Entry, Hash)>) -> usize {
+    let mut have: HashSet<Hash> = all.iter().map(|(_, h)| h.clone()).collect();
+    let before = all.len();
+    for (e, h) in more {
+        if have.insert(h.clone()) {
+            all.push((e, h));
         }
     }
-    out.sort_by(|a, b| {
-        (&a.at, &a.item_id, &a.field, &a.by, &a.old, &a.new)
-            .cmp(&(&b.at, &b.item_id, &b.field, &b.by, &b.old, &b.new))
-    });
-    for (i, e) in out.iter_mut().enumerate() {
-        e.seq = i as u64 + 1;
-    }
-    out
+    all.len() - before
 }
 
 impl Store {
-    /// The open conflicts of an inspection.
-    pub fn conflicts(&self, id: &str) -> Result<Vec<Conflict>> {
-        let mut out = Vec::new();
-        for entry in self.conflicts.scan_prefix(prefix(id)) {
-            let (_, v) = entry.map_err(read_err)?;
-            out.push(decode(&v, "冲突")?);
+    /// The keys of `bundles` this laptop does not trust: every entry's author key and
+    /// every signer's, except this laptop's own.
+    pub fn untrusted(&self, bundles: &[&Bundle], trust: &TrustStore) -> Vec<Untrusted> {
+        let own = self.identity.public_key();
+        let mut out: Vec<Untrusted> = Vec::new();
+        let mut seen = HashSet::new();
+        for b in bundles {
+            let signer = b.signer.iter().map(|a| (a, true));
+            let authors = b.entries.iter().map(|e| (&e.author, false));
+            for (author, is_signer) in signer.chain(authors) {
+                let Some(key) = author.key else { continue };
+                if key == own {
+                    continue;
+                }
+                let status = if is_signer {
+                    // The exporter's name is a label: its key is asked about as the
+                    // author of its entries, when it wrote any.
+                    match trust.knows_key(&key) {
+                        Trust::Unknown if b.entries.iter().any(|e| e.author.key == Some(key)) => {
+                            continue;
+                        }
+                        t => t,
+                    }
+                } else {
+                    trust.status(&author.name, &key)
+                };
+                if !seen.insert((author.name.clone(), key)) {
+                    continue;
+                }
+                match status {
+                    Trust::Trusted => {}
+                    t => out.push(Untrusted {
+                        name: author.name.clone(),
+                        key,
+                        revoked: t == Trust::Revoked,
+                    }),
+                }
+            }
         }
-        Ok(out)
+        out
     }
 
-    /// Merges exports of one inspection into the store (where it may or may not exist
-    /// yet). `files` pairs each export with the name to use in messages.
-    pub fn merge(&self, files: &[(String, Export)]) -> Result<MergeReport> {
-        let files: Vec<(String, Export)> = files
-            .iter()
-            .map(|(name, e)| Ok((name.clone(), super::export::admitted(e)?)))
-            .collect::<Result<_>>()?;
-        let Some((_, first)) = files.first() else {
+    /// Imports one bundle: a merge of one file.
+    pub fn import(&self, bundle: &Bundle, trust: &TrustStore) -> Result<ImportOutcome> {
+        let report = self.merge(&[("文件".to_string(), bundle.clone())], trust)?;
+        Ok(if report.created {
+            ImportOutcome::Imported
+        } else if report.changed {
+            ImportOutcome::Merged
+        } else {
+            ImportOutcome::AlreadyPresent
+        })
+    }
+
+    /// Merges bundles of one inspection into the store (where it may or may not exist
+    /// yet). `files` pairs each bundle with the name to use in messages. Refuses keys
+    /// `trust` does not trust, naming each with its fingerprint.
+    pub fn merge(&self, files: &[(String, Bundle)], trust: &TrustStore) -> Result<MergeReport> {
+        let Some((first_name, first)) = files.first() else {
             return Err(StoreError::Invalid("没有要合并的文件。".into()));
         };
-        let id = first.inspection.id.clone();
-        if let Some((name, other)) = files.iter().find(|(_, e)| e.inspection.id != id) {
+        let id = gate::checked_id(&first.inspection)?.to_string();
+        if let Some((name, other)) = files.iter().find(|(_, b)| b.inspection != id) {
             return Err(StoreError::Invalid(format!(
-                "只能合并同一次检查的导出：{} 是检查 {id}（{}），{name} 是检查 {}（{}）。",
-                files[0].0,
-                first.inspection.institution.name,
-                other.inspection.id,
-                other.inspection.institution.name
+                "只能合并同一次检查的导出：{first_name} 是检查 {id}，{name} 是检查 {}。",
+                crate::text::for_terminal_line(&other.inspection)
             )));
         }
-        let local = match self.get(&id) {
-            Ok(i) => {
-                self.ensure_open(&i)?;
-                Some(self.export(&id)?)
-            }
-            Err(StoreError::UnknownInspection(_)) => None,
-            Err(e) => return Err(e),
+        for (_, b) in files {
+            gate::admit_bundle(b).map_err(|r| StoreError::Refused(r.to_string()))?;
+        }
+        let exists = super::journal::journal_path(&self.dir, &id).exists();
+        let (mut all, before) = if exists {
+            let inspection = self.get(&id)?;
+            self.ensure_open(&inspection)?;
+            let (entries, _) = self.readable_journal(&id)?;
+            (entries, Some(self.assessments(&id)?))
+        } else {
+            (Vec::new(), None)
         };
-        let pin = local
-            .as_ref()
-            .map_or(&first.inspection.checklist, |l| &l.inspection.checklist);
-        for (name, e) in &files {
-            let theirs = &e.inspection.checklist;
-            if theirs.sha256 != pin.sha256 {
-                return Err(StoreError::Hinted {
-                    message: format!(
-                        "{name} 使用的清单版本（{} {}，sha256 {}）与{}的（{} {}，sha256 {}）不同，不能逐条合并。请在导出这些文件的电脑上把检查换到同一清单版本，重新导出后再合并。",
-                        theirs.id,
-                        theirs.version,
-                        &theirs.sha256[..8],
-                        if local.is_some() {
-                            "本机检查"
-                        } else {
-                            files[0].0.as_str()
-                        },
-                        pin.id,
-                        pin.version,
-                        &pin.sha256[..8]
-                    ),
-                    hint: Hint::Repin {
-                        inspection: id.clone(),
-                    },
-                });
+        let start = all.len();
+        for (_, b) in files {
+            let hashed: Vec<(Entry, Hash)> =
+                b.entries.iter().map(|e| (e.clone(), e.hash())).collect();
+            unite(&mut all, hashed);
+        }
+        let added: Vec<Entry> = all[start..].iter().map(|(e, _)| e.clone()).collect();
+        // Trust is asked of what is new here: entries already in the journal were
+        // accepted when they came.
+        if !added.is_empty() {
+            let fresh: Vec<Bundle> = files
+                .iter()
+                .map(|(_, b)| Bundle {
+                    entries: b
+                        .entries
+                        .iter()
+                        .filter(|e| added.iter().any(|a| a.id == e.id && a == *e))
+                        .cloned()
+                        .collect(),
+                    ..b.clone()
+                })
+                .filter(|b| !b.entries.is_empty())
+                .collect();
+            let refs: Vec<&Bundle> = fresh.iter().collect();
+            let untrusted = self.untrusted(&refs, trust);
+            if !untrusted.is_empty() {
+                return Err(StoreError::Untrusted { keys: untrusted });
             }
         }
-        let sources: Vec<&Export> = local.iter().chain(files.iter().map(|(_, e)| e)).collect();
-
-        // The inspection record: the most recently changed one.
-        let inspection: Inspection = sources
-            .iter()
-            .map(|e| &e.inspection)
-            .max_by(|a, b| {
-                // The latest change as an instant; equal instants: a fixed, content-based order.
-                (a.updated_at, encode(a)).cmp(&(b.updated_at, encode(b)))
-            })
-            .cloned()
-            .ok_or_else(|| StoreError::Invalid("没有要合并的文件。".into()))?;
-
-        let mut versions: BTreeMap<String, Vec<Assessment>> = BTreeMap::new();
-        for e in &sources {
-            for a in &e.assessments {
-                versions
-                    .entry(a.item_id.clone())
-                    .or_default()
-                    .push(a.clone());
-            }
-            for c in &e.conflicts {
-                versions
-                    .entry(c.item_id.clone())
-                    .or_default()
-                    .extend(c.candidates.iter().cloned());
-            }
-        }
-        let mut assessments = BTreeMap::new();
-        let mut conflicts = Vec::new();
-        for (item, vs) in versions {
-            let reps = reduce(vs);
-            let Some(shown) = reps.last().cloned() else {
-                continue;
-            };
-            if reps.len() > 1 {
-                conflicts.push(Conflict {
-                    item_id: item.clone(),
-                    candidates: reps,
-                });
-            }
-            assessments.insert(item, shown);
-        }
-        let history = unite_histories(sources.iter().flat_map(|e| e.history.iter()));
-
-        let merged = super::export::admitted(&Export {
-            inspection,
-            checklist_text: first.checklist_text.clone(),
-            assessments: assessments.values().cloned().collect(),
-            history,
-            conflicts: conflicts.clone(),
-        })?;
+        let broken = |b: journal::Break| StoreError::Refused(format!("合并后检查 {id} 的日志{b}"));
+        journal::check(&all, &id, true).map_err(broken)?;
+        let projection = journal::project(&all).map_err(broken)?;
         let mut report = MergeReport {
             inspection_id: id.clone(),
-            institution: merged.inspection.institution.name.clone(),
-            conflicts,
+            institution: projection.inspection.institution.name.clone(),
+            conflicts: projection.conflicts.clone(),
+            new_entries: added.len(),
+            created: !exists,
             ..MergeReport::default()
         };
-        let before: BTreeMap<&str, &Assessment> = local
-            .iter()
-            .flat_map(|l| l.assessments.iter().map(|a| (a.item_id.as_str(), a)))
-            .collect();
-        for a in &merged.assessments {
-            match before.get(a.item_id.as_str()) {
-                None => report.added.push(a.item_id.clone()),
-                Some(b) if *b != a => report.updated.push(a.item_id.clone()),
+        let empty = BTreeMap::new();
+        let old: &BTreeMap<String, Assessment> = before.as_ref().unwrap_or(&empty);
+        for (item, a) in &projection.assessments {
+            match old.get(item) {
+                None => report.added.push(item.clone()),
+                Some(b) if b != a => report.updated.push(item.clone()),
                 _ => {}
             }
         }
-        if local.as_ref() == Some(&merged) {
+        if added.is_empty() {
             return Ok(report);
         }
         report.changed = true;
+        // The checklist texts first: no entry may name a text the data dir lacks.
+        for (_, b) in files {
+            for (sha, text) in &b.checklists {
+                self.pin_text(sha, text)?;
+            }
+        }
         let guard = self.write_guard()?;
-        self.write_whole(&merged)?;
-        self.note_change(&id)?;
-        self.flush()?;
-        guard.done();
+        let path = file::journal_path(&self.dir, &id);
+        let end = file::append(&path, &added).map_err(|e| {
+            super::error::io_write_err(&e, Some(&format!("日志 {} 无法写入", path.display())))
+        })?;
+        let tail = Tail {
+            entries: projection.entries,
+            len: end.len,
+            last_start: end.last_start,
+            last: all.last().map(|(_, h)| h.clone()).unwrap_or_default(),
+            heads: projection.heads.clone(),
+        };
+        match self.write_projection(&id, &projection, &tail) {
+            Ok(()) => guard.done(),
+            Err(e) => self.set_warning(format!(
+                "已合并到日志，但数据库未能更新（{e}）；下次打开时会从日志自动补上。"
+            )),
+        }
+        self.count_change(&id, added.len() as u64);
         Ok(report)
     }
 
-    /// Settles a conflict by taking version `choice` (0-based, oldest first). The choice
-    /// becomes a new version made from all of them; the history records the versions
-    /// set aside.
+    /// The versions of `item` in conflict, as [`versions`] makes them.
+    pub fn item_versions(&self, id: &str, item: &str) -> Result<Vec<Version>> {
+        let conflicts: Vec<Conflict> = self
+            .conflicts(id)?
+            .into_iter()
+            .filter(|c| c.item_id == item)
+            .collect();
+        let current = self.assessment(id, item)?;
+        Ok(versions(item, current.as_ref(), &conflicts))
+    }
+
+    /// Settles the conflicts of `item` by taking version `choice` (0-based, as
+    /// [`Store::item_versions`] lists them): one settling entry per field in
+    /// conflict, each naming the entry chosen and those set aside. Returns the item's
+    /// assessment after.
     pub fn settle(&self, id: &str, item: &str, choice: usize, by: &str) -> Result<Assessment> {
-        let by = &crate::text::clean_line(by);
         self.ensure_open(&self.get(id)?)?;
-        let conflict: Conflict = match self
-            .conflicts
-            .get(key(id, item.as_bytes()))
-            .map_err(read_err)?
-        {
-            Some(v) => decode(&v, "冲突")?,
-            None => {
-                return Err(StoreError::Hinted {
-                    message: format!("检查 {id} 的条款 {item} 没有待裁定的冲突。"),
-                    hint: Hint::ListConflicts {
-                        inspection: id.to_string(),
-                    },
-                });
-            }
-        };
-        let Some(chosen) = conflict.candidates.get(choice) else {
+        let conflicts: Vec<Conflict> = self
+            .conflicts(id)?
+            .into_iter()
+            .filter(|c| c.item_id == item)
+            .collect();
+        if conflicts.is_empty() {
+            return Err(StoreError::Hinted {
+                message: format!("检查 {id} 的条款 {item} 没有待裁定的冲突。"),
+                hint: Hint::ListConflicts {
+                    inspection: id.to_string(),
+                },
+            });
+        }
+        let current = self.assessment(id, item)?;
+        let all = versions(item, current.as_ref(), &conflicts);
+        let Some(chosen) = all.get(choice) else {
             return Err(StoreError::Invalid(format!(
                 "条款 {item} 只有 {} 个版本，请选 1 到 {}。",
-                conflict.candidates.len(),
-                conflict.candidates.len()
+                all.len(),
+                all.len()
             )));
         };
-        let at = now();
-        let mut settled = chosen.clone();
-        let mut sup: BTreeSet<Stamp> = BTreeSet::new();
-        for c in &conflict.candidates {
-            sup.extend(c.supersedes.iter().copied());
-            sup.insert(c.at);
+        let mut changes = Vec::new();
+        for c in &conflicts {
+            let Some(pick) = chosen
+                .picks
+                .iter()
+                .find(|(f, _)| *f == c.field)
+                .map(|(_, i)| *i)
+            else {
+                continue;
+            };
+            let Some(taken) = c.candidates.get(pick) else {
+                continue;
+            };
+            changes.push(Change::Settle {
+                item: item.to_string(),
+                field: c.field,
+                chosen: taken.clone(),
+                set_aside: c
+                    .candidates
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != pick)
+                    .map(|(_, x)| x.clone())
+                    .collect(),
+                value: taken.value.clone(),
+            });
         }
-        settled.supersedes = sup.into_iter().collect();
-        settled.by = by.to_string();
-        settled.at = at;
-        let describe = |a: &Assessment| {
-            format!(
-                "{}（{} {}）{}",
-                a.grade.map_or("待评", |g| g.label()),
-                a.by,
-                a.at.minute(),
-                a.note
-            )
-        };
-        let others: Vec<String> = conflict
-            .candidates
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != choice)
-            .map(|(_, a)| describe(a))
-            .collect();
-        let seq = self.next_history_seq(id)?;
-        let entry = HistoryEntry {
-            seq,
-            at,
-            by: by.to_string(),
-            item_id: item.to_string(),
-            field: "冲突裁定".into(),
-            old: others.join("；"),
-            new: describe(chosen),
-        };
-        let guard = self.write_guard()?;
-        let k = key(id, item.as_bytes());
-        (&self.assessments, &self.conflicts, &self.history)
-            .transaction(|(a, x, h)| {
-                a.insert(k.as_slice(), encode(&settled))?;
-                x.remove(k.as_slice())?;
-                h.insert(key(id, &seq.to_be_bytes()), encode(&entry))?;
-                Ok(())
-            })
-            .map_err(tx_err)?;
-        self.note_change(id)?;
-        self.flush()?;
-        guard.done();
-        Ok(settled)
+        self.record(id, by, changes)?;
+        self.assessment(id, item)?
+            .ok_or_else(|| StoreError::Read(format!("裁定后条款 {item} 没有评分记录")))
     }
+}
+
+/// One way to settle an item in conflict: the values one person gave (each field in
+/// conflict takes that person's latest candidate; the others stay as they are).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    pub by: String,
+    pub at: Stamp,
+    /// The item's assessment as it would be with this version taken.
+    pub assessment: Assessment,
+    /// For each field in conflict, which candidate this version takes.
+    pub picks: Vec<(Field, usize)>,
+}
+
+/// The versions of an item in conflict, one per person who gave a differing value,
+/// oldest first; the last is what the item shows until it is settled.
+pub fn versions(item: &str, current: Option<&Assessment>, conflicts: &[Conflict]) -> Vec<Version> {
+    let base = current.cloned().unwrap_or_else(|| Assessment::empty(item));
+    let mut out: Vec<Version> = Vec::new();
+    for c in conflicts {
+        for (i, cand) in c.candidates.iter().enumerate() {
+            let v = match out.iter_mut().position(|v| v.by == cand.by) {
+                Some(at) => &mut out[at],
+                None => {
+                    out.push(Version {
+                        by: cand.by.clone(),
+                        at: cand.at,
+                        assessment: base.clone(),
+                        picks: Vec::new(),
+                    });
+                    let last = out.len() - 1;
+                    &mut out[last]
+                }
+            };
+            // A person's latest value for the field wins within their version.
+            let earlier = v.picks.iter().position(|(f, _)| *f == c.field);
+            if let Some(p) = earlier {
+                if c.candidates[v.picks[p].1].at > cand.at {
+                    continue;
+                }
+                v.picks.remove(p);
+            }
+            v.picks.push((c.field, i));
+            v.at = v.at.max(cand.at);
+            v.assessment.by = cand.by.clone();
+            v.assessment.at = v.at;
+            match (&c.field, &cand.value) {
+                (Field::Grade, Value::Grade(g)) => v.assessment.grade = *g,
+                (Field::Note, Value::Text(t)) => v.assessment.note = t.clone(),
+                (Field::CorrectiveAction, Value::Text(t)) => {
+                    v.assessment.corrective_action = t.clone()
+                }
+                _ => {}
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.at, &a.by).cmp(&(b.at, &b.by)));
+    out
 }

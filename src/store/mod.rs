@@ -1,31 +1,37 @@
-//! The store: inspections, assessments, history and pinned checklists in sled, with
-//! exports, rotating backups and recovery for when sled itself fails.
+//! The store: each inspection's journal (the record), the pinned checklists, and in
+//! sled the projection of the journals — current state, indexes and per-inspection
+//! overviews — with signed export bundles, incremental backups and recovery.
 //!
 //! Layout of a data dir:
 //! - `pingshen.lock`: held while a pingshen has the dir open (one process at a time);
-//! - `db/`: the sled database;
-//! - `backups/<id>/`: rotating backups of each inspection, as export files;
-//! - `deleted/`: an export of each deleted inspection;
-//! - `migrations/db-schema-N-…/`: a copy of the database as it was before a newer
-//!   pingshen upgraded its layout from version N.
+//! - `journals/<id>.jsonl`: the journal of each inspection, one signed entry a line;
+//! - `pinned/<sha256>.toml`: every checklist text an inspection was pinned to;
+//! - `db/`: the sled database, a projection of the journals (rebuilt from them when
+//!   it lags or is damaged; the damaged files are moved to `db.damaged-…`);
+//! - `backups/<id>.jsonl`: a copy of each journal, extended as it grows;
+//! - `deleted/`: the journal of each deleted inspection;
+//! - `migrations/…`: what an older pingshen left, kept when a newer one upgraded it.
 
 mod assess;
 mod backup;
+mod bundle;
 mod envelope;
 mod error;
-mod export;
 pub mod gate;
 mod inspections;
+pub mod journal;
 mod merge;
-mod model;
+pub(crate) mod model;
 mod open;
 mod overview;
+mod record;
 mod repin;
 mod sample;
 mod schema;
 mod selection;
 mod status;
 mod team;
+mod verify;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -36,26 +42,32 @@ use std::sync::{Arc, Mutex};
 
 pub use crate::text::clean_text;
 pub use assess::{Edit, Saved};
-pub use backup::{RecoverReport, backup_files, recover};
+pub use backup::{RecoverReport, recover};
+pub use bundle::{
+    BUNDLE_FORMAT_VERSION, Bundle, ImportOutcome, Sealed, parse_bundle, read_bundle, signed_message,
+};
 pub use envelope::{EnvelopeError, write_atomically};
 pub use error::{Hint, Result, StoreError};
-pub use export::{EXPORT_FORMAT_VERSION, Export, ImportOutcome, read_export, write_export};
 pub use inspections::{NewField, NewInspection, parse_date, split_names};
-pub use merge::{Conflict, MergeReport};
+pub use merge::{Candidate, Conflict, MergeReport, Untrusted, Version, versions};
 pub use model::*;
 pub use open::panic_is_expected;
 pub use overview::Overview;
+pub use record::Healed;
 pub use repin::{RepinReport, diff};
 pub use sample::{Sample, sample_checklist};
-pub use schema::SCHEMA_VERSION;
+pub use schema::{MIGRATION_AUTHOR, SCHEMA_VERSION};
 pub use selection::{FilterError, RosterFilter};
+pub use verify::{
+    Sealed as SealFound, Verified, VerifyReport, digest, digest_position, verify_entries,
+};
 
 use crate::checklist::Checklist;
+use crate::identity::Identity;
 
-/// How many changes between two automatic backups.
+/// How many changes to an inspection between two automatic backups of its journal
+/// (it is also backed up when the store is opened after a change).
 pub const BACKUP_EVERY: u64 = 50;
-/// How many automatic backups are kept.
-pub const BACKUPS_KEPT: usize = 10;
 
 /// An open data dir. One per process: sled allows one handle per database, and the
 /// lock file keeps a second process out with a clear message.
@@ -67,15 +79,21 @@ pub struct Store {
     poisoned: AtomicBool,
     inspections: sled::Tree,
     assessments: sled::Tree,
-    history: sled::Tree,
-    checklists: sled::Tree,
-    /// Items graded differently in merged exports, waiting for the lead to settle.
+    /// Fields set differently on two laptops, waiting for the lead to settle.
     conflicts: sled::Tree,
+    /// One [`Overview`] per inspection, kept with every change: what lists read.
+    overviews: sled::Tree,
+    /// Where each journal ended when the projection was last written.
+    tails: sled::Tree,
     meta: sled::Tree,
+    /// Who signs the entries this store writes.
+    identity: Arc<Identity>,
     /// Parsed pinned checklists by sha256: most inspections share a few checklists.
     parsed: Mutex<HashMap<String, Arc<Checklist>>>,
     /// Something the user should know that did not stop the store from opening.
     warning: Mutex<Option<String>>,
+    /// Inspections rebuilt from their journals, not yet told to the user.
+    healed: Mutex<Vec<Healed>>,
     /// Set when the data dir cannot be written and was opened from a private copy.
     read_only: Option<ReadOnly>,
     /// Held for the life of the store and released on drop; the OS releases it if the
@@ -108,9 +126,13 @@ impl Store {
         self.warning.lock().ok().and_then(|mut w| w.take())
     }
 
+    /// Adds a warning to tell the user (several are told together).
     fn set_warning(&self, text: String) {
         if let Ok(mut w) = self.warning.lock() {
-            *w = Some(text);
+            *w = Some(match w.take() {
+                Some(before) => format!("{before}\n{text}"),
+                None => text,
+            });
         }
     }
 
@@ -136,7 +158,13 @@ impl Store {
         })
     }
 
-    /// Makes every write so far durable. A change is "saved" only after this returned.
+    /// The laptop identity that signs this store's entries.
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    /// Makes sled's writes so far durable. The journal, not sled, is what makes a
+    /// change saved; this is for sled's own records (the schema version).
     fn flush(&self) -> Result<()> {
         self.db.flush().map_err(error::write_err)?;
         Ok(())

@@ -165,10 +165,6 @@ pub struct Assessment {
     /// Who made the last change, and when.
     pub by: String,
     pub at: Stamp,
-    /// The `at` of every earlier version this one was made from. Merging uses it to
-    /// tell an older copy of an item (superseded) from a genuinely different grade.
-    #[serde(default)]
-    pub supersedes: Vec<Stamp>,
 }
 
 impl Assessment {
@@ -181,20 +177,7 @@ impl Assessment {
             evidence: Vec::new(),
             by: String::new(),
             at: Stamp::now(),
-            supersedes: Vec::new(),
         }
-    }
-
-    /// The same judgement: equal in everything but who recorded it, when, and what it
-    /// superseded. Every other field takes part, a field added later included.
-    pub fn same_content(&self, other: &Assessment) -> bool {
-        let bare = |a: &Assessment| Assessment {
-            by: String::new(),
-            at: self.at,
-            supersedes: Vec::new(),
-            ..a.clone()
-        };
-        bare(self) == bare(other)
     }
 
     /// Nothing recorded: the item is pending with no note, action or evidence.
@@ -206,18 +189,21 @@ impl Assessment {
     }
 }
 
-/// One line of the append-only history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// One line of the history, as shown: a journal entry described.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HistoryEntry {
-    /// Order within the inspection's history.
+    /// Position in the inspection's journal, from 1.
     pub seq: u64,
     pub at: Stamp,
     pub by: String,
     /// The item, or empty for a change to the inspection itself.
     pub item_id: String,
-    /// What changed: 档次, 备注, 整改意见, 佐证, 清单, 创建, 导入.
+    /// What changed: 档次, 备注, 整改意见, 佐证, 清单, 创建, 状态, 分工…
     pub field: String,
     pub old: String,
     pub new: String,
+    /// The short fingerprint of the key that signed it; empty for a migrated entry.
+    pub key: String,
+    /// The journal entry's version id.
+    pub entry: String,
 }

@@ -7,11 +7,12 @@ use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{ErrorKind, Read, Seek, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::error::{Result, StoreError};
 use super::{Store, schema};
+use crate::identity::Identity;
 
 /// How long to wait for sled's own file lock once the data dir's lock is ours: only a
 /// process that is ending (or a child being started that has not yet let go of its
@@ -31,26 +32,68 @@ pub fn panic_is_expected() -> bool {
 }
 
 impl Store {
-    /// Opens (or creates) the data dir. Refuses with [`StoreError::Locked`] when
-    /// another pingshen has it, [`StoreError::Unopenable`] when sled cannot open its
-    /// files (then `pingshen recover` is the way out), [`StoreError::TooNew`] when a
-    /// newer pingshen wrote it. Takes a backup when anything changed since the last one.
-    /// A data dir that cannot be written is opened read-only (see [`Store::read_only`]).
+    /// Opens (or creates) the data dir, signing what it writes with a throwaway key:
+    /// for tests and tools. The app opens with the laptop's identity, [`Store::open_as`].
     pub fn open(dir: &Path) -> Result<Store> {
+        Store::open_as(dir, Arc::new(Identity::throwaway("")))
+    }
+
+    /// Opens (or creates) the data dir; every entry it writes is signed with
+    /// `identity`'s key. Refuses with [`StoreError::Locked`] when another pingshen
+    /// has it, [`StoreError::TooNew`] when a newer pingshen wrote it. A database sled
+    /// cannot open is moved aside and rebuilt from the journals (the user is told);
+    /// without journals to rebuild from, [`StoreError::Unopenable`] points at
+    /// `pingshen recover`. Backs up the journals changed since their last backup. A
+    /// data dir that cannot be written is opened read-only (see [`Store::read_only`]).
+    pub fn open_as(dir: &Path, identity: Arc<Identity>) -> Result<Store> {
         match acquire_lock(dir) {
-            Ok(lock) => Store::open_locked(dir, lock),
+            Ok(lock) => Store::open_locked(dir, lock, identity),
             Err(StoreError::DataDir { io, .. }) if is_read_only(&io) && dir.join("db").is_dir() => {
-                Store::open_read_only(dir, io.to_string())
+                Store::open_read_only(dir, io.to_string(), identity)
             }
             Err(e) => Err(e),
         }
     }
 
     /// Opens with the data dir's lock already held.
-    pub(super) fn open_locked(dir: &Path, lock: File) -> Result<Store> {
+    pub(super) fn open_locked(dir: &Path, lock: File, identity: Arc<Identity>) -> Result<Store> {
         remove_leftovers(dir);
-        let db = open_sled(&dir.join("db"), dir)?;
-        let store = Store::assemble(dir, db, Some(lock), None)?;
+        let (db, rebuilt) = match open_sled(&dir.join("db"), dir) {
+            Ok(db) => (db, None),
+            Err(StoreError::Unopenable { detail, .. })
+                if !super::journal::file::journal_ids(dir)
+                    .unwrap_or_default()
+                    .is_empty() =>
+            {
+                let aside = super::backup::move_db_aside(dir)?;
+                (open_sled(&dir.join("db"), dir)?, Some((detail, aside)))
+            }
+            Err(e) => return Err(e),
+        };
+        let store = Store::assemble(dir, db, Some(lock), None, identity)?;
+        if let Some((detail, aside)) = rebuilt {
+            let ids = super::journal::file::journal_ids(dir).unwrap_or_default();
+            let mut failed = Vec::new();
+            for id in &ids {
+                if let Err(e) = store.rebuild_one(id) {
+                    failed.push(format!("{id}：{e}"));
+                }
+            }
+            schema::write_version(&store, schema::SCHEMA_VERSION)?;
+            store.set_warning(format!(
+                "数据库无法打开（{detail}），已从 {} 个检查的日志重建{}{}。",
+                ids.len() - failed.len(),
+                aside.map_or(String::new(), |a| format!(
+                    "，原数据库移到 {}（保留）",
+                    a.display()
+                )),
+                if failed.is_empty() {
+                    String::new()
+                } else {
+                    format!("；未能重建：{}", failed.join("；"))
+                }
+            ));
+        }
         schema::check_and_migrate(&store)?;
         // A failed backup must not keep the inspector from their data; say it instead.
         if let Err(e) = store.backup_changed() {
@@ -61,7 +104,7 @@ impl Store {
 
     /// Opens a data dir that cannot be written: its database is copied to a private
     /// temporary dir and opened there, and every write is refused with a message.
-    fn open_read_only(dir: &Path, why: String) -> Result<Store> {
+    fn open_read_only(dir: &Path, why: String, identity: Arc<Identity>) -> Result<Store> {
         let lock = shared_lock(dir)?;
         let copy = std::env::temp_dir().join(format!(
             "pingshen-readonly-{}-{}",
@@ -91,6 +134,7 @@ impl Store {
                 why,
                 copy: copy.clone(),
             }),
+            identity,
         )?;
         schema::check_readable(&store)?;
         Ok(store)
@@ -101,6 +145,7 @@ impl Store {
         db: sled::Db,
         lock: Option<File>,
         read_only: Option<super::ReadOnly>,
+        identity: Arc<Identity>,
     ) -> Result<Store> {
         let tree = |name: &str| {
             db.open_tree(name).map_err(|e| StoreError::Unopenable {
@@ -112,14 +157,16 @@ impl Store {
             dir: dir.to_path_buf(),
             inspections: tree("inspections")?,
             assessments: tree("assessments")?,
-            history: tree("history")?,
-            checklists: tree("checklists")?,
             conflicts: tree("conflicts")?,
+            overviews: tree("overviews")?,
+            tails: tree("tails")?,
             meta: tree("meta")?,
+            identity,
             db: std::mem::ManuallyDrop::new(db),
             poisoned: std::sync::atomic::AtomicBool::new(false),
             parsed: Mutex::new(HashMap::new()),
             warning: Mutex::new(None),
+            healed: Mutex::new(Vec::new()),
             read_only,
             lock,
         })
@@ -192,15 +239,14 @@ fn locked(dir: &Path, file: &mut File) -> StoreError {
 /// [`super::write_atomically`]). With the data dir's lock held no other pingshen is
 /// writing here, so every such file is a leftover.
 fn remove_leftovers(dir: &Path) {
-    let mut dirs = vec![
+    let dirs = [
         dir.to_path_buf(),
         dir.join("deleted"),
         dir.join("exports"),
         dir.join("reports"),
+        dir.join("pinned"),
+        super::backup::backups_dir(dir),
     ];
-    if let Ok(entries) = fs::read_dir(super::backup::backups_dir(dir)) {
-        dirs.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
-    }
     for d in dirs {
         let Ok(entries) = fs::read_dir(&d) else {
             continue;

@@ -2,7 +2,8 @@
 //! Grades of items that no longer exist are kept (orphaned), never dropped.
 
 use super::Store;
-use super::error::{Result, StoreError, write_err};
+use super::error::{Result, StoreError};
+use super::journal::Change;
 use crate::checklist::{Checklist, Item, Source};
 
 #[derive(Debug, Clone, Default)]
@@ -89,33 +90,22 @@ impl Store {
         if !report.changed {
             return Ok(report);
         }
-        let mut inspection = self.get(id)?;
+        let inspection = self.get(id)?;
         let sha = source.sha256();
-        let old = format!(
-            "{} sha256:{}",
-            inspection.checklist.version,
-            &inspection.checklist.sha256[..8]
-        );
-        inspection.checklist.version = new.version.clone();
-        inspection.checklist.title = new.title.clone();
-        inspection.checklist.sha256 = sha.clone();
-        inspection.updated_at = super::now();
-        let guard = self.write_guard()?;
-        self.checklists
-            .insert(sha.as_bytes(), source.text.as_bytes())
-            .map_err(write_err)?;
-        self.put_inspection(&inspection)?;
-        self.append_history(
+        self.pin_text(&sha, &source.text)?;
+        self.record(
             id,
             by,
-            "",
-            "清单",
-            &old,
-            &format!("{} sha256:{}", new.version, &sha[..8]),
+            vec![Change::Repin {
+                old: inspection.checklist.clone(),
+                new: super::model::ChecklistPin {
+                    id: new.id.clone(),
+                    version: new.version.clone(),
+                    title: new.title.clone(),
+                    sha256: sha,
+                },
+            }],
         )?;
-        self.note_change(id)?;
-        self.flush()?;
-        guard.done();
         Ok(report)
     }
 }

@@ -43,8 +43,14 @@ pub fn sample_checklist(catalog: &Catalog) -> Option<&Available> {
 }
 
 impl Store {
-    /// Creates the sample inspection dated `today`, with its grades saved.
-    pub fn create_sample(&self, found: &Available, today: &str) -> Result<Sample, StoreError> {
+    /// Creates the sample inspection dated `today`, with its grades saved, all
+    /// recorded as made by `by` (whoever asked for the sample).
+    pub fn create_sample(
+        &self,
+        found: &Available,
+        today: &str,
+        by: &str,
+    ) -> Result<Sample, StoreError> {
         let kind = found.checklist.institution_type.clone();
         let new = NewInspection {
             institution: Institution {
@@ -59,7 +65,7 @@ impl Store {
             inspectors: INSPECTORS.map(String::from).to_vec(),
             sample: true,
         };
-        let inspection = self.create(new, &found.checklist, &found.source)?;
+        let inspection = self.create(new, &found.checklist, &found.source, by)?;
         let mut edits: Vec<(&str, Vec<Edit>)> = Vec::new();
         for ((_, _, item), (grade, note, action)) in found.checklist.items().zip(PLAN) {
             // What the item allows: 不适用 only where it may be given, no grade above
@@ -86,7 +92,7 @@ impl Store {
             edits.push((&item.id, changes));
         }
         let items: Vec<(&str, &[Edit])> = edits.iter().map(|(i, e)| (*i, e.as_slice())).collect();
-        self.update_many(&inspection.id, &items, INSPECTORS[0])?;
+        self.update_many(&inspection.id, &items, by)?;
         Ok(Sample {
             graded: items.len(),
             inspection,

@@ -1,11 +1,12 @@
 //! 已完成: an inspection marked complete takes no more changes until it is reopened.
-//! Completing and reopening are changes themselves, each recorded in the history with
+//! Completing and reopening are changes themselves, each a journal entry naming
 //! who did it (and, for a reopen, why). Every method that changes an inspection's
 //! grades, notes, assignments, checklist or links asks [`Store::ensure_open`] first.
 
+use super::Store;
 use super::error::{Result, StoreError};
+use super::journal::Change;
 use super::model::{Inspection, Progress};
-use super::{Store, now};
 
 impl Store {
     /// Refuses a change to a completed inspection.
@@ -38,28 +39,19 @@ impl Store {
     }
 
     fn set_status(&self, id: &str, to: Progress, by: &str, reason: &str) -> Result<Inspection> {
-        let by = crate::text::clean_line(by);
-        if by.is_empty() {
-            return Err(StoreError::Invalid("请写明是谁（评审专家姓名）。".into()));
-        }
-        let mut inspection = self.get(id)?;
+        let inspection = self.get(id)?;
         if inspection.status == to {
             return Ok(inspection);
         }
-        let from = inspection.status;
-        inspection.status = to;
-        inspection.updated_at = now();
-        let new = if reason.is_empty() {
-            to.label().to_string()
-        } else {
-            format!("{}（原因：{reason}）", to.label())
-        };
-        let guard = self.write_guard()?;
-        self.put_inspection(&inspection)?;
-        self.append_history(&inspection.id, &by, "", "状态", from.label(), &new)?;
-        self.note_change(&inspection.id)?;
-        self.flush()?;
-        guard.done();
-        Ok(inspection)
+        self.record(
+            &inspection.id,
+            by,
+            vec![Change::Status {
+                old: inspection.status,
+                new: to,
+                reason: reason.to_string(),
+            }],
+        )?;
+        self.stored_inspection(&inspection.id)
     }
 }

@@ -32,6 +32,11 @@ pub struct Options {
     /// Where review reports are written; `None`: the current directory (where the
     /// inspector started pingshen, as `pingshen report` does).
     pub report_dir: Option<PathBuf>,
+    /// `PINGSHEN_INSPECTOR`: who is acting, when set (a scripted run asks nothing).
+    pub inspector: Option<String>,
+    /// The config dir, where the keys of other laptops trusted are kept; `None`:
+    /// nothing is trusted beyond this laptop's own key.
+    pub config_dir: Option<PathBuf>,
 }
 
 impl Options {
@@ -118,6 +123,10 @@ pub struct App {
     waiting: BTreeMap<JobKind, Job>,
     /// Set by the event loop when it carries out [`Effect::Quit`]; nothing else sets it.
     pub quit: bool,
+    /// Who said they are acting, by inspection id (asked once each).
+    pub acting: BTreeMap<String, String>,
+    /// The question «你是哪位评审专家？» when it is open.
+    pub asking: Option<super::screens::Asking>,
 }
 
 impl App {
@@ -130,6 +139,7 @@ impl App {
         keymap_problems: Vec<String>,
     ) -> App {
         let list = InspectionList::load(&store);
+        let options_config = options.config_dir.clone();
         let mut app = App {
             store,
             options,
@@ -143,6 +153,8 @@ impl App {
             running: BTreeSet::new(),
             waiting: BTreeMap::new(),
             quit: false,
+            acting: super::screens::load_acting(options_config.as_deref()),
+            asking: None,
         };
         if let Some(warning) = app.store.take_warning() {
             app.status = Some(Status::warning(warning));
@@ -343,6 +355,7 @@ impl App {
         let label = result.kind.label();
         match result.outcome {
             Ok(Done::Merged { report, files }) => self.merged(&report, files),
+            Ok(Done::Untrusted { paths, keys }) => self.ask_trust(paths, keys),
             Ok(Done::Scanned { catalog, then }) => self.scanned(catalog, then),
             Ok(Done::Told(status)) => self.tell(label, status.text.clone(), status),
             Err(text) if result.kind == JobKind::Merge => self.merge_failed(text),
@@ -443,6 +456,7 @@ impl App {
                 Vec::new()
             }
             Confirmation::CopyBuiltin { .. } => self.copy_builtin_and_edit(),
+            Confirmation::TrustKeys { paths, keys } => self.trust_and_merge(paths, keys),
         }
     }
 

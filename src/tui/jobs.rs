@@ -52,6 +52,11 @@ pub enum Done {
     Told(Status),
     /// Files merged into the store.
     Merged { report: MergeReport, files: usize },
+    /// The files are signed with keys this laptop has not trusted yet: nothing merged.
+    Untrusted {
+        paths: Vec<std::path::PathBuf>,
+        keys: Vec<crate::store::Untrusted>,
+    },
     /// The checklists found, for what asked for them.
     Scanned { catalog: Catalog, then: AfterScan },
 }

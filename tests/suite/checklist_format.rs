@@ -140,7 +140,9 @@ fn grading_refuses_a_or_b_where_the_item_has_no_such_text() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let (c, s) = source(SMALL, "small.toml");
-    let insp = store.create(new_inspection("测试中心"), &c, &s).unwrap();
+    let insp = store
+        .create(new_inspection("测试中心"), &c, &s, "张三")
+        .unwrap();
     // 1.1.2 has only C text.
     let e = store
         .grade(&insp.id, "1.1.2", Some(Grade::B), "张三")

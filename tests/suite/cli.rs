@@ -8,6 +8,8 @@ use predicates::prelude::*;
 fn pingshen(data: &Path) -> Command {
     let mut c = Command::cargo_bin("pingshen").unwrap();
     c.env("PINGSHEN_DATA_DIR", data)
+        .env("PINGSHEN_CONFIG_DIR", crate::common::config_dir())
+        .env("PINGSHEN_INSPECTOR", "张三")
         .env("PINGSHEN_CHECKLIST_DIR", data.join("no-user-checklists"));
     c
 }
@@ -254,6 +256,8 @@ fn a_full_disk_refuses_the_write_and_keeps_the_data() {
     let mut child = std::process::Command::new("bash")
         .args(["-c", &script])
         .env("PINGSHEN_DATA_DIR", dir.path())
+        .env("PINGSHEN_CONFIG_DIR", crate::common::config_dir())
+        .env("PINGSHEN_INSPECTOR", "张三")
         .env("PINGSHEN_CHECKLIST_DIR", dir.path().join("none"))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

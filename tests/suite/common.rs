@@ -4,8 +4,12 @@
 use std::path::Path;
 
 use pingshen::checklist::{Catalog, Checklist, Source, parse_checklist};
+use pingshen::identity::Identity;
+use pingshen::identity::keys::TrustStore;
 use pingshen::scoring::Grade;
-use pingshen::store::{Edit, Inspection, Institution, NewInspection, ReviewKind, Store};
+use pingshen::store::{
+    Bundle, Edit, Inspection, Institution, NewInspection, ReviewKind, Store, read_bundle,
+};
 
 pub fn shipped(id: &str) -> (Checklist, Source) {
     let cat = Catalog::discover(None);
@@ -79,7 +83,9 @@ impl Fixture {
     /// Creates it on the shipped checklist `checklist`.
     pub fn create(self, store: &Store, checklist: &str) -> Inspection {
         let (c, s) = shipped(checklist);
-        store.create(self.0, &c, &s).expect("inspection created")
+        store
+            .create(self.0, &c, &s, "张三")
+            .expect("inspection created")
     }
 }
 
@@ -114,16 +120,50 @@ pub fn store_with_inspection(dir: &Path, checklist: &str) -> (Store, Inspection)
     (store, insp)
 }
 
-/// Writes `payload` as an export file with a correct checksum, whatever it holds: how
-/// a crafted file that passes the envelope is made.
-pub fn seal_json(payload: &serde_json::Value, file: &Path) {
-    let payload = serde_json::to_string_pretty(payload).unwrap();
-    let sealed = format!(
-        r#"{{"format":"pingshen-export","format_version":{},"checksum":"sha256:{}","payload":{payload}}}"#,
-        pingshen::store::EXPORT_FORMAT_VERSION,
-        pingshen::checklist::sha256_hex(payload.as_bytes()),
-    );
+/// Writes `payload` as a bundle signed by `signer`, whatever it holds: how a crafted
+/// file that passes the envelope's signature is made.
+pub fn sign_json(payload: &serde_json::Value, file: &Path, signer: &Identity) {
+    let payload = serde_json::to_string(payload).unwrap();
+    let author = pingshen::store::journal::Author {
+        name: signer.person.name.clone(),
+        key: Some(signer.public_key()),
+    };
+    let sealed = serde_json::json!({
+        "format": "pingshen-bundle",
+        "format_version": pingshen::store::BUNDLE_FORMAT_VERSION,
+        "signer": author,
+        "signature": signer.sign(&pingshen::store::signed_message(&author, &payload)),
+        "payload": "PAYLOAD",
+    })
+    .to_string()
+    .replace("\"PAYLOAD\"", &payload);
     std::fs::write(file, sealed).unwrap();
+}
+
+/// A trust store trusting every key `bundles` were signed with: as if each had been
+/// checked and accepted.
+pub fn trusting(bundles: &[&Bundle]) -> TrustStore {
+    let mut t = TrustStore::empty();
+    for b in bundles {
+        for a in b.signer.iter().chain(b.entries.iter().map(|e| &e.author)) {
+            if let Some(k) = a.key {
+                t.trust(&a.name, k);
+            }
+        }
+    }
+    t
+}
+
+/// Exports inspection `id` of `store` to `file` and reads it back, checked.
+pub fn export_to(store: &Store, id: &str, file: &Path) -> Bundle {
+    store.export(id).unwrap().write(file).unwrap();
+    read_bundle(file).unwrap()
+}
+
+/// Everything recorded of inspection `id`, as its signed bundle's text: equal before
+/// and after means nothing was written.
+pub fn record_of(store: &Store, id: &str) -> String {
+    store.export(id).unwrap().text
 }
 
 /// The raw sled database of a store just closed. sled's own file lock can outlive the
@@ -188,4 +228,83 @@ pub fn district(dir: &Path, specs: &[Spec]) -> Vec<String> {
         ids.push(insp.id);
     }
     ids
+}
+
+/// The config dir every `pingshen` a test starts uses (identity, signing key, trusted
+/// keys): one per run of the suite, under cargo's temporary dir for tests — never the
+/// user's own, and never what an earlier run trusted.
+pub fn config_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("pingshen-config-{}", std::process::id()))
+}
+
+/// Writes a bundle payload `v` (as JSON, edited at will) with every entry that still
+/// reads as one re-chained and re-signed by `signer`, and the bundle signed too: what
+/// a hostile holder of a key can make. Entries missing fields get them from the
+/// payload's second entry.
+pub fn resign(mut v: serde_json::Value, file: &Path, signer: &Identity) {
+    use pingshen::store::journal::Entry;
+    let template = v["entries"][1].clone();
+    let mut parents: Vec<String> = Vec::new();
+    if let Some(entries) = v["entries"].as_array_mut() {
+        for e in entries {
+            for key in ["id", "inspection", "at", "author", "parents"] {
+                if e.get(key).is_none() {
+                    e[key] = template[key].clone();
+                }
+            }
+            e["parents"] = serde_json::to_value(&parents).unwrap();
+            if let Some(m) = e.as_object_mut() {
+                m.remove("sig");
+            }
+            match serde_json::from_value::<Entry>(e.clone()) {
+                Ok(mut entry) => {
+                    if !entry.migrated {
+                        entry.author.key = Some(signer.public_key());
+                        entry.sig = Some(signer.sign(&entry.signed_bytes()));
+                    }
+                    parents = vec![entry.hash()];
+                    *e = serde_json::to_value(&entry).unwrap();
+                }
+                Err(_) => parents = vec!["0".repeat(64)],
+            }
+        }
+    }
+    sign_json(&v, file, signer);
+}
+
+/// The payload of `bundle` as JSON, to edit and [`resign`].
+pub fn payload(bundle: &Bundle) -> serde_json::Value {
+    serde_json::to_value(bundle).unwrap()
+}
+
+/// `bundle` with one more entry made on another laptop: `change` by `who`, signed with
+/// `signer`'s key, at `at`, written after the entry at position `after` (so knowing
+/// only the entries up to it), and the bundle signed by `signer`. Written to `file`.
+pub fn with_entry(
+    bundle: &Bundle,
+    after: usize,
+    who: &str,
+    at: &str,
+    change: serde_json::Value,
+    signer: &Identity,
+    file: &Path,
+) {
+    use pingshen::store::journal::Entry;
+    let parent = bundle.entries[after].hash();
+    let mut e = Entry::signed(
+        signer,
+        who,
+        &bundle.inspection,
+        vec![parent],
+        serde_json::from_value(change).unwrap(),
+    );
+    e.at = pingshen::time::Stamp::parse(at).unwrap();
+    e.sig = Some(signer.sign(&e.signed_bytes()));
+    let mut v = payload(bundle);
+    v["entries"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::to_value(&e).unwrap());
+    sign_json(&v, file, signer);
 }

@@ -58,6 +58,8 @@ fn grades_reported_saved_survive_sigkill() {
         let mut child = Command::new(env!("CARGO_BIN_EXE_pingshen"))
             .args(["grade", &id, "--batch"])
             .env("PINGSHEN_DATA_DIR", dir.path())
+            .env("PINGSHEN_CONFIG_DIR", crate::common::config_dir())
+            .env("PINGSHEN_INSPECTOR", "张三")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -139,7 +141,11 @@ fn grades_reported_saved_survive_sigkill() {
             Ok(s) => s,
             Err(StoreError::Unopenable { .. }) => {
                 recoveries += 1;
-                recover(dir.path(), false).expect("recover after a kill");
+                recover(
+                    dir.path(),
+                    std::sync::Arc::new(pingshen::identity::Identity::throwaway("crash")),
+                )
+                .expect("recover after a kill");
                 Store::open(dir.path()).expect("opens after recover")
             }
             Err(e) => panic!("round {round}: store does not open: {e}"),

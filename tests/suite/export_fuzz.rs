@@ -1,28 +1,37 @@
-//! Mutated exports, and exports that are valid JSON with a correct checksum but wrong
-//! content, never panic import, merge or any TUI screen. A file is either refused with
-//! a message, leaving the store unchanged, or leaves a store that passes the gate.
+//! Mutated bundles, and bundles whose every signature holds but whose content is
+//! wrong (as a hostile holder of a trusted key could make them), never panic import,
+//! merge or any TUI screen. A file is either refused with a message, leaving the
+//! store unchanged, or leaves a store that passes the gate.
 
 use crate::tui_support;
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
+use pingshen::identity::Identity;
 use pingshen::scoring::Grade;
-use pingshen::store::gate::admit;
-use pingshen::store::{Conflict, Edit, Export, HistoryEntry, Store, read_export, write_export};
+use pingshen::store::gate::admit_bundle;
+use pingshen::store::{Bundle, Edit, Store, read_bundle};
 use proptest::prelude::*;
 use tui_support::Harness;
 
-/// One graded township inspection with a conflict-free history, as exported.
-fn base() -> &'static Export {
-    static BASE: OnceLock<Export> = OnceLock::new();
+const SEED: [u8; 32] = [7; 32];
+
+fn signer() -> Identity {
+    Identity::from_seed("张敏", SEED)
+}
+
+/// One graded township inspection, as a bundle signed by [`signer`], read back.
+fn base() -> &'static Bundle {
+    static BASE: OnceLock<Bundle> = OnceLock::new();
     BASE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store = Store::open_as(dir.path(), Arc::new(signer())).unwrap();
         let id = tui_support::create(
             &store,
             "township-2022",
             tui_support::new_inspection("青山镇卫生院", "邵阳市双清区", "乡镇卫生院", "2026-11-23"),
         );
+        store.assign(&id, "张敏", &["1".into()], "张敏").unwrap();
         for (item, g) in [
             ("1.1.1", Grade::A),
             ("1.1.2", Grade::D),
@@ -37,7 +46,7 @@ fn base() -> &'static Export {
                 )
                 .unwrap();
         }
-        store.export(&id).unwrap()
+        crate::common::export_to(&store, &id, &dir.path().join("x.pingshen"))
     })
 }
 
@@ -59,6 +68,8 @@ fn nasty_text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// What a hostile exporter with a trusted key can change: anything, re-signed and
+/// re-chained so that signatures and chain hold.
 #[derive(Debug, Clone)]
 enum Mutation {
     Id(String),
@@ -67,17 +78,15 @@ enum Mutation {
     Grade(usize, Option<Grade>),
     Note(usize, String),
     At(usize, String),
-    DuplicateItem(usize),
-    EmptyConflict(String),
-    OneSidedConflict(usize),
-    Seq(usize, u64),
-    ReverseHistory,
-    DropHistory,
-    HistoryText(usize, String),
+    Date(String),
+    Institution(String),
     Inspector(String),
     Assignment(String, String),
-    Date(String),
-    Supersedes(usize, String),
+    Author(usize, String),
+    Migrated(usize),
+    Duplicate(usize),
+    Reverse,
+    DropFirst,
     ChecklistText(String),
 }
 
@@ -93,86 +102,87 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         (any::<usize>(), grade).prop_map(|(i, g)| Mutation::Grade(i, g)),
         (any::<usize>(), nasty_text()).prop_map(|(i, s)| Mutation::Note(i, s)),
         (any::<usize>(), nasty_text()).prop_map(|(i, s)| Mutation::At(i, s)),
-        any::<usize>().prop_map(Mutation::DuplicateItem),
-        nasty_text().prop_map(Mutation::EmptyConflict),
-        any::<usize>().prop_map(Mutation::OneSidedConflict),
-        (any::<usize>(), any::<u64>()).prop_map(|(i, n)| Mutation::Seq(i, n)),
-        Just(Mutation::ReverseHistory),
-        Just(Mutation::DropHistory),
-        (any::<usize>(), nasty_text()).prop_map(|(i, s)| Mutation::HistoryText(i, s)),
+        nasty_text().prop_map(Mutation::Date),
+        nasty_text().prop_map(Mutation::Institution),
         nasty_text().prop_map(Mutation::Inspector),
         (nasty_text(), nasty_text()).prop_map(|(a, b)| Mutation::Assignment(a, b)),
-        nasty_text().prop_map(Mutation::Date),
-        (any::<usize>(), nasty_text()).prop_map(|(i, s)| Mutation::Supersedes(i, s)),
+        (any::<usize>(), nasty_text()).prop_map(|(i, s)| Mutation::Author(i, s)),
+        any::<usize>().prop_map(Mutation::Migrated),
+        any::<usize>().prop_map(Mutation::Duplicate),
+        Just(Mutation::Reverse),
+        Just(Mutation::DropFirst),
         nasty_text().prop_map(Mutation::ChecklistText),
     ]
 }
 
-fn apply(mut e: Export, m: &Mutation) -> Export {
-    let n = e.assessments.len();
-    let h = e.history.len();
-    match m.clone() {
-        Mutation::Id(s) => e.inspection.id = s,
-        Mutation::Previous(s) => e.inspection.previous = Some(s),
-        Mutation::ItemId(i, s) => e.assessments[i % n].item_id = s,
-        Mutation::Grade(i, g) => e.assessments[i % n].grade = g,
-        Mutation::Note(i, s) => e.assessments[i % n].note = s,
-        Mutation::DuplicateItem(i) => {
-            let a = e.assessments[i % n].clone();
-            e.assessments.push(a);
-        }
-        Mutation::EmptyConflict(item) => e.conflicts.push(Conflict {
-            item_id: item,
-            candidates: Vec::new(),
-        }),
-        Mutation::OneSidedConflict(i) => {
-            let a = e.assessments[i % n].clone();
-            e.conflicts.push(Conflict {
-                item_id: a.item_id.clone(),
-                candidates: vec![a],
-            });
-        }
-        Mutation::Seq(i, s) if h > 0 => e.history[i % h].seq = s,
-        Mutation::ReverseHistory => e.history.reverse(),
-        Mutation::DropHistory => e.history.clear(),
-        Mutation::HistoryText(i, s) if h > 0 => {
-            let entry: &mut HistoryEntry = &mut e.history[i % h];
-            entry.item_id = s.clone();
-            entry.by = s;
-        }
-        Mutation::Inspector(s) => e.inspection.inspectors.push(s),
-        Mutation::Assignment(who, ch) => {
-            e.inspection.assignments.insert(who, vec![ch]);
-        }
-        Mutation::ChecklistText(s) => e.checklist_text.push_str(&s),
-        // Time is typed: these edit the file's JSON (see `write_mutated`).
-        Mutation::Seq(..)
-        | Mutation::HistoryText(..)
-        | Mutation::At(..)
-        | Mutation::Date(..)
-        | Mutation::Supersedes(..) => {}
-    }
-    e
-}
-
-/// Writes `e` sealed as an export, with the time mutations of `ms` made to its JSON:
-/// a typed export cannot even hold a timestamp without an offset, but a file can.
-fn write_mutated(e: &Export, ms: &[Mutation], file: &std::path::Path) {
-    let mut v = serde_json::to_value(e).unwrap();
-    let n = e.assessments.len();
+/// The bundle's payload as JSON with `ms` made to it.
+fn mutated(ms: &[Mutation]) -> serde_json::Value {
+    let mut v = serde_json::to_value(base()).unwrap();
     for m in ms {
-        match m {
-            Mutation::At(i, s) => v["assessments"][i % n]["at"] = s.as_str().into(),
-            Mutation::Date(s) => v["inspection"]["date"] = s.as_str().into(),
-            Mutation::Supersedes(i, s) => {
-                if let Some(list) = v["assessments"][i % n]["supersedes"].as_array_mut() {
-                    list.push(s.as_str().into());
+        let entries = v["entries"].as_array_mut().unwrap();
+        let n = entries.len();
+        let grades: Vec<usize> = (0..n)
+            .filter(|&i| entries[i]["change"]["kind"] == "grade")
+            .collect();
+        if grades.is_empty() || n == 0 {
+            continue;
+        }
+        let pick = |i: &usize| grades[i % grades.len()];
+        match m.clone() {
+            Mutation::Id(s) => {
+                v["inspection"] = s.as_str().into();
+                for e in v["entries"].as_array_mut().unwrap() {
+                    e["inspection"] = s.as_str().into();
                 }
             }
-            _ => {}
+            Mutation::Previous(s) => entries.push(serde_json::json!({
+                "change": {"kind": "link", "old": null, "new": s}
+            })),
+            Mutation::ItemId(i, s) => entries[pick(&i)]["change"]["item"] = s.into(),
+            Mutation::Grade(i, g) => {
+                entries[pick(&i)]["change"]["new"] = serde_json::to_value(g).unwrap()
+            }
+            Mutation::Note(i, s) => {
+                entries[pick(&i)]["change"] = serde_json::json!({
+                    "kind": "note", "item": entries[pick(&i)]["change"]["item"], "old": "", "new": s
+                })
+            }
+            Mutation::At(i, s) => entries[i % n]["at"] = s.into(),
+            Mutation::Date(s) => entries[0]["change"]["date"] = s.into(),
+            Mutation::Institution(s) => entries[0]["change"]["institution"]["name"] = s.into(),
+            Mutation::Inspector(s) => {
+                if let Some(list) = entries[0]["change"]["inspectors"].as_array_mut() {
+                    list.push(s.into());
+                }
+            }
+            Mutation::Assignment(who, ch) => entries.push(serde_json::json!({
+                "change": {"kind": "assign", "inspector": who, "old": [], "new": [ch]}
+            })),
+            Mutation::Author(i, s) => entries[i % n]["author"]["name"] = s.into(),
+            Mutation::Migrated(i) => entries[i % n]["migrated"] = true.into(),
+            Mutation::Duplicate(i) => {
+                let e = entries[i % n].clone();
+                entries.push(e);
+            }
+            Mutation::Reverse => entries.reverse(),
+            Mutation::DropFirst => {
+                entries.remove(0);
+            }
+            Mutation::ChecklistText(s) => {
+                if let Some(map) = v["checklists"].as_object_mut()
+                    && let Some((_, text)) = map.iter_mut().next()
+                {
+                    *text = format!("{}{s}", text.as_str().unwrap_or_default()).into();
+                }
+            }
         }
     }
-    crate::common::seal_json(&v, file);
+    v
+}
+
+/// Re-signs and re-chains (see [`crate::common::resign`]) and writes.
+fn write_signed(v: serde_json::Value, file: &std::path::Path) {
+    crate::common::resign(v, file, &signer());
 }
 
 /// Byte edits to the sealed file itself (mostly caught by the envelope).
@@ -185,22 +195,22 @@ fn byte_edit() -> impl Strategy<Value = (usize, u8)> {
 fn exercise(file: &std::path::Path) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("data")).unwrap();
-    let export = match read_export(file) {
-        Ok(e) => e,
+    let bundle = match read_bundle(file) {
+        Ok(b) => b,
         Err(e) => {
             assert!(!e.to_string().is_empty());
             return;
         }
     };
     // A file the gate let in passes it again as it is.
-    assert!(admit(export.clone()).is_ok());
-    let id = export.inspection.id.clone();
-    let imported = store.import(&export, false);
-    let merged = store.merge(&[("文件".to_string(), export.clone())]);
+    assert!(admit_bundle(&bundle).is_ok());
+    let trust = crate::common::trusting(&[&bundle]);
+    let imported = store.import(&bundle, &trust);
+    let merged = store.merge(&[("文件".to_string(), bundle.clone())], &trust);
     if imported.is_ok() || merged.is_ok() {
-        let stored = store.export(&id).expect("what was let in can be read back");
+        let again = crate::common::export_to(&store, &bundle.inspection, &dir.path().join("y"));
         assert!(
-            admit(stored).is_ok(),
+            admit_bundle(&again).is_ok(),
             "the store holds what passes the gate"
         );
     }
@@ -224,11 +234,10 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
 
     #[test]
-    fn wrong_content_with_a_valid_checksum(ms in prop::collection::vec(mutation(), 1..4)) {
-        let e = ms.iter().fold(base().clone(), apply);
+    fn wrong_content_signed_by_a_trusted_key(ms in prop::collection::vec(mutation(), 1..4)) {
         let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("x.json");
-        write_mutated(&e, &ms, &file);
+        let file = dir.path().join("x.pingshen");
+        write_signed(mutated(&ms), &file);
         exercise(&file);
     }
 
@@ -247,8 +256,8 @@ proptest! {
     #[test]
     fn mutated_bytes(edits in prop::collection::vec(byte_edit(), 1..6)) {
         let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("x.json");
-        write_export(base(), &file).unwrap();
+        let file = dir.path().join("x.pingshen");
+        write_signed(mutated(&[]), &file);
         let mut bytes = std::fs::read(&file).unwrap();
         for (i, b) in edits {
             let at = i % bytes.len();
@@ -259,15 +268,14 @@ proptest! {
     }
 }
 
-/// The unmutated file goes through, so the property above is not vacuous.
+/// The unmutated file goes through, so the properties above are not vacuous.
 #[test]
-fn the_base_export_is_admitted_and_drawn() {
+fn the_base_bundle_is_admitted_and_drawn() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("x.json");
-    write_export(base(), &file).unwrap();
-    assert!(read_export(&file).is_ok());
+    let file = dir.path().join("x.pingshen");
+    // Re-signed by hand as the property does, it reads as the exported bundle.
+    write_signed(mutated(&[]), &file);
+    let read = read_bundle(&file).unwrap();
+    assert_eq!(read.entries, base().entries);
     exercise(&file);
-    // The hand-sealed file of the property is read as an export is.
-    write_mutated(base(), &[], &file);
-    assert_eq!(read_export(&file).unwrap(), *base());
 }

@@ -13,6 +13,8 @@ use crate::report_support::poppler;
 fn pingshen(data: &Path) -> Command {
     let mut c = Command::cargo_bin("pingshen").unwrap();
     c.env("PINGSHEN_DATA_DIR", data)
+        .env("PINGSHEN_CONFIG_DIR", crate::common::config_dir())
+        .env("PINGSHEN_INSPECTOR", "张三")
         .env("PINGSHEN_CHECKLIST_DIR", data.join("no-user-checklists"));
     c
 }

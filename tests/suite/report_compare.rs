@@ -54,7 +54,9 @@ fn two_reviews(store: &Store) -> (Inspection, Inspection, (String, String)) {
     let mut later = new_inspection();
     later.review_kind = ReviewKind::LookBack;
     later.date = "2027-11-20".into();
-    let new = store.create(later, &township.0, &township.1).unwrap();
+    let new = store
+        .create(later, &township.0, &township.1, "张三")
+        .unwrap();
     let ids: Vec<String> = township.0.items().map(|(_, _, i)| i.id.clone()).collect();
     for (n, id) in ids.iter().enumerate() {
         let g = if n == 0 { Grade::B } else { Grade::A };

@@ -30,6 +30,8 @@ fn text_of(pdf: &Path) -> String {
 fn pingshen(data: &Path) -> Command {
     let mut cmd = Command::cargo_bin("pingshen").unwrap();
     cmd.env("PINGSHEN_DATA_DIR", data)
+        .env("PINGSHEN_CONFIG_DIR", crate::common::config_dir())
+        .env("PINGSHEN_INSPECTOR", "张三")
         .env_remove("PINGSHEN_CHECKLIST_DIR");
     cmd
 }

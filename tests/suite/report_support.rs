@@ -87,7 +87,7 @@ pub fn open(dir: &Path) -> Store {
 
 pub fn create(store: &Store, checklist: &(Checklist, Source)) -> Inspection {
     store
-        .create(new_inspection(), &checklist.0, &checklist.1)
+        .create(new_inspection(), &checklist.0, &checklist.1, "张三")
         .expect("inspection created")
 }
 

@@ -20,6 +20,8 @@ fn read_csv(path: &std::path::Path) -> Vec<Vec<String>> {
 fn pingshen(data: &std::path::Path) -> Command {
     let mut c = Command::cargo_bin("pingshen").unwrap();
     c.env("PINGSHEN_DATA_DIR", data)
+        .env("PINGSHEN_CONFIG_DIR", crate::common::config_dir())
+        .env("PINGSHEN_INSPECTOR", "张三")
         .env("PINGSHEN_CHECKLIST_DIR", data.join("none"));
     c
 }

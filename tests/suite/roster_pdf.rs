@@ -21,6 +21,8 @@ const EPS: f32 = 0.01;
 fn pingshen(data: &Path) -> Command {
     let mut c = Command::cargo_bin("pingshen").unwrap();
     c.env("PINGSHEN_DATA_DIR", data)
+        .env("PINGSHEN_CONFIG_DIR", crate::common::config_dir())
+        .env("PINGSHEN_INSPECTOR", "张三")
         .env("PINGSHEN_CHECKLIST_DIR", data.join("none"));
     c
 }
@@ -208,6 +210,7 @@ fn summary(i: usize) -> Overview {
         inspection,
         graded: 112,
         items: 112,
+        counts: [40, 60, 12, 0, 0, 0],
         verdict: "达到推荐标准".into(),
         winner: Some(0),
     }

@@ -8,6 +8,8 @@ use assert_cmd::Command;
 fn pingshen(data: &Path) -> Command {
     let mut c = Command::cargo_bin("pingshen").unwrap();
     c.env("PINGSHEN_DATA_DIR", data)
+        .env("PINGSHEN_CONFIG_DIR", crate::common::config_dir())
+        .env("PINGSHEN_INSPECTOR", "张三")
         .env("PINGSHEN_CHECKLIST_DIR", data.join("no-user-checklists"));
     c
 }
@@ -52,7 +54,7 @@ fn a_completed_inspection_refuses_changes_until_reopened_and_says_how() {
             "{args:?}: {err}"
         );
         assert!(
-            err.contains(&format!("提示：运行 `pingshen reopen {id} --by")),
+            err.contains(&format!("提示：运行 `pingshen reopen {id} --as")),
             "the CLI names its own command: {err}"
         );
     }

@@ -19,7 +19,7 @@ fn every_field_round_trips_through_the_store() {
     let (id, created) = {
         let store = Store::open(dir.path()).unwrap();
         let (c, s) = shipped("township-2022");
-        let insp = store.create(new.clone(), &c, &s).unwrap();
+        let insp = store.create(new.clone(), &c, &s, "琇垚").unwrap();
         let saved = store
             .update(
                 &insp.id,
@@ -93,19 +93,33 @@ fn export_then_import_gives_back_exactly_the_same() {
             "李四",
         )
         .unwrap();
-    let file = src.path().join("out.json");
-    let export = store.export(&insp.id).unwrap();
-    write_export(&export, &file).unwrap();
+    let file = src.path().join("out.pingshen");
+    let read = export_to(&store, &insp.id, &file);
+    assert_eq!(
+        read.entries.len(),
+        4,
+        "创建, 1.1.1 档次, 1.2.4 档次 and 整改意见"
+    );
 
     let dst = tempfile::tempdir().unwrap();
     let other = Store::open(dst.path()).unwrap();
-    let read = read_export(&file).unwrap();
-    assert_eq!(read, export);
-    assert_eq!(other.import(&read, false).unwrap(), ImportOutcome::Imported);
-    assert_eq!(other.export(&insp.id).unwrap(), export);
+    let trust = trusting(&[&read]);
+    assert_eq!(
+        other.import(&read, &trust).unwrap(),
+        ImportOutcome::Imported
+    );
+    assert_eq!(other.get(&insp.id).unwrap(), store.get(&insp.id).unwrap());
+    assert_eq!(
+        other.assessments(&insp.id).unwrap(),
+        store.assessments(&insp.id).unwrap()
+    );
+    assert_eq!(
+        other.history(&insp.id, None).unwrap(),
+        store.history(&insp.id, None).unwrap()
+    );
     // Importing the same file again changes nothing.
     assert_eq!(
-        other.import(&read, false).unwrap(),
+        other.import(&read, &trust).unwrap(),
         ImportOutcome::AlreadyPresent
     );
     // New changes after an import continue the history in order.
@@ -180,20 +194,21 @@ fn a_second_store_on_the_same_dir_is_refused_with_the_dir_named() {
 #[test]
 fn tampered_truncated_and_foreign_exports_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let (_store, _, export) = graded_b(dir.path());
-    let file = dir.path().join("e.json");
-    write_export(&export, &file).unwrap();
+    let (store, insp, _) = graded_b(dir.path());
+    let file = dir.path().join("e.pingshen");
+    store.export(&insp.id).unwrap().write(&file).unwrap();
     let text = std::fs::read_to_string(&file).unwrap();
 
-    let tampered = text.replacen("\"grade\": \"B\"", "\"grade\": \"A\"", 1);
+    // A grade changed after signing: the exporter's signature no longer holds.
+    let tampered = text.replacen("\"new\":\"B\"", "\"new\":\"A\"", 1);
     assert_ne!(tampered, text);
     std::fs::write(&file, &tampered).unwrap();
-    let err = read_export(&file).unwrap_err();
-    assert!(matches!(err, EnvelopeError::Checksum { .. }), "{err}");
-    assert!(err.to_string().contains("校验和不符"));
+    let err = read_bundle(&file).unwrap_err();
+    assert!(matches!(err, EnvelopeError::BadSignature { .. }), "{err}");
+    assert!(err.to_string().contains("签名不符"), "{err}");
 
     std::fs::write(&file, &text.as_bytes()[..text.len() / 2]).unwrap();
-    let err = read_export(&file).unwrap_err();
+    let err = read_bundle(&file).unwrap_err();
     assert!(matches!(err, EnvelopeError::Malformed { .. }), "{err}");
     assert!(err.to_string().contains("截断"));
 
@@ -202,15 +217,15 @@ fn tampered_truncated_and_foreign_exports_are_refused() {
         text.replacen("\"format_version\":1", "\"format_version\":7", 1),
     )
     .unwrap();
-    let err = read_export(&file).unwrap_err();
+    let err = read_bundle(&file).unwrap_err();
     assert!(
         matches!(err, EnvelopeError::TooNew { found: 7, .. }),
         "{err}"
     );
 
-    std::fs::write(&file, text.replacen("pingshen-export", "something-else", 1)).unwrap();
+    std::fs::write(&file, text.replacen("pingshen-bundle", "something-else", 1)).unwrap();
     assert!(matches!(
-        read_export(&file).unwrap_err(),
+        read_bundle(&file).unwrap_err(),
         EnvelopeError::WrongFormat { .. }
     ));
 }
@@ -221,7 +236,9 @@ fn repin_reports_changes_and_keeps_orphaned_grades() {
     let store = Store::open(dir.path()).unwrap();
     let v1 = include_str!("fixtures/small.toml");
     let (c1, s1) = source(v1, "small.toml");
-    let insp = store.create(new_inspection("测试中心"), &c1, &s1).unwrap();
+    let insp = store
+        .create(new_inspection("测试中心"), &c1, &s1, "张三")
+        .unwrap();
     store
         .grade(&insp.id, "2.1.3", Some(Grade::B), "张三")
         .unwrap();
@@ -289,7 +306,7 @@ fn refusals_leave_the_store_unchanged() {
         .grade(&insp.id, "1.2.4", Some(Grade::NotApplicable), "x")
         .unwrap_err();
     assert!(matches!(e, StoreError::NotApplicableRefused { .. }), "{e}");
-    assert_eq!(store.export(&insp.id).unwrap(), before);
+    assert_eq!(record_of(&store, &insp.id), before);
 }
 
 #[test]
@@ -310,15 +327,17 @@ fn delete_keeps_an_export_that_imports_back() {
     let kept = store.delete(&insp.id).unwrap();
     assert!(store.get(&insp.id).is_err());
     assert!(store.assessments(&insp.id).unwrap().is_empty());
-    assert!(store.history(&insp.id, None).unwrap().is_empty());
-    let back = read_export(&kept).unwrap();
-    assert_eq!(back, before);
-    store.import(&back, false).unwrap();
-    assert_eq!(store.export(&insp.id).unwrap(), before);
+    assert!(store.list().unwrap().is_empty());
+    let back = read_bundle(&kept).unwrap();
+    store.import(&back, &trusting(&[&back])).unwrap();
+    assert_eq!(record_of(&store, &insp.id), before);
 }
 
+/// sled is only a projection of the journals: a database destroyed file by file is
+/// moved aside and rebuilt from them when the store opens, and `recover` does the
+/// same on demand; no saved change is lost either way.
 #[test]
-fn recover_rebuilds_from_backups_after_the_database_is_damaged() {
+fn a_damaged_database_is_rebuilt_from_the_journals() {
     let dir = tempfile::tempdir().unwrap();
     let id = {
         let (store, insp) = store_with_inspection(dir.path(), "community-2022");
@@ -333,36 +352,37 @@ fn recover_rebuilds_from_backups_after_the_database_is_damaged() {
                 "张三",
             )
             .unwrap();
-        store.backup_now().unwrap();
         insp.id
     };
-    assert!(!backup_files(dir.path()).is_empty());
-
-    // A database that is healthy is not rebuilt without --force.
-    assert!(recover(dir.path(), false).is_err());
-
     // Damage every file of the database.
     for entry in walk(&dir.path().join("db")) {
         let len = std::fs::metadata(&entry).unwrap().len() as usize;
         std::fs::write(&entry, vec![0xA5u8; len.max(64)]).unwrap();
     }
-    let err = Store::open(dir.path())
-        .err()
-        .expect("damaged database does not open");
-    assert!(matches!(err, StoreError::Unopenable { .. }), "{err}");
-    assert_eq!(err.hint(), Some(pingshen::store::Hint::Recover), "{err}");
+    {
+        let store = Store::open(dir.path()).unwrap();
+        let warning = store.take_warning().unwrap_or_default();
+        assert!(warning.contains("已从 1 个检查的日志重建"), "{warning}");
+        let a = store.assessment(&id, "1.1.1").unwrap().unwrap();
+        assert_eq!(a.grade, Some(Grade::A));
+        assert_eq!(a.note, "花名册齐全");
+    }
+    let aside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("db.damaged-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "the damaged database is kept aside");
 
-    let report = recover(dir.path(), false).unwrap();
+    let identity = std::sync::Arc::new(pingshen::identity::Identity::throwaway("张三"));
+    let report = recover(dir.path(), identity).unwrap();
     assert_eq!(report.restored.len(), 1);
-    assert!(
-        report.moved_aside.as_ref().unwrap().exists(),
-        "damaged db kept aside"
-    );
-
+    assert!(report.moved_aside.as_ref().unwrap().exists());
     let store = Store::open(dir.path()).unwrap();
-    let a = store.assessment(&id, "1.1.1").unwrap().unwrap();
-    assert_eq!(a.grade, Some(Grade::A));
-    assert_eq!(a.note, "花名册齐全");
+    assert_eq!(
+        store.assessment(&id, "1.1.1").unwrap().unwrap().note,
+        "花名册齐全"
+    );
 }
 
 #[test]
@@ -382,27 +402,42 @@ fn a_newer_database_is_refused() {
     assert!(err.to_string().contains("升级"));
 }
 
-#[test]
-fn backups_rotate() {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, _) = store_with_inspection(dir.path(), "community-2022");
-    for _ in 0..(BACKUPS_KEPT + 3) {
-        store.backup_now().unwrap();
-    }
-    assert_eq!(backup_files(dir.path()).len(), BACKUPS_KEPT);
-}
-
+/// A backup is the journal copied, and extended by what was added since: after
+/// [`BACKUP_EVERY`] changes it equals the journal again.
 #[test]
 fn a_backup_is_taken_every_so_many_changes() {
     let dir = tempfile::tempdir().unwrap();
     let (store, insp) = store_with_inspection(dir.path(), "community-2022");
-    let before = backup_files(dir.path()).len();
+    let journal = dir
+        .path()
+        .join("journals")
+        .join(format!("{}.jsonl", insp.id));
+    let backup = dir
+        .path()
+        .join("backups")
+        .join(format!("{}.jsonl", insp.id));
+    assert_eq!(
+        std::fs::read(&backup).unwrap(),
+        std::fs::read(&journal).unwrap()
+    );
     let (c, _) = shipped("community-2022");
     let items: Vec<String> = c.items().map(|(_, _, i)| i.id.clone()).collect();
-    for item in items.iter().take(BACKUP_EVERY as usize) {
+    for item in items.iter().take(BACKUP_EVERY as usize - 1) {
         store.grade(&insp.id, item, Some(Grade::C), "张三").unwrap();
     }
-    assert_eq!(backup_files(dir.path()).len(), before + 1);
+    assert!(std::fs::metadata(&backup).unwrap().len() < std::fs::metadata(&journal).unwrap().len());
+    store
+        .grade(
+            &insp.id,
+            &items[BACKUP_EVERY as usize],
+            Some(Grade::C),
+            "张三",
+        )
+        .unwrap();
+    assert_eq!(
+        std::fs::read(&backup).unwrap(),
+        std::fs::read(&journal).unwrap()
+    );
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -432,7 +467,7 @@ fn update_many_saves_all_or_nothing() {
         .unwrap()
         .id
         .clone();
-    let before = store.export(&insp.id).unwrap();
+    let before = record_of(&store, &insp.id);
     let a = [Edit::Grade(Some(Grade::C))];
     let na = [Edit::Grade(Some(Grade::NotApplicable))];
     let err = store
@@ -446,7 +481,7 @@ fn update_many_saves_all_or_nothing() {
         matches!(err, StoreError::NotApplicableRefused { .. }),
         "{err}"
     );
-    assert_eq!(store.export(&insp.id).unwrap(), before, "nothing written");
+    assert_eq!(record_of(&store, &insp.id), before, "nothing written");
 
     let d = [Edit::Grade(Some(Grade::D)), Edit::Note("记录缺失".into())];
     let saved = store
@@ -471,12 +506,12 @@ fn update_many_saves_all_or_nothing() {
     assert_eq!(item_entries, 3, "档次 of 1.1.1, 档次 and 备注 of 1.1.2");
 }
 
-/// A community inspection with 1.1.1 graded B by 张三, and its export as it stands.
-fn graded_b(dir: &std::path::Path) -> (Store, Inspection, Export) {
+/// A community inspection with 1.1.1 graded B by 张三, and its record as it stands.
+fn graded_b(dir: &std::path::Path) -> (Store, Inspection, String) {
     let (store, insp) = store_with_inspection(dir, "community-2022");
     store
         .grade(&insp.id, "1.1.1", Some(Grade::B), "张三")
         .unwrap();
-    let export = store.export(&insp.id).unwrap();
-    (store, insp, export)
+    let record = record_of(&store, &insp.id);
+    (store, insp, record)
 }

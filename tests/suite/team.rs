@@ -11,12 +11,32 @@ use pingshen::store::*;
 /// The lead's store with an inspection split between 甲 (chapters 1, 2) and 乙 (3, 4).
 fn split_inspection(lead: &Store) -> (Inspection, Checklist) {
     let (c, s) = shipped("township-2022");
-    let insp = lead.create(new_inspection("某镇卫生院"), &c, &s).unwrap();
+    let insp = lead
+        .create(new_inspection("某镇卫生院"), &c, &s, "组长")
+        .unwrap();
     lead.assign(&insp.id, "甲", &["1".into(), "2".into()], "组长")
         .unwrap();
     lead.assign(&insp.id, "乙", &["3".into(), "4".into()], "组长")
         .unwrap();
     (lead.get(&insp.id).unwrap(), c)
+}
+
+/// A bundle as a file written and read back: checked as any file from elsewhere is.
+fn bundle_of(store: &Store, id: &str) -> Bundle {
+    let dir = tempfile::tempdir().unwrap();
+    export_to(store, id, &dir.path().join("x.pingshen"))
+}
+
+/// The lead's bundle for `who`, imported on a fresh laptop.
+fn laptop_with(lead: &Store, id: &str, who: &str) -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let sealed = lead.export_for(id, who).unwrap();
+    let file = dir.path().join("for.pingshen");
+    sealed.write(&file).unwrap();
+    let b = read_bundle(&file).unwrap();
+    store.import(&b, &trusting(&[&b])).unwrap();
+    (dir, store)
 }
 
 /// An inspector's laptop: imports their part, grades every item of their chapters.
@@ -26,12 +46,8 @@ fn laptop(
     who: &str,
     c: &Checklist,
     grade: Grade,
-) -> (tempfile::TempDir, Export) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    store
-        .import(&lead.export_for(id, who).unwrap(), false)
-        .unwrap();
+) -> (tempfile::TempDir, Bundle) {
+    let (dir, store) = laptop_with(lead, id, who);
     let chapters = store.get(id).unwrap().assignments[who].clone();
     for (ch, _, item) in c.items() {
         if chapters.contains(&ch.id) {
@@ -48,13 +64,33 @@ fn laptop(
                 .unwrap();
         }
     }
-    let export = store.export(id).unwrap();
-    (dir, export)
+    let bundle = bundle_of(&store, id);
+    (dir, bundle)
 }
 
-fn state(store: &Store, id: &str) -> (Vec<Assessment>, Vec<Conflict>, Vec<HistoryEntry>) {
-    let e = store.export(id).unwrap();
-    (e.assessments, e.conflicts, e.history)
+/// What a store holds of an inspection, whatever order its journal lists entries in.
+fn state(store: &Store, id: &str) -> (Vec<Assessment>, Vec<Conflict>, Vec<String>) {
+    let mut entries: Vec<String> = store
+        .history(id, None)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.entry)
+        .collect();
+    entries.sort();
+    (
+        store.assessments(id).unwrap().into_values().collect(),
+        store.conflicts(id).unwrap(),
+        entries,
+    )
+}
+
+fn merge(store: &Store, files: &[(&str, &Bundle)]) -> pingshen::store::Result<MergeReport> {
+    let bundles: Vec<&Bundle> = files.iter().map(|(_, b)| *b).collect();
+    let named: Vec<(String, Bundle)> = files
+        .iter()
+        .map(|(n, b)| (n.to_string(), (*b).clone()))
+        .collect();
+    store.merge(&named, &trusting(&bundles))
 }
 
 #[test]
@@ -62,14 +98,10 @@ fn disjoint_chapters_merge_into_one_complete_inspection() {
     let lead_dir = tempfile::tempdir().unwrap();
     let lead = Store::open(lead_dir.path()).unwrap();
     let (insp, c) = split_inspection(&lead);
-    let for_jia = lead.export_for(&insp.id, "甲").unwrap();
-    assert!(for_jia.history.iter().all(|h| h.item_id.is_empty()));
     let (_a, a) = laptop(&lead, &insp.id, "甲", &c, Grade::A);
     let (_b, b) = laptop(&lead, &insp.id, "乙", &c, Grade::B);
 
-    let report = lead
-        .merge(&[("甲.json".into(), a), ("乙.json".into(), b)])
-        .unwrap();
+    let report = merge(&lead, &[("甲.pingshen", &a), ("乙.pingshen", &b)]).unwrap();
     assert!(report.conflicts.is_empty());
     assert_eq!(report.added.len(), c.item_count());
     let summary = &lead.overviews().unwrap()[0];
@@ -82,9 +114,12 @@ fn disjoint_chapters_merge_into_one_complete_inspection() {
     assert_eq!(got["1.1.1"].by, "甲");
     assert_eq!(got["4.1.1"].grade, Some(Grade::B));
     assert_eq!(got["4.1.1"].note, "乙查看了4.1.1");
-    // Each inspector's changes are in the united history.
+    // Each inspector's changes are in the united history, signed by their laptop.
     let h = lead.history(&insp.id, Some("3.1.1")).unwrap();
-    assert!(h.iter().any(|e| e.by == "乙" && e.new == "B"));
+    assert!(
+        h.iter()
+            .any(|e| e.by == "乙" && e.new == "B" && !e.key.is_empty())
+    );
 }
 
 #[test]
@@ -93,12 +128,8 @@ fn a_conflict_is_reported_settled_and_both_versions_stay_in_the_history() {
     let lead = Store::open(lead_dir.path()).unwrap();
     let (insp, c) = split_inspection(&lead);
     let (_a, a) = laptop(&lead, &insp.id, "甲", &c, Grade::A);
-    // 乙 also grades 1.1.1, differently.
-    let b_dir = tempfile::tempdir().unwrap();
-    let b_store = Store::open(b_dir.path()).unwrap();
-    b_store
-        .import(&lead.export_for(&insp.id, "乙").unwrap(), false)
-        .unwrap();
+    // 乙 also grades 1.1.1, differently, not knowing of 甲's grade.
+    let (_b_dir, b_store) = laptop_with(&lead, &insp.id, "乙");
     b_store
         .update(
             &insp.id,
@@ -110,29 +141,29 @@ fn a_conflict_is_reported_settled_and_both_versions_stay_in_the_history() {
             "乙",
         )
         .unwrap();
-    let b = b_store.export(&insp.id).unwrap();
+    let b = bundle_of(&b_store, &insp.id);
 
-    let report = lead
-        .merge(&[("a".into(), a.clone()), ("b".into(), b.clone())])
-        .unwrap();
-    assert_eq!(report.conflicts.len(), 1);
-    let conflict = &report.conflicts[0];
-    assert_eq!(conflict.item_id, "1.1.1");
-    let grades: Vec<_> = conflict
-        .candidates
+    let report = merge(&lead, &[("a", &a), ("b", &b)]).unwrap();
+    let fields: Vec<_> = report
+        .conflicts
         .iter()
-        .map(|v| (v.grade, v.by.as_str()))
+        .map(|c| (c.item_id.as_str(), c.field.label()))
+        .collect();
+    assert_eq!(fields, vec![("1.1.1", "档次"), ("1.1.1", "备注")]);
+    let versions = lead.item_versions(&insp.id, "1.1.1").unwrap();
+    let grades: Vec<_> = versions
+        .iter()
+        .map(|v| (v.assessment.grade, v.by.as_str()))
         .collect();
     assert!(grades.contains(&(Some(Grade::A), "甲")) && grades.contains(&(Some(Grade::C), "乙")));
-    assert_eq!(lead.conflicts(&insp.id).unwrap().len(), 1);
 
-    let c_index = conflict
-        .candidates
+    let c_index = versions
         .iter()
-        .position(|v| v.grade == Some(Grade::C))
+        .position(|v| v.assessment.grade == Some(Grade::C))
         .unwrap();
     let settled = lead.settle(&insp.id, "1.1.1", c_index, "组长").unwrap();
     assert_eq!(settled.grade, Some(Grade::C));
+    assert_eq!(settled.note, "乙：功能定位不清");
     assert!(lead.conflicts(&insp.id).unwrap().is_empty());
     let h = lead.history(&insp.id, Some("1.1.1")).unwrap();
     assert!(
@@ -143,14 +174,15 @@ fn a_conflict_is_reported_settled_and_both_versions_stay_in_the_history() {
         h.iter()
             .any(|e| e.by == "乙" && e.field == "档次" && e.new == "C")
     );
-    let verdict = h.iter().find(|e| e.field == "冲突裁定").unwrap();
+    let verdict = h.iter().find(|e| e.field == "冲突裁定（档次）").unwrap();
+    assert_eq!(verdict.by, "组长");
     assert!(
         verdict.old.contains("A（甲") && verdict.new.contains("C（乙"),
         "{verdict:?}"
     );
 
     // The same files merged again do not reopen the settled conflict.
-    let again = lead.merge(&[("a".into(), a), ("b".into(), b)]).unwrap();
+    let again = merge(&lead, &[("a", &a), ("b", &b)]).unwrap();
     assert!(!again.changed, "{again:?}");
     assert!(lead.conflicts(&insp.id).unwrap().is_empty());
     assert_eq!(
@@ -165,25 +197,21 @@ fn merging_is_idempotent_and_order_independent() {
     let lead = Store::open(lead_dir.path()).unwrap();
     let (insp, c) = split_inspection(&lead);
     let (_a, a) = laptop(&lead, &insp.id, "甲", &c, Grade::A);
-    let (_b, mut b) = laptop(&lead, &insp.id, "乙", &c, Grade::B);
-    // A conflicting item too.
-    let mut other = a
-        .assessments
-        .iter()
-        .find(|x| x.item_id == "2.1.1")
-        .unwrap()
-        .clone();
-    other.grade = Some(Grade::D);
-    other.by = "乙".into();
-    other.at = pingshen::time::Stamp::parse("2026-11-23T09:00:00.000+08:00").unwrap();
-    other.supersedes.clear();
-    b.assessments.push(other);
+    // 乙 grades their chapters, and one of 甲's items too: a conflict.
+    let (_b_dir, b_store) = laptop_with(&lead, &insp.id, "乙");
+    b_store
+        .grade(&insp.id, "2.1.1", Some(Grade::D), "乙")
+        .unwrap();
+    b_store
+        .grade(&insp.id, "3.1.1", Some(Grade::B), "乙")
+        .unwrap();
+    let b = bundle_of(&b_store, &insp.id);
 
-    let fresh = |files: &[(&str, &Export)]| {
+    let fresh = |files: &[(&str, &Bundle)]| {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        for (name, e) in files {
-            store.merge(&[(name.to_string(), (*e).clone())]).unwrap();
+        for f in files {
+            merge(&store, &[*f]).unwrap();
         }
         let s = state(&store, &insp.id);
         (dir, store, s)
@@ -194,10 +222,9 @@ fn merging_is_idempotent_and_order_independent() {
     assert_eq!(ab.1.len(), 1, "one conflict");
 
     let once = state(&s1, &insp.id);
-    let report = s1.merge(&[("a".into(), a.clone())]).unwrap();
+    let report = merge(&s1, &[("a", &a)]).unwrap();
     assert!(!report.changed);
-    s1.merge(&[("b".into(), b.clone()), ("a".into(), a.clone())])
-        .unwrap();
+    merge(&s1, &[("b", &b), ("a", &a)]).unwrap();
     assert_eq!(
         state(&s1, &insp.id),
         once,
@@ -211,59 +238,61 @@ fn bad_merges_are_refused_and_change_nothing() {
     let lead = Store::open(lead_dir.path()).unwrap();
     let (insp, c) = split_inspection(&lead);
     let (_a, a) = laptop(&lead, &insp.id, "甲", &c, Grade::A);
-    let before = lead.export(&insp.id).unwrap();
+    let before = record_of(&lead, &insp.id);
 
     // Another inspection.
     let (c2, s2) = shipped("township-2022");
     let other = lead
-        .create(new_inspection("另一个卫生院"), &c2, &s2)
+        .create(new_inspection("另一个卫生院"), &c2, &s2, "组长")
         .unwrap();
-    let other_export = lead.export(&other.id).unwrap();
-    let err = lead
-        .merge(&[
-            ("a.json".into(), a.clone()),
-            ("other.json".into(), other_export),
-        ])
-        .unwrap_err();
+    let other_bundle = bundle_of(&lead, &other.id);
+    let err = merge(&lead, &[("a", &a), ("other", &other_bundle)]).unwrap_err();
     assert!(
         err.to_string().contains("只能合并同一次检查的导出"),
         "{err}"
     );
 
-    // Another checklist version.
-    let mut v2 = a.clone();
-    v2.checklist_text = v2.checklist_text.replacen(
-        "version = \"2022-pingshen.2\"",
-        "version = \"2022-pingshen.3\"",
-        1,
-    );
-    v2.inspection.checklist.sha256 = pingshen::checklist::sha256_hex(v2.checklist_text.as_bytes());
-    let err = lead.merge(&[("v2.json".into(), v2)]).unwrap_err();
-    assert!(err.to_string().contains("换到同一清单版本"), "{err}");
+    // Keys never seen before: refused, each named with its fingerprint.
+    let err = lead
+        .merge(
+            &[("a".into(), a.clone())],
+            &pingshen::identity::keys::TrustStore::empty(),
+        )
+        .unwrap_err();
+    let StoreError::Untrusted { keys } = &err else {
+        panic!("{err}")
+    };
+    assert!(keys.iter().any(|k| k.name == "甲"));
     assert!(
-        matches!(err.hint(), Some(pingshen::store::Hint::Repin { .. })),
+        err.to_string().contains(&keys[0].key.fingerprint()),
         "{err}"
     );
 
     // A truncated or tampered file is refused when read.
-    let file = lead_dir.path().join("a.json");
-    write_export(&a, &file).unwrap();
+    let file = lead_dir.path().join("a.pingshen");
+    let sealed = {
+        let (_d, store) = laptop_with(&lead, &insp.id, "甲");
+        store.export(&insp.id).unwrap()
+    };
+    sealed.write(&file).unwrap();
     let bytes = std::fs::read(&file).unwrap();
     std::fs::write(&file, &bytes[..bytes.len() - 100]).unwrap();
     assert!(matches!(
-        read_export(&file),
+        read_bundle(&file),
         Err(EnvelopeError::Malformed { .. })
     ));
-    let text = String::from_utf8(bytes)
-        .unwrap()
-        .replacen("甲查看了1.1.1", "乙查看了1.1.1", 1);
+    let text = String::from_utf8(bytes).unwrap().replacen(
+        "\"inspector\":\"甲\"",
+        "\"inspector\":\"乙\"",
+        1,
+    );
     std::fs::write(&file, text).unwrap();
     assert!(matches!(
-        read_export(&file),
-        Err(EnvelopeError::Checksum { .. })
+        read_bundle(&file),
+        Err(EnvelopeError::BadSignature { .. })
     ));
 
-    assert_eq!(lead.export(&insp.id).unwrap(), before);
+    assert_eq!(record_of(&lead, &insp.id), before);
 }
 
 #[test]

@@ -153,6 +153,7 @@ fn on_user_checklist() -> (Harness, std::path::PathBuf, String) {
             new_inspection("青山镇卫生院", "双清区", "乡镇卫生院", TODAY),
             &a.checklist,
             &a.source,
+            "张敏",
         )
         .unwrap()
         .id;

@@ -134,7 +134,7 @@ fn list_filters_by_typing_and_deletes_with_a_backup() {
                 .lines
                 .iter()
                 .map(|l| l.as_str())
-                .find(|l| l.ends_with(".json"))
+                .find(|l| l.ends_with(".pingshen"))
                 .expect("backup path shown");
             assert!(std::path::Path::new(path).is_file(), "{path}");
         }
@@ -226,6 +226,8 @@ fn keymap_problems_are_shown_at_start() {
         keymap_file: None,
         today: TODAY.into(),
         report_dir: None,
+        inspector: None,
+        config_dir: None,
     };
     let (keymap, problems) = Keymap::with_user(
         "[walkthrough]\ngrade_a = \"Hyper\"\n",

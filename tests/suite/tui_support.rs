@@ -45,7 +45,7 @@ pub fn create(store: &Store, checklist: &str, new: NewInspection) -> String {
     let cat = Catalog::discover(None);
     let a = cat.get(checklist).expect("shipped checklist");
     store
-        .create(new, &a.checklist, &a.source)
+        .create(new, &a.checklist, &a.source, "张敏")
         .expect("created")
         .id
 }
@@ -77,6 +77,9 @@ impl Harness {
             keymap_file: Some(dir.path().join("config/keymap.toml")),
             today: TODAY.to_string(),
             report_dir: Some(dir.path().join("reports")),
+            // As PINGSHEN_INSPECTOR=张敏 would: the inspections here have two.
+            inspector: Some("张敏".to_string()),
+            config_dir: Some(dir.path().join("config")),
         };
         let app = App::new(Arc::new(store), options, Keymap::builtin(), Vec::new());
         Harness { dir, app }
@@ -308,6 +311,8 @@ fn visible_cells(buffer: &Buffer) -> Vec<Vec<&ratatui::buffer::Cell>> {
 /// the given (item, grade, note, 整改意见) changes made by `who`, exported to `file`
 /// in `dir`.
 /// Returns the export file's path.
+use pingshen::identity::keys::TrustStore;
+
 pub fn laptop_export(
     store: &Store,
     id: &str,
@@ -318,12 +323,22 @@ pub fn laptop_export(
 ) -> std::path::PathBuf {
     let laptop_dir = tempfile::tempdir().expect("tempdir");
     let laptop = Store::open(laptop_dir.path()).expect("laptop store");
+    let lead = crate::common::export_to(store, id, &laptop_dir.path().join("lead.pingshen"));
     laptop
-        .import(&store.export(id).expect("export"), false)
+        .import(&lead, &crate::common::trusting(&[&lead]))
         .expect("import");
     crate::common::grade_many(&laptop, id, who, grades);
     let path = dir.join(file);
-    pingshen::store::write_export(&laptop.export(id).expect("export"), &path).expect("written");
+    laptop
+        .export(id)
+        .expect("export")
+        .write(&path)
+        .expect("written");
+    // The lead's laptop checked this laptop's key once, earlier (the TUI's own
+    // trust-on-first-use question is tested on its own).
+    let mut trust = TrustStore::load(&dir.join("config")).expect("trust store");
+    trust.trust(who, laptop.identity().public_key());
+    trust.save().expect("trust saved");
     path
 }
 

@@ -144,6 +144,8 @@ fn cli(work: &Path, args: &[&str]) -> String {
     let out = Command::new(BIN)
         .args(args)
         .env("PINGSHEN_DATA_DIR", work.join("data"))
+        .env("PINGSHEN_CONFIG_DIR", crate::common::config_dir())
+        .env("PINGSHEN_INSPECTOR", "张三")
         .env("PINGSHEN_CHECKLIST_DIR", work.join("checklists"))
         .output()
         .expect("pingshen runs");
@@ -174,6 +176,11 @@ fn create_grade_note_quit_and_see_it_all_again() {
     t.keys(&["Tab", "Tab", "Tab"]);
     t.text("张敏、李强");
     t.keys(&["C-s"]);
+    // Two inspectors and no PINGSHEN_INSPECTOR: the TUI asks who is at the keyboard,
+    // once, and remembers it for the next start.
+    t.wait_for("你是哪位评审专家");
+    t.text("2");
+    t.keys(&["Enter"]);
     t.wait_for("已评 0/126");
 
     // Five grades, each confirmed on screen before the next.
@@ -243,6 +250,12 @@ fn create_grade_note_quit_and_see_it_all_again() {
         show["assessments"]["1.2.2"]["note"],
         "现场查看：发热诊室设置规范\n第二行：抽查病历10份"
     );
+    // Every change is credited to the inspector who said it was them, 李强, in
+    // both runs, and signed by this laptop's key.
+    assert_eq!(show["assessments"]["1.1.1"]["by"], "李强");
+    assert_eq!(show["assessments"]["1.2.2"]["by"], "李强");
+    let history = cli(work.path(), &["history", &id]);
+    assert!(!history.contains("张敏"), "{history}");
 }
 
 #[test]

@@ -10,6 +10,8 @@ use crate::workbook::{ITEM_HEADER, RULE_HEADER, handmade, own};
 fn pingshen(data: &Path) -> Command {
     let mut c = Command::cargo_bin("pingshen").unwrap();
     c.env("PINGSHEN_DATA_DIR", data)
+        .env("PINGSHEN_CONFIG_DIR", crate::common::config_dir())
+        .env("PINGSHEN_INSPECTOR", "张三")
         .env("PINGSHEN_CHECKLIST_DIR", data.join("no-user-checklists"))
         .current_dir(data);
     c

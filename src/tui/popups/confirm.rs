@@ -35,6 +35,11 @@ pub enum Confirmation {
     CopyBuiltin {
         lines: Vec<String>,
     },
+    /// Trust keys seen for the first time, then merge the files again.
+    TrustKeys {
+        paths: Vec<std::path::PathBuf>,
+        keys: Vec<crate::store::Untrusted>,
+    },
 }
 
 pub struct Confirm {
@@ -69,6 +74,21 @@ impl Confirm {
             ),
             Confirmation::Repin(offer) => ("清单文件已修改".to_string(), repin_lines(offer)),
             Confirmation::CopyBuiltin { lines } => ("内置清单".to_string(), lines.clone()),
+            Confirmation::TrustKeys { keys, .. } => {
+                let mut lines = vec!["文件由以下签名密钥签名，本机第一次见到：".to_string()];
+                for k in keys {
+                    lines.push(format!(
+                        "  {}  指纹 {}",
+                        crate::text::for_terminal_line(&k.name),
+                        k.key.fingerprint()
+                    ));
+                }
+                lines.push(
+                    "请与本人当面或电话核对指纹。确认无误才接受：接受后本机会记住这些密钥，并合并文件。"
+                        .to_string(),
+                );
+                ("第一次见到的签名密钥".to_string(), lines)
+            }
         };
         let footer = format!(
             "{} {}   {} {}",

@@ -19,11 +19,15 @@ pub enum PromptKind {
     Merge,
     /// Why a completed inspection is reopened (kept in the history).
     Reopen,
+    /// Which of the inspection's inspectors is at the keyboard.
+    Acting,
 }
 
 pub struct Prompt {
     pub kind: PromptKind,
     pub input: LineInput,
+    /// A line under the input, when the question needs one.
+    pub detail: Option<String>,
 }
 
 impl Prompt {
@@ -31,6 +35,7 @@ impl Prompt {
         Prompt {
             kind,
             input: LineInput::new(text),
+            detail: None,
         }
     }
 
@@ -71,13 +76,14 @@ impl Prompt {
             PromptKind::Search => "搜索条款：编号、名称、评价要点、备注（边输入边筛选）",
             PromptKind::Merge => "合并组员导出的文件：输入或拖入文件路径",
             PromptKind::Reopen => "重新打开已完成的检查：写明原因（记入修改历史）",
+            PromptKind::Acting => "你是哪位评审专家？",
         };
         // Merging needs a word on how to give several files.
         let help = match self.kind {
             PromptKind::Merge => {
                 Some("多个文件用空格分开，路径含空格时加引号；也可以一次合并一个。")
             }
-            _ => None,
+            _ => self.detail.as_deref(),
         };
         let footer = format!(
             " {} 确定  {} 取消 ",

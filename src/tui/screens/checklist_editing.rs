@@ -195,10 +195,12 @@ impl App {
     }
 
     pub(crate) fn repin(&mut self, offer: RepinOffer) {
+        let Some(by) = self.actor() else {
+            return;
+        };
         let Some(w) = self.walk.as_ref() else {
             return;
         };
-        let by = w.inspection.inspectors.first().cloned().unwrap_or_default();
         let keep = w.selected_item().map(|(_, _, it)| it.id.clone());
         match self
             .store

@@ -94,14 +94,17 @@ impl App {
     /// Takes version `version` (1-based) of the shown item; 已保存 once the store
     /// returned. Moves on to the next conflicting item, or back when none is left.
     fn settle(&mut self, version: usize) {
+        let Some(by) = self.actor() else {
+            return;
+        };
         let (Some(w), View::Conflicts(c)) = (self.walk.as_mut(), &mut self.view) else {
             return;
         };
         let Some(conflict) = w.conflicts.get(&c.item_id) else {
             return;
         };
-        let n = conflict.candidates.len();
-        let Some(chosen) = conflict.candidates.get(version.wrapping_sub(1)) else {
+        let n = conflict.len();
+        let Some(chosen) = conflict.get(version.wrapping_sub(1)) else {
             let item = c.item_id.clone();
             self.status = Some(Status::warning(format!(
                 "条款 {item} 只有 {n} 个版本：按 {} 取其中一个",
@@ -115,7 +118,6 @@ impl App {
             .iter()
             .position(|id| *id == c.item_id)
             .unwrap_or(0);
-        let by = w.inspection.inspectors.first().cloned().unwrap_or_default();
         let item = c.item_id.clone();
         match self.store.settle(&w.inspection.id, &item, version - 1, &by) {
             Ok(settled) => {

@@ -13,9 +13,15 @@ impl App {
     pub(crate) fn open_walkthrough(&mut self, id: &str) {
         match Walkthrough::open(&self.store, id) {
             Ok(w) => {
+                let unknown = self
+                    .actor_of(&w.inspection.id, &w.inspection.inspectors)
+                    .is_none();
                 self.walk = Some(w);
                 self.view = View::Walkthrough;
                 self.status = None;
+                if unknown {
+                    self.ask_who();
+                }
             }
             Err(e) => self.status = Some(Status::error(format!("无法打开检查：{e}"))),
         }
@@ -111,6 +117,9 @@ impl App {
     /// Writes the selected item's grade durably; the status says 已保存 only after
     /// the store's flush returned.
     fn grade(&mut self, grade: Option<Grade>) {
+        let Some(by) = self.actor() else {
+            return;
+        };
         let Some(w) = self.walk.as_mut() else {
             return;
         };
@@ -121,7 +130,6 @@ impl App {
             return;
         };
         let item_id = item.id.clone();
-        let by = w.inspection.inspectors.first().cloned().unwrap_or_default();
         match self
             .store
             .update(&w.inspection.id, &item_id, &[Edit::Grade(grade)], &by)
@@ -164,6 +172,9 @@ impl App {
 
     /// Saves the note or 整改意见 from the editor; closes it only once saved.
     pub(crate) fn save_text(&mut self, field: TextField, item_id: &str, text: &str) {
+        let Some(by) = self.actor() else {
+            return;
+        };
         let Some(w) = self.walk.as_mut() else {
             return;
         };
@@ -171,7 +182,6 @@ impl App {
             TextField::Note => Edit::Note(text.to_string()),
             TextField::CorrectiveAction => Edit::CorrectiveAction(text.to_string()),
         };
-        let by = w.inspection.inspectors.first().cloned().unwrap_or_default();
         match self.store.update(&w.inspection.id, item_id, &[change], &by) {
             Ok(saved) => {
                 let warning = saved.backup_warning.clone();
@@ -235,6 +245,12 @@ impl App {
                 None => Vec::new(),
             };
         }
+        if kind == PromptKind::Acting {
+            if let Some(text) = text {
+                self.who_answered(&text);
+            }
+            return Vec::new();
+        }
         if kind == PromptKind::Reopen {
             if let Some(reason) = text {
                 self.reopen(&reason);
@@ -265,7 +281,7 @@ impl App {
                 w.search.clear();
                 w.rebuild();
             }
-            (PromptKind::Merge | PromptKind::Reopen, _) => {}
+            (PromptKind::Merge | PromptKind::Reopen | PromptKind::Acting, _) => {}
         }
         Vec::new()
     }

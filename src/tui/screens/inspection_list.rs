@@ -257,7 +257,7 @@ impl App {
             }
         };
         let path = self.store.dir().join("exports").join(format!(
-            "{safe_id}-{}.json",
+            "{safe_id}-{}.pingshen",
             chrono::Local::now().format("%Y%m%d-%H%M%S")
         ));
         self.status = Some(Status::info("正在导出…"));
@@ -265,7 +265,7 @@ impl App {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
             }
-            crate::store::write_export(&export, &path).map_err(|e| e.to_string())?;
+            export.write(&path).map_err(|e| e.to_string())?;
             Ok(Done::Told(Status::info(format!(
                 "已导出到 {}",
                 path.display()

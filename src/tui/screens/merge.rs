@@ -6,11 +6,12 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::store::{MergeReport, read_export};
+use crate::identity::keys::TrustStore;
+use crate::store::{MergeReport, StoreError, Untrusted, read_bundle};
 use crate::tui::action::{Command, Context, Effect};
 use crate::tui::app::{App, Status};
 use crate::tui::jobs::{Done, Job, JobKind};
-use crate::tui::popups::{Popup, Prompt, PromptKind};
+use crate::tui::popups::{Confirmation, Popup, Prompt, PromptKind};
 
 impl App {
     pub(crate) fn open_merge_prompt(&mut self) {
@@ -30,18 +31,33 @@ impl App {
             self.status = Some(Status::info("没有输入文件，未合并"));
             return Vec::new();
         }
+        self.merge_paths(paths)
+    }
+
+    /// Merges the bundles at `paths` on a worker, trusting what the trust store does.
+    pub(crate) fn merge_paths(&mut self, paths: Vec<PathBuf>) -> Vec<Effect> {
         let store = Arc::clone(&self.store);
+        let config = self.options.config_dir.clone();
         let job = Job::new(JobKind::Merge, move || {
-            let mut exports = Vec::new();
+            let mut bundles = Vec::new();
             for path in &paths {
-                let e = read_export(path).map_err(|e| e.to_string())?;
-                exports.push((path.display().to_string(), e));
+                let b = read_bundle(path).map_err(|e| e.to_string())?;
+                bundles.push((path.display().to_string(), b));
             }
-            let report = store.merge(&exports).map_err(|e| e.to_string())?;
-            Ok(Done::Merged {
-                report,
-                files: paths.len(),
-            })
+            let trust = match &config {
+                Some(dir) => TrustStore::load(dir).map_err(|e| e.to_string())?,
+                None => TrustStore::empty(),
+            };
+            match store.merge(&bundles, &trust) {
+                Ok(report) => Ok(Done::Merged {
+                    report,
+                    files: paths.len(),
+                }),
+                Err(StoreError::Untrusted { keys }) if keys.iter().all(|k| !k.revoked) => {
+                    Ok(Done::Untrusted { paths, keys })
+                }
+                Err(e) => Err(e.to_string()),
+            }
         });
         self.status = Some(Status::info("正在读取并合并文件…"));
         self.start_job(job, "上一次合并还在进行")
@@ -68,11 +84,7 @@ impl App {
         if report.conflicts.is_empty() {
             lines.push("没有冲突。".to_string());
         } else {
-            let ids: Vec<&str> = report
-                .conflicts
-                .iter()
-                .map(|c| c.item_id.as_str())
-                .collect();
+            let ids = report.conflicted_items();
             lines.push(format!(
                 "{} 个条款的评分不一致，需要组长裁定：{}",
                 ids.len(),
@@ -89,7 +101,7 @@ impl App {
             "合并：新增 {} 条，更新 {} 条，冲突 {} 条",
             report.added.len(),
             report.updated.len(),
-            report.conflicts.len()
+            report.conflicted_items().len()
         );
         self.status = Some(if report.changed {
             Status::saved(format!("已保存{summary}"))
@@ -102,6 +114,39 @@ impl App {
             "合并完成：有冲突待裁定"
         };
         self.popups.push(Popup::message(title, lines));
+    }
+
+    /// Shows keys never seen before with their fingerprints and asks whether to trust
+    /// them; on yes they are remembered and the merge runs again.
+    pub(crate) fn ask_trust(&mut self, paths: Vec<PathBuf>, keys: Vec<Untrusted>) {
+        self.status = Some(Status::warning("文件的签名密钥是第一次见到，尚未合并"));
+        self.popups.push(Popup::confirm(
+            Confirmation::TrustKeys { paths, keys },
+            &self.keymap,
+        ));
+    }
+
+    /// The keys the user accepted: remembered in the config dir, then the merge again.
+    pub(crate) fn trust_and_merge(
+        &mut self,
+        paths: Vec<PathBuf>,
+        keys: Vec<Untrusted>,
+    ) -> Vec<Effect> {
+        let Some(dir) = self.options.config_dir.clone() else {
+            self.merge_failed("没有配置目录，无法记住信任的密钥".to_string());
+            return Vec::new();
+        };
+        let saved = TrustStore::load(&dir).and_then(|mut t| {
+            for k in &keys {
+                t.trust(&k.name, k.key);
+            }
+            t.save()
+        });
+        if let Err(e) = saved {
+            self.merge_failed(e.to_string());
+            return Vec::new();
+        }
+        self.merge_paths(paths)
     }
 
     /// A merge that failed: nothing was changed, and the window says so.

@@ -3,6 +3,7 @@
 //! them is in `views/`. The report and merging have no screen of their own: they are
 //! commands with a job or a prompt.
 
+mod acting;
 mod checklist_editing;
 mod compare;
 mod conflicts;
@@ -16,6 +17,7 @@ mod status;
 mod summary;
 mod walkthrough;
 
+pub use acting::{AfterWho, Asking, NEW_FORM, load_acting};
 pub use compare::CompareScreen;
 pub use conflicts::{ConflictsScreen, take_keys};
 pub use grading::normalize_id;

@@ -365,8 +365,24 @@ impl App {
         let Some(found) = form.catalog.available.get(form.checklist) else {
             return;
         };
-        match self.store.create(new, &found.checklist, &found.source) {
+        let (checklist, source) = (found.checklist.clone(), found.source.clone());
+        let by = match self.actor_of(super::NEW_FORM, &new.clone().cleaned().inspectors) {
+            Some(by) => by,
+            None => {
+                let asking = super::Asking {
+                    key: super::NEW_FORM.to_string(),
+                    inspectors: new.cleaned().inspectors,
+                    then: super::AfterWho::SubmitForm,
+                };
+                self.ask(asking);
+                return;
+            }
+        };
+        match self.store.create(new, &checklist, &source, &by) {
             Ok(inspection) => {
+                self.acting.remove(super::NEW_FORM);
+                self.acting.insert(inspection.id.clone(), by);
+                self.save_acting();
                 self.view = View::List;
                 self.list.reload(&self.store);
                 self.open_walkthrough(&inspection.id);

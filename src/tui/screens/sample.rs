@@ -13,7 +13,14 @@ impl App {
             self.status = Some(Status::error("没有可用的清单，无法创建示例检查"));
             return;
         };
-        let sample = match self.store.create_sample(found, &self.options.today) {
+        // The sample's inspectors are made up; its grades are the user's request.
+        let by = self
+            .options
+            .inspector
+            .clone()
+            .or_else(|| self.store.identity().name().map(str::to_string))
+            .unwrap_or_else(|| "本机用户".to_string());
+        let sample = match self.store.create_sample(found, &self.options.today, &by) {
             Ok(s) => s,
             Err(e) => {
                 self.status = Some(Status::error(format!("未创建示例检查：{e}")));

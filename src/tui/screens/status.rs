@@ -13,11 +13,13 @@ use crate::tui::popups::{Popup, Prompt, PromptKind};
 impl App {
     /// Marks the open inspection 已完成.
     pub(crate) fn complete(&mut self) {
+        let Some(by) = self.actor() else {
+            return;
+        };
         let Some(w) = self.walk.as_ref() else {
             return;
         };
         let id = w.inspection.id.clone();
-        let by = w.inspection.inspectors.first().cloned().unwrap_or_default();
         self.status = Some(match self.store.complete(&id, &by) {
             Ok(_) => {
                 self.reload_inspection(&id);
@@ -44,11 +46,13 @@ impl App {
     }
 
     pub(crate) fn reopen(&mut self, reason: &str) {
+        let Some(by) = self.actor() else {
+            return;
+        };
         let Some(w) = self.walk.as_ref() else {
             return;
         };
         let id = w.inspection.id.clone();
-        let by = w.inspection.inspectors.first().cloned().unwrap_or_default();
         self.status = Some(match self.store.reopen(&id, &by, reason) {
             Ok(_) => {
                 self.reload_inspection(&id);
@@ -102,11 +106,11 @@ impl App {
                     key(Context::List, Command::Export)
                 )
             }
-            Hint::Repin { .. } => {
-                "请在导出这些文件的电脑上改用同一清单版本，重新导出后再合并".into()
+            Hint::Recover => "退出后在命令行运行 pingshen recover".into(),
+            Hint::TrustKeys { .. } => {
+                "核对指纹后在合并窗口中接受，或在命令行运行 pingshen keys trust 指纹".into()
             }
-            Hint::Recover | Hint::RecoverAnyway => "退出后在命令行运行 pingshen recover".into(),
-            Hint::ImportReplacing => "要替换，请在命令行运行 pingshen import --replace 文件".into(),
+            Hint::NameActor => "请说明你是哪位评审专家".into(),
             Hint::Assign {
                 inspection,
                 inspector,

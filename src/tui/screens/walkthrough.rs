@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::checklist::{Chapter, Checklist, Item, Section};
 use crate::scoring::{Grade, evaluate, rollup};
-use crate::store::{Assessment, Conflict, Inspection, Store, StoreError};
+use crate::store::{Assessment, Inspection, Store, StoreError};
 
 /// Which items the tree shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,8 +47,9 @@ pub struct Walkthrough {
     pub checklist: Arc<Checklist>,
     /// By item id; an item without an entry is pending with no note.
     pub assessments: BTreeMap<String, Assessment>,
-    /// Open conflicts from merged exports, by item id.
-    pub conflicts: BTreeMap<String, Conflict>,
+    /// Items in conflict after a merge, by item id: each item's versions, oldest
+    /// first (the last is the one shown), as [`crate::store::versions`] makes them.
+    pub conflicts: BTreeMap<String, Vec<Assessment>>,
     /// Collapsed chapters and sections.
     pub collapsed: HashSet<Node>,
     pub filter: Filter,
@@ -72,10 +73,19 @@ impl Walkthrough {
         let inspection = store.get(id)?;
         let checklist = store.pinned(&inspection)?;
         let assessments = store.assessments(id)?;
-        let conflicts = store
-            .conflicts(id)?
+        let mut by_item: BTreeMap<String, Vec<crate::store::Conflict>> = BTreeMap::new();
+        for c in store.conflicts(id)? {
+            by_item.entry(c.item_id.clone()).or_default().push(c);
+        }
+        let conflicts = by_item
             .into_iter()
-            .map(|c| (c.item_id.clone(), c))
+            .map(|(item, cs)| {
+                let versions = crate::store::versions(&item, assessments.get(&item), &cs)
+                    .into_iter()
+                    .map(|v| v.assessment)
+                    .collect();
+                (item, versions)
+            })
             .collect();
         let mut w = Walkthrough {
             inspection,

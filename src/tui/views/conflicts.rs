@@ -50,7 +50,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let Some(conflict) = w.conflicts.get(&c.item_id) else {
         return;
     };
-    let versions = &conflict.candidates;
+    let versions = conflict;
     let items = w.conflict_items();
     let at = items
         .iter()

@@ -104,7 +104,7 @@ fn item_lines(w: &Walkthrough, item: &Item, width: usize, keymap: &Keymap) -> Ve
     if let Some(c) = w.conflicts.get(&item.id) {
         let text = format!(
             "冲突：合并时有 {} 个不同的版本，这里显示的是最新的一个；按 {} 查看并裁定",
-            c.candidates.len(),
+            c.len(),
             key(Command::Conflicts)
         );
         push_wrapped(&mut lines, &text, width, 0, theme::warning());

@@ -113,5 +113,5 @@ fn versions(app: &App) -> usize {
     };
     w.conflicts
         .get(&c.item_id)
-        .map_or(0, |c| c.candidates.len().min(Command::TAKE.len()))
+        .map_or(0, |c| c.len().min(Command::TAKE.len()))
 }

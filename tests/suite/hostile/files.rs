@@ -1,15 +1,16 @@
 //! What enters: imports, merges and typed fields pass the gate or are refused whole.
+//! The files here are crafted by a holder of a real key ([`super::crafter`]): every
+//! signature holds, so only the gate stands between their content and the store.
 
-use pingshen::scoring::Grade;
-use pingshen::store::{Assessment, Conflict, Evidence, HistoryEntry};
+use pingshen::identity::Identity;
 
 use super::*;
 
 // 1. Path traversal: an id that is a path must never become one.
 #[test]
-fn an_export_whose_id_is_a_path_is_refused_and_nothing_outside_is_touched() {
+fn a_bundle_whose_id_is_a_path_is_refused_and_nothing_outside_is_touched() {
     let root = tempfile::tempdir().unwrap();
-    let (data, _, export) = fixture(root.path());
+    let (data, _, bundle) = fixture(root.path());
     let victim = root.path().join("victim");
     std::fs::create_dir_all(&victim).unwrap();
     for n in 0..12 {
@@ -22,9 +23,9 @@ fn an_export_whose_id_is_a_path_is_refused_and_nothing_outside_is_touched() {
         "../../victim".to_string(),
         "..".to_string(),
     ] {
-        let mut bad = export.clone();
-        bad.inspection.id = id;
-        let file = write(root.path(), "bad.json", &bad);
+        let mut v = common::payload(&bundle);
+        set_id(&mut v, &id);
+        let file = write(root.path(), "bad.pingshen", v);
         refused(&data, &file, "不是 pingshen 的编号格式");
     }
     // The next start (backups) and a delete touch nothing outside the data dir.
@@ -32,18 +33,33 @@ fn an_export_whose_id_is_a_path_is_refused_and_nothing_outside_is_touched() {
     assert_eq!(victim_before, snapshot(&victim));
 }
 
+fn set_id(v: &mut serde_json::Value, id: &str) {
+    v["inspection"] = id.into();
+    for e in v["entries"].as_array_mut().unwrap() {
+        e["inspection"] = id.into();
+    }
+}
+
+/// The entries of `v` that set a grade, by position.
+fn grade_entries(v: &serde_json::Value) -> Vec<usize> {
+    let entries = v["entries"].as_array().unwrap();
+    (0..entries.len())
+        .filter(|&i| entries[i]["change"]["kind"] == "grade")
+        .collect()
+}
+
 // 2. Key injection: an id with a NUL would read another inspection's records.
 #[test]
 fn ids_with_nul_are_refused_at_the_gate_and_on_the_command_line() {
     let root = tempfile::tempdir().unwrap();
-    let (data, id, export) = fixture(root.path());
+    let (data, id, bundle) = fixture(root.path());
     for bad_id in [format!("{id}\0x"), "\0".to_string(), String::new()] {
-        let mut bad = export.clone();
-        bad.inspection.id = bad_id;
-        bad.assessments
-            .iter_mut()
-            .for_each(|a| a.grade = Some(Grade::A));
-        let file = write(root.path(), "bad.json", &bad);
+        let mut v = common::payload(&bundle);
+        set_id(&mut v, &bad_id);
+        for i in grade_entries(&v) {
+            v["entries"][i]["change"]["new"] = "A".into();
+        }
+        let file = write(root.path(), "bad.pingshen", v);
         refused(&data, &file, "不是 pingshen 的编号格式");
     }
     // The real inspection still shows its own grades.
@@ -58,105 +74,195 @@ fn ids_with_nul_are_refused_at_the_gate_and_on_the_command_line() {
     assert!(stderr_of(&a).contains("找不到编号"), "{}", stderr_of(&a));
 }
 
-// 3. Panics from a file: a conflict with no versions; versions superseding each other.
+// 3. Forgery: a grade changed and the checksum recomputed; entries from a key nobody
+// trusts; a forged parent; a rewrite of history.
 #[test]
-fn a_conflict_without_two_versions_is_refused_and_nothing_panics() {
+fn a_grade_changed_after_signing_is_refused_whatever_is_recomputed() {
     let root = tempfile::tempdir().unwrap();
-    let (data, _, export) = fixture(root.path());
-    for candidates in [Vec::new(), vec![export.assessments[0].clone()]] {
-        let mut bad = export.clone();
-        bad.conflicts = vec![Conflict {
-            item_id: "1.1.1".into(),
-            candidates,
-        }];
-        let file = write(root.path(), "bad.json", &bad);
-        refused(&data, &file, "冲突至少要有两个不同的版本");
-    }
-    // A version of another item hidden in a conflict.
-    let mut bad = export.clone();
-    let mut other = export.assessments[1].clone();
-    other.item_id = "1.1.2".into();
-    bad.conflicts = vec![Conflict {
-        item_id: "1.1.1".into(),
-        candidates: vec![export.assessments[0].clone(), other],
-    }];
-    let file = write(root.path(), "bad.json", &bad);
-    refused(&data, &file, "混有条款");
+    let (data, _, bundle) = fixture(root.path());
+    let file = root.path().join("forged.pingshen");
+    // The payload edited and the bundle signed again, the entry's own signature left:
+    // the entry's signature no longer holds.
+    let mut v = common::payload(&bundle);
+    let i = grade_entries(&v)[1];
+    assert_eq!(v["entries"][i]["change"]["new"], "D");
+    v["entries"][i]["change"]["new"] = "A".into();
+    common::sign_json(&v, &file, &crafter());
+    refused(&data, &file, "签名不符");
+    // Only the bundle's bytes edited: its signature no longer holds.
+    let good = root.path().join("good.pingshen");
+    common::sign_json(&common::payload(&bundle), &good, &crafter());
+    let text =
+        std::fs::read_to_string(&good)
+            .unwrap()
+            .replacen("\"new\":\"D\"", "\"new\":\"A\"", 1);
+    std::fs::write(&file, text).unwrap();
+    refused(&data, &file, "签名不符");
+    // The old format: a bare checksum anyone can recompute.
+    let payload = r#"{"inspection":{},"checklist_text":"","assessments":[],"history":[]}"#;
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{"format":"pingshen-export","format_version":1,"checksum":"sha256:{}","payload":{payload}}}"#,
+            pingshen::checklist::sha256_hex(payload.as_bytes())
+        ),
+    )
+    .unwrap();
+    refused(&data, &file, "旧版 pingshen 的导出文件");
 }
 
 #[test]
-fn versions_that_supersede_each_other_merge_without_a_panic() {
+fn entries_signed_by_an_unknown_key_are_shown_and_refused_until_trusted() {
     let root = tempfile::tempdir().unwrap();
-    let (data, _, export) = fixture(root.path());
-    let mut one = export.clone();
-    let mut two = export.clone();
-    let a = &mut one.assessments[0];
-    let b = &mut two.assessments[0];
-    b.grade = Some(Grade::C);
-    b.at = pingshen::time::Stamp::parse("2026-11-23T10:00:00.000+08:00").unwrap();
-    a.supersedes = vec![b.at];
-    b.supersedes = vec![a.at];
-    let f1 = write(root.path(), "one.json", &one);
-    let f2 = write(root.path(), "two.json", &two);
-    let out = pingshen(&data)
-        .args(["merge"])
-        .arg(&f1)
-        .arg(&f2)
+    let (data, id, bundle) = fixture(root.path());
+    // 李四 on another laptop grades 1.1.2 A, after the fixture's D.
+    let stranger = Identity::from_seed("李四", [9; 32]);
+    let file = root.path().join("stranger.pingshen");
+    common::with_entry(
+        &bundle,
+        bundle.entries.len() - 1,
+        "李四",
+        "2026-11-23T10:00:00.000+08:00",
+        serde_json::json!({"kind": "grade", "item": "1.1.2", "old": "D", "new": "A"}),
+        &stranger,
+        &file,
+    );
+    let fp = stranger.public_key().fingerprint();
+    let before = snapshot(&data);
+    let a = pingshen(&data).arg("import").arg(&file).assert().failure();
+    let err = stderr_of(&a);
+    assert!(
+        err.contains("第一次见到的签名密钥") && err.contains(&fp),
+        "{err}"
+    );
+    assert!(err.contains("pingshen keys trust"), "{err}");
+    same(&before, &snapshot(&data), "an import of untrusted keys");
+    // Trusted once (here with --trust), the grade merges and the key is remembered.
+    pingshen(&data)
+        .args(["import", "--trust"])
+        .arg(&file)
         .assert()
         .success();
+    let a = pingshen(&data)
+        .args(["show", &id, "--json"])
+        .assert()
+        .success();
+    let shown: serde_json::Value = serde_json::from_str(&stdout_of(&a)).unwrap();
+    assert_eq!(shown["assessments"]["1.1.2"]["grade"], "A");
+    assert_eq!(shown["assessments"]["1.1.2"]["by"], "李四");
+    let a = pingshen(&data).arg("keys").assert().success();
+    assert!(stdout_of(&a).contains(&fp), "{}", stdout_of(&a));
+    // Revoked, the key's new entries are refused from then on; trusted again from
+    // the file, they merge.
+    pingshen(&data)
+        .args(["keys", "revoke", &fp])
+        .assert()
+        .success();
+    let later = root.path().join("later.pingshen");
+    common::with_entry(
+        &bundle,
+        bundle.entries.len() - 1,
+        "李四",
+        "2026-11-23T11:00:00.000+08:00",
+        serde_json::json!({"kind": "note", "item": "1.1.2", "old": "", "new": "复查"}),
+        &stranger,
+        &later,
+    );
+    let a = pingshen(&data).arg("merge").arg(&later).assert().failure();
+    assert!(stderr_of(&a).contains("已被吊销"), "{}", stderr_of(&a));
+    pingshen(&data)
+        .args(["keys", "trust", &fp, "--from"])
+        .arg(&later)
+        .assert()
+        .success();
+    pingshen(&data).arg("merge").arg(&later).assert().success();
+}
+
+#[test]
+fn forged_parents_are_refused_and_a_rewritten_history_is_a_visible_conflict() {
+    let root = tempfile::tempdir().unwrap();
+    let (data, id, bundle) = fixture(root.path());
+    let crafted = crafter();
+    // A parent that is no entry of the journal.
+    let file = root.path().join("parent.pingshen");
+    let mut v = common::payload(&bundle);
+    v["entries"][2]["parents"] = serde_json::json!(["ab".repeat(32)]);
+    common::sign_json(&v, &file, &crafted);
+    refused(&data, &file, "不在它之前");
+    // The whole history signed anew from the creation on, by a key trusted once it
+    // is shown: another root, refused all the same.
+    let file = write(root.path(), "rewrite.pingshen", common::payload(&bundle));
+    let before = snapshot(&data);
+    let a = pingshen(&data)
+        .args(["import", "--trust"])
+        .arg(&file)
+        .assert()
+        .failure();
+    assert!(stderr_of(&a).contains("链断开"), "{}", stderr_of(&a));
+    same(&before, &snapshot(&data), "a rewritten history");
+
+    // Written as if the D of 1.1.2 had never been given (after the entry before it):
+    // the A cannot replace the D silently; both stand as a conflict for the lead.
+    let d_at = grade_entries(&common::payload(&bundle))[1];
+    let file = root.path().join("around.pingshen");
+    common::with_entry(
+        &bundle,
+        d_at - 1,
+        "张三",
+        "2026-11-23T10:00:00.000+08:00",
+        serde_json::json!({"kind": "grade", "item": "1.1.2", "old": null, "new": "A"}),
+        &crafted,
+        &file,
+    );
+    pingshen(&data)
+        .args(["import", "--trust"])
+        .arg(&file)
+        .assert()
+        .success();
+    let a = pingshen(&data).args(["conflicts", &id]).assert().success();
+    let out = stdout_of(&a);
     assert!(
-        stdout_of(&out).contains("评分不一致"),
-        "{}",
-        stdout_of(&out)
+        out.contains("条款 1.1.2") && out.contains("不达标"),
+        "{out}"
     );
 }
 
-// 4. Unchecked content: unknown items, 不适用 where not allowed, wrapping seq numbers.
+// 4. Unchecked content: unknown items, grades the checklist does not allow.
 #[test]
 fn grades_the_checklist_does_not_allow_are_refused() {
     let root = tempfile::tempdir().unwrap();
-    let (data, _, export) = fixture(root.path());
-
-    let mut unknown = export.clone();
-    unknown.assessments.push(Assessment {
-        item_id: "9.9.9".into(),
-        ..export.assessments[0].clone()
-    });
-    let file = write(root.path(), "bad.json", &unknown);
-    refused(&data, &file, "条款「9.9.9」不在检查使用的清单中");
-
-    let mut twice = export.clone();
-    twice.assessments.push(export.assessments[0].clone());
-    let file = write(root.path(), "bad.json", &twice);
-    refused(&data, &file, "出现了不止一次");
-
+    let (data, _, bundle) = fixture(root.path());
+    let edit = |item: &str, grade: &str| {
+        let mut v = common::payload(&bundle);
+        let i = grade_entries(&v)[0];
+        v["entries"][i]["change"]["item"] = item.into();
+        v["entries"][i]["change"]["new"] = grade.into();
+        v
+    };
+    let file = write(root.path(), "bad.pingshen", edit("9.9.9", "B"));
+    refused(&data, &file, "条款「9.9.9」不在所用的清单中");
     // 1.1.1 of the community checklist does not allow 不适用.
-    let mut na = export.clone();
-    na.assessments[0].grade = Some(Grade::NotApplicable);
-    let file = write(root.path(), "bad.json", &na);
-    refused(&data, &file, "清单不允许该条款不适用");
-
-    let mut wrap = export.clone();
-    let last = wrap.history.last().unwrap().clone();
-    wrap.history.push(HistoryEntry {
-        seq: u64::MAX,
-        ..last
-    });
-    let file = write(root.path(), "bad.json", &wrap);
-    refused(&data, &file, "历史记录的序号不连贯");
-
-    let mut backwards = export.clone();
-    backwards.history.reverse();
-    let file = write(root.path(), "bad.json", &backwards);
-    refused(&data, &file, "历史记录的序号不连贯");
+    let file = write(root.path(), "bad.pingshen", edit("1.1.1", "NotApplicable"));
+    refused(&data, &file, "清单不允许");
+    // An item with only a C text cannot be graded A.
+    let (c, _) = common::shipped("community-2022");
+    let c_only = c
+        .items()
+        .map(|(_, _, it)| it)
+        .find(|it| it.max_level() == pingshen::checklist::Level::C)
+        .map(|it| it.id.clone());
+    if let Some(item) = c_only {
+        let file = write(root.path(), "bad.pingshen", edit(&item, "A"));
+        refused(&data, &file, "清单不允许");
+    }
 }
 
-// 5. No size limits: a 60 MB export is refused before it is read.
+// 5. No size limits: a 60 MB file is refused before it is read.
 #[test]
-fn an_export_over_the_size_limit_is_refused_unread() {
+fn a_bundle_over_the_size_limit_is_refused_unread() {
     let root = tempfile::tempdir().unwrap();
-    let (data, _, export) = fixture(root.path());
-    let file = write(root.path(), "big.json", &export);
+    let (data, _, bundle) = fixture(root.path());
+    let file = write(root.path(), "big.pingshen", common::payload(&bundle));
     let f = std::fs::OpenOptions::new()
         .append(true)
         .open(&file)
@@ -168,38 +274,32 @@ fn an_export_over_the_size_limit_is_refused_unread() {
         let err = stderr_of(&a);
         assert!(err.contains("太大（60 MB，上限 50 MB）"), "{err}");
     }
-    assert_eq!(before, snapshot(&data));
+    same(&before, &snapshot(&data), "an import over the size limit");
 
-    // A note over the limit is refused with a message, and the item keeps its note.
-    let mut long = export.clone();
-    long.assessments[0].note = "长".repeat(100 * 1024);
-    let file = write(root.path(), "long.json", &long);
-    refused(&data, &file, "备注超过 256 KB");
+    // A note over the limit is refused with a message.
+    let mut v = common::payload(&bundle);
+    let i = grade_entries(&v)[0];
+    v["entries"][i]["change"] = serde_json::json!({
+        "kind": "note", "item": "1.1.1", "old": "", "new": "长".repeat(100 * 1024)
+    });
+    let file = write(root.path(), "long.pingshen", v);
+    refused(&data, &file, "超过 256 KB");
 }
 
-// 13. Import skips the cleaning that typed input gets: no longer.
+// 13. Text a terminal would obey: typed text is cleaned; a signed entry cannot be,
+// so one that holds such text is refused.
 #[test]
-fn imported_text_is_cleaned_like_typed_text() {
+fn control_characters_in_a_signed_entry_are_refused() {
     let root = tempfile::tempdir().unwrap();
-    let (data, id, mut export) = fixture(root.path());
-    export.inspection.institution.name = "东城\u{1b}]0;x\u{7}中心\u{202e}".into();
-    export.assessments[0].note = "发现\u{1b}[2J问题\r\n第二行\u{202e}".into();
-    export.history[0].by = "张三\u{1b}[31m".into();
-    let other = tempfile::tempdir().unwrap();
-    let file = write(root.path(), "dirty.json", &export);
-    pingshen(other.path())
-        .arg("import")
-        .arg(&file)
-        .assert()
-        .success();
-    let a = pingshen(other.path())
-        .args(["show", &id, "--json"])
-        .assert()
-        .success();
-    let v: serde_json::Value = serde_json::from_str(&stdout_of(&a)).unwrap();
-    assert_eq!(v["inspection"]["institution"]["name"], "东城]0;x中心");
-    assert_eq!(v["assessments"]["1.1.1"]["note"], "发现[2J问题\n第二行");
-    drop(data);
+    let (data, _, bundle) = fixture(root.path());
+    let mut v = common::payload(&bundle);
+    v["entries"][0]["change"]["institution"]["name"] = "东城\u{1b}]0;x\u{7}中心\u{202e}".into();
+    let file = write(root.path(), "dirty.pingshen", v);
+    refused(&data, &file, "含有控制字符");
+    let mut v = common::payload(&bundle);
+    v["entries"][1]["author"]["name"] = "张三\u{1b}[31m".into();
+    let file = write(root.path(), "dirty.pingshen", v);
+    refused(&data, &file, "含有控制字符");
 }
 
 #[test]
@@ -257,12 +357,14 @@ fn the_cli_and_the_form_accept_the_same_new_inspection() {
 #[test]
 fn evidence_must_carry_a_real_hash() {
     let root = tempfile::tempdir().unwrap();
-    let (data, _, mut export) = fixture(root.path());
-    export.assessments[0].evidence.push(Evidence {
-        path: "照片.jpg".into(),
-        sha256: "../../etc/passwd".into(),
+    let (data, _, bundle) = fixture(root.path());
+    let mut v = common::payload(&bundle);
+    let i = grade_entries(&v)[0];
+    v["entries"][i]["change"] = serde_json::json!({
+        "kind": "add_evidence", "item": "1.1.1",
+        "evidence": {"path": "照片.jpg", "sha256": "../../etc/passwd"}
     });
-    let file = write(root.path(), "bad.json", &export);
+    let file = write(root.path(), "bad.pingshen", v);
     refused(&data, &file, "sha256「../../etc/passwd」格式不正确");
 }
 
@@ -271,32 +373,29 @@ fn evidence_must_carry_a_real_hash() {
 #[test]
 fn unknown_fields_and_newer_formats_are_refused_not_dropped() {
     let root = tempfile::tempdir().unwrap();
-    let (data, _, export) = fixture(root.path());
-    let file = root.path().join("newer.json");
+    let (data, _, bundle) = fixture(root.path());
+    let file = root.path().join("newer.pingshen");
     for (place, edit) in [
-        ("评分", "/assessments/0"),
-        ("检查", "/inspection"),
-        ("机构", "/inspection/institution"),
-        ("历史", "/history/0"),
+        ("记录", "/entries/1"),
+        ("修改", "/entries/1/change"),
+        ("机构", "/entries/0/change/institution"),
+        ("文件", ""),
     ] {
-        let mut v = serde_json::to_value(&export).unwrap();
+        let mut v = common::payload(&bundle);
         v.pointer_mut(edit)
             .and_then(|x| x.as_object_mut())
             .unwrap()
             .insert("photo_hash".into(), "abc".into());
-        crate::common::seal_json(&v, &file);
+        common::sign_json(&v, &file, &crafter());
         let before = snapshot(&data);
         let a = pingshen(&data).arg("import").arg(&file).assert().failure();
         let err = stderr_of(&a);
         assert!(err.contains("photo_hash"), "{place}: {err}");
-        assert_eq!(
-            snapshot(&data),
-            before,
-            "{place}: a refused file changes nothing"
-        );
+        same(&before, &snapshot(&data), place);
     }
     // A newer format version is refused before its payload is read.
-    let text = std::fs::read_to_string(write(root.path(), "ok.json", &export)).unwrap();
+    let ok = write(root.path(), "ok.pingshen", common::payload(&bundle));
+    let text = std::fs::read_to_string(ok).unwrap();
     let newer = text.replacen("\"format_version\":1", "\"format_version\":2", 1);
     assert_ne!(newer, text);
     std::fs::write(&file, newer).unwrap();

@@ -1,0 +1,354 @@
+//! One journal entry: a change, who made it and when, the entries it follows, and a
+//! signature. An entry is written as one line of JSON, exactly as
+//! [`Entry::line`] makes it; its hash is the sha256 of that line.
+
+use serde::{Deserialize, Serialize};
+
+use crate::identity::{Identity, PublicKey};
+use crate::scoring::Grade;
+use crate::store::model::{ChecklistPin, Evidence, Inspection, Institution, Progress, ReviewKind};
+use crate::time::{Date, Stamp};
+
+/// The sha256 of an entry's line, 64 lowercase hex digits.
+pub type Hash = String;
+
+/// Who wrote an entry: the name they acted as and the laptop's public key. Entries
+/// migrated from an older pingshen have no key (they were never signed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Author {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<PublicKey>,
+}
+
+/// A field of an item that two laptops can change at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Grade,
+    Note,
+    CorrectiveAction,
+}
+
+impl Field {
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Grade => "档次",
+            Field::Note => "备注",
+            Field::CorrectiveAction => "整改意见",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Field> {
+        match text.trim() {
+            "档次" | "grade" | "评分" => Some(Field::Grade),
+            "备注" | "note" => Some(Field::Note),
+            "整改意见" | "action" | "corrective_action" => Some(Field::CorrectiveAction),
+            _ => None,
+        }
+    }
+}
+
+/// The value of a [`Field`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    Grade(Option<Grade>),
+    Text(String),
+}
+
+impl Value {
+    /// As shown: a grade's label (待评 for none) or the text.
+    pub fn shown(&self) -> String {
+        match self {
+            Value::Grade(g) => g.map_or("待评".to_string(), |g| g.label().to_string()),
+            Value::Text(t) => t.clone(),
+        }
+    }
+}
+
+/// What an entry changes. Every change names its old value too, so the journal reads
+/// as a history without replaying it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Change {
+    /// The inspection is started, pinned to the checklist whose text has this sha256.
+    Create {
+        institution: Institution,
+        review_kind: ReviewKind,
+        date: Date,
+        inspectors: Vec<String>,
+        checklist: ChecklistPin,
+        #[serde(default)]
+        sample: bool,
+    },
+    Grade {
+        item: String,
+        old: Option<Grade>,
+        new: Option<Grade>,
+    },
+    Note {
+        item: String,
+        old: String,
+        new: String,
+    },
+    /// 整改意见.
+    CorrectiveAction {
+        item: String,
+        old: String,
+        new: String,
+    },
+    AddEvidence {
+        item: String,
+        evidence: Evidence,
+    },
+    RemoveEvidence {
+        item: String,
+        evidence: Evidence,
+    },
+    /// 分工: `inspector` covers `new` (chapter ids; empty: no assignment).
+    Assign {
+        inspector: String,
+        old: Vec<String>,
+        new: Vec<String>,
+    },
+    /// The inspection moves to another version of its checklist.
+    Repin {
+        old: ChecklistPin,
+        new: ChecklistPin,
+    },
+    /// The facility's earlier inspection this one is compared with.
+    Link {
+        old: Option<String>,
+        new: Option<String>,
+    },
+    /// 已完成 / reopened (a reopen says why).
+    Status {
+        old: Progress,
+        new: Progress,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
+    },
+    /// A conflict settled: the field of the item takes `value`, the value `chosen`
+    /// gave; `set_aside` are the other values, each with its entry, author and time.
+    Settle {
+        item: String,
+        field: Field,
+        chosen: crate::store::merge::Candidate,
+        set_aside: Vec<crate::store::merge::Candidate>,
+        value: Value,
+    },
+    /// A line of the history kept by a pingshen from before the journal: shown in the
+    /// history, changes nothing.
+    Migrated {
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        item: String,
+        field: String,
+        old: String,
+        new: String,
+    },
+    /// The whole state of an inspection as an older pingshen held it when it was
+    /// migrated: the inspection, its assessments and its open conflicts.
+    Snapshot {
+        inspection: Box<Inspection>,
+        assessments: Vec<crate::store::model::Assessment>,
+        #[serde(default)]
+        conflicts: Vec<crate::store::merge::Conflict>,
+    },
+}
+
+impl Change {
+    /// The item changed, if the change is to one item.
+    pub fn item(&self) -> Option<&str> {
+        match self {
+            Change::Grade { item, .. }
+            | Change::Note { item, .. }
+            | Change::CorrectiveAction { item, .. }
+            | Change::AddEvidence { item, .. }
+            | Change::RemoveEvidence { item, .. }
+            | Change::Settle { item, .. } => Some(item),
+            Change::Migrated { item, .. } if !item.is_empty() => Some(item),
+            _ => None,
+        }
+    }
+
+    /// The conflict-prone field this change sets, with its new value.
+    pub fn field(&self) -> Option<(&str, Field, Value)> {
+        match self {
+            Change::Grade { item, new, .. } => Some((item, Field::Grade, Value::Grade(*new))),
+            Change::Note { item, new, .. } => Some((item, Field::Note, Value::Text(new.clone()))),
+            Change::CorrectiveAction { item, new, .. } => {
+                Some((item, Field::CorrectiveAction, Value::Text(new.clone())))
+            }
+            Change::Settle {
+                item, field, value, ..
+            } => Some((item, *field, value.clone())),
+            _ => None,
+        }
+    }
+
+    /// For the history: what changed (档次, 备注, …), the old value and the new one.
+    pub fn describe(&self) -> (String, String, String) {
+        let grade = |g: &Option<Grade>| g.map_or("待评".to_string(), |g| g.label().to_string());
+        let pin = |p: &ChecklistPin| {
+            format!(
+                "{} sha256:{}",
+                p.version,
+                &p.sha256[..8.min(p.sha256.len())]
+            )
+        };
+        let ev = |e: &Evidence| format!("{} sha256:{}", e.path, e.sha256);
+        let s = |t: &str| t.to_string();
+        match self {
+            Change::Create { checklist, .. } => (
+                s("创建"),
+                String::new(),
+                format!("{} {}", checklist.id, checklist.version),
+            ),
+            Change::Grade { old, new, .. } => (s("档次"), grade(old), grade(new)),
+            Change::Note { old, new, .. } => (s("备注"), old.clone(), new.clone()),
+            Change::CorrectiveAction { old, new, .. } => (s("整改意见"), old.clone(), new.clone()),
+            Change::AddEvidence { evidence, .. } => (s("佐证"), String::new(), ev(evidence)),
+            Change::RemoveEvidence { evidence, .. } => (s("佐证"), ev(evidence), String::new()),
+            Change::Assign {
+                inspector,
+                old,
+                new,
+            } => (
+                s("分工"),
+                format!("{inspector}：{}", old.join(",")),
+                format!("{inspector}：{}", new.join(",")),
+            ),
+            Change::Repin { old, new } => (s("清单"), pin(old), pin(new)),
+            Change::Link { old, new } => (
+                s("上次评审"),
+                old.clone().unwrap_or_default(),
+                new.clone().unwrap_or_default(),
+            ),
+            Change::Status { old, new, reason } => (
+                s("状态"),
+                old.label().to_string(),
+                if reason.is_empty() {
+                    new.label().to_string()
+                } else {
+                    format!("{}（原因：{reason}）", new.label())
+                },
+            ),
+            Change::Settle {
+                field,
+                chosen,
+                set_aside,
+                ..
+            } => {
+                let one = |c: &crate::store::merge::Candidate| {
+                    format!("{}（{} {}）", c.value.shown(), c.by, c.at.minute())
+                };
+                (
+                    format!("冲突裁定（{}）", field.label()),
+                    set_aside.iter().map(one).collect::<Vec<_>>().join("；"),
+                    one(chosen),
+                )
+            }
+            Change::Migrated {
+                field, old, new, ..
+            } => (field.clone(), old.clone(), new.clone()),
+            Change::Snapshot { assessments, .. } => (
+                s("迁移"),
+                String::new(),
+                format!("旧版数据：{} 条评分", assessments.len()),
+            ),
+        }
+    }
+}
+
+/// The sha256 of every checklist text `change` pins an inspection to.
+pub fn pins(change: &Change) -> Vec<String> {
+    match change {
+        Change::Create { checklist, .. } => vec![checklist.sha256.clone()],
+        Change::Repin { old, new } => vec![old.sha256.clone(), new.sha256.clone()],
+        Change::Snapshot { inspection, .. } => vec![inspection.checklist.sha256.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// One entry of an inspection's journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// A version id unique across laptops (uuid v7: it also sorts by time).
+    pub id: String,
+    pub inspection: String,
+    pub at: Stamp,
+    pub author: Author,
+    /// The hashes of the entries this one follows: the heads of the journal when it
+    /// was written. Empty only for the first entry.
+    pub parents: Vec<Hash>,
+    pub change: Change,
+    /// Written by the migration from an older pingshen: unsigned.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub migrated: bool,
+    /// The author key's ed25519 signature of the entry without this field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sig: Option<String>,
+}
+
+impl Entry {
+    /// A new entry by `name`, signed with `identity`'s key.
+    pub fn signed(
+        identity: &Identity,
+        name: &str,
+        inspection: &str,
+        parents: Vec<Hash>,
+        change: Change,
+    ) -> Entry {
+        let mut entry = Entry {
+            id: uuid::Uuid::now_v7().to_string(),
+            inspection: inspection.to_string(),
+            at: now_to_the_millisecond(),
+            author: Author {
+                name: name.to_string(),
+                key: Some(identity.public_key()),
+            },
+            parents,
+            change,
+            migrated: false,
+            sig: None,
+        };
+        entry.sig = Some(identity.sign(&entry.signed_bytes()));
+        entry
+    }
+
+    /// The bytes a signature covers: the entry as JSON without `sig`.
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        let unsigned = Entry {
+            sig: None,
+            ..self.clone()
+        };
+        super::super::encode(&unsigned)
+    }
+
+    /// The line written to the journal (no newline).
+    pub fn line(&self) -> String {
+        String::from_utf8(super::super::encode(self)).unwrap_or_default()
+    }
+
+    pub fn hash(&self) -> Hash {
+        crate::checklist::sha256_hex(self.line().as_bytes())
+    }
+
+    /// Whether the signature is the author key's signature of this entry. A migrated
+    /// entry has neither and is not "signed" either.
+    pub fn signature_holds(&self) -> bool {
+        match (&self.author.key, &self.sig) {
+            (Some(key), Some(sig)) => key.verifies(&self.signed_bytes(), sig),
+            _ => false,
+        }
+    }
+}
+
+/// Entries carry milliseconds: what is written is what is read back.
+pub fn now_to_the_millisecond() -> Stamp {
+    let now = Stamp::now();
+    Stamp::parse(&now.rfc3339()).unwrap_or(now)
+}

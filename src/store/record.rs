@@ -1,0 +1,386 @@
+//! Recording a change: the entries are appended to the inspection's journal and
+//! synced — from then on the change is saved — and then the projection in sled is
+//! updated in one transaction (state, overview, where the journal ends). sled is not
+//! synced per change: after a crash it may lag behind the journal, and is caught up
+//! from it the next time the inspection is read.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sled::Transactional;
+
+use super::error::{Result, StoreError, io_write_err, read_err, tx_err};
+use super::journal::{self, Change, Entry, Fold, Hash, Projection, file};
+use super::merge::Conflict;
+use super::model::{Assessment, Inspection};
+use super::overview::Overview;
+use super::{Store, decode, encode, key, prefix};
+
+/// Where an inspection's journal ended when its projection was last written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Tail {
+    pub entries: u64,
+    pub len: u64,
+    pub last_start: u64,
+    /// The hash of the journal's last line.
+    pub last: Hash,
+    /// The entries no other follows: the parents of the next entry.
+    pub heads: Vec<Hash>,
+}
+
+/// An inspection whose projection was rebuilt from its journal, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Healed {
+    pub inspection: String,
+    pub why: String,
+}
+
+impl Store {
+    /// Appends `changes`, made by `by`, to inspection `id`'s journal as signed entries,
+    /// syncs it, then updates the projection. Returns the entries written. An empty
+    /// list writes nothing.
+    pub(super) fn record(&self, id: &str, by: &str, changes: Vec<Change>) -> Result<Vec<Entry>> {
+        if changes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let id = super::gate::checked_id(id)?.to_string();
+        let by = crate::text::clean_line(by);
+        if by.is_empty() {
+            return Err(StoreError::Invalid(
+                "请写明是谁在操作（评审专家姓名），例如 --as 王喆。".into(),
+            ));
+        }
+        let guard = self.write_guard()?;
+        let creating = matches!(changes.first(), Some(Change::Create { .. }));
+        let tail = if creating {
+            Tail::default()
+        } else {
+            self.current_tail(&id)?
+        };
+        let mut parents = tail.heads.clone();
+        let mut entries = Vec::with_capacity(changes.len());
+        for change in changes {
+            let e = Entry::signed(&self.identity, &by, &id, parents, change);
+            parents = vec![e.hash()];
+            entries.push(e);
+        }
+        let path = file::journal_path(&self.dir, &id);
+        let end = file::append(&path, &entries)
+            .map_err(|e| io_write_err(&e, Some(&format!("日志 {} 无法写入", path.display()))))?;
+        // Saved from here on. What follows only brings sled up to date; if it fails,
+        // the next read rebuilds the projection from the journal.
+        let mut fold = if creating {
+            Fold::default()
+        } else {
+            Fold::from_state(
+                self.stored_inspection(&id)?,
+                self.stored_assessments(&id)?,
+                self.stored_conflicts(&id)?,
+            )
+        };
+        for e in &entries {
+            fold.apply(e, 0, &mut |_, _| true)
+                .map_err(|why| StoreError::Write(format!("记录无法应用：{why}")))?;
+        }
+        let tail = Tail {
+            entries: tail.entries + entries.len() as u64,
+            len: end.len,
+            last_start: end.last_start,
+            last: parents.first().cloned().unwrap_or_default(),
+            heads: parents,
+        };
+        match self.write_fold(&id, fold, &tail) {
+            Ok(()) => guard.done(),
+            Err(e) => self.set_warning(format!(
+                "已保存到日志，但数据库未能更新（{e}）；下次打开时会从日志自动补上。"
+            )),
+        }
+        self.count_change(&id, entries.len() as u64);
+        Ok(entries)
+    }
+
+    /// Writes the items `fold` touched, the inspection, its overview and `tail`.
+    fn write_fold(&self, id: &str, fold: Fold, tail: &Tail) -> Result<()> {
+        let Some(inspection) = fold.inspection else {
+            return Err(StoreError::Write("记录中没有检查本身".into()));
+        };
+        let checklist = self.pinned(&inspection)?;
+        let mut assessments = fold.assessments;
+        assessments.retain(|_, a| !a.is_blank());
+        let overview = Overview::of(&inspection, &checklist, &assessments);
+        let mut puts: Vec<(Vec<u8>, Option<Vec<u8>>)> = Vec::new();
+        for item in &fold.touched {
+            puts.push((key(id, item.as_bytes()), assessments.get(item).map(encode)));
+        }
+        let mut conflict_puts: Vec<(Vec<u8>, Option<Vec<u8>>)> = Vec::new();
+        for item in &fold.touched {
+            for field in [
+                journal::Field::Grade,
+                journal::Field::Note,
+                journal::Field::CorrectiveAction,
+            ] {
+                conflict_puts.push((
+                    conflict_key(id, item, field),
+                    fold.conflicts.get(&(item.clone(), field)).map(encode),
+                ));
+            }
+        }
+        (
+            &self.inspections,
+            &self.assessments,
+            &self.conflicts,
+            &self.overviews,
+            &self.tails,
+        )
+            .transaction(|(i, a, x, o, t)| {
+                for (k, v) in &puts {
+                    match v {
+                        Some(v) => a.insert(k.as_slice(), v.as_slice())?,
+                        None => a.remove(k.as_slice())?,
+                    };
+                }
+                for (k, v) in &conflict_puts {
+                    match v {
+                        Some(v) => x.insert(k.as_slice(), v.as_slice())?,
+                        None => x.remove(k.as_slice())?,
+                    };
+                }
+                i.insert(id.as_bytes(), encode(&inspection))?;
+                o.insert(id.as_bytes(), encode(&overview))?;
+                t.insert(id.as_bytes(), encode(tail))?;
+                Ok(())
+            })
+            .map_err(tx_err)?;
+        Ok(())
+    }
+
+    /// Replaces everything sled holds for inspection `id` by `p`, in one transaction.
+    pub(super) fn write_projection(&self, id: &str, p: &Projection, tail: &Tail) -> Result<()> {
+        let checklist = self.pinned(&p.inspection)?;
+        let overview = Overview::of(&p.inspection, &checklist, &p.assessments);
+        let old_a = self.keys_of(&self.assessments, id)?;
+        let old_x = self.keys_of(&self.conflicts, id)?;
+        (
+            &self.inspections,
+            &self.assessments,
+            &self.conflicts,
+            &self.overviews,
+            &self.tails,
+        )
+            .transaction(|(i, a, x, o, t)| {
+                for k in &old_a {
+                    a.remove(k)?;
+                }
+                for k in &old_x {
+                    x.remove(k)?;
+                }
+                for asmt in p.assessments.values() {
+                    a.insert(key(id, asmt.item_id.as_bytes()), encode(asmt))?;
+                }
+                for c in &p.conflicts {
+                    x.insert(conflict_key(id, &c.item_id, c.field), encode(c))?;
+                }
+                i.insert(id.as_bytes(), encode(&p.inspection))?;
+                o.insert(id.as_bytes(), encode(&overview))?;
+                t.insert(id.as_bytes(), encode(tail))?;
+                Ok(())
+            })
+            .map_err(tx_err)?;
+        Ok(())
+    }
+
+    pub(super) fn keys_of(&self, tree: &sled::Tree, id: &str) -> Result<Vec<sled::IVec>> {
+        tree.scan_prefix(prefix(id))
+            .keys()
+            .map(|k| k.map_err(read_err))
+            .collect()
+    }
+
+    pub(super) fn stored_tail(&self, id: &str) -> Result<Option<Tail>> {
+        match self.tails.get(id.as_bytes()).map_err(read_err)? {
+            Some(b) => Ok(Some(decode(&b, "日志位置")?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Where inspection `id`'s journal ends, after making sure the projection is up to
+    /// date with it: a journal longer than sled remembers, or ending in another entry,
+    /// is replayed into a fresh projection first.
+    pub(super) fn current_tail(&self, id: &str) -> Result<Tail> {
+        let stored = self.stored_tail(id)?;
+        let path = file::journal_path(&self.dir, id);
+        let on_disk = file::tail(&path, stored.as_ref().map_or(0, |t| t.last_start))
+            .map_err(|e| StoreError::Read(format!("无法读取日志 {}：{e}", path.display())))?;
+        match (stored, on_disk) {
+            (Some(t), Some((len, last))) if t.len == len && t.last == last => Ok(t),
+            (_, Some(_)) => {
+                let why = "数据库记录与日志不一致".to_string();
+                self.heal(id, &why)?;
+                self.stored_tail(id)?
+                    .ok_or_else(|| StoreError::Read("重建后仍没有日志位置".into()))
+            }
+            (Some(_), None) => Err(StoreError::Hinted {
+                message: format!(
+                    "检查 {id} 的日志文件 {} 不见了：没有它，这次检查不能再修改。可以从备份恢复日志。",
+                    path.display()
+                ),
+                hint: super::Hint::Recover,
+            }),
+            (None, None) => Err(StoreError::UnknownInspection(id.to_string())),
+        }
+    }
+
+    /// Rebuilds inspection `id`'s projection from its journal, and remembers why, to
+    /// tell the user.
+    pub(super) fn heal(&self, id: &str, why: &str) -> Result<()> {
+        let (entries, repaired) = self.readable_journal(id)?;
+        journal::check(&entries, id, true)
+            .map_err(|b| StoreError::Read(format!("检查 {id} 的日志{b}")))?;
+        let p = journal::project(&entries)
+            .map_err(|b| StoreError::Read(format!("检查 {id} 的日志{b}")))?;
+        let end = match repaired {
+            Some(end) => end,
+            None => file::read(&file::journal_path(&self.dir, id))
+                .map(|l| l.end)
+                .unwrap_or_default(),
+        };
+        let tail = Tail {
+            entries: p.entries,
+            len: end.len,
+            last_start: end.last_start,
+            last: entries.last().map(|(_, h)| h.clone()).unwrap_or_default(),
+            heads: p.heads.clone(),
+        };
+        self.write_projection(id, &p, &tail)?;
+        if let Ok(mut h) = self.healed.lock() {
+            h.push(Healed {
+                inspection: id.to_string(),
+                why: why.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Inspections rebuilt from their journals since the last call, for the faces to say.
+    pub fn take_healed(&self) -> Vec<Healed> {
+        self.healed
+            .lock()
+            .map(|mut h| std::mem::take(&mut *h))
+            .unwrap_or_default()
+    }
+
+    /// The entries of inspection `id`'s journal. A journal with a damaged line is
+    /// joined with its backup copy (the entries that read in either), written anew,
+    /// and the damaged file moved aside; then the new end is returned too.
+    pub(super) fn readable_journal(
+        &self,
+        id: &str,
+    ) -> Result<(journal::Hashed, Option<file::End>)> {
+        let path = file::journal_path(&self.dir, id);
+        match file::read(&path) {
+            Ok(l) => Ok((l.entries, None)),
+            Err(file::ReadError::Damaged {
+                good, why, line, ..
+            }) => {
+                let mut all = good;
+                if let Ok(b) = file::read(&super::backup::backup_path(&self.dir, id)) {
+                    super::merge::unite(&mut all, b.entries);
+                }
+                let end = self.rewrite_journal(id, &all, &format!("第 {line} 行损坏：{why}"))?;
+                Ok((all, Some(end)))
+            }
+            Err(e) => Err(StoreError::Read(e.to_string())),
+        }
+    }
+
+    /// Replaces inspection `id`'s journal by `entries`, the old file moved aside.
+    pub(super) fn rewrite_journal(
+        &self,
+        id: &str,
+        entries: &[(Entry, Hash)],
+        why: &str,
+    ) -> Result<file::End> {
+        let path = file::journal_path(&self.dir, id);
+        let aside = self.dir.join("journals").join("damaged").join(format!(
+            "{id}-{}.jsonl",
+            chrono::Local::now().format("%Y%m%dT%H%M%S%.6f")
+        ));
+        if path.exists() {
+            std::fs::create_dir_all(aside.parent().unwrap_or(&self.dir))
+                .and_then(|_| std::fs::rename(&path, &aside))
+                .map_err(|e| io_write_err(&e, Some("损坏的日志无法移到一旁")))?;
+        }
+        let list: Vec<Entry> = entries.iter().map(|(e, _)| e.clone()).collect();
+        let end = file::append(&path, &list)
+            .map_err(|e| io_write_err(&e, Some(&format!("日志 {} 无法写入", path.display()))))?;
+        self.set_warning(format!(
+            "检查 {id} 的日志{why}；已用能读出的 {} 条记录（含备份中的）重写，原文件移到 {}。",
+            entries.len(),
+            aside.display()
+        ));
+        Ok(end)
+    }
+
+    /// The inspection as sled holds it, without checking it against the journal.
+    pub(super) fn stored_inspection(&self, id: &str) -> Result<Inspection> {
+        let bytes = self
+            .inspections
+            .get(id.as_bytes())
+            .map_err(read_err)?
+            .ok_or_else(|| StoreError::UnknownInspection(id.to_string()))?;
+        decode(&bytes, "检查")
+    }
+
+    /// Every assessment of an inspection, by item id (including items a repin removed),
+    /// its projection first checked against its journal (see [`Store::get`]).
+    pub fn assessments(&self, inspection_id: &str) -> Result<BTreeMap<String, Assessment>> {
+        self.ensure_current(inspection_id)?;
+        self.stored_assessments(inspection_id)
+    }
+
+    /// The assessments as sled holds them, without checking them against the journal.
+    fn stored_assessments(&self, inspection_id: &str) -> Result<BTreeMap<String, Assessment>> {
+        let mut out = BTreeMap::new();
+        for entry in self.assessments.scan_prefix(prefix(inspection_id)) {
+            let (_, v) = entry.map_err(read_err)?;
+            let a: Assessment = decode(&v, "评分")?;
+            out.insert(a.item_id.clone(), a);
+        }
+        Ok(out)
+    }
+
+    /// Checks inspection `id`'s projection against its journal's end and rebuilds it
+    /// when they differ (cheap: one `stat` and one read of the last line).
+    pub(super) fn ensure_current(&self, id: &str) -> Result<()> {
+        if super::gate::is_inspection_id(id) && self.read_only.is_none() {
+            match self.current_tail(id) {
+                Ok(_) | Err(StoreError::Hinted { .. } | StoreError::UnknownInspection(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// The open conflicts of an inspection, by item and field.
+    pub fn conflicts(&self, id: &str) -> Result<Vec<Conflict>> {
+        self.ensure_current(id)?;
+        self.stored_conflicts(id)
+    }
+
+    fn stored_conflicts(&self, id: &str) -> Result<Vec<Conflict>> {
+        let mut out = Vec::new();
+        for entry in self.conflicts.scan_prefix(prefix(id)) {
+            let (_, v) = entry.map_err(read_err)?;
+            out.push(decode(&v, "冲突")?);
+        }
+        Ok(out)
+    }
+}
+
+pub(super) fn conflict_key(id: &str, item: &str, field: journal::Field) -> Vec<u8> {
+    let mut rest = item.as_bytes().to_vec();
+    rest.push(0);
+    rest.extend_from_slice(encode(&field).as_slice());
+    key(id, &rest)
+}
