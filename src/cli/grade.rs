@@ -59,7 +59,6 @@ pub fn run(paths: &Paths, args: GradeArgs) -> anyhow::Result<ExitCode> {
     let store = paths.open_store()?;
     let id = store.resolve(&args.id)?;
     let inspection = store.get(&id)?;
-    paths.tell_healed(&store);
     let by = paths.actor(&store, &inspection)?;
     if args.batch {
         return batch(&store, &id, &by);

@@ -62,26 +62,16 @@ impl Paths {
         Ok(TrustStore::load(self.config_dir()?)?)
     }
 
-    pub fn open_store(&self) -> anyhow::Result<Store> {
-        let store = Store::open_as(self.data_dir()?, Arc::new(self.identity()?))?;
-        if let Some(w) = store.take_warning() {
-            errln!("注意：{w}");
-        }
+    /// The store, opened with this laptop's identity. What it had to repair on the
+    /// way — when opening, or later when an inspection's projection lagged behind its
+    /// journal — is told on standard error, as it happens and when the command ends.
+    pub fn open_store(&self) -> anyhow::Result<Opened> {
+        let store = Opened(Store::open_as(
+            self.data_dir()?,
+            Arc::new(self.identity()?),
+        )?);
+        store.tell();
         Ok(store)
-    }
-
-    /// Tells what the store rebuilt from the journals, if anything.
-    pub fn tell_healed(&self, store: &Store) {
-        for h in store.take_healed() {
-            errln!(
-                "注意：检查 {} 的{}，已从它的日志重建。",
-                h.inspection,
-                h.why
-            );
-        }
-        if let Some(w) = store.take_warning() {
-            errln!("注意：{w}");
-        }
     }
 
     /// Who is acting on `inspection`: `--as`, `PINGSHEN_INSPECTOR`, this laptop's
@@ -105,5 +95,36 @@ impl Paths {
 
     pub fn catalog(&self) -> Catalog {
         Catalog::discover(self.checklist_dir.as_deref())
+    }
+}
+
+/// An open store that tells, when dropped, what it repaired since it was last asked.
+pub struct Opened(Store);
+
+impl Opened {
+    /// Tells what the store rebuilt from the journals and what else it warned about.
+    pub fn tell(&self) {
+        for h in self.0.take_healed() {
+            super::output::stderr(&format!(
+                "注意：检查 {} 的{}，已从它的日志重建。\n",
+                h.inspection, h.why
+            ));
+        }
+        if let Some(w) = self.0.take_warning() {
+            super::output::stderr(&format!("注意：{w}\n"));
+        }
+    }
+}
+
+impl std::ops::Deref for Opened {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.0
+    }
+}
+
+impl Drop for Opened {
+    fn drop(&mut self) {
+        self.tell();
     }
 }

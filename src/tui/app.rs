@@ -170,7 +170,22 @@ impl App {
             }
             app.popups.push(Popup::message_lines("键位文件有误", lines));
         }
+        app.tell_healed();
         app
+    }
+
+    /// Says which inspections the store rebuilt from their journals since last asked.
+    pub(crate) fn tell_healed(&mut self) {
+        let healed = self.store.take_healed();
+        if healed.is_empty() {
+            return;
+        }
+        let ids: Vec<String> = healed.iter().map(|h| h.inspection.clone()).collect();
+        self.status = Some(Status::warning(format!(
+            "注意：{} 个检查的数据库记录与日志不一致，已从日志重建（{}），没有丢失已保存的修改",
+            ids.len(),
+            ids.join("、")
+        )));
     }
 
     /// Which screen is shown.

@@ -24,6 +24,7 @@ mod export_fuzz;
 mod faces;
 mod hostile;
 mod loader_fuzz;
+mod merge_props;
 mod report_compare;
 mod report_layout;
 mod report_pdf;

@@ -371,3 +371,77 @@ fn conflicted(h: &Harness, id: &str) -> usize {
     items.dedup();
     items.len()
 }
+
+/// Two inspectors and no PINGSHEN_INSPECTOR: opening the inspection asks who is at
+/// the keyboard; the answer is shown in the header, every change is credited to it,
+/// and it is remembered for the next start — nothing goes to "the first inspector".
+#[test]
+fn the_tui_asks_once_who_is_acting_and_credits_every_change_to_them() {
+    let (dir, store) = store();
+    let id = qingshan(&store, TODAY);
+    let mut h = Harness::new(dir, store);
+    h.app.options.inspector = None;
+    h.press("Enter");
+    assert!(
+        matches!(h.app.popups.last(), Some(Popup::Prompt(_))),
+        "asked at once"
+    );
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("你是哪位评审专家"), "{screen}");
+    assert!(
+        screen.contains("1 张敏") && screen.contains("2 李强"),
+        "{screen}"
+    );
+    // Someone who is not an inspector of this review is not accepted.
+    h.type_text("王五");
+    h.press("Enter");
+    assert!(h.status().contains("不是评审专家之一"), "{}", h.status());
+    assert!(matches!(h.app.popups.last(), Some(Popup::Prompt(_))));
+    h.type_text("2");
+    h.press("Enter");
+    assert!(h.status().contains("李强"), "{}", h.status());
+    assert!(h.screen(120, 40).contains("操作人 李强"));
+    h.press("a");
+    let a = h.store().assessments(&id).unwrap();
+    let graded: Vec<_> = a.values().collect();
+    assert_eq!(graded.len(), 1);
+    assert_eq!(graded[0].by, "李强");
+    assert!(
+        h.store()
+            .history(&id, None)
+            .unwrap()
+            .iter()
+            .skip(1)
+            .all(|e| e.by == "李强")
+    );
+    // Remembered: a new start on the same config asks nothing.
+    let kept = std::fs::read_to_string(h.dir.path().join("config/acting.toml")).unwrap();
+    assert!(kept.contains(&id) && kept.contains("李强"), "{kept}");
+    let acting = pingshen::tui::screens::load_acting(Some(&h.dir.path().join("config")));
+    assert_eq!(acting.get(&id).map(String::as_str), Some("李强"));
+}
+
+/// A laptop whose key was never seen: the merge stops, shows the key's fingerprint
+/// and asks; accepted, the key is remembered and the files merge.
+#[test]
+fn a_merge_from_an_unknown_laptop_asks_to_trust_its_key_first() {
+    let (mut h, id, file) = lead_and_laptop();
+    std::fs::remove_file(h.dir.path().join("config/trusted-keys.toml")).unwrap();
+    h.press("m");
+    h.paste(&format!("'{}'", file.display()));
+    let effects = h.press("Enter");
+    run_job(&mut h, effects, JOB_TIMEOUT);
+    assert_eq!(conflicted(&h, &id), 0, "nothing merged yet");
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("第一次见到的签名密钥"), "{screen}");
+    assert!(
+        screen.contains("李强") && screen.contains("指纹"),
+        "{screen}"
+    );
+    let effects = h.press("y");
+    run_job(&mut h, effects, JOB_TIMEOUT);
+    assert!(h.status().starts_with("已保存合并"), "{}", h.status());
+    assert_eq!(conflicted(&h, &id), 1);
+    let trusted = std::fs::read_to_string(h.dir.path().join("config/trusted-keys.toml")).unwrap();
+    assert!(trusted.contains("李强"), "{trusted}");
+}

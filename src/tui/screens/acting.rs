@@ -81,12 +81,13 @@ impl App {
             .or_else(|| asking.inspectors.iter().find(|n| **n == text))
             .cloned();
         let Some(name) = chosen else {
-            self.status = Some(Status::warning(format!(
-                "「{}」不是评审专家之一（{}），没有记住",
+            let why = format!(
+                "「{}」不是评审专家之一（{}），没有记住；请输入其中一位的姓名或序号",
                 crate::text::for_terminal_line(&text),
                 asking.inspectors.join("、")
-            )));
+            );
             self.ask(asking);
+            self.status = Some(Status::warning(why));
             return;
         };
         self.acting.insert(asking.key.clone(), name.clone());

@@ -19,6 +19,7 @@ impl App {
                 self.walk = Some(w);
                 self.view = View::Walkthrough;
                 self.status = None;
+                self.tell_healed();
                 if unknown {
                     self.ask_who();
                 }
