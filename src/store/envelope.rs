@@ -89,6 +89,29 @@ pub fn read_text(path: &Path, max: u64) -> Result<String, EnvelopeError> {
     })
 }
 
+/// Creates `dir` (and its missing parents) so that it survives a power cut: each new
+/// directory's parent is synced once it holds it. An existing dir costs one `stat`.
+pub fn create_dir_durably(dir: &Path) -> std::io::Result<()> {
+    if dir.as_os_str().is_empty() || dir.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = dir.parent() {
+        create_dir_durably(parent)?;
+    }
+    match fs::create_dir(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
+        Err(e) => return Err(e),
+    }
+    // Not possible on Windows; there the directory entry is durable with the file.
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty())
+        && let Ok(d) = File::open(parent)
+    {
+        d.sync_all()?;
+    }
+    Ok(())
+}
+
 /// Writes `text` to `path` so that `path` is either the old file or the whole new
 /// one: a temporary file beside it, flushed to disk, then renamed over it.
 pub fn write_atomically(path: &Path, text: impl AsRef<[u8]>) -> std::io::Result<()> {
@@ -96,7 +119,7 @@ pub fn write_atomically(path: &Path, text: impl AsRef<[u8]>) -> std::io::Result<
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
+    create_dir_durably(dir)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

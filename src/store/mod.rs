@@ -94,6 +94,8 @@ pub struct Store {
     warning: Mutex<Option<String>>,
     /// Inspections rebuilt from their journals, not yet told to the user.
     healed: Mutex<Vec<Healed>>,
+    /// Held by every write (see [`WriteGuard`]).
+    writing: Mutex<()>,
     /// Set when the data dir cannot be written and was opened from a private copy.
     read_only: Option<ReadOnly>,
     /// Held for the life of the store and released on drop; the OS releases it if the
@@ -152,9 +154,11 @@ impl Store {
                     .into(),
             ));
         }
+        let one = self.writing.lock().unwrap_or_else(|p| p.into_inner());
         Ok(WriteGuard {
             store: self,
             done: false,
+            _one_at_a_time: one,
         })
     }
 
@@ -174,6 +178,9 @@ impl Store {
 struct WriteGuard<'a> {
     store: &'a Store,
     done: bool,
+    /// One write at a time in this process: two appends to one journal must not both
+    /// name the same heads as parents, nor interleave with each other.
+    _one_at_a_time: std::sync::MutexGuard<'a, ()>,
 }
 
 impl WriteGuard<'_> {

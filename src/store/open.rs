@@ -167,6 +167,7 @@ impl Store {
             parsed: Mutex::new(HashMap::new()),
             warning: Mutex::new(None),
             healed: Mutex::new(Vec::new()),
+            writing: Mutex::new(()),
             read_only,
             lock,
         })

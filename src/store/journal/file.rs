@@ -36,7 +36,7 @@ pub fn append(path: &Path, entries: &[Entry]) -> io::Result<End> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let created = !path.exists();
     if created {
-        fs::create_dir_all(dir)?;
+        crate::store::envelope::create_dir_durably(dir)?;
     }
     let mut file = OpenOptions::new()
         .read(true)
