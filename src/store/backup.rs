@@ -245,14 +245,7 @@ impl Store {
             Some(why) => self.rewrite_journal(id, &entries, why)?,
             None => file::read(&path).map(|l| l.end).unwrap_or_default(),
         };
-        let tail = Tail {
-            entries: p.entries,
-            len: end.len,
-            last_start: end.last_start,
-            last: entries.last().map(|(_, h)| h.clone()).unwrap_or_default(),
-            heads: p.heads.clone(),
-        };
-        self.write_projection(id, &p, &tail)?;
+        self.write_projection(id, &p, &Tail::of(&p, &entries, end))?;
         Ok((
             p.inspection.institution.name.clone(),
             p.entries,

@@ -238,14 +238,7 @@ impl Store {
         let end = file::append(&path, &added).map_err(|e| {
             super::error::io_write_err(&e, Some(&format!("日志 {} 无法写入", path.display())))
         })?;
-        let tail = Tail {
-            entries: projection.entries,
-            len: end.len,
-            last_start: end.last_start,
-            last: all.last().map(|(_, h)| h.clone()).unwrap_or_default(),
-            heads: projection.heads.clone(),
-        };
-        match self.write_projection(&id, &projection, &tail) {
+        match self.write_projection(&id, &projection, &Tail::of(&projection, &all, end)) {
             Ok(()) => guard.done(),
             Err(e) => self.set_warning(format!(
                 "已合并到日志，但数据库未能更新（{e}）；下次打开时会从日志自动补上。"

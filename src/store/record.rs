@@ -29,6 +29,19 @@ pub(super) struct Tail {
     pub heads: Vec<Hash>,
 }
 
+impl Tail {
+    /// Where a journal holding `entries` (replayed into `p`) ends at `end`.
+    pub(super) fn of(p: &Projection, entries: &journal::Hashed, end: file::End) -> Tail {
+        Tail {
+            entries: p.entries,
+            len: end.len,
+            last_start: end.last_start,
+            last: entries.last().map(|(_, h)| h.clone()).unwrap_or_default(),
+            heads: p.heads.clone(),
+        }
+    }
+}
+
 /// An inspection whose projection was rebuilt from its journal, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Healed {
@@ -126,41 +139,43 @@ impl Store {
                 ));
             }
         }
-        (
-            &self.inspections,
-            &self.assessments,
-            &self.conflicts,
-            &self.overviews,
-            &self.tails,
-        )
-            .transaction(|(i, a, x, o, t)| {
-                for (k, v) in &puts {
-                    match v {
-                        Some(v) => a.insert(k.as_slice(), v.as_slice())?,
-                        None => a.remove(k.as_slice())?,
-                    };
-                }
-                for (k, v) in &conflict_puts {
-                    match v {
-                        Some(v) => x.insert(k.as_slice(), v.as_slice())?,
-                        None => x.remove(k.as_slice())?,
-                    };
-                }
-                i.insert(id.as_bytes(), encode(&inspection))?;
-                o.insert(id.as_bytes(), encode(&overview))?;
-                t.insert(id.as_bytes(), encode(tail))?;
-                Ok(())
-            })
-            .map_err(tx_err)?;
-        Ok(())
+        self.commit(id, &puts, &conflict_puts, &inspection, &overview, tail)
     }
 
     /// Replaces everything sled holds for inspection `id` by `p`, in one transaction.
     pub(super) fn write_projection(&self, id: &str, p: &Projection, tail: &Tail) -> Result<()> {
         let checklist = self.pinned(&p.inspection)?;
         let overview = Overview::of(&p.inspection, &checklist, &p.assessments);
-        let old_a = self.keys_of(&self.assessments, id)?;
-        let old_x = self.keys_of(&self.conflicts, id)?;
+        let mut puts: BTreeMap<Vec<u8>, Option<Vec<u8>>> = BTreeMap::new();
+        for k in self.keys_of(&self.assessments, id)? {
+            puts.insert(k.to_vec(), None);
+        }
+        for a in p.assessments.values() {
+            puts.insert(key(id, a.item_id.as_bytes()), Some(encode(a)));
+        }
+        let mut conflict_puts: BTreeMap<Vec<u8>, Option<Vec<u8>>> = BTreeMap::new();
+        for k in self.keys_of(&self.conflicts, id)? {
+            conflict_puts.insert(k.to_vec(), None);
+        }
+        for c in &p.conflicts {
+            conflict_puts.insert(conflict_key(id, &c.item_id, c.field), Some(encode(c)));
+        }
+        let puts: Vec<_> = puts.into_iter().collect();
+        let conflict_puts: Vec<_> = conflict_puts.into_iter().collect();
+        self.commit(id, &puts, &conflict_puts, &p.inspection, &overview, tail)
+    }
+
+    /// One transaction: assessments and conflicts set (`Some`) or removed (`None`),
+    /// the inspection, its overview and where its journal ends.
+    fn commit(
+        &self,
+        id: &str,
+        puts: &[(Vec<u8>, Option<Vec<u8>>)],
+        conflict_puts: &[(Vec<u8>, Option<Vec<u8>>)],
+        inspection: &Inspection,
+        overview: &Overview,
+        tail: &Tail,
+    ) -> Result<()> {
         (
             &self.inspections,
             &self.assessments,
@@ -169,20 +184,20 @@ impl Store {
             &self.tails,
         )
             .transaction(|(i, a, x, o, t)| {
-                for k in &old_a {
-                    a.remove(k)?;
+                for (k, v) in puts {
+                    match v {
+                        Some(v) => a.insert(k.as_slice(), v.as_slice())?,
+                        None => a.remove(k.as_slice())?,
+                    };
                 }
-                for k in &old_x {
-                    x.remove(k)?;
+                for (k, v) in conflict_puts {
+                    match v {
+                        Some(v) => x.insert(k.as_slice(), v.as_slice())?,
+                        None => x.remove(k.as_slice())?,
+                    };
                 }
-                for asmt in p.assessments.values() {
-                    a.insert(key(id, asmt.item_id.as_bytes()), encode(asmt))?;
-                }
-                for c in &p.conflicts {
-                    x.insert(conflict_key(id, &c.item_id, c.field), encode(c))?;
-                }
-                i.insert(id.as_bytes(), encode(&p.inspection))?;
-                o.insert(id.as_bytes(), encode(&overview))?;
+                i.insert(id.as_bytes(), encode(inspection))?;
+                o.insert(id.as_bytes(), encode(overview))?;
                 t.insert(id.as_bytes(), encode(tail))?;
                 Ok(())
             })
@@ -231,28 +246,10 @@ impl Store {
         }
     }
 
-    /// Rebuilds inspection `id`'s projection from its journal, and remembers why, to
-    /// tell the user.
+    /// Rebuilds inspection `id`'s projection from its journal (see
+    /// [`Store::rebuild_one`]), and remembers why, to tell the user.
     pub(super) fn heal(&self, id: &str, why: &str) -> Result<()> {
-        let (entries, repaired) = self.readable_journal(id)?;
-        journal::check(&entries, id, true)
-            .map_err(|b| StoreError::Read(format!("检查 {id} 的日志{b}")))?;
-        let p = journal::project(&entries)
-            .map_err(|b| StoreError::Read(format!("检查 {id} 的日志{b}")))?;
-        let end = match repaired {
-            Some(end) => end,
-            None => file::read(&file::journal_path(&self.dir, id))
-                .map(|l| l.end)
-                .unwrap_or_default(),
-        };
-        let tail = Tail {
-            entries: p.entries,
-            len: end.len,
-            last_start: end.last_start,
-            last: entries.last().map(|(_, h)| h.clone()).unwrap_or_default(),
-            heads: p.heads.clone(),
-        };
-        self.write_projection(id, &p, &tail)?;
+        self.rebuild_one(id)?;
         if let Ok(mut h) = self.healed.lock() {
             h.push(Healed {
                 inspection: id.to_string(),
