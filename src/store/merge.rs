@@ -184,13 +184,14 @@ impl Store {
         // Trust is asked of what is new here: entries already in the journal were
         // accepted when they came.
         if !added.is_empty() {
+            let new: HashSet<&str> = all[start..].iter().map(|(_, h)| h.as_str()).collect();
             let fresh: Vec<Bundle> = files
                 .iter()
                 .map(|(_, b)| Bundle {
                     entries: b
                         .entries
                         .iter()
-                        .filter(|e| added.iter().any(|a| a.id == e.id && a == *e))
+                        .filter(|e| new.contains(e.hash().as_str()))
                         .cloned()
                         .collect(),
                     ..b.clone()
@@ -204,6 +205,11 @@ impl Store {
             }
         }
         let broken = |b: journal::Break| StoreError::Refused(format!("合并后检查 {id} 的日志{b}"));
+        if all.iter().filter(|(e, _)| e.parents.is_empty()).count() > 1 {
+            return Err(StoreError::Refused(format!(
+                "文件中检查 {id} 的记录与本机的不是同一份记录：两者各自从头开始（例如两台电脑各自升级了同一次检查的旧版数据，或文件的记录被整份重写过），不能合并。请在一台电脑上完成这次检查，把它导出给其他电脑导入"
+            )));
+        }
         journal::check(&all, &id, true).map_err(broken)?;
         let projection = journal::project(&all).map_err(broken)?;
         let mut report = MergeReport {
