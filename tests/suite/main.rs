@@ -25,6 +25,7 @@ mod faces;
 mod hostile;
 mod loader_fuzz;
 mod merge_props;
+mod record;
 mod report_compare;
 mod report_layout;
 mod report_pdf;

@@ -198,7 +198,11 @@ fn forged_parents_are_refused_and_a_rewritten_history_is_a_visible_conflict() {
         .arg(&file)
         .assert()
         .failure();
-    assert!(stderr_of(&a).contains("不是同一份记录"), "{}", stderr_of(&a));
+    assert!(
+        stderr_of(&a).contains("不是同一份记录"),
+        "{}",
+        stderr_of(&a)
+    );
     same(&before, &snapshot(&data), "a rewritten history");
 
     // Written as if the D of 1.1.2 had never been given (after the entry before it):
