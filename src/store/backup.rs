@@ -1,11 +1,12 @@
 //! Backups of the journals, and rebuilding the database from the journals.
 //!
 //! The journals are the record; sled is only their projection, so rebuilding it loses
-//! nothing that was reported saved. A backup is a second copy of each journal,
-//! `backups/<id>.jsonl`, extended by what the journal gained since the last backup:
-//! on start for every inspection changed since, and after every [`BACKUP_EVERY`]
-//! changes to it. Its cost is what changed, not the length of the history. When a
-//! journal is damaged, the entries that read in it and in its backup are joined.
+//! nothing that was reported saved. A backup is a second, compressed copy of each
+//! journal, `backups/<id>.jsonl.gz`: a gzip member for each stretch of the journal,
+//! appended with what the journal gained since the last backup — on start for every
+//! inspection changed since, and after every [`BACKUP_EVERY`] changes to it. Its cost
+//! is what changed, not the length of the history. When a journal is damaged, the
+//! entries that read in it and in its backup are joined.
 //!
 //! [`BACKUP_EVERY`]: super::BACKUP_EVERY
 
@@ -25,7 +26,42 @@ pub fn backups_dir(data_dir: &Path) -> PathBuf {
 
 /// The backup of inspection `checked_id`'s journal.
 pub fn backup_path(data_dir: &Path, checked_id: &str) -> PathBuf {
-    backups_dir(data_dir).join(format!("{checked_id}.jsonl"))
+    backups_dir(data_dir).join(format!("{checked_id}.jsonl.gz"))
+}
+
+/// The journal lines a backup holds, as far as it reads (a member cut off by a crash
+/// ends it; what came before is kept). Nothing when there is no backup.
+pub fn read_backup(path: &Path) -> Vec<u8> {
+    let Ok(file) = fs::File::open(path) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut gz = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file));
+    let mut buf = [0u8; 64 * 1024];
+    loop {
+        match gz.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+        }
+    }
+    // Only whole lines: a line cut off by a crash was never backed up.
+    match out.iter().rposition(|b| *b == b'\n') {
+        Some(i) => out.truncate(i + 1),
+        None => out.clear(),
+    }
+    out
+}
+
+fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(bytes)?;
+    gz.finish()
+}
+
+const BACKED_PREFIX: &[u8] = b"backed_up\0";
+
+fn backed_key(id: &str) -> Vec<u8> {
+    [BACKED_PREFIX, id.as_bytes()].concat()
 }
 
 impl Store {
@@ -36,10 +72,27 @@ impl Store {
         let id = super::gate::checked_id(id)?;
         let from = file::journal_path(&self.dir, id);
         let to = backup_path(&self.dir, id);
-        copy_new_bytes(&from, &to)
+        let backed = match self
+            .meta
+            .get(backed_key(id))
+            .map_err(super::error::read_err)?
+        {
+            Some(b) if to.exists() => b.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0),
+            _ => 0,
+        };
+        let now = extend_backup(&from, &to, backed)
             .map_err(|e| io_write_err(&e, Some(&format!("备份文件 {} 无法写入", to.display()))))?;
+        self.meta
+            .insert(backed_key(id), &now.to_be_bytes())
+            .map_err(super::error::write_err)?;
         self.reset_changes(id)?;
         Ok(to)
+    }
+
+    /// The next backup of `id` copies its journal whole (after the journal was
+    /// rewritten by a repair).
+    pub(super) fn restart_backup(&self, id: &str) {
+        let _ = self.meta.remove(backed_key(id));
     }
 
     /// Backs up every inspection changed since its last backup. One that cannot be
@@ -68,50 +121,28 @@ impl Store {
     }
 }
 
-/// Makes `to` a copy of `from`, appending only the bytes `to` lacks when it is a
-/// prefix of `from` (checked by its last 4 KiB), else copying whole; synced.
-fn copy_new_bytes(from: &Path, to: &Path) -> std::io::Result<()> {
+/// Extends the backup `to` of journal `from` from `backed` (the journal's length the
+/// backup already holds) to the journal's end, as one more gzip member, synced; a
+/// journal shorter than that, or `backed` 0, is copied whole, replacing the backup.
+/// Returns the journal length the backup now holds.
+fn extend_backup(from: &Path, to: &Path, backed: u64) -> std::io::Result<u64> {
     let mut src = fs::File::open(from)?;
-    let src_len = src.metadata()?.len();
-    let have = fs::metadata(to).map(|m| m.len()).unwrap_or(0);
-    let is_prefix = have <= src_len && {
-        let n = have.min(4096);
-        let mut a = vec![0u8; n as usize];
-        let mut b = vec![0u8; n as usize];
-        let read_end = |f: &mut fs::File, buf: &mut [u8]| -> std::io::Result<()> {
-            f.seek(SeekFrom::Start(have - n))?;
-            f.read_exact(buf)
-        };
-        match fs::File::open(to) {
-            Ok(mut dst) => {
-                read_end(&mut src, &mut a)?;
-                read_end(&mut dst, &mut b)?;
-                a == b
-            }
-            Err(_) => have == 0,
-        }
-    };
-    if !is_prefix {
+    let len = src.metadata()?.len();
+    if backed == 0 || backed > len {
         let bytes = fs::read(from)?;
-        return super::envelope::write_atomically(to, bytes);
+        super::envelope::write_atomically(to, gzip(&bytes)?)?;
+        return Ok(bytes.len() as u64);
     }
-    if have == src_len && to.exists() {
-        return Ok(());
+    if backed == len {
+        return Ok(len);
     }
-    if let Some(dir) = to.parent() {
-        fs::create_dir_all(dir)?;
-    }
-    let created = !to.exists();
-    let mut dst = OpenOptions::new().append(true).create(true).open(to)?;
-    src.seek(SeekFrom::Start(have))?;
-    let mut rest = Vec::with_capacity((src_len - have) as usize);
-    src.take(src_len - have).read_to_end(&mut rest)?;
-    dst.write_all(&rest)?;
+    let mut delta = Vec::with_capacity((len - backed) as usize);
+    src.seek(SeekFrom::Start(backed))?;
+    src.take(len - backed).read_to_end(&mut delta)?;
+    let mut dst = OpenOptions::new().append(true).open(to)?;
+    dst.write_all(&gzip(&delta)?)?;
     dst.sync_data()?;
-    if created && let Some(dir) = to.parent() {
-        fs::File::open(dir)?.sync_all()?;
-    }
-    Ok(())
+    Ok(backed + delta.len() as u64)
 }
 
 /// What `recover` did.
@@ -153,8 +184,10 @@ pub fn recover(
         ..RecoverReport::default()
     };
     let store = Store::open_locked(data_dir, lock, identity)?;
-    for id in ids {
-        match store.rebuild_one(&id) {
+    // Each inspection on its own, on every core: signatures are most of the cost.
+    let results = store.rebuild_all(&ids);
+    for (id, result) in ids.into_iter().zip(results) {
+        match result {
             Ok((name, entries, assessments, repaired)) => {
                 if repaired {
                     report.repaired.push(id.clone());
@@ -198,7 +231,7 @@ fn backup_ids(data_dir: &Path) -> Vec<String> {
         .filter_map(|e| e.ok())
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            name.strip_suffix(".jsonl")
+            name.strip_suffix(".jsonl.gz")
                 .filter(|id| super::gate::is_inspection_id(id))
                 .map(str::to_string)
         })
@@ -207,31 +240,86 @@ fn backup_ids(data_dir: &Path) -> Vec<String> {
     ids
 }
 
+/// What rebuilding one inspection gives: its institution, entries, assessments, and
+/// whether its journal was repaired.
+type Rebuilt = Result<(String, u64, usize, bool)>;
+
 impl Store {
+    /// [`Store::rebuild_one`] of each of `ids`, spread over the machine's cores; the
+    /// results in the order of `ids`.
+    pub(super) fn rebuild_all(&self, ids: &[String]) -> Vec<Rebuilt> {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 8);
+        let chunk = ids.len().div_ceil(threads).max(1);
+        std::thread::scope(|s| {
+            let workers: Vec<_> = ids
+                .chunks(chunk)
+                .map(|part| {
+                    let work = s.spawn(move || {
+                        part.iter()
+                            .map(|id| self.rebuild_one(id))
+                            .collect::<Vec<_>>()
+                    });
+                    (part.len(), work)
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|(n, w)| {
+                    w.join().unwrap_or_else(|_| {
+                        (0..n)
+                            .map(|_| Err(StoreError::Write("重建时出错".into())))
+                            .collect()
+                    })
+                })
+                .collect()
+        })
+    }
+
     /// Rebuilds one inspection's projection from its journal joined with its backup;
     /// a journal that was damaged or missing is written anew from what was readable.
     /// Returns the institution, the entries, the assessments and whether the journal
     /// was repaired.
-    pub(super) fn rebuild_one(&self, id: &str) -> Result<(String, u64, usize, bool)> {
+    pub(super) fn rebuild_one(&self, id: &str) -> Rebuilt {
         let id = super::gate::checked_id(id)?;
         let path = file::journal_path(&self.dir, id);
-        let (mut entries, mut damaged): (Vec<(Entry, Hash)>, Option<String>) =
-            match file::read(&path) {
-                Ok(l) => (l.entries, None),
+        let shown = crate::text::for_terminal(&path.display().to_string()).into_owned();
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => Some(b),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(StoreError::Read(format!("无法读取 {shown}：{e}"))),
+        };
+        let mut end = file::End::default();
+        let (mut entries, mut damaged): (Vec<(Entry, Hash)>, Option<String>) = match &bytes {
+            None => (Vec::new(), Some("不见了".to_string())),
+            Some(b) => match file::parse(b, &shown) {
+                Ok(l) => {
+                    end = l.end;
+                    (l.entries, None)
+                }
                 Err(file::ReadError::Damaged {
                     good, line, why, ..
                 }) => (good, Some(format!("第 {line} 行损坏：{why}"))),
-                Err(file::ReadError::Io { io, .. })
-                    if io.kind() == std::io::ErrorKind::NotFound =>
-                {
-                    (Vec::new(), Some("不见了".to_string()))
-                }
                 Err(e) => return Err(StoreError::Read(e.to_string())),
-            };
-        let backup = match file::read(&backup_path(&self.dir, id)) {
-            Ok(l) => l.entries,
-            Err(file::ReadError::Damaged { good, .. }) => good,
-            Err(_) => Vec::new(),
+            },
+        };
+        // A backup the journal starts with holds nothing the journal lacks: not read.
+        let backup_file = backup_path(&self.dir, id);
+        let backup_bytes = read_backup(&backup_file);
+        let covered = damaged.is_none()
+            && bytes
+                .as_deref()
+                .is_some_and(|j| j.starts_with(&backup_bytes));
+        let backup = if covered {
+            Vec::new()
+        } else {
+            match file::parse(&backup_bytes, &backup_file.display().to_string()) {
+                Ok(l) => l.entries,
+                Err(file::ReadError::Damaged { good, .. }) => good,
+                Err(_) => Vec::new(),
+            }
         };
         let gained = super::merge::unite(&mut entries, backup);
         if gained > 0 && damaged.is_none() {
@@ -243,7 +331,7 @@ impl Store {
             .map_err(|b| StoreError::Read(format!("检查 {id} 的日志{b}")))?;
         let end = match &damaged {
             Some(why) => self.rewrite_journal(id, &entries, why)?,
-            None => file::read(&path).map(|l| l.end).unwrap_or_default(),
+            None => end,
         };
         self.write_projection(id, &p, &Tail::of(&p, &entries, end))?;
         Ok((

@@ -42,7 +42,7 @@ use std::sync::{Arc, Mutex};
 
 pub use crate::text::clean_text;
 pub use assess::{Edit, Saved};
-pub use backup::{RecoverReport, recover};
+pub use backup::{RecoverReport, backup_path, read_backup, recover};
 pub use bundle::{
     BUNDLE_FORMAT_VERSION, Bundle, ImportOutcome, Sealed, parse_bundle, read_bundle, signed_message,
 };

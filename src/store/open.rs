@@ -73,12 +73,11 @@ impl Store {
         let store = Store::assemble(dir, db, Some(lock), None, identity)?;
         if let Some((detail, aside)) = rebuilt {
             let ids = super::journal::file::journal_ids(dir).unwrap_or_default();
-            let mut failed = Vec::new();
-            for id in &ids {
-                if let Err(e) = store.rebuild_one(id) {
-                    failed.push(format!("{id}：{e}"));
-                }
-            }
+            let failed: Vec<String> = ids
+                .iter()
+                .zip(store.rebuild_all(&ids))
+                .filter_map(|(id, r)| r.err().map(|e| format!("{id}：{e}")))
+                .collect();
             schema::write_version(&store, schema::SCHEMA_VERSION)?;
             store.set_warning(format!(
                 "数据库无法打开（{detail}），已从 {} 个检查的日志重建{}{}。",

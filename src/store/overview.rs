@@ -24,6 +24,10 @@ pub struct Overview {
     pub verdict: String,
     /// Which rule gave it (0 = the best); `None` when no rule held.
     pub winner: Option<usize>,
+    /// How long the inspection's journal was when this was written: `list` compares
+    /// it with the file's length to see, cheaply, that nothing is missing.
+    #[serde(default)]
+    pub journal_len: u64,
 }
 
 impl Overview {
@@ -43,6 +47,7 @@ impl Overview {
             counts: [c.a, c.b, c.c, c.d, c.na, c.pending],
             verdict: evaluation.verdict,
             winner: evaluation.winner,
+            journal_len: 0,
         }
     }
 
@@ -60,13 +65,9 @@ impl Store {
     /// overviews; before that, compares each journal's length with what sled last
     /// wrote (one `stat` each) and rebuilds those that differ or that sled lacks.
     pub fn overviews(&self) -> Result<Vec<Overview>> {
-        if self.read_only.is_none() {
-            self.catch_up()?;
-        }
-        let mut out = Vec::new();
-        for entry in self.overviews.iter() {
-            let (_, v) = entry.map_err(read_err)?;
-            out.push(super::decode::<Overview>(&v, "检查概要")?);
+        let mut out = self.stored_overviews()?;
+        if self.read_only.is_none() && self.catch_up(&out)? {
+            out = self.stored_overviews()?;
         }
         out.sort_by(|a, b| {
             b.inspection
@@ -77,20 +78,48 @@ impl Store {
         Ok(out)
     }
 
-    /// Brings every inspection's projection up to its journal, cheaply: by length.
-    fn catch_up(&self) -> Result<()> {
-        let ids = super::journal::file::journal_ids(&self.dir)
-            .map_err(|e| super::StoreError::Read(format!("无法读取日志目录：{e}")))?;
-        let on_disk: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
-        for id in &ids {
-            let path = super::journal::journal_path(&self.dir, id);
-            let len = std::fs::metadata(&path).map(|m| m.len()).ok();
-            let stored = self.stored_tail(id).ok().flatten();
-            let current = matches!((&stored, len), (Some(t), Some(l)) if t.len == l)
-                && self.overviews.contains_key(id.as_bytes()).unwrap_or(false);
-            if !current && let Err(e) = self.heal(id, "数据库记录落后于日志或缺失") {
-                self.set_warning(format!("检查 {id} 无法从日志重建：{e}"));
+    fn stored_overviews(&self) -> Result<Vec<Overview>> {
+        let mut out = Vec::new();
+        for entry in self.overviews.iter() {
+            let (_, v) = entry.map_err(read_err)?;
+            out.push(super::decode::<Overview>(&v, "检查概要")?);
+        }
+        Ok(out)
+    }
+
+    /// Brings every inspection's projection up to its journal, cheaply: each
+    /// journal's length (from the directory, one `stat` each) against the length its
+    /// overview was written at. Returns whether anything was rebuilt.
+    fn catch_up(&self, overviews: &[Overview]) -> Result<bool> {
+        let written: std::collections::HashMap<&str, u64> = overviews
+            .iter()
+            .map(|o| (o.inspection.id.as_str(), o.journal_len))
+            .collect();
+        let dir = super::journal::journals_dir(&self.dir);
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(super::StoreError::Read(format!("无法读取日志目录：{e}"))),
+        };
+        let mut on_disk: BTreeSet<String> = BTreeSet::new();
+        let mut rebuilt = false;
+        for entry in entries.filter_map(|e| e.ok()) {
+            let name = entry.file_name();
+            let Some(id) = name
+                .to_str()
+                .and_then(|n| n.strip_suffix(".jsonl"))
+                .filter(|id| super::gate::is_inspection_id(id))
+            else {
+                continue;
+            };
+            let len = entry.metadata().map(|m| m.len()).ok();
+            if written.get(id).copied() != len || len.is_none() {
+                if let Err(e) = self.heal(id, "数据库记录落后于日志或缺失") {
+                    self.set_warning(format!("检查 {id} 无法从日志重建：{e}"));
+                }
+                rebuilt = true;
             }
+            on_disk.insert(id.to_string());
         }
         // A projection whose journal is gone is kept (it may be the last copy of the
         // data), and the user told how to get the journal back.
@@ -100,7 +129,7 @@ impl Store {
             .keys()
             .filter_map(|k| k.ok())
             .map(|k| String::from_utf8_lossy(&k).into_owned())
-            .filter(|id| !on_disk.contains(id.as_str()))
+            .filter(|id| !on_disk.contains(id))
             .collect();
         if !orphans.is_empty() {
             self.set_warning(format!(
@@ -109,6 +138,6 @@ impl Store {
                 orphans.join("、")
             ));
         }
-        Ok(())
+        Ok(rebuilt)
     }
 }

@@ -73,13 +73,16 @@ impl Store {
         };
         let mut parents = tail.heads.clone();
         let mut entries = Vec::with_capacity(changes.len());
+        let mut lines = Vec::with_capacity(changes.len());
         for change in changes {
             let e = Entry::signed(&self.identity, &by, &id, parents, change);
-            parents = vec![e.hash()];
+            let line = e.line();
+            parents = vec![crate::checklist::sha256_hex(line.as_bytes())];
             entries.push(e);
+            lines.push(line);
         }
         let path = file::journal_path(&self.dir, &id);
-        let end = file::append(&path, &entries)
+        let end = file::append_lines(&path, &lines)
             .map_err(|e| io_write_err(&e, Some(&format!("日志 {} 无法写入", path.display()))))?;
         // Saved from here on. What follows only brings sled up to date; if it fails,
         // the next read rebuilds the projection from the journal.
@@ -176,6 +179,10 @@ impl Store {
         overview: &Overview,
         tail: &Tail,
     ) -> Result<()> {
+        let overview_bytes = encode(&Overview {
+            journal_len: tail.len,
+            ..overview.clone()
+        });
         (
             &self.inspections,
             &self.assessments,
@@ -197,7 +204,7 @@ impl Store {
                     };
                 }
                 i.insert(id.as_bytes(), encode(inspection))?;
-                o.insert(id.as_bytes(), encode(overview))?;
+                o.insert(id.as_bytes(), overview_bytes.as_slice())?;
                 t.insert(id.as_bytes(), encode(tail))?;
                 Ok(())
             })
@@ -281,8 +288,15 @@ impl Store {
                 good, why, line, ..
             }) => {
                 let mut all = good;
-                if let Ok(b) = file::read(&super::backup::backup_path(&self.dir, id)) {
-                    super::merge::unite(&mut all, b.entries);
+                let backup = super::backup::read_backup(&super::backup::backup_path(&self.dir, id));
+                match file::parse(&backup, id) {
+                    Ok(b) => {
+                        super::merge::unite(&mut all, b.entries);
+                    }
+                    Err(file::ReadError::Damaged { good, .. }) => {
+                        super::merge::unite(&mut all, good);
+                    }
+                    Err(_) => {}
                 }
                 let end = self.rewrite_journal(id, &all, &format!("第 {line} 行损坏：{why}"))?;
                 Ok((all, Some(end)))
@@ -311,6 +325,7 @@ impl Store {
         let list: Vec<Entry> = entries.iter().map(|(e, _)| e.clone()).collect();
         let end = file::append(&path, &list)
             .map_err(|e| io_write_err(&e, Some(&format!("日志 {} 无法写入", path.display()))))?;
+        self.restart_backup(id);
         self.set_warning(format!(
             "检查 {id} 的日志{why}；已用能读出的 {} 条记录（含备份中的）重写，原文件移到 {}。",
             entries.len(),

@@ -13,3 +13,14 @@ pub use clean::*;
 pub use layout::{
     Cells, NO_END, NO_START, Width, cells, pad, truncate, truncate_by, width_by, wrap, wrap_by,
 };
+
+/// `bytes` as lowercase hex digits.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    out
+}

@@ -211,6 +211,7 @@ fn summary(i: usize) -> Overview {
         graded: 112,
         items: 112,
         counts: [40, 60, 12, 0, 0, 0],
+        journal_len: 0,
         verdict: "达到推荐标准".into(),
         winner: Some(0),
     }

@@ -402,8 +402,8 @@ fn a_newer_database_is_refused() {
     assert!(err.to_string().contains("升级"));
 }
 
-/// A backup is the journal copied, and extended by what was added since: after
-/// [`BACKUP_EVERY`] changes it equals the journal again.
+/// A backup is the journal copied (compressed), and extended by what was added since:
+/// after [`BACKUP_EVERY`] changes it holds the journal again, whole.
 #[test]
 fn a_backup_is_taken_every_so_many_changes() {
     let dir = tempfile::tempdir().unwrap();
@@ -412,20 +412,14 @@ fn a_backup_is_taken_every_so_many_changes() {
         .path()
         .join("journals")
         .join(format!("{}.jsonl", insp.id));
-    let backup = dir
-        .path()
-        .join("backups")
-        .join(format!("{}.jsonl", insp.id));
-    assert_eq!(
-        std::fs::read(&backup).unwrap(),
-        std::fs::read(&journal).unwrap()
-    );
+    let backup = backup_path(dir.path(), &insp.id);
+    assert_eq!(read_backup(&backup), std::fs::read(&journal).unwrap());
     let (c, _) = shipped("community-2022");
     let items: Vec<String> = c.items().map(|(_, _, i)| i.id.clone()).collect();
     for item in items.iter().take(BACKUP_EVERY as usize - 1) {
         store.grade(&insp.id, item, Some(Grade::C), "张三").unwrap();
     }
-    assert!(std::fs::metadata(&backup).unwrap().len() < std::fs::metadata(&journal).unwrap().len());
+    assert!(read_backup(&backup).len() < std::fs::metadata(&journal).unwrap().len() as usize);
     store
         .grade(
             &insp.id,
@@ -434,9 +428,11 @@ fn a_backup_is_taken_every_so_many_changes() {
             "张三",
         )
         .unwrap();
-    assert_eq!(
-        std::fs::read(&backup).unwrap(),
-        std::fs::read(&journal).unwrap()
+    let journal_bytes = std::fs::read(&journal).unwrap();
+    assert_eq!(read_backup(&backup), journal_bytes);
+    assert!(
+        std::fs::metadata(&backup).unwrap().len() * 3 < journal_bytes.len() as u64,
+        "kept compressed"
     );
 }
 

@@ -33,6 +33,12 @@ pub struct End {
 /// too. A line a killed process left half-written at the end is cut off first (it was
 /// never reported saved). Returns where the file now ends.
 pub fn append(path: &Path, entries: &[Entry]) -> io::Result<End> {
+    let lines: Vec<String> = entries.iter().map(Entry::line).collect();
+    append_lines(path, &lines)
+}
+
+/// [`append`] of lines already made with [`Entry::line`].
+pub fn append_lines(path: &Path, lines: &[String]) -> io::Result<End> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let created = !path.exists();
     if created {
@@ -53,9 +59,9 @@ pub fn append(path: &Path, entries: &[Entry]) -> io::Result<End> {
     }
     let mut bytes = Vec::new();
     let mut last_start = len;
-    for e in entries {
+    for line in lines {
         last_start = len + bytes.len() as u64;
-        bytes.extend_from_slice(e.line().as_bytes());
+        bytes.extend_from_slice(line.as_bytes());
         bytes.push(b'\n');
     }
     file.write_all(&bytes)?;
