@@ -401,11 +401,13 @@ impl Store {
             &self.conflicts,
             &self.overviews,
             &self.tails,
+            &self.grades,
         )
-            .transaction(|(i, asmt, conf, o, t)| {
+            .transaction(|(i, asmt, conf, o, t, g)| {
                 i.remove(safe_id.as_bytes())?;
                 o.remove(safe_id.as_bytes())?;
                 t.remove(safe_id.as_bytes())?;
+                g.remove(safe_id.as_bytes())?;
                 for k in &a {
                     asmt.remove(k)?;
                 }

@@ -85,6 +85,9 @@ pub struct Store {
     overviews: sled::Tree,
     /// Where each journal ended when the projection was last written.
     tails: sled::Tree,
+    /// Each inspection's grades, item by item: what its overview is computed from
+    /// when one item changes, without reading every assessment.
+    grades: sled::Tree,
     meta: sled::Tree,
     /// Who signs the entries this store writes.
     identity: Arc<Identity>,

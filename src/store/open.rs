@@ -159,6 +159,7 @@ impl Store {
             conflicts: tree("conflicts")?,
             overviews: tree("overviews")?,
             tails: tree("tails")?,
+            grades: tree("grades")?,
             meta: tree("meta")?,
             identity,
             db: std::mem::ManuallyDrop::new(db),

@@ -10,7 +10,7 @@ use super::Store;
 use super::error::{Result, read_err};
 use super::model::{Assessment, Inspection};
 use crate::checklist::Checklist;
-use crate::scoring::{evaluate, rollup};
+use crate::scoring::{Grade, evaluate, rollup};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,7 +37,16 @@ impl Overview {
         checklist: &Checklist,
         assessments: &BTreeMap<String, Assessment>,
     ) -> Overview {
-        let grade_of = |id: &str| assessments.get(id).and_then(|a| a.grade);
+        Overview::of_grades(inspection, checklist, &grades_of(assessments))
+    }
+
+    /// The overview of an inspection with these grades (by item) on its checklist.
+    pub fn of_grades(
+        inspection: &Inspection,
+        checklist: &Checklist,
+        grades: &BTreeMap<String, Grade>,
+    ) -> Overview {
+        let grade_of = |id: &str| grades.get(id).copied();
         let c = rollup(checklist, grade_of).total;
         let evaluation = evaluate(checklist, grade_of);
         Overview {
@@ -58,6 +67,14 @@ impl Overview {
             self.graded as f64 / self.items as f64
         }
     }
+}
+
+/// The grade of every graded item.
+pub(super) fn grades_of(assessments: &BTreeMap<String, Assessment>) -> BTreeMap<String, Grade> {
+    assessments
+        .iter()
+        .filter_map(|(id, a)| a.grade.map(|g| (id.clone(), g)))
+        .collect()
 }
 
 impl Store {

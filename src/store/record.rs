@@ -86,14 +86,22 @@ impl Store {
             .map_err(|e| io_write_err(&e, Some(&format!("日志 {} 无法写入", path.display()))))?;
         // Saved from here on. What follows only brings sled up to date; if it fails,
         // the next read rebuilds the projection from the journal.
+        // Only the items the entries touch are read: the overview is kept from the
+        // inspection's grade sheet, not from every assessment.
         let mut fold = if creating {
             Fold::default()
         } else {
-            Fold::from_state(
-                self.stored_inspection(&id)?,
-                self.stored_assessments(&id)?,
-                self.stored_conflicts(&id)?,
-            )
+            let items: std::collections::BTreeSet<&str> =
+                entries.iter().filter_map(|e| e.change.item()).collect();
+            let mut assessments = BTreeMap::new();
+            let mut conflicts = Vec::new();
+            for item in items {
+                if let Some(a) = self.stored_assessment_of(&id, item)? {
+                    assessments.insert(item.to_string(), a);
+                }
+                conflicts.extend(self.stored_conflicts_of(&id, item)?);
+            }
+            Fold::from_state(self.stored_inspection(&id)?, assessments, conflicts)
         };
         for e in &entries {
             fold.apply(e, 0, &mut |_, _| true)
@@ -124,7 +132,14 @@ impl Store {
         let checklist = self.pinned(&inspection)?;
         let mut assessments = fold.assessments;
         assessments.retain(|_, a| !a.is_blank());
-        let overview = Overview::of(&inspection, &checklist, &assessments);
+        let mut grades = self.stored_grades(id)?;
+        for item in &fold.touched {
+            match assessments.get(item).and_then(|a| a.grade) {
+                Some(g) => grades.insert(item.clone(), g),
+                None => grades.remove(item),
+            };
+        }
+        let overview = Overview::of_grades(&inspection, &checklist, &grades);
         let mut puts: Vec<(Vec<u8>, Option<Vec<u8>>)> = Vec::new();
         for item in &fold.touched {
             puts.push((key(id, item.as_bytes()), assessments.get(item).map(encode)));
@@ -142,13 +157,55 @@ impl Store {
                 ));
             }
         }
-        self.commit(id, &puts, &conflict_puts, &inspection, &overview, tail)
+        self.commit(
+            id,
+            &puts,
+            &conflict_puts,
+            &inspection,
+            &overview,
+            &grades,
+            tail,
+        )
+    }
+
+    /// The grade sheet of inspection `id`, or one made from its assessments when sled
+    /// has none (it is rebuilt with the projection, like everything in sled).
+    fn stored_grades(&self, id: &str) -> Result<BTreeMap<String, crate::scoring::Grade>> {
+        match self.grades.get(id.as_bytes()).map_err(read_err)? {
+            Some(b) => decode(&b, "评分表"),
+            None => Ok(super::overview::grades_of(&self.stored_assessments(id)?)),
+        }
+    }
+
+    /// One assessment as sled holds it.
+    pub(super) fn stored_assessment_of(&self, id: &str, item: &str) -> Result<Option<Assessment>> {
+        match self
+            .assessments
+            .get(key(id, item.as_bytes()))
+            .map_err(read_err)?
+        {
+            Some(bytes) => Ok(Some(decode(&bytes, "评分")?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The open conflicts of one item, as sled holds them.
+    fn stored_conflicts_of(&self, id: &str, item: &str) -> Result<Vec<Conflict>> {
+        let mut rest = item.as_bytes().to_vec();
+        rest.push(0);
+        let mut out = Vec::new();
+        for entry in self.conflicts.scan_prefix(key(id, &rest)) {
+            let (_, v) = entry.map_err(read_err)?;
+            out.push(decode(&v, "冲突")?);
+        }
+        Ok(out)
     }
 
     /// Replaces everything sled holds for inspection `id` by `p`, in one transaction.
     pub(super) fn write_projection(&self, id: &str, p: &Projection, tail: &Tail) -> Result<()> {
         let checklist = self.pinned(&p.inspection)?;
-        let overview = Overview::of(&p.inspection, &checklist, &p.assessments);
+        let grades = super::overview::grades_of(&p.assessments);
+        let overview = Overview::of_grades(&p.inspection, &checklist, &grades);
         let mut puts: BTreeMap<Vec<u8>, Option<Vec<u8>>> = BTreeMap::new();
         for k in self.keys_of(&self.assessments, id)? {
             puts.insert(k.to_vec(), None);
@@ -165,7 +222,15 @@ impl Store {
         }
         let puts: Vec<_> = puts.into_iter().collect();
         let conflict_puts: Vec<_> = conflict_puts.into_iter().collect();
-        self.commit(id, &puts, &conflict_puts, &p.inspection, &overview, tail)
+        self.commit(
+            id,
+            &puts,
+            &conflict_puts,
+            &p.inspection,
+            &overview,
+            &grades,
+            tail,
+        )
     }
 
     /// One transaction: assessments and conflicts set (`Some`) or removed (`None`),
@@ -177,20 +242,23 @@ impl Store {
         conflict_puts: &[(Vec<u8>, Option<Vec<u8>>)],
         inspection: &Inspection,
         overview: &Overview,
+        grades: &BTreeMap<String, crate::scoring::Grade>,
         tail: &Tail,
     ) -> Result<()> {
         let overview_bytes = encode(&Overview {
             journal_len: tail.len,
             ..overview.clone()
         });
+        let grade_bytes = encode(grades);
         (
             &self.inspections,
             &self.assessments,
             &self.conflicts,
             &self.overviews,
             &self.tails,
+            &self.grades,
         )
-            .transaction(|(i, a, x, o, t)| {
+            .transaction(|(i, a, x, o, t, g)| {
                 for (k, v) in puts {
                     match v {
                         Some(v) => a.insert(k.as_slice(), v.as_slice())?,
@@ -206,6 +274,7 @@ impl Store {
                 i.insert(id.as_bytes(), encode(inspection))?;
                 o.insert(id.as_bytes(), overview_bytes.as_slice())?;
                 t.insert(id.as_bytes(), encode(tail))?;
+                g.insert(id.as_bytes(), grade_bytes.as_slice())?;
                 Ok(())
             })
             .map_err(tx_err)?;

@@ -156,9 +156,7 @@ fn first_bad_signature(entries: &[(Entry, Hash)]) -> Option<usize> {
         }
         let refs: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
         let holds = readable && ed25519_dalek::verify_batch(&refs, &signatures, &verifying).is_ok();
-        if !holds
-            && let Some(&i) = chunk.iter().find(|&&i| !entries[i].0.signature_holds())
-        {
+        if !holds && let Some(&i) = chunk.iter().find(|&&i| !entries[i].0.signature_holds()) {
             return Some(i);
         }
     }
