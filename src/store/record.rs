@@ -238,18 +238,21 @@ impl Store {
     fn commit(
         &self,
         id: &str,
+        sheet: &Sheet,
         puts: &[(Vec<u8>, Option<Vec<u8>>)],
         conflict_puts: &[(Vec<u8>, Option<Vec<u8>>)],
-        inspection: &Inspection,
-        overview: &Overview,
-        grades: &BTreeMap<String, crate::scoring::Grade>,
         tail: &Tail,
     ) -> Result<()> {
+        let Sheet {
+            inspection,
+            overview,
+            grades,
+        } = sheet;
         let overview_bytes = encode(&Overview {
             journal_len: tail.len,
             ..overview.clone()
         });
-        let grade_bytes = encode(grades);
+        let grade_bytes = encode(*grades);
         (
             &self.inspections,
             &self.assessments,
@@ -271,7 +274,7 @@ impl Store {
                         None => x.remove(k.as_slice())?,
                     };
                 }
-                i.insert(id.as_bytes(), encode(inspection))?;
+                i.insert(id.as_bytes(), encode(*inspection))?;
                 o.insert(id.as_bytes(), overview_bytes.as_slice())?;
                 t.insert(id.as_bytes(), encode(tail))?;
                 g.insert(id.as_bytes(), grade_bytes.as_slice())?;
@@ -457,6 +460,13 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// What a write keeps of the inspection itself: its record, its overview, its grades.
+struct Sheet<'a> {
+    inspection: &'a Inspection,
+    overview: &'a Overview,
+    grades: &'a BTreeMap<String, crate::scoring::Grade>,
 }
 
 pub(super) fn conflict_key(id: &str, item: &str, field: journal::Field) -> Vec<u8> {
