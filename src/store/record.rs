@@ -157,15 +157,12 @@ impl Store {
                 ));
             }
         }
-        self.commit(
-            id,
-            &puts,
-            &conflict_puts,
-            &inspection,
-            &overview,
-            &grades,
-            tail,
-        )
+        let sheet = Sheet {
+            inspection: &inspection,
+            overview: &overview,
+            grades: &grades,
+        };
+        self.commit(id, &sheet, &puts, &conflict_puts, tail)
     }
 
     /// The grade sheet of inspection `id`, or one made from its assessments when sled
@@ -222,15 +219,12 @@ impl Store {
         }
         let puts: Vec<_> = puts.into_iter().collect();
         let conflict_puts: Vec<_> = conflict_puts.into_iter().collect();
-        self.commit(
-            id,
-            &puts,
-            &conflict_puts,
-            &p.inspection,
-            &overview,
-            &grades,
-            tail,
-        )
+        let sheet = Sheet {
+            inspection: &p.inspection,
+            overview: &overview,
+            grades: &grades,
+        };
+        self.commit(id, &sheet, &puts, &conflict_puts, tail)
     }
 
     /// One transaction: assessments and conflicts set (`Some`) or removed (`None`),
@@ -250,7 +244,7 @@ impl Store {
         } = sheet;
         let overview_bytes = encode(&Overview {
             journal_len: tail.len,
-            ..overview.clone()
+            ..(*overview).clone()
         });
         let grade_bytes = encode(*grades);
         (
