@@ -20,6 +20,8 @@ mod checklist_diagnostics;
 mod checklist_format;
 mod cli;
 mod crash;
+mod crash_tui;
+mod damage;
 mod export_fuzz;
 mod faces;
 mod hostile;
