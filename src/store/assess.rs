@@ -122,7 +122,11 @@ impl Store {
 
     pub fn assessment(&self, inspection_id: &str, item_id: &str) -> Result<Option<Assessment>> {
         self.ensure_current(inspection_id)?;
-        self.stored_assessment(inspection_id, item_id)
+        self.healing(
+            inspection_id,
+            || self.stored_assessment(inspection_id, item_id),
+            |mut p| p.assessments.remove(item_id),
+        )
     }
 
     /// One assessment as sled holds it, without checking it against the journal.

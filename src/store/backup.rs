@@ -296,6 +296,8 @@ impl Store {
             None => (Vec::new(), Some("不见了".to_string())),
             Some(b) => match file::parse(b, &shown) {
                 Ok(l) => {
+                    // A torn last line (never reported saved) is left for the next
+                    // append to cut, under the write lock: a reader must not.
                     end = l.end;
                     (l.entries, None)
                 }

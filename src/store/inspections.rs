@@ -311,7 +311,7 @@ impl Store {
     /// rebuilt from the journal when they differ).
     pub fn get(&self, id: &str) -> Result<Inspection> {
         self.ensure_current(id)?;
-        self.stored_inspection(id)
+        self.healing(id, || self.stored_inspection(id), |p| p.inspection)
     }
 
     /// Every inspection, newest review date first.

@@ -58,6 +58,21 @@ impl Store {
     /// Opens with the data dir's lock already held.
     pub(super) fn open_locked(dir: &Path, lock: File, identity: Arc<Identity>) -> Result<Store> {
         remove_leftovers(dir);
+        let mark = dir.join(super::record::REBUILD_MARK);
+        let asked = std::fs::read_to_string(&mark).ok();
+        if let Some(why) = &asked
+            && !super::journal::file::journal_ids(dir)
+                .unwrap_or_default()
+                .is_empty()
+        {
+            let aside = super::backup::move_db_aside(dir)?;
+            let db = open_sled(&dir.join("db"), dir)?;
+            let store = Store::assemble(dir, db, Some(lock), None, identity)?;
+            store.rebuild_everything(&format!("上次发现数据库文件有损坏（{why}）"), aside)?;
+            let _ = std::fs::remove_file(&mark);
+            schema::check_and_migrate(&store)?;
+            return Ok(store);
+        }
         let (db, rebuilt) = match open_sled(&dir.join("db"), dir) {
             Ok(db) => (db, None),
             Err(StoreError::Unopenable { detail, .. })
@@ -72,26 +87,7 @@ impl Store {
         };
         let store = Store::assemble(dir, db, Some(lock), None, identity)?;
         if let Some((detail, aside)) = rebuilt {
-            let ids = super::journal::file::journal_ids(dir).unwrap_or_default();
-            let failed: Vec<String> = ids
-                .iter()
-                .zip(store.rebuild_all(&ids))
-                .filter_map(|(id, r)| r.err().map(|e| format!("{id}：{e}")))
-                .collect();
-            schema::write_version(&store, schema::SCHEMA_VERSION)?;
-            store.set_warning(format!(
-                "数据库无法打开（{detail}），已从 {} 个检查的日志重建{}{}。",
-                ids.len() - failed.len(),
-                aside.map_or(String::new(), |a| format!(
-                    "，原数据库移到 {}（保留）",
-                    a.display()
-                )),
-                if failed.is_empty() {
-                    String::new()
-                } else {
-                    format!("；未能重建：{}", failed.join("；"))
-                }
-            ));
+            store.rebuild_everything(&format!("数据库无法打开（{detail}）"), aside)?;
         }
         schema::check_and_migrate(&store)?;
         // A failed backup must not keep the inspector from their data; say it instead.
@@ -171,6 +167,34 @@ impl Store {
             read_only,
             lock,
         })
+    }
+}
+
+impl Store {
+    /// Rebuilds the projection of every journal into this (fresh) database, and says
+    /// so: `why` it was needed, where the old database went.
+    fn rebuild_everything(&self, why: &str, aside: Option<PathBuf>) -> Result<()> {
+        let ids = super::journal::file::journal_ids(&self.dir).unwrap_or_default();
+        let failed: Vec<String> = ids
+            .iter()
+            .zip(self.rebuild_all(&ids))
+            .filter_map(|(id, r)| r.err().map(|e| format!("{id}：{e}")))
+            .collect();
+        schema::write_version(self, schema::SCHEMA_VERSION)?;
+        self.set_warning(format!(
+            "{why}，已从 {} 个检查的日志重建{}{}。",
+            ids.len() - failed.len(),
+            aside.map_or(String::new(), |a| format!(
+                "，原数据库移到 {}（保留）",
+                a.display()
+            )),
+            if failed.is_empty() {
+                String::new()
+            } else {
+                format!("；未能重建：{}", failed.join("；"))
+            }
+        ));
+        Ok(())
     }
 }
 

@@ -414,7 +414,58 @@ impl Store {
     /// its projection first checked against its journal (see [`Store::get`]).
     pub fn assessments(&self, inspection_id: &str) -> Result<BTreeMap<String, Assessment>> {
         self.ensure_current(inspection_id)?;
-        self.stored_assessments(inspection_id)
+        self.healing(
+            inspection_id,
+            || self.stored_assessments(inspection_id),
+            |p| p.assessments,
+        )
+    }
+
+    /// `read` of inspection `id`'s projection; when sled fails to give it (a value
+    /// whose file is missing, a damaged page), the projection is rebuilt from the
+    /// journal and read again.
+    pub(super) fn healing<T>(
+        &self,
+        id: &str,
+        read: impl Fn() -> Result<T>,
+        from_journal: impl Fn(Projection) -> T,
+    ) -> Result<T> {
+        let why = match read() {
+            Err(StoreError::Read(why))
+                if super::gate::is_inspection_id(id)
+                    && file::journal_path(&self.dir, id).exists() =>
+            {
+                why
+            }
+            other => return other,
+        };
+        if self.read_only.is_none()
+            && self
+                .heal(id, &format!("数据库记录读取出错（{why}）"))
+                .is_ok()
+            && let Ok(v) = read()
+        {
+            return Ok(v);
+        }
+        // sled cannot even be rewritten there (a value whose own file is gone cannot
+        // be replaced in sled 0.34): answer from the journal, and have the next open
+        // rebuild the whole database from the journals.
+        let p = self.project_journal(id)?;
+        if self.read_only.is_none() {
+            let _ = super::envelope::write_atomically(&self.dir.join(REBUILD_MARK), why.as_bytes());
+            self.set_warning(format!(
+                "数据库文件有损坏（{why}），检查 {id} 已改从日志读取；下次打开 pingshen 时会把数据库移到一旁并从日志重建。"
+            ));
+        }
+        Ok(from_journal(p))
+    }
+
+    /// What inspection `id`'s journal records, read and replayed now.
+    pub(super) fn project_journal(&self, id: &str) -> Result<Projection> {
+        let (entries, _) = self.readable_journal(id)?;
+        journal::check(&entries, id, true)
+            .map_err(|b| StoreError::Read(format!("检查 {id} 的日志{b}")))?;
+        journal::project(&entries).map_err(|b| StoreError::Read(format!("检查 {id} 的日志{b}")))
     }
 
     /// The assessments as sled holds them, without checking them against the journal.
@@ -443,7 +494,7 @@ impl Store {
     /// The open conflicts of an inspection, by item and field.
     pub fn conflicts(&self, id: &str) -> Result<Vec<Conflict>> {
         self.ensure_current(id)?;
-        self.stored_conflicts(id)
+        self.healing(id, || self.stored_conflicts(id), |p| p.conflicts)
     }
 
     fn stored_conflicts(&self, id: &str) -> Result<Vec<Conflict>> {
@@ -462,6 +513,10 @@ struct Sheet<'a> {
     overview: &'a Overview,
     grades: &'a BTreeMap<String, crate::scoring::Grade>,
 }
+
+/// Left in the data dir when sled failed in a way it cannot repair in place: the next
+/// open moves the database aside and rebuilds it from the journals.
+pub(super) const REBUILD_MARK: &str = "rebuild-db";
 
 pub(super) fn conflict_key(id: &str, item: &str, field: journal::Field) -> Vec<u8> {
     let mut rest = item.as_bytes().to_vec();

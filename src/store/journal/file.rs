@@ -157,6 +157,13 @@ pub fn parse(bytes: &[u8], shown: &str) -> Result<Loaded, ReadError> {
             why,
             good,
         };
+        // Every entry is written with its newline before it is synced and reported
+        // saved: a last line without one is a write that was cut off, whatever it holds
+        // (a cut just before the newline leaves a line that reads as an entry).
+        if !whole {
+            out.torn_tail = true;
+            break;
+        }
         if line.len() > LINE_MAX {
             return Err(damaged("行太长".into(), out.entries));
         }
@@ -178,10 +185,6 @@ pub fn parse(bytes: &[u8], shown: &str) -> Result<Loaded, ReadError> {
                     last_start: start as u64,
                 };
             }
-            Err(_) if !whole => {
-                out.torn_tail = true;
-                break;
-            }
             // Whole JSON that is no entry this pingshen knows: a newer one wrote it.
             // Never treated as damage, so never dropped by a repair.
             Err(why)
@@ -201,8 +204,11 @@ pub fn parse(bytes: &[u8], shown: &str) -> Result<Loaded, ReadError> {
     Ok(out)
 }
 
-/// The file's length and the hash of its last line, read from the end only: what the
-/// store compares with what it last wrote, cheaply, before trusting its projection.
+/// Where the whole lines of a journal end and the hash of the line that starts at
+/// `last_start` (the last one, if nothing was appended since), read from there on only:
+/// what the store compares with what it last wrote, cheaply, before trusting its
+/// projection. Bytes after the last newline are a write that was cut off and never
+/// reported saved: they are not counted. `None` when there is no journal.
 pub fn tail(path: &Path, last_start: u64) -> io::Result<Option<(u64, Hash)>> {
     let mut file = match File::open(path) {
         Ok(f) => f,
@@ -210,18 +216,20 @@ pub fn tail(path: &Path, last_start: u64) -> io::Result<Option<(u64, Hash)>> {
         Err(e) => return Err(e),
     };
     let len = file.metadata()?.len();
-    if last_start >= len {
+    if last_start >= len || len - last_start > (LINE_MAX as u64) * 2 {
         return Ok(Some((len, String::new())));
     }
-    let n = (len - last_start) as usize;
-    if n > LINE_MAX + 1 {
-        return Ok(Some((len, String::new())));
-    }
-    let mut buf = vec![0u8; n];
+    let mut buf = vec![0u8; (len - last_start) as usize];
     file.seek(SeekFrom::Start(last_start))?;
     file.read_exact(&mut buf)?;
-    let line = buf.strip_suffix(b"\n").unwrap_or(&buf);
-    Ok(Some((len, crate::checklist::sha256_hex(line))))
+    let Some(first_end) = buf.iter().position(|b| *b == b'\n') else {
+        return Ok(Some((last_start, String::new())));
+    };
+    let whole_end = buf.iter().rposition(|b| *b == b'\n').unwrap_or(first_end);
+    Ok(Some((
+        last_start + whole_end as u64 + 1,
+        crate::checklist::sha256_hex(&buf[..first_end]),
+    )))
 }
 
 /// The ids of every inspection with a journal (from the file names; anything else in
