@@ -3,7 +3,7 @@
     clippy::expect_used,
     reason = "benchmark set-up: a failure should stop the run"
 )]
-//! Budgets: one durable grade (transaction + flush) under 10 ms at p99; `list` (every
+//! Budgets: one durable grade (journal append + fdatasync, then the sled projection) under 10 ms at p99; `list` (every
 //! inspection with progress and verdict) over 1,000 inspections under 200 ms.
 //!
 //! Percentiles need every sample, which criterion does not report, so this bench has
@@ -73,7 +73,7 @@ fn main() {
     }
     samples.sort();
     println!(
-        "durable grade (transaction + flush; a backup every 50 changes included), {n} samples: p50 {}  p99 {}  max {}",
+        "durable grade (journal append + fdatasync + projection; a backup every 50 changes included), {n} samples: p50 {}  p99 {}  max {}",
         ms(percentile(&samples, 0.5)),
         ms(percentile(&samples, 0.99)),
         ms(*samples.last().unwrap())

@@ -175,7 +175,7 @@ fn key_to_frame(c: &mut Criterion) {
             draw(&mut terminal, &app);
         })
     });
-    // A grade includes the durable write (sled flush): its own budget is 10 ms p99.
+    // A grade includes the durable write (journal append + fdatasync): its own budget is 10 ms p99.
     let grades = ["a", "b", "c", "d"];
     let mut n = 0;
     group.bench_function("grade (incl. durable save)", |b| {

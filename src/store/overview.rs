@@ -82,8 +82,19 @@ impl Store {
     /// overviews; before that, compares each journal's length with what sled last
     /// wrote (one `stat` each) and rebuilds those that differ or that sled lacks.
     pub fn overviews(&self) -> Result<Vec<Overview>> {
-        let mut out = self.stored_overviews()?;
-        if self.read_only.is_none() && self.catch_up(&out)? {
+        // The journals' lengths (one `stat` each) and the kept overviews (one decode
+        // each) are read at once, on separate threads: at 10,000 inspections both
+        // take tens of milliseconds.
+        let dir = super::journal::journals_dir(&self.dir);
+        let (out, lengths) = std::thread::scope(|s| {
+            let lengths = s.spawn(|| journal_lengths(&dir));
+            let out = self.stored_overviews();
+            (out, lengths.join())
+        });
+        let lengths =
+            lengths.unwrap_or_else(|_| Err(super::StoreError::Read("无法读取日志目录".into())))?;
+        let mut out = out?;
+        if self.read_only.is_none() && self.catch_up(&out, &lengths)? {
             out = self.stored_overviews()?;
         }
         out.sort_by(|a, b| {
@@ -95,58 +106,58 @@ impl Store {
         Ok(out)
     }
 
+    /// Every kept overview, decoded on two threads.
     fn stored_overviews(&self) -> Result<Vec<Overview>> {
-        let mut out = Vec::new();
-        for entry in self.overviews.iter() {
-            let (_, v) = entry.map_err(read_err)?;
-            out.push(super::decode::<Overview>(&v, "检查概要")?);
+        let raw: Vec<sled::IVec> = self
+            .overviews
+            .iter()
+            .values()
+            .collect::<std::result::Result<_, _>>()
+            .map_err(read_err)?;
+        let decode = |part: &[sled::IVec]| -> Result<Vec<Overview>> {
+            part.iter()
+                .map(|v| super::decode::<Overview>(v, "检查概要"))
+                .collect()
+        };
+        if raw.len() < 256 {
+            return decode(&raw);
         }
+        let (a, b) = raw.split_at(raw.len() / 2);
+        let (first, second) = std::thread::scope(|s| {
+            let second = s.spawn(|| decode(b));
+            (decode(a), second.join())
+        });
+        let mut out = first?;
+        out.extend(
+            second.unwrap_or_else(|_| Err(super::StoreError::Read("检查概要无法读取".into())))?,
+        );
         Ok(out)
     }
 
     /// Brings every inspection's projection up to its journal, cheaply: each
-    /// journal's length (from the directory, one `stat` each) against the length its
-    /// overview was written at. Returns whether anything was rebuilt.
-    fn catch_up(&self, overviews: &[Overview]) -> Result<bool> {
+    /// journal's length against the length its overview was written at. Returns
+    /// whether anything was rebuilt.
+    fn catch_up(&self, overviews: &[Overview], lengths: &[(String, Option<u64>)]) -> Result<bool> {
         let written: std::collections::HashMap<&str, u64> = overviews
             .iter()
             .map(|o| (o.inspection.id.as_str(), o.journal_len))
             .collect();
-        let dir = super::journal::journals_dir(&self.dir);
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-            Err(e) => return Err(super::StoreError::Read(format!("无法读取日志目录：{e}"))),
-        };
-        let mut on_disk: BTreeSet<String> = BTreeSet::new();
         let mut rebuilt = false;
-        for entry in entries.filter_map(|e| e.ok()) {
-            let name = entry.file_name();
-            let Some(id) = name
-                .to_str()
-                .and_then(|n| n.strip_suffix(".jsonl"))
-                .filter(|id| super::gate::is_inspection_id(id))
-            else {
-                continue;
-            };
-            let len = entry.metadata().map(|m| m.len()).ok();
-            if written.get(id).copied() != len || len.is_none() {
+        for (id, len) in lengths {
+            if written.get(id.as_str()).copied() != *len || len.is_none() {
                 if let Err(e) = self.heal(id, "数据库记录落后于日志或缺失") {
                     self.set_warning(format!("检查 {id} 无法从日志重建：{e}"));
                 }
                 rebuilt = true;
             }
-            on_disk.insert(id.to_string());
         }
+        let on_disk: BTreeSet<&str> = lengths.iter().map(|(id, _)| id.as_str()).collect();
         // A projection whose journal is gone is kept (it may be the last copy of the
         // data), and the user told how to get the journal back.
-        let orphans: Vec<String> = self
-            .overviews
+        let orphans: Vec<String> = overviews
             .iter()
-            .keys()
-            .filter_map(|k| k.ok())
-            .map(|k| String::from_utf8_lossy(&k).into_owned())
-            .filter(|id| !on_disk.contains(id))
+            .map(|o| o.inspection.id.clone())
+            .filter(|id| !on_disk.contains(id.as_str()))
             .collect();
         if !orphans.is_empty() {
             self.set_warning(format!(
@@ -157,4 +168,26 @@ impl Store {
         }
         Ok(rebuilt)
     }
+}
+
+/// Every journal in `dir` by inspection id, with its length (`None` when it could not
+/// be read), from the directory: one `stat` each, relative to the directory.
+fn journal_lengths(dir: &std::path::Path) -> Result<Vec<(String, Option<u64>)>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(super::StoreError::Read(format!("无法读取日志目录：{e}"))),
+    };
+    Ok(entries
+        .filter_map(|e| e.ok())
+        .filter_map(|entry| {
+            let name = entry.file_name();
+            let id = name
+                .to_str()
+                .and_then(|n| n.strip_suffix(".jsonl"))
+                .filter(|id| super::gate::is_inspection_id(id))?
+                .to_string();
+            Some((id, entry.metadata().map(|m| m.len()).ok()))
+        })
+        .collect())
 }
