@@ -123,7 +123,7 @@ fn check_chain(
 /// one, each author key decompressed once); only a batch that fails is gone through
 /// entry by entry, to name the one.
 fn first_bad_signature(entries: &[(Entry, Hash)]) -> Option<usize> {
-    const BATCH: usize = 128;
+    const BATCH: usize = 512;
     let mut keys: HashMap<[u8; 32], Option<ed25519_dalek::VerifyingKey>> = HashMap::new();
     let signed: Vec<usize> = (0..entries.len())
         .filter(|&i| !entries[i].0.migrated)
