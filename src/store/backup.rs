@@ -129,7 +129,8 @@ fn extend_backup(from: &Path, to: &Path, backed: u64) -> std::io::Result<u64> {
     let mut src = fs::File::open(from)?;
     let len = src.metadata()?.len();
     if backed == 0 || backed > len {
-        let bytes = fs::read(from)?;
+        let mut bytes = fs::read(from)?;
+        whole_lines(&mut bytes);
         super::envelope::write_atomically(to, gzip(&bytes)?)?;
         return Ok(bytes.len() as u64);
     }
@@ -139,10 +140,22 @@ fn extend_backup(from: &Path, to: &Path, backed: u64) -> std::io::Result<u64> {
     let mut delta = Vec::with_capacity((len - backed) as usize);
     src.seek(SeekFrom::Start(backed))?;
     src.take(len - backed).read_to_end(&mut delta)?;
+    // Only whole lines: a line a killed write left half-written is cut off by the
+    // next append, which would leave the backup's copy of it spliced onto what follows.
+    whole_lines(&mut delta);
+    if delta.is_empty() {
+        return Ok(backed);
+    }
     let mut dst = OpenOptions::new().append(true).open(to)?;
     dst.write_all(&gzip(&delta)?)?;
     dst.sync_data()?;
     Ok(backed + delta.len() as u64)
+}
+
+/// Cuts `bytes` after its last newline.
+fn whole_lines(bytes: &mut Vec<u8>) {
+    let keep = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    bytes.truncate(keep);
 }
 
 /// What `recover` did.
@@ -323,7 +336,7 @@ impl Store {
                 Err(_) => Vec::new(),
             }
         };
-        let gained = super::merge::unite(&mut entries, backup);
+        let gained = super::merge::unite_sound(&mut entries, backup);
         if gained > 0 && damaged.is_none() {
             damaged = Some("少了备份中有的记录".to_string());
         }

@@ -93,6 +93,29 @@ pub(super) fn unite(all: &mut Vec<(Entry, Hash)>, more: Vec<(Entry, Hash)>) -> u
     all.len() - before
 }
 
+/// [`unite`] for entries from a copy that may itself be damaged (a backup): only those
+/// that hold up on their own — a good signature (or migrated), every parent already
+/// there — are taken; the rest are left out, so a bad copy can never spoil a journal.
+pub(super) fn unite_sound(all: &mut Vec<(Entry, Hash)>, more: Vec<(Entry, Hash)>) -> usize {
+    let mut have: HashSet<Hash> = all.iter().map(|(_, h)| h.clone()).collect();
+    let before = all.len();
+    for (e, h) in more {
+        if have.contains(&h) {
+            continue;
+        }
+        let placed = if e.parents.is_empty() {
+            all.is_empty()
+        } else {
+            e.parents.iter().all(|p| have.contains(p))
+        };
+        if placed && (e.migrated || e.signature_holds()) {
+            have.insert(h.clone());
+            all.push((e, h));
+        }
+    }
+    all.len() - before
+}
+
 impl Store {
     /// The keys of `bundles` this laptop does not trust: every entry's author key and
     /// every signer's, except this laptop's own.

@@ -357,10 +357,10 @@ impl Store {
                 let backup = super::backup::read_backup(&super::backup::backup_path(&self.dir, id));
                 match file::parse(&backup, id) {
                     Ok(b) => {
-                        super::merge::unite(&mut all, b.entries);
+                        super::merge::unite_sound(&mut all, b.entries);
                     }
                     Err(file::ReadError::Damaged { good, .. }) => {
-                        super::merge::unite(&mut all, good);
+                        super::merge::unite_sound(&mut all, good);
                     }
                     Err(_) => {}
                 }

@@ -511,3 +511,51 @@ fn graded_b(dir: &std::path::Path) -> (Store, Inspection, String) {
     let record = record_of(&store, &insp.id);
     (store, insp, record)
 }
+
+/// Found by the crash test: a write a kill cut off leaves half a line at the journal's
+/// end; a backup taken then must not copy it, or the next append (which cuts it off)
+/// leaves the backup with that half spliced onto the next entry — a line that reads as
+/// an entry with a signature that does not hold, which a recovery took in.
+#[test]
+fn a_half_written_line_never_reaches_the_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = {
+        let (store, insp) = store_with_inspection(dir.path(), "township-2022");
+        store
+            .grade(&insp.id, "1.1.1", Some(Grade::B), "张三")
+            .unwrap();
+        insp.id
+    };
+    let journal = dir.path().join("journals").join(format!("{id}.jsonl"));
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let last = text.lines().last().unwrap().to_string();
+    // A killed write: the first half of an entry like the last one, no newline.
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&journal)
+        .unwrap();
+    std::io::Write::write_all(&mut f, &last.as_bytes()[..last.len() / 2]).unwrap();
+    drop(f);
+    {
+        // Opening backs up what changed; the next grade cuts the half line off.
+        let store = Store::open(dir.path()).unwrap();
+        store.grade(&id, "1.1.2", Some(Grade::C), "张三").unwrap();
+        store.backup_inspection(&id).unwrap();
+    }
+    let backup = read_backup(&backup_path(dir.path(), &id));
+    assert_eq!(
+        backup,
+        std::fs::read(&journal).unwrap(),
+        "the backup is the journal"
+    );
+    // And a recovery from it alone gives both grades.
+    std::fs::remove_file(&journal).unwrap();
+    let identity = std::sync::Arc::new(pingshen::identity::Identity::throwaway("张三"));
+    let report = recover(dir.path(), identity).unwrap();
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+    let store = Store::open(dir.path()).unwrap();
+    let a = store.assessments(&id).unwrap();
+    assert_eq!(a["1.1.1"].grade, Some(Grade::B));
+    assert_eq!(a["1.1.2"].grade, Some(Grade::C));
+    assert_eq!(store.verify().unwrap().broken().count(), 0);
+}
