@@ -210,6 +210,23 @@ pub fn recover(
             Err(e) => report.skipped.push((id, e.to_string())),
         }
     }
+    // An inspection an older pingshen kept only in its backups (a data dir that was
+    // never opened by this one): migrated from its newest readable backup.
+    for legacy in super::schema::legacy_backups(data_dir) {
+        let id = legacy.id();
+        if !super::gate::is_inspection_id(&id) || file::journal_path(data_dir, &id).exists() {
+            continue;
+        }
+        let restored = store.migrate_one(legacy).and_then(|id| {
+            let name = store.get(&id)?.institution.name;
+            let entries = store.history(&id, None)?.len() as u64;
+            Ok((name, entries, store.assessments(&id)?.len()))
+        });
+        match restored {
+            Ok((name, entries, n)) => report.restored.push((id, name, entries, n)),
+            Err(e) => report.skipped.push((id, e.to_string())),
+        }
+    }
     Ok(report)
 }
 

@@ -208,6 +208,16 @@ pub(super) struct Legacy {
     conflicts: Vec<LegacyConflict>,
 }
 
+impl Legacy {
+    /// The inspection's id as the old record gives it (checked when migrated).
+    pub(super) fn id(&self) -> String {
+        self.inspection["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
 #[derive(Debug, Clone, serde::Deserialize)]
 struct LegacyHistory {
     at: crate::time::Stamp,
@@ -287,7 +297,7 @@ fn to_journals(store: &Store) -> Result<()> {
     let _ = store.db.drop_tree("checklists");
     // The old backups are export files of the old format: kept, out of the way.
     let old = super::backup::backups_dir(&store.dir);
-    if legacy_backups(&store.dir).iter().any(|_| true) {
+    if !legacy_backups(&store.dir).is_empty() {
         let aside = store.dir.join("migrations").join(format!(
             "backups-schema-2-{}",
             chrono::Local::now().format("%Y%m%dT%H%M%S")

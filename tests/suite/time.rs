@@ -249,3 +249,21 @@ fn copy(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// A data dir of the older pingshen whose database is gone: `recover` brings each
+/// inspection back from its newest old backup, migrated as on open.
+#[test]
+fn recover_migrates_an_older_pingshens_backups() {
+    let dir = tempfile::tempdir().unwrap();
+    copy(&fixture(), dir.path());
+    std::fs::remove_dir_all(dir.path().join("db")).unwrap();
+    let identity = std::sync::Arc::new(Identity::throwaway("赵六"));
+    let report = pingshen::store::recover(dir.path(), identity).unwrap();
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+    assert_eq!(report.restored.len(), 2);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.list().unwrap().len(), 2);
+    let b = store.assessments("b1d5593dee").unwrap();
+    assert_eq!(b["1.1.1"].grade, Some(Grade::B));
+    assert_eq!(store.verify().unwrap().broken().count(), 0);
+}

@@ -1,7 +1,8 @@
 //! Merging the team's exports, from the inspection list: paths typed (or dragged in)
-//! at a prompt; the files are read and merged on a worker (`Store::merge` writes one
-//! transaction and flushes), then the result in a window — what was added and
-//! updated, and which items now wait for the lead to settle.
+//! at a prompt; the files are read, checked and merged on a worker (`Store::merge`
+//! appends the new entries to the journal and syncs it), then the result in a window —
+//! what was added and updated, and which items now wait for the lead to settle; keys
+//! seen for the first time are asked about first.
 
 use std::path::PathBuf;
 use std::sync::Arc;
