@@ -5,7 +5,7 @@
 use super::error::{Result, StoreError, read_err};
 use super::journal::Change;
 use super::model::*;
-use super::{BACKUP_EVERY, Store, decode, key, now};
+use super::{BACKUP_EVERY, Store, now};
 use std::collections::BTreeMap;
 
 use crate::checklist::{Item, Level};
@@ -77,7 +77,7 @@ impl Store {
             // `get` above brought the projection up to the journal.
             let old = match current.get(*item_id) {
                 Some(a) => Some(a.clone()),
-                None => self.stored_assessment(&inspection.id, item_id)?,
+                None => self.stored_assessment_of(&inspection.id, item_id)?,
             };
             let (mut new, made) = apply(item, old, edits)?;
             let changed = !made.is_empty();
@@ -124,21 +124,9 @@ impl Store {
         self.ensure_current(inspection_id)?;
         self.healing(
             inspection_id,
-            || self.stored_assessment(inspection_id, item_id),
+            || self.stored_assessment_of(inspection_id, item_id),
             |mut p| p.assessments.remove(item_id),
         )
-    }
-
-    /// One assessment as sled holds it, without checking it against the journal.
-    fn stored_assessment(&self, inspection_id: &str, item_id: &str) -> Result<Option<Assessment>> {
-        match self
-            .assessments
-            .get(key(inspection_id, item_id.as_bytes()))
-            .map_err(read_err)?
-        {
-            Some(bytes) => Ok(Some(decode(&bytes, "评分")?)),
-            None => Ok(None),
-        }
     }
 
     /// The history of an inspection in journal order, optionally of one item: every

@@ -2,7 +2,7 @@
 //! file, signed by the exporter. The format is in docs/formats.md:
 //!
 //! ```json
-//! {"format": "pingshen-bundle", "format_version": 1,
+//! {"format": "pingshen-bundle", "format_version": 2,
 //!  "signer": {"name": "王喆", "key": "…"}, "signature": "…",
 //!  "payload": {"inspection": "…", "checklists": {"<sha256>": "<toml>"},
 //!              "entries": [ …journal entries… ], "evidence": []}}
@@ -27,7 +27,9 @@ use super::journal::{Author, Entry};
 pub const BUNDLE_FORMAT: &str = "pingshen-bundle";
 /// History: 1 — the first signed bundle (pingshen's exports before it were
 /// `pingshen-export` files with a bare checksum, which are no longer accepted).
-pub const BUNDLE_FORMAT_VERSION: u32 = 1;
+/// 2 — entries write keys, hashes and signatures in base64url (journal entries of
+/// format 2); entries in hex, as version 1 held them, are still read.
+pub const BUNDLE_FORMAT_VERSION: u32 = 2;
 const LEGACY_FORMAT: &str = "pingshen-export";
 
 /// The content of a bundle.
@@ -189,7 +191,7 @@ pub fn parse_bundle(text: &str, shown: &str) -> Result<Bundle, EnvelopeError> {
             found: crate::text::for_terminal_line(&env.format).into_owned(),
         });
     }
-    if env.format_version != BUNDLE_FORMAT_VERSION {
+    if !(1..=BUNDLE_FORMAT_VERSION).contains(&env.format_version) {
         return Err(EnvelopeError::TooNew {
             path: shown.to_string(),
             found: env.format_version,

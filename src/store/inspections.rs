@@ -388,8 +388,8 @@ impl Store {
                 StoreError::Write(format!("日志无法移到 deleted/（{e}），检查未删除"))
             })?;
         }
-        let (a, x) = (
-            self.keys_of(&self.assessments, &safe_id)?,
+        let (items, conflicts) = (
+            self.keys_of(&self.items, &safe_id)?,
             self.keys_of(&self.conflicts, &safe_id)?,
         );
         // One transaction: a crash leaves the projection either whole or gone; with
@@ -397,21 +397,19 @@ impl Store {
         use sled::Transactional;
         (
             &self.inspections,
-            &self.assessments,
+            &self.items,
             &self.conflicts,
             &self.overviews,
             &self.tails,
-            &self.grades,
         )
-            .transaction(|(i, asmt, conf, o, t, g)| {
+            .transaction(|(i, a, conf, o, t)| {
                 i.remove(safe_id.as_bytes())?;
                 o.remove(safe_id.as_bytes())?;
                 t.remove(safe_id.as_bytes())?;
-                g.remove(safe_id.as_bytes())?;
-                for k in &a {
-                    asmt.remove(k)?;
+                for k in &items {
+                    a.remove(k)?;
                 }
-                for k in &x {
+                for k in &conflicts {
                     conf.remove(k)?;
                 }
                 Ok(())

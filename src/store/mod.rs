@@ -77,17 +77,17 @@ pub struct Store {
     db: ManuallyDrop<sled::Db>,
     /// Set when a write failed part-way; sled may then hang on its next flush.
     poisoned: AtomicBool,
+    /// Each inspection's own record, written when it changes.
     inspections: sled::Tree,
-    assessments: sled::Tree,
+    /// One compact value per assessment that holds anything, keyed `id\0item`.
+    items: sled::Tree,
     /// Fields set differently on two laptops, waiting for the lead to settle.
     conflicts: sled::Tree,
-    /// One [`Overview`] per inspection, kept with every change: what lists read.
+    /// Each inspection's counts per grade, verdict and journal length (an
+    /// [`Overview`] without the inspection), kept with every change: what lists read.
     overviews: sled::Tree,
     /// Where each journal ended when the projection was last written.
     tails: sled::Tree,
-    /// Each inspection's grades, item by item: what its overview is computed from
-    /// when one item changes, without reading every assessment.
-    grades: sled::Tree,
     meta: sled::Tree,
     /// Who signs the entries this store writes.
     identity: Arc<Identity>,

@@ -151,11 +151,10 @@ impl Store {
         Ok(Store {
             dir: dir.to_path_buf(),
             inspections: tree("inspections")?,
-            assessments: tree("assessments")?,
+            items: tree("items")?,
             conflicts: tree("conflicts")?,
             overviews: tree("overviews")?,
             tails: tree("tails")?,
-            grades: tree("grades")?,
             meta: tree("meta")?,
             identity,
             db: std::mem::ManuallyDrop::new(db),

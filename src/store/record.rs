@@ -86,22 +86,23 @@ impl Store {
             .map_err(|e| io_write_err(&e, Some(&format!("日志 {} 无法写入", path.display()))))?;
         // Saved from here on. What follows only brings sled up to date; if it fails,
         // the next read rebuilds the projection from the journal.
-        // Only the items the entries touch are read: the overview is kept from the
-        // inspection's grade sheet, not from every assessment.
-        let mut fold = if creating {
-            Fold::default()
+        // The inspection, its assessments (one small value each) and the open
+        // conflicts of the items the entries touch are read; nothing else.
+        let (mut fold, before) = if creating {
+            (Fold::default(), None)
         } else {
             let items: std::collections::BTreeSet<&str> =
                 entries.iter().filter_map(|e| e.change.item()).collect();
-            let mut assessments = BTreeMap::new();
             let mut conflicts = Vec::new();
             for item in items {
-                if let Some(a) = self.stored_assessment_of(&id, item)? {
-                    assessments.insert(item.to_string(), a);
-                }
                 conflicts.extend(self.stored_conflicts_of(&id, item)?);
             }
-            Fold::from_state(self.stored_inspection(&id)?, assessments, conflicts)
+            let inspection = self.stored_inspection(&id)?;
+            let assessments = self.stored_assessments(&id)?;
+            (
+                Fold::from_state(inspection.clone(), assessments, conflicts),
+                Some(inspection),
+            )
         };
         for e in &entries {
             fold.apply(e, 0, &mut |_, _| true)
@@ -114,7 +115,7 @@ impl Store {
             last: parents.first().cloned().unwrap_or_default(),
             heads: parents,
         };
-        match self.write_fold(&id, fold, &tail) {
+        match self.write_fold(&id, fold, before.as_ref(), &tail) {
             Ok(()) => guard.done(),
             Err(e) => self.set_warning(format!(
                 "已保存到日志，但数据库未能更新（{e}）；下次打开时会从日志自动补上。"
@@ -124,28 +125,25 @@ impl Store {
         Ok(entries)
     }
 
-    /// Writes the items `fold` touched, the inspection, its overview and `tail`.
-    fn write_fold(&self, id: &str, fold: Fold, tail: &Tail) -> Result<()> {
+    /// Writes the items `fold` touched and their conflicts, the inspection when it
+    /// is not as it was `before`, the overview and `tail`.
+    fn write_fold(
+        &self,
+        id: &str,
+        fold: Fold,
+        before: Option<&Inspection>,
+        tail: &Tail,
+    ) -> Result<()> {
         let Some(inspection) = fold.inspection else {
             return Err(StoreError::Write("记录中没有检查本身".into()));
         };
         let checklist = self.pinned(&inspection)?;
-        let mut assessments = fold.assessments;
-        assessments.retain(|_, a| !a.is_blank());
-        let mut grades = self.stored_grades(id)?;
-        for item in &fold.touched {
-            match assessments.get(item).and_then(|a| a.grade) {
-                Some(g) => grades.insert(item.clone(), g),
-                None => grades.remove(item),
-            };
-        }
-        let overview = Overview::of_grades(&inspection, &checklist, &grades);
+        let overview = Overview::of(&inspection, &checklist, &fold.assessments);
         let mut puts: Vec<(Vec<u8>, Option<Vec<u8>>)> = Vec::new();
-        for item in &fold.touched {
-            puts.push((key(id, item.as_bytes()), assessments.get(item).map(encode)));
-        }
         let mut conflict_puts: Vec<(Vec<u8>, Option<Vec<u8>>)> = Vec::new();
         for item in &fold.touched {
+            let kept = fold.assessments.get(item).filter(|a| !a.is_blank());
+            puts.push((key(id, item.as_bytes()), kept.map(kept::write)));
             for field in [
                 journal::Field::Grade,
                 journal::Field::Note,
@@ -157,31 +155,14 @@ impl Store {
                 ));
             }
         }
-        let sheet = Sheet {
-            inspection: &inspection,
-            overview: &overview,
-            grades: &grades,
-        };
-        self.commit(id, &sheet, &puts, &conflict_puts, tail)
+        let changed = (before != Some(&inspection)).then_some(&inspection);
+        self.commit(id, changed, &overview, &puts, &conflict_puts, tail)
     }
 
-    /// The grade sheet of inspection `id`, or one made from its assessments when sled
-    /// has none (it is rebuilt with the projection, like everything in sled).
-    fn stored_grades(&self, id: &str) -> Result<BTreeMap<String, crate::scoring::Grade>> {
-        match self.grades.get(id.as_bytes()).map_err(read_err)? {
-            Some(b) => decode(&b, "评分表"),
-            None => Ok(super::overview::grades_of(&self.stored_assessments(id)?)),
-        }
-    }
-
-    /// One assessment as sled holds it.
+    /// One assessment as sled holds it, without checking it against the journal.
     pub(super) fn stored_assessment_of(&self, id: &str, item: &str) -> Result<Option<Assessment>> {
-        match self
-            .assessments
-            .get(key(id, item.as_bytes()))
-            .map_err(read_err)?
-        {
-            Some(bytes) => Ok(Some(decode(&bytes, "评分")?)),
+        match self.items.get(key(id, item.as_bytes())).map_err(read_err)? {
+            Some(bytes) => Ok(Some(kept::read(item, &bytes)?)),
             None => Ok(None),
         }
     }
@@ -201,14 +182,13 @@ impl Store {
     /// Replaces everything sled holds for inspection `id` by `p`, in one transaction.
     pub(super) fn write_projection(&self, id: &str, p: &Projection, tail: &Tail) -> Result<()> {
         let checklist = self.pinned(&p.inspection)?;
-        let grades = super::overview::grades_of(&p.assessments);
-        let overview = Overview::of_grades(&p.inspection, &checklist, &grades);
+        let overview = Overview::of(&p.inspection, &checklist, &p.assessments);
         let mut puts: BTreeMap<Vec<u8>, Option<Vec<u8>>> = BTreeMap::new();
-        for k in self.keys_of(&self.assessments, id)? {
+        for k in self.keys_of(&self.items, id)? {
             puts.insert(k.to_vec(), None);
         }
-        for a in p.assessments.values() {
-            puts.insert(key(id, a.item_id.as_bytes()), Some(encode(a)));
+        for a in p.assessments.values().filter(|a| !a.is_blank()) {
+            puts.insert(key(id, a.item_id.as_bytes()), Some(kept::write(a)));
         }
         let mut conflict_puts: BTreeMap<Vec<u8>, Option<Vec<u8>>> = BTreeMap::new();
         for k in self.keys_of(&self.conflicts, id)? {
@@ -219,43 +199,37 @@ impl Store {
         }
         let puts: Vec<_> = puts.into_iter().collect();
         let conflict_puts: Vec<_> = conflict_puts.into_iter().collect();
-        let sheet = Sheet {
-            inspection: &p.inspection,
-            overview: &overview,
-            grades: &grades,
-        };
-        self.commit(id, &sheet, &puts, &conflict_puts, tail)
+        self.commit(
+            id,
+            Some(&p.inspection),
+            &overview,
+            &puts,
+            &conflict_puts,
+            tail,
+        )
     }
 
     /// One transaction: assessments and conflicts set (`Some`) or removed (`None`),
-    /// the inspection, its overview and where its journal ends.
+    /// the inspection if it changed, its overview and where its journal ends.
     fn commit(
         &self,
         id: &str,
-        sheet: &Sheet,
+        inspection: Option<&Inspection>,
+        overview: &Overview,
         puts: &[(Vec<u8>, Option<Vec<u8>>)],
         conflict_puts: &[(Vec<u8>, Option<Vec<u8>>)],
         tail: &Tail,
     ) -> Result<()> {
-        let Sheet {
-            inspection,
-            overview,
-            grades,
-        } = sheet;
-        let overview_bytes = encode(&Overview {
-            journal_len: tail.len,
-            ..(*overview).clone()
-        });
-        let grade_bytes = encode(*grades);
+        let counts = encode(&overview.counts(tail.len));
+        let inspection = inspection.map(encode);
         (
             &self.inspections,
-            &self.assessments,
+            &self.items,
             &self.conflicts,
             &self.overviews,
             &self.tails,
-            &self.grades,
         )
-            .transaction(|(i, a, x, o, t, g)| {
+            .transaction(|(i, a, x, o, t)| {
                 for (k, v) in puts {
                     match v {
                         Some(v) => a.insert(k.as_slice(), v.as_slice())?,
@@ -268,10 +242,11 @@ impl Store {
                         None => x.remove(k.as_slice())?,
                     };
                 }
-                i.insert(id.as_bytes(), encode(*inspection))?;
-                o.insert(id.as_bytes(), overview_bytes.as_slice())?;
+                if let Some(bytes) = &inspection {
+                    i.insert(id.as_bytes(), bytes.as_slice())?;
+                }
+                o.insert(id.as_bytes(), counts.as_slice())?;
                 t.insert(id.as_bytes(), encode(tail))?;
-                g.insert(id.as_bytes(), grade_bytes.as_slice())?;
                 Ok(())
             })
             .map_err(tx_err)?;
@@ -469,12 +444,14 @@ impl Store {
     }
 
     /// The assessments as sled holds them, without checking them against the journal.
-    fn stored_assessments(&self, inspection_id: &str) -> Result<BTreeMap<String, Assessment>> {
+    pub(super) fn stored_assessments(&self, id: &str) -> Result<BTreeMap<String, Assessment>> {
+        let start = prefix(id).len();
         let mut out = BTreeMap::new();
-        for entry in self.assessments.scan_prefix(prefix(inspection_id)) {
-            let (_, v) = entry.map_err(read_err)?;
-            let a: Assessment = decode(&v, "评分")?;
-            out.insert(a.item_id.clone(), a);
+        for entry in self.items.scan_prefix(prefix(id)) {
+            let (k, v) = entry.map_err(read_err)?;
+            let item = std::str::from_utf8(k.get(start..).unwrap_or_default())
+                .map_err(|_| StoreError::Read("评分记录的键不是 UTF-8".into()))?;
+            out.insert(item.to_string(), kept::read(item, &v)?);
         }
         Ok(out)
     }
@@ -507,13 +484,6 @@ impl Store {
     }
 }
 
-/// What a write keeps of the inspection itself: its record, its overview, its grades.
-struct Sheet<'a> {
-    inspection: &'a Inspection,
-    overview: &'a Overview,
-    grades: &'a BTreeMap<String, crate::scoring::Grade>,
-}
-
 /// Left in the data dir when sled failed in a way it cannot repair in place: the next
 /// open moves the database aside and rebuilds it from the journals.
 pub(super) const REBUILD_MARK: &str = "rebuild-db";
@@ -523,4 +493,95 @@ pub(super) fn conflict_key(id: &str, item: &str, field: journal::Field) -> Vec<u
     rest.push(0);
     rest.extend_from_slice(encode(&field).as_slice());
     key(id, &rest)
+}
+
+/// An assessment as sled keeps it: the item id is the key's, empty fields are left
+/// out, the names are short and the time is numbers (one value per assessment that
+/// holds anything, in every inspection).
+mod kept {
+    use std::borrow::Cow;
+
+    use serde::{Deserialize, Serialize};
+
+    use super::super::model::{Assessment, Evidence};
+    use super::super::{Result, StoreError};
+    use crate::scoring::Grade;
+    use crate::time::Stamp;
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Kept<'a> {
+        #[serde(rename = "g", default, skip_serializing_if = "Option::is_none")]
+        grade: Option<Grade>,
+        #[serde(rename = "n", default, borrow, skip_serializing_if = "str::is_empty")]
+        note: Cow<'a, str>,
+        #[serde(rename = "a", default, borrow, skip_serializing_if = "str::is_empty")]
+        action: Cow<'a, str>,
+        #[serde(rename = "e", default, skip_serializing_if = "<[Evidence]>::is_empty")]
+        evidence: Cow<'a, [Evidence]>,
+        #[serde(borrow)]
+        by: Cow<'a, str>,
+        /// Milliseconds since the epoch and the offset in seconds: what a
+        /// [`Stamp`] holds to the millisecond, shorter than its RFC 3339 form.
+        at: (i64, i32),
+    }
+
+    pub(super) fn write(a: &Assessment) -> Vec<u8> {
+        super::encode(&Kept {
+            grade: a.grade,
+            note: a.note.as_str().into(),
+            action: a.corrective_action.as_str().into(),
+            evidence: a.evidence.as_slice().into(),
+            by: a.by.as_str().into(),
+            at: (
+                a.at.datetime().timestamp_millis(),
+                a.at.datetime().offset().local_minus_utc(),
+            ),
+        })
+    }
+
+    pub(super) fn read(item: &str, bytes: &[u8]) -> Result<Assessment> {
+        let unreadable =
+            |e: String| StoreError::Read(format!("条款 {item} 的评分记录无法解析（{e}）"));
+        let k: Kept = serde_json::from_slice(bytes).map_err(|e| unreadable(e.to_string()))?;
+        let (ms, offset) = k.at;
+        let at = chrono::FixedOffset::east_opt(offset)
+            .and_then(|o| chrono::TimeZone::timestamp_millis_opt(&o, ms).single())
+            .map(Stamp::from_datetime)
+            .ok_or_else(|| unreadable("时间不成立".into()))?;
+        Ok(Assessment {
+            item_id: item.to_string(),
+            grade: k.grade,
+            note: k.note.into_owned(),
+            corrective_action: k.action.into_owned(),
+            evidence: k.evidence.into_owned(),
+            by: k.by.into_owned(),
+            at,
+        })
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn an_assessment_reads_back_as_it_was_written() {
+            let mut a = Assessment::empty("2.5.3");
+            a.grade = Some(Grade::B);
+            a.by = "李强".into();
+            a.at = Stamp::parse("2026-12-01T09:30:00.123+08:00").unwrap_or(a.at);
+            let plain = write(&a);
+            assert!(plain.len() <= 50, "{}", String::from_utf8_lossy(&plain));
+            let back = read("2.5.3", &plain).unwrap();
+            assert_eq!(back, a);
+            assert_eq!(back.at.rfc3339(), "2026-12-01T09:30:00.123+08:00");
+            a.note = "消毒记录\"不全\"".into();
+            a.corrective_action = "补齐".into();
+            a.evidence.push(Evidence {
+                path: "evidence/ab.jpg".into(),
+                sha256: "ab".repeat(32),
+            });
+            assert_eq!(read("2.5.3", &write(&a)).unwrap(), a);
+        }
+    }
 }

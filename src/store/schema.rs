@@ -15,7 +15,11 @@ use super::error::{Result, StoreError, read_err, write_err};
 /// checklist texts move to `pinned/`; sled keeps the projection (inspections,
 /// assessments, field conflicts, overviews, journal tails). When a later version
 /// changes a record, add a step to `migrate`.
-pub const SCHEMA_VERSION: u32 = 3;
+/// 4 — the projection keeps each assessment compactly (tree `items`: no item id, no
+/// empty fields, the time as numbers), writes the inspection only when it changes
+/// and keeps only counts in `overviews`; the trees `assessments` and `grades` are
+/// dropped. Rebuilt from the journals, which do not change.
+pub const SCHEMA_VERSION: u32 = 4;
 
 const KEY: &[u8] = b"schema_version";
 
@@ -78,11 +82,38 @@ fn migrate(store: &Store, from: u32) -> Result<()> {
         match v {
             1 => typed_time(store)?,
             2 => to_journals(store)?,
+            3 => {
+                // Coming from 2, this version's projection was just written.
+                if from == 3 {
+                    reproject(store)?;
+                }
+                for old in ["assessments", "grades"] {
+                    store.db.drop_tree(old).map_err(write_err)?;
+                }
+            }
             _ => {}
         }
         v += 1;
     }
     write_version(store, SCHEMA_VERSION)
+}
+
+/// Writes every inspection's projection anew from its journal.
+fn reproject(store: &Store) -> Result<()> {
+    let ids = super::journal::file::journal_ids(&store.dir).unwrap_or_default();
+    let failed: Vec<String> = ids
+        .iter()
+        .zip(store.rebuild_all(&ids))
+        .filter_map(|(id, r)| r.err().map(|e| format!("{id}：{e}")))
+        .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Write(format!(
+            "升级数据格式时未能从日志重建：{}",
+            failed.join("；")
+        )))
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
@@ -102,11 +133,11 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
 /// 1 → 2: timestamps without an offset get this machine's (the laptop that wrote
 /// them meant its local time); review dates in another spelling become YYYY-MM-DD.
 fn typed_time(store: &Store) -> Result<()> {
-    let history = store.db.open_tree("history").map_err(read_err)?;
+    let tree = |name: &str| store.db.open_tree(name).map_err(read_err);
     for tree in [
-        &store.inspections,
-        &store.assessments,
-        &history,
+        &tree("inspections")?,
+        &tree("assessments")?,
+        &tree("history")?,
         &store.conflicts,
     ] {
         for entry in tree.iter() {
@@ -246,15 +277,16 @@ pub const MIGRATION_AUTHOR: &str = "旧版数据迁移";
 fn to_journals(store: &Store) -> Result<()> {
     let history = store.db.open_tree("history").map_err(read_err)?;
     let checklists = store.db.open_tree("checklists").map_err(read_err)?;
-    let ids: Vec<String> = store
-        .inspections
+    let inspections = store.db.open_tree("inspections").map_err(read_err)?;
+    let assessments = store.db.open_tree("assessments").map_err(read_err)?;
+    let ids: Vec<String> = inspections
         .iter()
         .keys()
         .filter_map(|k| k.ok())
         .map(|k| String::from_utf8_lossy(&k).into_owned())
         .collect();
     for id in ids {
-        let Some(bytes) = store.inspections.get(id.as_bytes()).map_err(read_err)? else {
+        let Some(bytes) = inspections.get(id.as_bytes()).map_err(read_err)? else {
             continue;
         };
         let inspection: serde_json::Value = serde_json::from_slice(&bytes)
@@ -281,7 +313,7 @@ fn to_journals(store: &Store) -> Result<()> {
         let legacy = Legacy {
             inspection,
             checklist_text: text,
-            assessments: values(&store.assessments)?,
+            assessments: values(&assessments)?,
             history: values(&history)?
                 .into_iter()
                 .filter_map(|v| serde_json::from_value(v).ok())
@@ -394,6 +426,7 @@ impl Store {
                 change,
                 migrated: true,
                 sig: None,
+                encoding: Default::default(),
             };
             parents = vec![e.hash()];
             entries.push(e);

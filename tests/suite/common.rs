@@ -253,12 +253,15 @@ pub fn resign(mut v: serde_json::Value, file: &Path, signer: &Identity) {
                     e[key] = template[key].clone();
                 }
             }
-            e["parents"] = serde_json::to_value(&parents).unwrap();
+            // Parents and signature are set on the entry: written in JSON they would
+            // have to be in the entry's own encoding.
+            e["parents"] = serde_json::json!([]);
             if let Some(m) = e.as_object_mut() {
                 m.remove("sig");
             }
             match serde_json::from_value::<Entry>(e.clone()) {
                 Ok(mut entry) => {
+                    entry.parents = parents.clone();
                     if !entry.migrated {
                         entry.author.key = Some(signer.public_key());
                         entry.sig = Some(signer.sign(&entry.signed_bytes()));

@@ -267,3 +267,123 @@ fn recover_migrates_an_older_pingshens_backups() {
     assert_eq!(b["1.1.1"].grade, Some(Grade::B));
     assert_eq!(store.verify().unwrap().broken().count(), 0);
 }
+
+fn schema3_fixture() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/suite/fixtures/schema3-datadir")
+}
+
+/// A data dir of the first journal (layout 3, committed in `fixtures/schema3-datadir`:
+/// entries written in hex by two laptops, 王喆's and 李四's, merged with a note in
+/// conflict, evidence, an assignment, a completed inspection) opens with everything
+/// it held; its journals are not rewritten, new entries are written compactly, and
+/// the mixed journal verifies, exports and imports.
+#[test]
+fn a_data_dir_of_the_first_journal_opens_whole_and_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    copy(&schema3_fixture(), dir.path());
+    let a = "dc0a03a75c";
+    let journal = dir.path().join("journals").join(format!("{a}.jsonl"));
+    let before = std::fs::read(&journal).unwrap();
+    let store = Store::open(dir.path()).expect("opened");
+    assert_eq!(store.list().unwrap().len(), 2);
+    let got = store.assessments(a).unwrap();
+    assert_eq!(got["1.1.1"].grade, Some(Grade::B));
+    assert_eq!(got["1.1.1"].note, "服务区域图未更新");
+    assert_eq!(got["1.1.1"].corrective_action, "更新服务区域图");
+    assert_eq!(got["1.1.1"].by, "王喆");
+    assert_eq!(got["1.2.1"].evidence.len(), 1);
+    assert_eq!(got["2.1.1"].grade, Some(Grade::C));
+    assert_eq!(got["2.1.1"].by, "李四");
+    assert_eq!(got["1.1.2"].grade, Some(Grade::B));
+    let conflicts = store.conflicts(a).unwrap();
+    let fields: Vec<_> = conflicts
+        .iter()
+        .map(|c| (c.item_id.as_str(), c.field.label()))
+        .collect();
+    assert_eq!(fields, vec![("1.1.2", "备注")]);
+    assert_eq!(store.get(a).unwrap().assignments["李四"], vec!["2", "3"]);
+    let b = store.get("d8eced5fe7").unwrap();
+    assert_eq!(b.status, pingshen::store::Progress::Completed);
+    assert_eq!(store.assessments("d8eced5fe7").unwrap().len(), 3);
+    let h = store.history(a, None).unwrap();
+    let authors: std::collections::BTreeSet<&str> = h.iter().map(|e| e.by.as_str()).collect();
+    assert_eq!(authors, ["李四", "王喆"].into_iter().collect());
+    assert!(h.iter().all(|e| !e.key.is_empty()), "every entry signed");
+    let report = store.verify().unwrap();
+    assert_eq!(report.broken().count(), 0);
+    assert!(
+        std::fs::read_dir(dir.path().join("migrations"))
+            .unwrap()
+            .any(|e| e
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("db-schema-3-")),
+        "the database as it was is kept"
+    );
+
+    // A new entry follows the old ones, in base64; the old lines are untouched.
+    store.grade(a, "1.1.3", Some(Grade::A), "王喆").unwrap();
+    let after = std::fs::read(&journal).unwrap();
+    assert_eq!(&after[..before.len()], &before[..]);
+    let last: serde_json::Value =
+        serde_json::from_slice(after[before.len()..].trim_ascii_end()).unwrap();
+    assert_eq!(last["sig"].as_str().unwrap().len(), 86);
+    assert_eq!(last["author"]["key"].as_str().unwrap().len(), 43);
+    assert_eq!(last["parents"][0].as_str().unwrap().len(), 43);
+    assert_eq!(store.verify().unwrap().broken().count(), 0);
+
+    // The mixed journal travels: exported, imported on a fresh laptop, the same.
+    let file = dir.path().join("mixed.pingshen");
+    let bundle = common::export_to(&store, a, &file);
+    let other = tempfile::tempdir().unwrap();
+    let fresh = Store::open(other.path()).unwrap();
+    fresh
+        .import(&bundle, &common::trusting(&[&bundle]))
+        .unwrap();
+    assert_eq!(fresh.assessments(a).unwrap(), store.assessments(a).unwrap());
+    assert_eq!(fresh.verify().unwrap().broken().count(), 0);
+    drop(store);
+    let again = Store::open(dir.path()).unwrap();
+    assert_eq!(
+        again.assessment(a, "1.1.3").unwrap().unwrap().grade,
+        Some(Grade::A)
+    );
+    drop(again);
+    // The old layout's trees are gone, not left to take space.
+    let db = common::sled_open(&dir.path().join("db"));
+    let names: Vec<String> = db
+        .tree_names()
+        .iter()
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n == "assessments" || n == "grades"),
+        "{names:?}"
+    );
+}
+
+/// An export written by the first journal (bundle format 1, entries in hex) still
+/// imports, and a changed grade in it is still refused.
+#[test]
+fn an_export_of_the_first_journal_still_imports() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/suite/fixtures/schema3-export.pingshen");
+    let bundle = pingshen::store::read_bundle(&file).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store
+        .import(&bundle, &common::trusting(&[&bundle]))
+        .unwrap();
+    let got = store.assessments("dc0a03a75c").unwrap();
+    assert_eq!(got["2.1.1"].grade, Some(Grade::C));
+    assert_eq!(got["1.1.2"].note, "李四：部分达标");
+    assert_eq!(store.verify().unwrap().broken().count(), 0);
+
+    let text = std::fs::read_to_string(&file).unwrap();
+    let forged = text.replacen(r#""new":"C""#, r#""new":"A""#, 1);
+    assert_ne!(forged, text);
+    let copy = dir.path().join("forged.pingshen");
+    std::fs::write(&copy, forged).unwrap();
+    assert!(pingshen::store::read_bundle(&copy).is_err());
+}

@@ -272,9 +272,9 @@ pub fn pins(change: &Change) -> Vec<String> {
     }
 }
 
-/// One entry of an inspection's journal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// One entry of an inspection's journal. Written and read through [`wire`]: the
+/// keys, hashes and signature are bytes, written in the entry's [`Encoding`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// A version id unique across laptops (uuid v7: it also sorts by time).
     pub id: String,
@@ -282,15 +282,16 @@ pub struct Entry {
     pub at: Stamp,
     pub author: Author,
     /// The hashes of the entries this one follows: the heads of the journal when it
-    /// was written. Empty only for the first entry.
+    /// was written. Empty only for the first entry. Held as hex, like every hash.
     pub parents: Vec<Hash>,
     pub change: Change,
     /// Written by the migration from an older pingshen: unsigned.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub migrated: bool,
-    /// The author key's ed25519 signature of the entry without this field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The author key's ed25519 signature of the entry without this field (hex).
     pub sig: Option<String>,
+    /// How the line writes the key, the parents and the signature. An entry keeps the
+    /// encoding it was written in, so its line, hash and signature never change.
+    pub encoding: Encoding,
 }
 
 impl Entry {
@@ -314,23 +315,20 @@ impl Entry {
             change,
             migrated: false,
             sig: None,
+            encoding: Encoding::default(),
         };
         entry.sig = Some(identity.sign(&entry.signed_bytes()));
         entry
     }
 
-    /// The bytes a signature covers: the entry as JSON without `sig`.
+    /// The bytes a signature covers: the entry's line without `sig`.
     pub fn signed_bytes(&self) -> Vec<u8> {
-        let unsigned = Entry {
-            sig: None,
-            ..self.clone()
-        };
-        super::super::encode(&unsigned)
+        wire::line(self, false)
     }
 
     /// The line written to the journal (no newline).
     pub fn line(&self) -> String {
-        String::from_utf8(super::super::encode(self)).unwrap_or_default()
+        String::from_utf8(wire::line(self, true)).unwrap_or_default()
     }
 
     pub fn hash(&self) -> Hash {
@@ -347,8 +345,264 @@ impl Entry {
     }
 }
 
+impl Serialize for Entry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        wire::Out::of(self, true).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Entry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Entry, D::Error> {
+        wire::In::deserialize(d)?
+            .entry()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// How an entry writes its bytes (author key, parent hashes, signature).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// base64url without padding: what pingshen writes (journal format 2).
+    #[default]
+    Base64,
+    /// Lowercase hex: entries written before, read and kept as they are.
+    Hex,
+}
+
+impl Encoding {
+    fn write(self, bytes: &[u8]) -> String {
+        use base64::Engine;
+        match self {
+            Encoding::Base64 => base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes),
+            Encoding::Hex => crate::text::hex(bytes),
+        }
+    }
+
+    /// `text` as exactly `n` bytes, or `None`.
+    fn read(self, text: &str, n: usize) -> Option<Vec<u8>> {
+        use base64::Engine;
+        let bytes = match self {
+            Encoding::Base64 => base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(text)
+                .ok()?,
+            Encoding::Hex => crate::identity::unhex(text)?,
+        };
+        (bytes.len() == n).then_some(bytes)
+    }
+
+    /// The encoding `text`, of `n` bytes, is written in, told by its length.
+    fn of(text: &str, n: usize) -> Option<Encoding> {
+        if text.len() == 2 * n {
+            Some(Encoding::Hex)
+        } else if text.len() == (4 * n).div_ceil(3) {
+            Some(Encoding::Base64)
+        } else {
+            None
+        }
+    }
+}
+
+/// The entry as it is written: field order and names are the format.
+mod wire {
+    use serde::{Deserialize, Serialize};
+
+    use super::{Author, Change, Encoding, Entry};
+    use crate::time::Stamp;
+
+    #[derive(Serialize)]
+    pub(super) struct Out<'a> {
+        id: &'a str,
+        inspection: &'a str,
+        at: &'a Stamp,
+        author: AuthorOut<'a>,
+        parents: Vec<String>,
+        change: &'a Change,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        migrated: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sig: Option<String>,
+    }
+
+    #[derive(Serialize)]
+    struct AuthorOut<'a> {
+        name: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        key: Option<String>,
+    }
+
+    impl<'a> Out<'a> {
+        pub(super) fn of(e: &'a Entry, with_sig: bool) -> Out<'a> {
+            let enc = e.encoding;
+            let bytes = |hex: &str| crate::identity::unhex(hex).unwrap_or_default();
+            Out {
+                id: &e.id,
+                inspection: &e.inspection,
+                at: &e.at,
+                author: AuthorOut {
+                    name: &e.author.name,
+                    key: e.author.key.map(|k| enc.write(&k.0)),
+                },
+                parents: e.parents.iter().map(|p| enc.write(&bytes(p))).collect(),
+                change: &e.change,
+                migrated: e.migrated,
+                sig: if with_sig {
+                    e.sig.as_deref().map(|s| enc.write(&bytes(s)))
+                } else {
+                    None
+                },
+            }
+        }
+    }
+
+    pub(super) fn line(e: &Entry, with_sig: bool) -> Vec<u8> {
+        crate::store::encode(&Out::of(e, with_sig))
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct In {
+        id: String,
+        inspection: String,
+        at: Stamp,
+        author: AuthorIn,
+        parents: Vec<String>,
+        change: Change,
+        #[serde(default)]
+        migrated: bool,
+        #[serde(default)]
+        sig: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct AuthorIn {
+        name: String,
+        #[serde(default)]
+        key: Option<String>,
+    }
+
+    impl In {
+        pub(super) fn entry(self) -> Result<Entry, String> {
+            // Every key, hash and signature of one entry is in one encoding, told by
+            // the first one's length.
+            let texts: Vec<(&str, usize)> = self
+                .sig
+                .iter()
+                .map(|s| (s.as_str(), 64))
+                .chain(self.author.key.iter().map(|k| (k.as_str(), 32)))
+                .chain(self.parents.iter().map(|p| (p.as_str(), 32)))
+                .collect();
+            let encoding = match texts.first() {
+                Some((t, n)) => Encoding::of(t, *n).ok_or("签名、公钥或哈希的长度不对")?,
+                None => Encoding::default(),
+            };
+            let read = |text: &str, n: usize| {
+                encoding
+                    .read(text, n)
+                    .ok_or_else(|| format!("「{}」不是条目所用写法的签名、公钥或哈希", short(text)))
+            };
+            let key = match &self.author.key {
+                Some(k) => {
+                    let b: [u8; 32] = read(k, 32)?.try_into().map_err(|_| "公钥长度不对")?;
+                    Some(crate::identity::PublicKey(b))
+                }
+                None => None,
+            };
+            let parents = self
+                .parents
+                .iter()
+                .map(|p| read(p, 32).map(|b| crate::text::hex(&b)))
+                .collect::<Result<Vec<_>, _>>()?;
+            let sig = match &self.sig {
+                Some(s) => Some(crate::text::hex(&read(s, 64)?)),
+                None => None,
+            };
+            Ok(Entry {
+                id: self.id,
+                inspection: self.inspection,
+                at: self.at,
+                author: Author {
+                    name: self.author.name,
+                    key,
+                },
+                parents,
+                change: self.change,
+                migrated: self.migrated,
+                sig,
+                encoding,
+            })
+        }
+    }
+
+    fn short(text: &str) -> String {
+        crate::text::for_terminal_line(&text.chars().take(16).collect::<String>()).into_owned()
+    }
+}
+
 /// Entries carry milliseconds: what is written is what is read back.
 pub fn now_to_the_millisecond() -> Stamp {
     let now = Stamp::now();
     Stamp::parse(&now.rfc3339()).unwrap_or(now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(encoding: Encoding) -> Entry {
+        let identity = Identity::from_seed("王喆", [7; 32]);
+        let mut e = Entry::signed(
+            &identity,
+            "王喆",
+            "dc0a03a75c",
+            vec!["ab".repeat(32)],
+            Change::Grade {
+                item: "1.1.1".into(),
+                old: None,
+                new: Some(Grade::B),
+            },
+        );
+        e.encoding = encoding;
+        e.sig = Some(identity.sign(&e.signed_bytes()));
+        e
+    }
+
+    #[test]
+    fn an_entry_reads_back_as_written_in_either_encoding() {
+        for encoding in [Encoding::Base64, Encoding::Hex] {
+            let e = entry(encoding);
+            let line = e.line();
+            let back: Entry = serde_json::from_str(&line).unwrap();
+            assert_eq!(back, e);
+            assert_eq!(back.line(), line, "the same bytes, so the same hash");
+            assert!(back.signature_holds());
+            assert_eq!(back.parents, vec!["ab".repeat(32)], "hashes held as hex");
+        }
+        let compact = entry(Encoding::Base64).line().len();
+        let hex = entry(Encoding::Hex).line().len();
+        assert_eq!(hex - compact, (128 - 86) + (64 - 43) * 2);
+    }
+
+    #[test]
+    fn an_entry_mixing_encodings_or_with_bad_lengths_is_refused() {
+        let line = entry(Encoding::Base64).line();
+        let mut v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        v["parents"] = serde_json::json!(["ab".repeat(32)]);
+        assert!(serde_json::from_value::<Entry>(v.clone()).is_err());
+        v["parents"] = serde_json::json!(["ab"]);
+        assert!(serde_json::from_value::<Entry>(v.clone()).is_err());
+        let mut v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        v["sig"] = "!".repeat(86).into();
+        assert!(serde_json::from_value::<Entry>(v).is_err());
+    }
+
+    #[test]
+    fn a_changed_entry_no_longer_holds_its_signature() {
+        for encoding in [Encoding::Base64, Encoding::Hex] {
+            let line = entry(encoding).line();
+            let forged = line.replace(r#""new":"B""#, r#""new":"A""#);
+            let back: Entry = serde_json::from_str(&forged).unwrap();
+            assert!(!back.signature_holds());
+        }
+    }
 }

@@ -186,7 +186,11 @@ fn forged_parents_are_refused_and_a_rewritten_history_is_a_visible_conflict() {
     // A parent that is no entry of the journal.
     let file = root.path().join("parent.pingshen");
     let mut v = common::payload(&bundle);
-    v["entries"][2]["parents"] = serde_json::json!(["ab".repeat(32)]);
+    let unknown = {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode([0xab; 32])
+    };
+    v["entries"][2]["parents"] = serde_json::json!([unknown]);
     common::sign_json(&v, &file, &crafted);
     refused(&data, &file, "不在它之前");
     // The whole history signed anew from the creation on, by a key trusted once it
@@ -400,7 +404,12 @@ fn unknown_fields_and_newer_formats_are_refused_not_dropped() {
     // A newer format version is refused before its payload is read.
     let ok = write(root.path(), "ok.pingshen", common::payload(&bundle));
     let text = std::fs::read_to_string(ok).unwrap();
-    let newer = text.replacen("\"format_version\":1", "\"format_version\":2", 1);
+    let v = pingshen::store::BUNDLE_FORMAT_VERSION;
+    let newer = text.replacen(
+        &format!("\"format_version\":{v}"),
+        &format!("\"format_version\":{}", v + 1),
+        1,
+    );
     assert_ne!(newer, text);
     std::fs::write(&file, newer).unwrap();
     let a = pingshen(&data).arg("import").arg(&file).assert().failure();
