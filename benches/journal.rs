@@ -14,6 +14,11 @@
 //! 4. `Store::verify()` over 1,000 inspections × ~122 entries: under 2 s;
 //! 5. `recover` (sled rebuilt from the journals) at 1,000 inspections: under 10 s;
 //! 6. the data dir for 1,000 fully graded inspections with their backups: under 100 MB.
+//!    With `PINGSHEN_BENCH_ONE_BY_ONE=N` also for N inspections graded the way an
+//!    inspector grades, one item at a time, with `PINGSHEN_BENCH_PAUSE_MS` (default 3)
+//!    between changes: sled cleans its log in the background, and a store written
+//!    without pause (hundreds of changes a second, for minutes) outruns it. At 1,000
+//!    and 3 ms this takes about 15 minutes.
 //!
 //! Stores are generated here (never committed): every inspection is created on the
 //! township checklist and then fully graded in one `update_many`, so its journal holds
@@ -429,6 +434,52 @@ impl<'a> Probe<'a> {
     }
 }
 
+/// 6b. The data dir for `n` inspections graded one item at a time, paced.
+fn one_by_one(root: &Path, t: &Township, identity: &Arc<Identity>, n: usize) -> Line {
+    let pause: u64 = std::env::var("PINGSHEN_BENCH_PAUSE_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let data = root.join("one-by-one");
+    let s = Instant::now();
+    {
+        let store = open(&data, identity);
+        for i in 0..n {
+            let by = INSPECTORS[i % 5];
+            let one = store
+                .create(new_inspection(i), &t.checklist, &t.source, by)
+                .unwrap();
+            for (k, item) in t.items.iter().enumerate() {
+                store.grade(&one.id, item, Some(t.grade(k, i)), by).unwrap();
+                std::thread::sleep(Duration::from_millis(pause));
+            }
+        }
+    }
+    drop(open(&data, identity));
+    let (total, blocks, _) = du(&data);
+    let part = |name: &str| du(&data.join(name)).0;
+    let measured = format!(
+        "{} ({} allocated): journals {}, backups {}, sled db {}",
+        mb(total),
+        mb(blocks),
+        mb(part("journals")),
+        mb(part("backups")),
+        mb(part("db"))
+    );
+    println!(
+        "6b. {n} inspections graded one item at a time, {pause} ms between changes, in {:.0} s: {measured}",
+        s.elapsed().as_secs_f64()
+    );
+    line(
+        format!(
+            "data dir, {n} inspections graded one item at a time ({pause} ms between changes), with backups"
+        ),
+        "< 100 MB",
+        measured,
+        (n == 1000).then_some(total < 100_000_000),
+    )
+}
+
 fn main() {
     // `cargo test --benches` runs bench targets with --bench absent: keep that quick.
     let quick = !std::env::args().any(|a| a == "--bench");
@@ -643,6 +694,13 @@ fn main() {
         }
     }
     drop(store);
+
+    if let Some(n) = std::env::var("PINGSHEN_BENCH_ONE_BY_ONE")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        lines.push(one_by_one(root.path(), &t, &identity, n));
+    }
 
     let last = *sizes.last().unwrap();
     for (size, open, list, frame) in &growth {

@@ -47,10 +47,22 @@ impl NewField {
 }
 
 /// Inspector names as typed in one field: split at 、，,；; and line breaks (a pasted
-/// list arrives with them), each trimmed.
+/// list arrives with them), and at spaces between Chinese names ("王喆 李四" is two
+/// inspectors; "Zhang San", a name written in Latin letters, stays one), each trimmed.
 pub fn split_names(text: &str) -> Vec<String> {
+    let han = |w: &str| {
+        w.chars()
+            .any(|c| matches!(c, '\u{3400}'..='\u{9fff}' | '\u{20000}'..='\u{3134f}'))
+    };
     text.split(['、', '，', ',', ';', '；', '\n', '\r'])
-        .map(crate::text::clean_line)
+        .flat_map(|part| {
+            let words: Vec<&str> = part.split_whitespace().collect();
+            if words.len() > 1 && words.iter().all(|w| han(w)) {
+                words.into_iter().map(crate::text::clean_line).collect()
+            } else {
+                vec![crate::text::clean_line(&words.join(" "))]
+            }
+        })
         .filter(|s| !s.is_empty())
         .collect()
 }
@@ -260,7 +272,7 @@ impl Store {
                 .map(|b| format!("{b:02x}"))
                 .collect();
             let taken = self
-                .inspections
+                .overviews
                 .contains_key(id.as_bytes())
                 .map_err(read_err)?
                 || super::journal::journal_path(&self.dir, &id).exists();
@@ -282,7 +294,7 @@ impl Store {
             ));
         }
         if self
-            .inspections
+            .overviews
             .contains_key(id.as_bytes())
             .map_err(read_err)?
             || (super::gate::is_inspection_id(id)
@@ -291,7 +303,7 @@ impl Store {
             return Ok(id.to_string());
         }
         let matches: Vec<String> = self
-            .inspections
+            .overviews
             .scan_prefix(id.as_bytes())
             .keys()
             .filter_map(|k| k.ok())
@@ -388,27 +400,15 @@ impl Store {
                 StoreError::Write(format!("日志无法移到 deleted/（{e}），检查未删除"))
             })?;
         }
-        let (items, conflicts) = (
-            self.keys_of(&self.items, &safe_id)?,
-            self.keys_of(&self.conflicts, &safe_id)?,
-        );
+        let conflicts = self.keys_of(&self.conflicts, &safe_id)?;
         // One transaction: a crash leaves the projection either whole or gone; with
         // the journal moved, a leftover projection is removed on the next list.
         use sled::Transactional;
-        (
-            &self.inspections,
-            &self.items,
-            &self.conflicts,
-            &self.overviews,
-            &self.tails,
-        )
-            .transaction(|(i, a, conf, o, t)| {
-                i.remove(safe_id.as_bytes())?;
+        (&self.sheets, &self.conflicts, &self.overviews, &self.tails)
+            .transaction(|(a, conf, o, t)| {
+                a.remove(safe_id.as_bytes())?;
                 o.remove(safe_id.as_bytes())?;
                 t.remove(safe_id.as_bytes())?;
-                for k in &items {
-                    a.remove(k)?;
-                }
                 for k in &conflicts {
                     conf.remove(k)?;
                 }
@@ -437,4 +437,45 @@ pub(super) fn pinned_path(dir: &std::path::Path, sha256: &str) -> Result<std::pa
         )));
     }
     Ok(dir.join("pinned").join(format!("{sha256}.toml")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inspectors_are_told_apart_however_they_are_separated() {
+        let want = vec!["王喆".to_string(), "李四".to_string(), "赵六".to_string()];
+        for typed in [
+            "王喆、李四、赵六",
+            "王喆，李四,赵六",
+            "王喆 李四　赵六",
+            "王喆\t 李四 、赵六",
+            "王喆\n李四\r\n赵六",
+            "  王喆 ;李四；  赵六 ",
+        ] {
+            assert_eq!(split_names(typed), want, "{typed:?}");
+        }
+        assert_eq!(split_names("Zhang  San、李四"), vec!["Zhang San", "李四"]);
+        assert_eq!(split_names("买买提·艾力 李四"), vec!["买买提·艾力", "李四"]);
+    }
+
+    #[test]
+    fn dates_are_read_in_the_spellings_people_use_and_impossible_ones_say_why() {
+        for typed in [
+            "2026-12-01",
+            "2026/12/1",
+            "20261201",
+            "2026年12月1日",
+            "2026.12.01",
+        ] {
+            assert_eq!(
+                parse_date(typed).map(|d| d.to_string()),
+                Ok("2026-12-01".to_string()),
+                "{typed}"
+            );
+        }
+        assert!(parse_date("2026-13-45").unwrap_err().contains("1 到 12"));
+        assert!(parse_date("2026-02-30").unwrap_err().contains("没有 30 日"));
+    }
 }

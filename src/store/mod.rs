@@ -77,14 +77,12 @@ pub struct Store {
     db: ManuallyDrop<sled::Db>,
     /// Set when a write failed part-way; sled may then hang on its next flush.
     poisoned: AtomicBool,
-    /// Each inspection's own record, written when it changes.
-    inspections: sled::Tree,
-    /// One compact value per assessment that holds anything, keyed `id\0item`.
-    items: sled::Tree,
+    /// Each inspection's sheet: every assessment that holds anything, one value.
+    sheets: sled::Tree,
     /// Fields set differently on two laptops, waiting for the lead to settle.
     conflicts: sled::Tree,
-    /// Each inspection's counts per grade, verdict and journal length (an
-    /// [`Overview`] without the inspection), kept with every change: what lists read.
+    /// One [`Overview`] per inspection, kept with every change: what lists read, and
+    /// where the inspection's own record is kept.
     overviews: sled::Tree,
     /// Where each journal ended when the projection was last written.
     tails: sled::Tree,

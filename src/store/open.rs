@@ -150,8 +150,7 @@ impl Store {
         };
         Ok(Store {
             dir: dir.to_path_buf(),
-            inspections: tree("inspections")?,
-            items: tree("items")?,
+            sheets: tree("sheets")?,
             conflicts: tree("conflicts")?,
             overviews: tree("overviews")?,
             tails: tree("tails")?,

@@ -60,49 +60,11 @@ impl Overview {
         }
     }
 
-    /// What sled keeps of it: all but the inspection, which is kept on its own.
-    pub(super) fn counts(&self, journal_len: u64) -> Counts {
-        Counts {
-            graded: self.graded,
-            items: self.items,
-            counts: self.counts,
-            verdict: self.verdict.clone(),
-            winner: self.winner,
-            journal_len,
-        }
-    }
-
     pub fn progress(&self) -> f64 {
         if self.items == 0 {
             1.0
         } else {
             self.graded as f64 / self.items as f64
-        }
-    }
-}
-
-/// An [`Overview`] as sled keeps it, without the inspection (tree `overviews`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Counts {
-    graded: usize,
-    items: usize,
-    counts: [usize; 6],
-    verdict: String,
-    winner: Option<usize>,
-    journal_len: u64,
-}
-
-impl Counts {
-    fn with(self, inspection: Inspection) -> Overview {
-        Overview {
-            inspection,
-            graded: self.graded,
-            items: self.items,
-            counts: self.counts,
-            verdict: self.verdict,
-            winner: self.winner,
-            journal_len: self.journal_len,
         }
     }
 }
@@ -144,37 +106,23 @@ impl Store {
         Ok(out)
     }
 
-    /// Every kept overview: the counts and the inspection of every inspection that has
-    /// both (one that lacks either is caught up from its journal), decoded on two
-    /// threads.
+    /// Every kept overview, decoded on two threads.
     fn stored_overviews(&self) -> Result<Vec<Overview>> {
-        let all = |tree: &sled::Tree| -> Result<Vec<(sled::IVec, sled::IVec)>> {
-            tree.iter()
-                .collect::<std::result::Result<_, _>>()
-                .map_err(read_err)
-        };
-        let (counts, inspections) = (all(&self.overviews)?, all(&self.inspections)?);
-        // Both trees are keyed by id: walk them side by side.
-        let mut pairs: Vec<(&sled::IVec, &sled::IVec)> = Vec::with_capacity(counts.len());
-        let mut rest = inspections.iter().peekable();
-        for (id, c) in &counts {
-            while rest.next_if(|(k, _)| k < id).is_some() {}
-            if let Some((_, i)) = rest.next_if(|(k, _)| k == id) {
-                pairs.push((c, i));
-            }
-        }
-        let decode = |part: &[(&sled::IVec, &sled::IVec)]| -> Result<Vec<Overview>> {
+        let raw: Vec<sled::IVec> = self
+            .overviews
+            .iter()
+            .values()
+            .collect::<std::result::Result<_, _>>()
+            .map_err(read_err)?;
+        let decode = |part: &[sled::IVec]| -> Result<Vec<Overview>> {
             part.iter()
-                .map(|(c, i)| {
-                    let counts = super::decode::<Counts>(c, "检查概要")?;
-                    Ok(counts.with(super::decode::<Inspection>(i, "检查")?))
-                })
+                .map(|v| super::decode::<Overview>(v, "检查概要"))
                 .collect()
         };
-        if pairs.len() < 256 {
-            return decode(&pairs);
+        if raw.len() < 256 {
+            return decode(&raw);
         }
-        let (a, b) = pairs.split_at(pairs.len() / 2);
+        let (a, b) = raw.split_at(raw.len() / 2);
         let (first, second) = std::thread::scope(|s| {
             let second = s.spawn(|| decode(b));
             (decode(a), second.join())

@@ -86,10 +86,10 @@ impl Store {
             .map_err(|e| io_write_err(&e, Some(&format!("日志 {} 无法写入", path.display()))))?;
         // Saved from here on. What follows only brings sled up to date; if it fails,
         // the next read rebuilds the projection from the journal.
-        // The inspection, its assessments (one small value each) and the open
-        // conflicts of the items the entries touch are read; nothing else.
-        let (mut fold, before) = if creating {
-            (Fold::default(), None)
+        // The inspection (in its overview), its sheet (every assessment, one value)
+        // and the open conflicts of the items the entries touch are read; nothing else.
+        let mut fold = if creating {
+            Fold::default()
         } else {
             let items: std::collections::BTreeSet<&str> =
                 entries.iter().filter_map(|e| e.change.item()).collect();
@@ -97,12 +97,8 @@ impl Store {
             for item in items {
                 conflicts.extend(self.stored_conflicts_of(&id, item)?);
             }
-            let inspection = self.stored_inspection(&id)?;
-            let assessments = self.stored_assessments(&id)?;
-            (
-                Fold::from_state(inspection.clone(), assessments, conflicts),
-                Some(inspection),
-            )
+            let (inspection, sheet) = (self.stored_inspection(&id)?, self.stored_assessments(&id)?);
+            Fold::from_state(inspection, sheet, conflicts)
         };
         for e in &entries {
             fold.apply(e, 0, &mut |_, _| true)
@@ -115,7 +111,7 @@ impl Store {
             last: parents.first().cloned().unwrap_or_default(),
             heads: parents,
         };
-        match self.write_fold(&id, fold, before.as_ref(), &tail) {
+        match self.write_fold(&id, fold, &tail) {
             Ok(()) => guard.done(),
             Err(e) => self.set_warning(format!(
                 "已保存到日志，但数据库未能更新（{e}）；下次打开时会从日志自动补上。"
@@ -125,25 +121,16 @@ impl Store {
         Ok(entries)
     }
 
-    /// Writes the items `fold` touched and their conflicts, the inspection when it
-    /// is not as it was `before`, the overview and `tail`.
-    fn write_fold(
-        &self,
-        id: &str,
-        fold: Fold,
-        before: Option<&Inspection>,
-        tail: &Tail,
-    ) -> Result<()> {
+    /// Writes the sheet `fold` holds, the conflicts of the items it touched, the
+    /// overview (with the inspection) and `tail`.
+    fn write_fold(&self, id: &str, fold: Fold, tail: &Tail) -> Result<()> {
         let Some(inspection) = fold.inspection else {
             return Err(StoreError::Write("记录中没有检查本身".into()));
         };
         let checklist = self.pinned(&inspection)?;
         let overview = Overview::of(&inspection, &checklist, &fold.assessments);
-        let mut puts: Vec<(Vec<u8>, Option<Vec<u8>>)> = Vec::new();
         let mut conflict_puts: Vec<(Vec<u8>, Option<Vec<u8>>)> = Vec::new();
         for item in &fold.touched {
-            let kept = fold.assessments.get(item).filter(|a| !a.is_blank());
-            puts.push((key(id, item.as_bytes()), kept.map(kept::write)));
             for field in [
                 journal::Field::Grade,
                 journal::Field::Note,
@@ -155,16 +142,13 @@ impl Store {
                 ));
             }
         }
-        let changed = (before != Some(&inspection)).then_some(&inspection);
-        self.commit(id, changed, &overview, &puts, &conflict_puts, tail)
+        let sheet = kept::write(&fold.assessments);
+        self.commit(id, &overview, &sheet, &conflict_puts, tail)
     }
 
     /// One assessment as sled holds it, without checking it against the journal.
     pub(super) fn stored_assessment_of(&self, id: &str, item: &str) -> Result<Option<Assessment>> {
-        match self.items.get(key(id, item.as_bytes())).map_err(read_err)? {
-            Some(bytes) => Ok(Some(kept::read(item, &bytes)?)),
-            None => Ok(None),
-        }
+        Ok(self.stored_assessments(id)?.remove(item))
     }
 
     /// The open conflicts of one item, as sled holds them.
@@ -183,13 +167,6 @@ impl Store {
     pub(super) fn write_projection(&self, id: &str, p: &Projection, tail: &Tail) -> Result<()> {
         let checklist = self.pinned(&p.inspection)?;
         let overview = Overview::of(&p.inspection, &checklist, &p.assessments);
-        let mut puts: BTreeMap<Vec<u8>, Option<Vec<u8>>> = BTreeMap::new();
-        for k in self.keys_of(&self.items, id)? {
-            puts.insert(k.to_vec(), None);
-        }
-        for a in p.assessments.values().filter(|a| !a.is_blank()) {
-            puts.insert(key(id, a.item_id.as_bytes()), Some(kept::write(a)));
-        }
         let mut conflict_puts: BTreeMap<Vec<u8>, Option<Vec<u8>>> = BTreeMap::new();
         for k in self.keys_of(&self.conflicts, id)? {
             conflict_puts.insert(k.to_vec(), None);
@@ -197,55 +174,36 @@ impl Store {
         for c in &p.conflicts {
             conflict_puts.insert(conflict_key(id, &c.item_id, c.field), Some(encode(c)));
         }
-        let puts: Vec<_> = puts.into_iter().collect();
         let conflict_puts: Vec<_> = conflict_puts.into_iter().collect();
-        self.commit(
-            id,
-            Some(&p.inspection),
-            &overview,
-            &puts,
-            &conflict_puts,
-            tail,
-        )
+        let sheet = kept::write(&p.assessments);
+        self.commit(id, &overview, &sheet, &conflict_puts, tail)
     }
 
-    /// One transaction: assessments and conflicts set (`Some`) or removed (`None`),
-    /// the inspection if it changed, its overview and where its journal ends.
+    /// One transaction: the inspection's sheet (every assessment), its conflicts set
+    /// (`Some`) or removed (`None`), its overview (which holds the inspection) and
+    /// where its journal ends.
     fn commit(
         &self,
         id: &str,
-        inspection: Option<&Inspection>,
         overview: &Overview,
-        puts: &[(Vec<u8>, Option<Vec<u8>>)],
+        sheet: &[u8],
         conflict_puts: &[(Vec<u8>, Option<Vec<u8>>)],
         tail: &Tail,
     ) -> Result<()> {
-        let counts = encode(&overview.counts(tail.len));
-        let inspection = inspection.map(encode);
-        (
-            &self.inspections,
-            &self.items,
-            &self.conflicts,
-            &self.overviews,
-            &self.tails,
-        )
-            .transaction(|(i, a, x, o, t)| {
-                for (k, v) in puts {
-                    match v {
-                        Some(v) => a.insert(k.as_slice(), v.as_slice())?,
-                        None => a.remove(k.as_slice())?,
-                    };
-                }
+        let overview = encode(&Overview {
+            journal_len: tail.len,
+            ..overview.clone()
+        });
+        (&self.sheets, &self.conflicts, &self.overviews, &self.tails)
+            .transaction(|(a, x, o, t)| {
                 for (k, v) in conflict_puts {
                     match v {
                         Some(v) => x.insert(k.as_slice(), v.as_slice())?,
                         None => x.remove(k.as_slice())?,
                     };
                 }
-                if let Some(bytes) = &inspection {
-                    i.insert(id.as_bytes(), bytes.as_slice())?;
-                }
-                o.insert(id.as_bytes(), counts.as_slice())?;
+                a.insert(id.as_bytes(), sheet)?;
+                o.insert(id.as_bytes(), overview.as_slice())?;
                 t.insert(id.as_bytes(), encode(tail))?;
                 Ok(())
             })
@@ -376,13 +334,14 @@ impl Store {
     }
 
     /// The inspection as sled holds it, without checking it against the journal.
+    /// The inspection as sled holds it: in its overview (kept once, not twice).
     pub(super) fn stored_inspection(&self, id: &str) -> Result<Inspection> {
         let bytes = self
-            .inspections
+            .overviews
             .get(id.as_bytes())
             .map_err(read_err)?
             .ok_or_else(|| StoreError::UnknownInspection(id.to_string()))?;
-        decode(&bytes, "检查")
+        Ok(decode::<Overview>(&bytes, "检查")?.inspection)
     }
 
     /// Every assessment of an inspection, by item id (including items a repin removed),
@@ -443,17 +402,13 @@ impl Store {
         journal::project(&entries).map_err(|b| StoreError::Read(format!("检查 {id} 的日志{b}")))
     }
 
-    /// The assessments as sled holds them, without checking them against the journal.
+    /// The assessments as sled holds them (the inspection's sheet), without checking
+    /// them against the journal.
     pub(super) fn stored_assessments(&self, id: &str) -> Result<BTreeMap<String, Assessment>> {
-        let start = prefix(id).len();
-        let mut out = BTreeMap::new();
-        for entry in self.items.scan_prefix(prefix(id)) {
-            let (k, v) = entry.map_err(read_err)?;
-            let item = std::str::from_utf8(k.get(start..).unwrap_or_default())
-                .map_err(|_| StoreError::Read("评分记录的键不是 UTF-8".into()))?;
-            out.insert(item.to_string(), kept::read(item, &v)?);
+        match self.sheets.get(id.as_bytes()).map_err(read_err)? {
+            Some(bytes) => kept::read(&bytes),
+            None => Ok(BTreeMap::new()),
         }
-        Ok(out)
     }
 
     /// Checks inspection `id`'s projection against its journal's end and rebuilds it
@@ -495,11 +450,13 @@ pub(super) fn conflict_key(id: &str, item: &str, field: journal::Field) -> Vec<u
     key(id, &rest)
 }
 
-/// An assessment as sled keeps it: the item id is the key's, empty fields are left
-/// out, the names are short and the time is numbers (one value per assessment that
-/// holds anything, in every inspection).
+/// An inspection's sheet as sled keeps it: every assessment that holds anything, in
+/// one value by item id, empty fields left out, short names, the time as numbers.
+/// One value an inspection, not one an item: sled's nodes hold 16 keys, and 120
+/// keys an inspection cost it more than twice the space of the values themselves.
 mod kept {
     use std::borrow::Cow;
+    use std::collections::BTreeMap;
 
     use serde::{Deserialize, Serialize};
 
@@ -526,38 +483,51 @@ mod kept {
         at: (i64, i32),
     }
 
-    pub(super) fn write(a: &Assessment) -> Vec<u8> {
-        super::encode(&Kept {
-            grade: a.grade,
-            note: a.note.as_str().into(),
-            action: a.corrective_action.as_str().into(),
-            evidence: a.evidence.as_slice().into(),
-            by: a.by.as_str().into(),
-            at: (
-                a.at.datetime().timestamp_millis(),
-                a.at.datetime().offset().local_minus_utc(),
-            ),
-        })
+    pub(super) fn write(sheet: &BTreeMap<String, Assessment>) -> Vec<u8> {
+        let kept: BTreeMap<&str, Kept> = sheet
+            .iter()
+            .filter(|(_, a)| !a.is_blank())
+            .map(|(item, a)| {
+                let k = Kept {
+                    grade: a.grade,
+                    note: a.note.as_str().into(),
+                    action: a.corrective_action.as_str().into(),
+                    evidence: a.evidence.as_slice().into(),
+                    by: a.by.as_str().into(),
+                    at: (
+                        a.at.datetime().timestamp_millis(),
+                        a.at.datetime().offset().local_minus_utc(),
+                    ),
+                };
+                (item.as_str(), k)
+            })
+            .collect();
+        super::encode(&kept)
     }
 
-    pub(super) fn read(item: &str, bytes: &[u8]) -> Result<Assessment> {
-        let unreadable =
-            |e: String| StoreError::Read(format!("条款 {item} 的评分记录无法解析（{e}）"));
-        let k: Kept = serde_json::from_slice(bytes).map_err(|e| unreadable(e.to_string()))?;
-        let (ms, offset) = k.at;
-        let at = chrono::FixedOffset::east_opt(offset)
-            .and_then(|o| chrono::TimeZone::timestamp_millis_opt(&o, ms).single())
-            .map(Stamp::from_datetime)
-            .ok_or_else(|| unreadable("时间不成立".into()))?;
-        Ok(Assessment {
-            item_id: item.to_string(),
-            grade: k.grade,
-            note: k.note.into_owned(),
-            corrective_action: k.action.into_owned(),
-            evidence: k.evidence.into_owned(),
-            by: k.by.into_owned(),
-            at,
-        })
+    pub(super) fn read(bytes: &[u8]) -> Result<BTreeMap<String, Assessment>> {
+        let unreadable = |e: String| StoreError::Read(format!("评分记录无法解析（{e}）"));
+        let kept: BTreeMap<Cow<str>, Kept> =
+            serde_json::from_slice(bytes).map_err(|e| unreadable(e.to_string()))?;
+        kept.into_iter()
+            .map(|(item, k)| {
+                let (ms, offset) = k.at;
+                let at = chrono::FixedOffset::east_opt(offset)
+                    .and_then(|o| chrono::TimeZone::timestamp_millis_opt(&o, ms).single())
+                    .map(Stamp::from_datetime)
+                    .ok_or_else(|| unreadable(format!("条款 {item} 的时间不成立")))?;
+                let a = Assessment {
+                    item_id: item.to_string(),
+                    grade: k.grade,
+                    note: k.note.into_owned(),
+                    corrective_action: k.action.into_owned(),
+                    evidence: k.evidence.into_owned(),
+                    by: k.by.into_owned(),
+                    at,
+                };
+                Ok((item.into_owned(), a))
+            })
+            .collect()
     }
 
     #[cfg(test)]
@@ -565,23 +535,31 @@ mod kept {
         use super::*;
 
         #[test]
-        fn an_assessment_reads_back_as_it_was_written() {
+        fn a_sheet_reads_back_as_it_was_written() {
             let mut a = Assessment::empty("2.5.3");
             a.grade = Some(Grade::B);
             a.by = "李强".into();
             a.at = Stamp::parse("2026-12-01T09:30:00.123+08:00").unwrap_or(a.at);
-            let plain = write(&a);
-            assert!(plain.len() <= 50, "{}", String::from_utf8_lossy(&plain));
-            let back = read("2.5.3", &plain).unwrap();
-            assert_eq!(back, a);
-            assert_eq!(back.at.rfc3339(), "2026-12-01T09:30:00.123+08:00");
-            a.note = "消毒记录\"不全\"".into();
-            a.corrective_action = "补齐".into();
-            a.evidence.push(Evidence {
+            let mut b = a.clone();
+            b.item_id = "1.1.1".into();
+            b.note = "消毒记录\"不全\"".into();
+            b.corrective_action = "补齐".into();
+            b.evidence.push(Evidence {
                 path: "evidence/ab.jpg".into(),
                 sha256: "ab".repeat(32),
             });
-            assert_eq!(read("2.5.3", &write(&a)).unwrap(), a);
+            let blank = Assessment::empty("3.1.1");
+            let sheet: BTreeMap<String, Assessment> = [a.clone(), b, blank]
+                .into_iter()
+                .map(|a| (a.item_id.clone(), a))
+                .collect();
+            let back = read(&write(&sheet)).unwrap();
+            assert_eq!(back.len(), 2, "a blank assessment is not kept");
+            assert_eq!(back["2.5.3"], a);
+            assert_eq!(back["1.1.1"], sheet["1.1.1"]);
+            assert_eq!(back["2.5.3"].at.rfc3339(), "2026-12-01T09:30:00.123+08:00");
+            let one = write(&[(a.item_id.clone(), a)].into_iter().collect());
+            assert!(one.len() <= 60, "{}", String::from_utf8_lossy(&one));
         }
     }
 }

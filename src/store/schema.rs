@@ -15,10 +15,10 @@ use super::error::{Result, StoreError, read_err, write_err};
 /// checklist texts move to `pinned/`; sled keeps the projection (inspections,
 /// assessments, field conflicts, overviews, journal tails). When a later version
 /// changes a record, add a step to `migrate`.
-/// 4 — the projection keeps each assessment compactly (tree `items`: no item id, no
-/// empty fields, the time as numbers), writes the inspection only when it changes
-/// and keeps only counts in `overviews`; the trees `assessments` and `grades` are
-/// dropped. Rebuilt from the journals, which do not change.
+/// 4 — the projection keeps each inspection's assessments in one compact value
+/// (tree `sheets`: no empty fields, the time as numbers) and the inspection only in
+/// its overview; the trees `inspections`, `assessments` and `grades` are dropped.
+/// Rebuilt from the journals, which do not change.
 pub const SCHEMA_VERSION: u32 = 4;
 
 const KEY: &[u8] = b"schema_version";
@@ -87,7 +87,7 @@ fn migrate(store: &Store, from: u32) -> Result<()> {
                 if from == 3 {
                     reproject(store)?;
                 }
-                for old in ["assessments", "grades"] {
+                for old in ["inspections", "assessments", "grades"] {
                     store.db.drop_tree(old).map_err(write_err)?;
                 }
             }

@@ -433,7 +433,11 @@ mod wire {
     impl<'a> Out<'a> {
         pub(super) fn of(e: &'a Entry, with_sig: bool) -> Out<'a> {
             let enc = e.encoding;
-            let bytes = |hex: &str| crate::identity::unhex(hex).unwrap_or_default();
+            // Held as hex: written as they are in a hex entry, else converted.
+            let bytes = |hex: &str| match enc {
+                Encoding::Hex => hex.to_string(),
+                _ => enc.write(&crate::identity::unhex(hex).unwrap_or_default()),
+            };
             Out {
                 id: &e.id,
                 inspection: &e.inspection,
@@ -442,11 +446,11 @@ mod wire {
                     name: &e.author.name,
                     key: e.author.key.map(|k| enc.write(&k.0)),
                 },
-                parents: e.parents.iter().map(|p| enc.write(&bytes(p))).collect(),
+                parents: e.parents.iter().map(|p| bytes(p)).collect(),
                 change: &e.change,
                 migrated: e.migrated,
                 sig: if with_sig {
-                    e.sig.as_deref().map(|s| enc.write(&bytes(s)))
+                    e.sig.as_deref().map(bytes)
                 } else {
                     None
                 },

@@ -16,4 +16,4 @@ pub use entry::{Author, Change, Entry, Field, Hash, Value};
 /// Entries with their hashes, in journal order.
 pub type Hashed = Vec<(Entry, Hash)>;
 pub use file::{End, Loaded, ReadError, journal_path, journals_dir};
-pub use project::{Break, Fold, Projection, check, project};
+pub use project::{Break, Fold, Projection, check, check_all, project};

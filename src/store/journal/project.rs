@@ -118,45 +118,144 @@ fn check_chain(
     Ok(())
 }
 
+/// [`check`] of many journals at once, each with its inspection id: the signatures of
+/// all of them are verified in shared batches (ed25519 batch verification costs less
+/// a signature the larger the batch, and a key that signed in several journals is
+/// decompressed once). Only a batch that fails is gone through journal by journal.
+pub fn check_all(
+    journals: &[(&str, &[(Entry, Hash)])],
+    allow_migrated: bool,
+) -> Vec<Result<(), Break>> {
+    const BATCH: usize = 2048;
+    let mut keys = Keys::new();
+    let structural: Vec<Result<(), (usize, String)>> = journals
+        .iter()
+        .map(|(id, entries)| check_chain(entries, id, allow_migrated))
+        .collect();
+    let upto = |j: usize| {
+        structural[j]
+            .as_ref()
+            .err()
+            .map_or(journals[j].1.len(), |(i, _)| *i)
+    };
+    let mut bad: Vec<Option<usize>> = vec![None; journals.len()];
+    let mut batch = Batch::default();
+    let mut members: Vec<usize> = Vec::new();
+    let settle = |batch: &mut Batch, members: &mut Vec<usize>, bad: &mut Vec<Option<usize>>| {
+        if !batch.holds() {
+            for &j in members.iter() {
+                bad[j] = first_bad_signature(&journals[j].1[..upto(j)]);
+            }
+        }
+        *batch = Batch::default();
+        members.clear();
+    };
+    for (j, (_, entries)) in journals.iter().enumerate() {
+        let mut own = Batch::default();
+        let readable = entries[..upto(j)]
+            .iter()
+            .filter(|(e, _)| !e.migrated)
+            .all(|(e, _)| own.add(e, &mut keys));
+        if !readable {
+            bad[j] = first_bad_signature(&entries[..upto(j)]);
+            continue;
+        }
+        if !members.is_empty() && batch.len() + own.len() > BATCH {
+            settle(&mut batch, &mut members, &mut bad);
+        }
+        batch.extend(own);
+        members.push(j);
+    }
+    settle(&mut batch, &mut members, &mut bad);
+    journals
+        .iter()
+        .enumerate()
+        .map(|(j, (_, entries))| {
+            if let Some(i) = bad[j] {
+                return Err(broken(
+                    i,
+                    &entries[i].0,
+                    "签名不符：记录在签名后被改动过，或不是所写作者的密钥签的",
+                ));
+            }
+            structural[j]
+                .clone()
+                .map_err(|(i, why)| broken(i, &entries[i].0, why))
+        })
+        .collect()
+}
+
+/// Author keys, each decompressed once.
+type Keys = HashMap<[u8; 32], Option<ed25519_dalek::VerifyingKey>>;
+
+/// Signatures to verify together.
+#[derive(Default)]
+struct Batch {
+    messages: Vec<Vec<u8>>,
+    signatures: Vec<ed25519_dalek::Signature>,
+    keys: Vec<ed25519_dalek::VerifyingKey>,
+}
+
+impl Batch {
+    /// Adds `e`'s signature; `false` when it has none, or its key is no key.
+    fn add(&mut self, e: &Entry, keys: &mut Keys) -> bool {
+        let key = e.author.key.and_then(|k| {
+            *keys
+                .entry(k.0)
+                .or_insert_with(|| ed25519_dalek::VerifyingKey::from_bytes(&k.0).ok())
+        });
+        let sig = e
+            .sig
+            .as_deref()
+            .and_then(crate::identity::unhex)
+            .and_then(|b| <[u8; 64]>::try_from(b).ok());
+        match (key, sig) {
+            (Some(k), Some(sig)) => {
+                self.messages.push(e.signed_bytes());
+                self.signatures
+                    .push(ed25519_dalek::Signature::from_bytes(&sig));
+                self.keys.push(k);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.messages.len()
+    }
+
+    fn extend(&mut self, other: Batch) {
+        self.messages.extend(other.messages);
+        self.signatures.extend(other.signatures);
+        self.keys.extend(other.keys);
+    }
+
+    fn holds(&self) -> bool {
+        if self.messages.is_empty() {
+            return true;
+        }
+        let refs: Vec<&[u8]> = self.messages.iter().map(Vec::as_slice).collect();
+        ed25519_dalek::verify_batch(&refs, &self.signatures, &self.keys).is_ok()
+    }
+}
+
 /// The position of the first signed entry whose signature does not hold. Entries are
 /// verified in batches (ed25519 batch verification, several times faster than one by
 /// one, each author key decompressed once); only a batch that fails is gone through
 /// entry by entry, to name the one.
 fn first_bad_signature(entries: &[(Entry, Hash)]) -> Option<usize> {
     const BATCH: usize = 512;
-    let mut keys: HashMap<[u8; 32], Option<ed25519_dalek::VerifyingKey>> = HashMap::new();
+    let mut keys = Keys::new();
     let signed: Vec<usize> = (0..entries.len())
         .filter(|&i| !entries[i].0.migrated)
         .collect();
     for chunk in signed.chunks(BATCH) {
-        let mut messages = Vec::with_capacity(chunk.len());
-        let mut signatures = Vec::with_capacity(chunk.len());
-        let mut verifying = Vec::with_capacity(chunk.len());
-        let mut readable = true;
-        for &i in chunk {
-            let e = &entries[i].0;
-            let key = e.author.key.and_then(|k| {
-                *keys
-                    .entry(k.0)
-                    .or_insert_with(|| ed25519_dalek::VerifyingKey::from_bytes(&k.0).ok())
-            });
-            let sig = e
-                .sig
-                .as_deref()
-                .and_then(crate::identity::unhex)
-                .and_then(|b| <[u8; 64]>::try_from(b).ok());
-            match (key, sig) {
-                (Some(k), Some(sig)) => {
-                    messages.push(e.signed_bytes());
-                    signatures.push(ed25519_dalek::Signature::from_bytes(&sig));
-                    verifying.push(k);
-                }
-                _ => readable = false,
-            }
-        }
-        let refs: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
-        let holds = readable && ed25519_dalek::verify_batch(&refs, &signatures, &verifying).is_ok();
-        if !holds && let Some(&i) = chunk.iter().find(|&&i| !entries[i].0.signature_holds()) {
+        let mut batch = Batch::default();
+        let readable = chunk.iter().all(|&i| batch.add(&entries[i].0, &mut keys));
+        if (!readable || !batch.holds())
+            && let Some(&i) = chunk.iter().find(|&&i| !entries[i].0.signature_holds())
+        {
             return Some(i);
         }
     }
@@ -524,4 +623,73 @@ pub fn project(entries: &[(Entry, Hash)]) -> Result<Projection, Break> {
         heads,
         entries: entries.len() as u64,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identity::Identity;
+    use crate::scoring::Grade;
+
+    /// A journal of `n` grades by `who`, chained.
+    fn journal(id: &str, who: &Identity, n: usize) -> Vec<(Entry, Hash)> {
+        let mut out: Vec<(Entry, Hash)> = Vec::new();
+        let create: Change = serde_json::from_value(serde_json::json!({
+            "kind": "create",
+            "institution": {"name": "东城区某社区卫生服务中心", "region": "北京市东城区",
+                            "kind": "社区卫生服务中心", "head": "", "phone": ""},
+            "review_kind": "区级评审", "date": "2026-11-23", "inspectors": ["王喆"],
+            "checklist": {"id": "c", "version": "1", "title": "t", "sha256": "ab".repeat(32)}
+        }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        for k in 0..=n {
+            let change = if k == 0 {
+                create.clone()
+            } else {
+                Change::Grade {
+                    item: format!("1.1.{k}"),
+                    old: None,
+                    new: Some(Grade::B),
+                }
+            };
+            let parents = out.last().map(|(_, h)| vec![h.clone()]).unwrap_or_default();
+            let e = Entry::signed(who, "王喆", id, parents, change);
+            let h = e.hash();
+            out.push((e, h));
+        }
+        out
+    }
+
+    #[test]
+    fn checking_journals_together_finds_what_checking_each_finds() {
+        let who = Identity::from_seed("王喆", [3; 32]);
+        let other = Identity::from_seed("李四", [4; 32]);
+        let ids: Vec<String> = (0..40).map(|i| format!("{i:010x}")).collect();
+        let mut all: Vec<Vec<(Entry, Hash)>> = ids.iter().map(|id| journal(id, &who, 60)).collect();
+        // A grade changed after signing, deep in one journal.
+        if let Change::Grade { new, .. } = &mut all[7][30].0.change {
+            *new = Some(Grade::A);
+        }
+        // Signed by another key than the one it names.
+        let e = &mut all[21][12].0;
+        e.sig = Some(other.sign(&e.signed_bytes()));
+        // A chain broken later than a bad signature, and one broken with none bad.
+        all[21][40].0.parents = vec!["cd".repeat(32)];
+        all[33][5].0.parents = vec!["cd".repeat(32)];
+        let journals: Vec<(&str, &[(Entry, Hash)])> = ids
+            .iter()
+            .zip(&all)
+            .map(|(id, j)| (id.as_str(), j.as_slice()))
+            .collect();
+        let together = check_all(&journals, true);
+        for (j, (id, entries)) in journals.iter().enumerate() {
+            assert_eq!(together[j], check(entries, id, true), "journal {j}");
+        }
+        let broken: Vec<(usize, usize)> = together
+            .iter()
+            .enumerate()
+            .filter_map(|(j, r)| r.as_ref().err().map(|b| (j, b.position)))
+            .collect();
+        assert_eq!(broken, vec![(7, 31), (21, 13), (33, 6)]);
+    }
 }
