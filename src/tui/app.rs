@@ -130,6 +130,9 @@ pub struct App {
     /// The terminal's size as the event loop last reported it (before each draw and
     /// on every resize); `None` until it does (tests on a TestBackend).
     pub terminal_size: Option<(u16, u16)>,
+    /// The last key the too-small screen swallowed, as shown there ("刚才按的 a
+    /// 没有起作用"); cleared by a resize.
+    pub swallowed: Option<String>,
 }
 
 impl App {
@@ -159,6 +162,7 @@ impl App {
             acting: super::screens::load_acting(options_config.as_deref()),
             asking: None,
             terminal_size: None,
+            swallowed: None,
         };
         if let Some(warning) = app.store.take_warning() {
             app.status = Some(Status::warning(warning));
@@ -296,13 +300,17 @@ impl App {
         match event {
             Event::Resize(w, h) => {
                 self.terminal_size = Some((w, h));
+                self.swallowed = None;
                 Vec::new()
             }
             Event::Key(key) if key.kind == KeyEventKind::Press && self.too_small() => {
                 let combo = KeyCombo::from_event(&key);
                 match self.keymap.command(Context::Global, combo) {
                     Some(Command::Quit) => self.request_quit(),
-                    _ => Vec::new(),
+                    _ => {
+                        self.swallowed = Some(combo.to_string());
+                        Vec::new()
+                    }
                 }
             }
             Event::Key(key) if key.kind == KeyEventKind::Press => {

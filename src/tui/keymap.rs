@@ -245,6 +245,17 @@ impl Keymap {
             .unwrap_or_default()
     }
 
+    /// The key of a command to name in a message: `prefer` when it is one of the
+    /// command's keys (Esc for 返回), else the first; empty when unbound.
+    pub fn key_preferring(&self, context: Context, command: Command, prefer: KeyCode) -> String {
+        let keys = self.keys(context, command);
+        keys.iter()
+            .find(|k| k.code == prefer && !k.ctrl && !k.alt)
+            .or(keys.first())
+            .map(|k| k.to_string())
+            .unwrap_or_default()
+    }
+
     /// Every binding of a context, in the order of `Context::commands`: the command
     /// and its keys as shown.
     pub fn bindings(&self, context: Context) -> Vec<(Command, String)> {

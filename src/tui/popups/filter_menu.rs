@@ -92,7 +92,21 @@ impl FilterMenu {
     }
 
     pub fn draw(&self, frame: &mut Frame, area: Rect, keymap: &Keymap) {
-        let width = area.width.saturating_sub(4).min(56);
+        // As wide as the longest choice with its count, within the screen.
+        let longest = self
+            .choices
+            .iter()
+            .zip(&self.counts)
+            .map(|((_, label), n)| cells(label) + cells(&format!(" {n} 条 ")) + 3)
+            .chain(self.search.iter().map(|s| cells(s) + 24))
+            .max()
+            .unwrap_or(0)
+            .max(28);
+        let width = area
+            .width
+            .saturating_sub(4)
+            .min(u16::try_from(longest + 4).unwrap_or(u16::MAX))
+            .min(60);
         let extra = u16::from(self.search.is_some());
         let rect = centered(area, width, self.choices.len() as u16 + 2 + extra);
         let footer = format!(

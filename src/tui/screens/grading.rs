@@ -137,7 +137,8 @@ impl App {
                 w.set_search("");
                 self.status = Some(Status::info(format!(
                     "已清除搜索；再按 {} 返回检查列表",
-                    self.keymap.first_key(Context::Walkthrough, Command::Back)
+                    self.keymap
+                        .key_preferring(Context::Walkthrough, Command::Back, KeyCode::Esc)
                 )));
             }
             Command::Back => {
@@ -162,10 +163,14 @@ impl App {
             let search = if w.search.trim().is_empty() {
                 String::new()
             } else {
-                format!("，或按 {} 清除搜索", key(Command::Back))
+                format!(
+                    "，或按 {} 清除搜索",
+                    self.keymap
+                        .key_preferring(Context::Walkthrough, Command::Back, KeyCode::Esc)
+                )
             };
             format!(
-                "没有符合筛选的条款，没有可{doing}的条款：按 {} 换一个筛选{search}",
+                "没有符合筛选的条款，无从{doing}：按 {} 换一个筛选{search}",
                 key(Command::Filter)
             )
         } else {
@@ -223,15 +228,12 @@ impl App {
                 let mut what = match (grade, was) {
                     (Some(g), _) => format!("已保存：{item_id} 评为 {}", g.label()),
                     (None, Some(was)) => {
-                        format!("已清除 {item_id} 的评分（原为 {}），现为待评", was.label())
+                        format!("已清除 {item_id} 的评分（原为 {}）", was.label())
                     }
-                    (None, None) => format!("已清除 {item_id} 的评分，现为待评"),
+                    (None, None) => format!("已清除 {item_id} 的评分"),
                 };
                 if w.selected_is_kept() {
-                    what.push_str(&format!(
-                        "。它已不在筛选「{}」中，移到别的条款后不再显示",
-                        w.filter_label()
-                    ));
+                    what.push_str("；已不在筛选中，移到别的条款后隐藏");
                 }
                 self.status = Some(match warning {
                     Some(warn) => Status::warning(format!("{what}。{warn}")),

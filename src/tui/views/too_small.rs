@@ -43,6 +43,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             format!("再按一次 {quit} 放弃没有保存的内容并退出；放大窗口可以回去保存。")
         }
     };
+    let keys = match &app.swallowed {
+        Some(key) => format!("刚才按的 {key} 没有起作用。{keys}"),
+        None => keys,
+    };
     let style = if asked {
         theme::warning()
     } else {

@@ -5,6 +5,7 @@
 //! item a change took out of the filter is marked 已不在筛选中, and no match says so.
 
 use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -61,27 +62,27 @@ fn draw_tree(frame: &mut Frame, area: Rect, w: &Walkthrough, keymap: &Keymap) {
     frame.render_widget(block, area);
     if w.rows.is_empty() {
         let lines: Vec<Line> = if w.filter_active() {
-            let hint = format!(
-                "按 {} 换一个筛选{}",
-                keymap.first_key(Context::Walkthrough, Command::Filter),
-                if w.search.trim().is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "，按 {} 清除搜索",
-                        keymap.first_key(Context::Walkthrough, Command::Back)
-                    )
-                }
-            );
+            let mut hints = vec![format!(
+                "按 {} 换一个筛选",
+                keymap.first_key(Context::Walkthrough, Command::Filter)
+            )];
+            if !w.search.trim().is_empty() {
+                hints.push(format!(
+                    "按 {} 清除搜索",
+                    keymap.key_preferring(Context::Walkthrough, Command::Back, KeyCode::Esc)
+                ));
+            }
             let mut lines = vec![Line::from(Span::styled(
                 "没有符合筛选的条款",
                 theme::warning(),
             ))];
-            lines.extend(
-                wrap(&hint, inner.width as usize)
-                    .into_iter()
-                    .map(|l| Line::from(Span::styled(l, theme::dim()))),
-            );
+            for hint in hints {
+                lines.extend(
+                    wrap(&hint, inner.width as usize)
+                        .into_iter()
+                        .map(|l| Line::from(Span::styled(l, theme::dim()))),
+                );
+            }
             lines
         } else {
             vec![Line::from("清单里没有条款")]
