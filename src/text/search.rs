@@ -48,11 +48,50 @@ impl Query {
         if self.words.is_empty() {
             return true;
         }
-        let folded: Vec<String> = texts.into_iter().map(fold).collect();
+        let prepared: Vec<Prepared> = texts.into_iter().map(Prepared::new).collect();
+        self.matches_prepared(&prepared.iter().collect::<Vec<_>>())
+    }
+
+    /// [`Query::matches`] over texts prepared once ([`Prepared`]), for searching
+    /// the same texts again at every key typed.
+    pub fn matches_prepared(&self, texts: &[&Prepared]) -> bool {
         self.words.iter().all(|w| {
-            folded
+            texts
                 .iter()
-                .any(|t| t.contains(&w.text) || (w.initials && initials_contain(t, &w.text)))
+                .any(|t| t.folded.contains(&w.text) || (w.initials && t.has_initials(&w.text)))
+        })
+    }
+}
+
+/// A text ready to be searched: folded as a query is, with the initials of its
+/// characters worked out.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    folded: String,
+    /// Per character, the letters it can stand for ([`first_letters`]).
+    initials: Vec<u32>,
+}
+
+impl Prepared {
+    pub fn new(text: &str) -> Prepared {
+        let folded = fold(text);
+        let initials = folded.chars().map(first_letters).collect();
+        Prepared { folded, initials }
+    }
+
+    /// Whether `letters` are the initials of consecutive characters: each letter
+    /// the first letter of one reading of its character (多音字: any reading), or
+    /// the (Latin) character itself. Punctuation and spaces break a run.
+    fn has_initials(&self, letters: &str) -> bool {
+        let wanted: Vec<u32> = letters.chars().map(letter_bit).collect();
+        if wanted.is_empty() || wanted.contains(&0) {
+            return false;
+        }
+        self.initials.windows(wanted.len()).any(|window| {
+            window
+                .iter()
+                .zip(&wanted)
+                .all(|(have, want)| have & want != 0)
         })
     }
 }
@@ -68,40 +107,28 @@ fn fold(text: &str) -> String {
         .collect()
 }
 
-/// Whether `letters` are the initials of consecutive characters of `text`: each
-/// letter the first letter of one reading of its character (多音字: any reading),
-/// or the (Latin) character itself. Punctuation and spaces break a run.
-fn initials_contain(text: &str, letters: &str) -> bool {
-    let wanted: Vec<char> = letters.chars().collect();
-    let firsts: Vec<Vec<char>> = text.chars().map(first_letters).collect();
-    if wanted.len() > firsts.len() {
-        return false;
+/// The bit of a Latin letter or digit (a–z, then 0–9); 0 for anything else.
+fn letter_bit(c: char) -> u32 {
+    match c {
+        'a'..='z' => 1 << (c as u32 - 'a' as u32),
+        '0'..='9' => 1 << (26 + c as u32 - '0' as u32),
+        _ => 0,
     }
-    firsts.windows(wanted.len()).any(|window| {
-        window
-            .iter()
-            .zip(&wanted)
-            .all(|(have, want)| have.contains(want))
-    })
 }
 
-/// The first letters a character can stand for: its pinyin readings' for a Chinese
-/// character, itself for a Latin letter or a digit, none for anything else.
-fn first_letters(c: char) -> Vec<char> {
+/// The first letters a character can stand for, as bits ([`letter_bit`]): its
+/// pinyin readings' for a Chinese character, itself for a Latin letter or a digit,
+/// none for anything else.
+fn first_letters(c: char) -> u32 {
     if c.is_ascii_alphanumeric() {
-        return vec![c];
+        return letter_bit(c);
     }
-    let mut out: Vec<char> = Vec::new();
-    if let Some(readings) = c.to_pinyin_multi() {
-        for reading in readings {
-            if let Some(first) = reading.plain().chars().next()
-                && !out.contains(&first)
-            {
-                out.push(first);
-            }
-        }
-    }
-    out
+    c.to_pinyin_multi().map_or(0, |readings| {
+        readings
+            .into_iter()
+            .filter_map(|r| r.plain().chars().next())
+            .fold(0, |bits, first| bits | letter_bit(first))
+    })
 }
 
 #[cfg(test)]

@@ -8,14 +8,14 @@
 //! another item ([`Walkthrough::kept`]), so the next key never lands on an item that
 //! slid in under the cursor.
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use crate::checklist::{Chapter, Checklist, Item, Section};
 use crate::scoring::{Grade, evaluate, rollup};
 use crate::store::{Assessment, Inspection, Store, StoreError};
-use crate::text::search::Query;
+use crate::text::search::{Prepared, Query};
 
 /// Which items the tree shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +64,9 @@ pub struct Walkthrough {
     pub search: String,
     /// `search` parsed.
     query: Query,
+    /// Each item's own texts prepared for searching, by item id; made at the first
+    /// search (the checklist does not change while it is open).
+    search_index: OnceCell<BTreeMap<String, Vec<Prepared>>>,
     /// An item that no longer fits the filter after a change to it, still shown
     /// (selected, marked 已不在筛选中) until the selection moves to another item.
     pub kept: Option<String>,
@@ -111,6 +114,7 @@ impl Walkthrough {
             filter: Filter::All,
             search: String::new(),
             query: Query::default(),
+            search_index: OnceCell::new(),
             kept: None,
             matches: Vec::new(),
             rows: Vec::new(),
@@ -230,13 +234,34 @@ impl Walkthrough {
         if self.query.is_empty() {
             return true;
         }
+        let index = self.search_index.get_or_init(|| {
+            self.checklist
+                .items()
+                .map(|(_, _, it)| {
+                    (
+                        it.id.clone(),
+                        it.search_texts().map(Prepared::new).collect(),
+                    )
+                })
+                .collect()
+        });
         let a = self.assessments.get(&item.id);
-        let notes = [
+        let notes: Vec<Prepared> = [
             a.map(|a| a.note.as_str()),
             a.map(|a| a.corrective_action.as_str()),
-        ];
-        self.query
-            .matches(item.search_texts().chain(notes.into_iter().flatten()))
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|t| !t.is_empty())
+        .map(Prepared::new)
+        .collect();
+        let texts: Vec<&Prepared> = index
+            .get(&item.id)
+            .into_iter()
+            .flatten()
+            .chain(&notes)
+            .collect();
+        self.query.matches_prepared(&texts)
     }
 
     /// Whether the tree lists `item`: it fits, or it is the one [`Walkthrough::kept`].
@@ -266,8 +291,17 @@ impl Walkthrough {
             .filter(|(ch, _, it)| self.shows(&ch.id, it))
             .map(|(_, _, it)| it.id.clone())
             .collect();
+        // Each item's fit is decided once (a search may try pinyin initials on every
+        // text); the rows only look it up.
+        let listed: HashSet<&str> = self
+            .matches
+            .iter()
+            .map(String::as_str)
+            .chain(self.kept.as_deref())
+            .collect();
+        let listed = |it: &Item| listed.contains(it.id.as_str());
         for (ci, ch) in self.checklist.chapters.iter().enumerate() {
-            let shown = |s: &Section| s.items.iter().any(|it| self.listed(&ch.id, it));
+            let shown = |s: &Section| s.items.iter().any(listed);
             if filtering && !ch.sections.iter().any(shown) {
                 continue;
             }
@@ -284,7 +318,7 @@ impl Walkthrough {
                     continue;
                 }
                 for (ii, it) in s.items.iter().enumerate() {
-                    if self.listed(&ch.id, it) {
+                    if listed(it) {
                         rows.push(Row::Item(ci, si, ii));
                     }
                 }
