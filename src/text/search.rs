@@ -69,7 +69,7 @@ impl Query {
 pub struct Prepared {
     folded: String,
     /// Per character, the letters it can stand for ([`first_letters`]).
-    initials: Vec<u32>,
+    initials: Vec<u64>,
 }
 
 impl Prepared {
@@ -83,7 +83,7 @@ impl Prepared {
     /// the first letter of one reading of its character (多音字: any reading), or
     /// the (Latin) character itself. Punctuation and spaces break a run.
     fn has_initials(&self, letters: &str) -> bool {
-        let wanted: Vec<u32> = letters.chars().map(letter_bit).collect();
+        let wanted: Vec<u64> = letters.chars().map(letter_bit).collect();
         if wanted.is_empty() || wanted.contains(&0) {
             return false;
         }
@@ -107,11 +107,12 @@ fn fold(text: &str) -> String {
         .collect()
 }
 
-/// The bit of a Latin letter or digit (a–z, then 0–9); 0 for anything else.
-fn letter_bit(c: char) -> u32 {
+/// The bit of a lowercase Latin letter or a digit (a–z, then 0–9: 36 bits); 0 for
+/// anything else.
+fn letter_bit(c: char) -> u64 {
     match c {
-        'a'..='z' => 1 << (c as u32 - 'a' as u32),
-        '0'..='9' => 1 << (26 + c as u32 - '0' as u32),
+        'a'..='z' => 1 << (u64::from(c) - u64::from('a')),
+        '0'..='9' => 1 << (26 + u64::from(c) - u64::from('0')),
         _ => 0,
     }
 }
@@ -119,7 +120,7 @@ fn letter_bit(c: char) -> u32 {
 /// The first letters a character can stand for, as bits ([`letter_bit`]): its
 /// pinyin readings' for a Chinese character, itself for a Latin letter or a digit,
 /// none for anything else.
-fn first_letters(c: char) -> u32 {
+fn first_letters(c: char) -> u64 {
     if c.is_ascii_alphanumeric() {
         return letter_bit(c);
     }
@@ -177,6 +178,19 @@ mod tests {
         // Latin letters and digits in the text count as themselves.
         assert!(finds("bc", &["B超室"]));
         assert!(finds("bcs", &["B超室"]));
+    }
+
+    #[test]
+    fn every_character_has_its_initials_worked_out_without_fail() {
+        // Digits, capitals, symbols, other scripts: each character of a text is
+        // prepared, whatever it is.
+        let odd = "0123456789 ABCXYZ abcxyz ０９Ｚ ①Ⅻ 😀 \u{0} é ß 〇 ㄅ";
+        assert!(finds("2019", &[odd, "2019年"]));
+        assert!(finds("xd", &["消毒 2019 年 9 月"]));
+        assert!(!finds("zz", &[odd]));
+        for c in (0..0x3_0000).filter_map(char::from_u32) {
+            let _ = Prepared::new(&c.to_string());
+        }
     }
 
     #[test]
