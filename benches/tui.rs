@@ -175,6 +175,21 @@ fn key_to_frame(c: &mut Criterion) {
             draw(&mut terminal, &app);
         })
     });
+    // Pinyin initials: every word is also tried against the initials of every text.
+    group.bench_function("search by pinyin initials typed", |b| {
+        b.iter(|| {
+            press(&mut app, "/");
+            for c in ['x', 'd', 'g', 'l'] {
+                app.handle_event(Event::Key(KeyEvent::new(
+                    KeyCode::Char(c),
+                    KeyModifiers::NONE,
+                )));
+            }
+            draw(&mut terminal, &app);
+            press(&mut app, "Esc");
+            draw(&mut terminal, &app);
+        })
+    });
     // A grade includes the durable write (journal append + fdatasync): its own budget is 10 ms p99.
     let grades = ["a", "b", "c", "d"];
     let mut n = 0;

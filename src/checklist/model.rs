@@ -118,6 +118,22 @@ impl Item {
             Level::C
         }
     }
+
+    /// The item's own texts a search looks in: id, title, the C/B/A criteria,
+    /// guidance and methods. What counts as a match is [`crate::text::search::Query`].
+    pub fn search_texts(&self) -> impl Iterator<Item = &str> {
+        [
+            Some(self.id.as_str()),
+            Some(self.title.as_str()),
+            Some(self.criteria.c.as_str()),
+            self.criteria.b.as_deref(),
+            self.criteria.a.as_deref(),
+            self.guidance.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .chain(self.methods.iter().map(String::as_str))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

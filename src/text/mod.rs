@@ -4,10 +4,12 @@
 //!   spreadsheet cell, what may become part of a file name;
 //! - [`layout`]: display width, truncation, padding and wrapping with the one set of
 //!   Chinese line-breaking rules, generic over a [`Width`] measure: terminal cells
-//!   ([`Cells`]) for the TUI and CLI, glyph advances for the PDF.
+//!   ([`Cells`]) for the TUI and CLI, glyph advances for the PDF;
+//! - [`search`]: what a search finds (every word, in any order; pinyin initials).
 
 mod clean;
 mod layout;
+pub mod search;
 
 pub use clean::*;
 pub use layout::{

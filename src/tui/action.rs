@@ -203,6 +203,15 @@ impl Command {
         Command::Take9,
     ];
 
+    /// Whether the command changes a grade: grading, clearing, taking a version of
+    /// a conflicting item. Backspace and Delete can never be bound to these
+    /// ([`crate::tui::keymap`]).
+    pub fn changes_grade(self) -> bool {
+        Command::GRADES.contains(&self)
+            || Command::TAKE.contains(&self)
+            || self == Command::ClearGrade
+    }
+
     /// For `take_N`, the version it chooses (1-based).
     pub fn version(self) -> Option<usize> {
         Command::TAKE.iter().position(|c| *c == self).map(|i| i + 1)

@@ -127,6 +127,12 @@ pub struct App {
     pub acting: BTreeMap<String, String>,
     /// The question «你是哪位评审专家？» when it is open.
     pub asking: Option<super::screens::Asking>,
+    /// The terminal's size as the event loop last reported it (before each draw and
+    /// on every resize); `None` until it does (tests on a TestBackend).
+    pub terminal_size: Option<(u16, u16)>,
+    /// The last key the too-small screen swallowed, as shown there ("刚才按的 a
+    /// 没有起作用"); cleared by a resize.
+    pub swallowed: Option<String>,
 }
 
 impl App {
@@ -155,6 +161,8 @@ impl App {
             quit: false,
             acting: super::screens::load_acting(options_config.as_deref()),
             asking: None,
+            terminal_size: None,
+            swallowed: None,
         };
         if let Some(warning) = app.store.take_warning() {
             app.status = Some(Status::warning(warning));
@@ -277,15 +285,41 @@ impl App {
         }
     }
 
-    /// Turns a terminal event into actions and runs them.
+    /// Whether the terminal is below the size the layout needs: then the screen
+    /// says so and shows nothing else ([`crate::tui::views::MIN_WIDTH`]).
+    pub fn too_small(&self) -> bool {
+        use super::views::{MIN_HEIGHT, MIN_WIDTH};
+        self.terminal_size
+            .is_some_and(|(w, h)| w < MIN_WIDTH || h < MIN_HEIGHT)
+    }
+
+    /// Turns a terminal event into actions and runs them. While the terminal is too
+    /// small nothing can be seen, so every key is swallowed except the global quit
+    /// key (Ctrl-C): no key acts on a screen the inspector cannot see.
     pub fn handle_event(&mut self, event: Event) -> Vec<Effect> {
         match event {
+            Event::Resize(w, h) => {
+                self.terminal_size = Some((w, h));
+                self.swallowed = None;
+                Vec::new()
+            }
+            Event::Key(key) if key.kind == KeyEventKind::Press && self.too_small() => {
+                let combo = KeyCombo::from_event(&key);
+                match self.keymap.command(Context::Global, combo) {
+                    Some(Command::Quit) => self.request_quit(),
+                    _ => {
+                        self.swallowed = Some(combo.to_string());
+                        Vec::new()
+                    }
+                }
+            }
             Event::Key(key) if key.kind == KeyEventKind::Press => {
                 let action = self.action_for_key(key);
                 self.update(action)
             }
+            Event::Paste(_) if self.too_small() => Vec::new(),
             Event::Paste(text) => self.update(Action::Paste(text)),
-            _ => Vec::new(), // releases, repeats, resize (the next draw adapts), focus, mouse
+            _ => Vec::new(), // releases, repeats, focus, mouse
         }
     }
 
@@ -443,7 +477,12 @@ impl App {
             Followup::SetFilter(filter) => {
                 if let Some(w) = &mut self.walk {
                     w.set_filter(filter);
-                    self.status = Some(Status::info(format!("筛选：{}", w.filter_label())));
+                    let found = if w.filter_active() {
+                        format!("，{}", super::screens::found_text(w))
+                    } else {
+                        String::new()
+                    };
+                    self.status = Some(Status::info(format!("筛选：{}{found}", w.filter_label())));
                 }
                 Vec::new()
             }

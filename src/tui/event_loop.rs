@@ -37,6 +37,9 @@ fn event_loop(term: &mut Term, app: &mut App) -> anyhow::Result<()> {
     let mut dirty = true;
     while !app.quit {
         if dirty {
+            // The size the keys will be judged by (a too-small screen swallows them).
+            let size = term.size()?;
+            app.terminal_size = Some((size.width, size.height));
             term.draw(|frame| {
                 views::draw(frame, app);
             })?;

@@ -79,6 +79,11 @@ impl KeyCombo {
     pub fn is_text(&self) -> bool {
         matches!(self.code, KeyCode::Char(_)) && !self.ctrl && !self.alt
     }
+
+    /// Backspace or Delete, with any modifiers: keys that delete text in a field.
+    pub fn deletes_text(&self) -> bool {
+        matches!(self.code, KeyCode::Backspace | KeyCode::Delete)
+    }
 }
 
 /// Largest keymap file read: a full keymap is about 4 KB.
@@ -240,6 +245,17 @@ impl Keymap {
             .unwrap_or_default()
     }
 
+    /// The key of a command to name in a message: `prefer` when it is one of the
+    /// command's keys (Esc for 返回), else the first; empty when unbound.
+    pub fn key_preferring(&self, context: Context, command: Command, prefer: KeyCode) -> String {
+        let keys = self.keys(context, command);
+        keys.iter()
+            .find(|k| k.code == prefer && !k.ctrl && !k.alt)
+            .or(keys.first())
+            .map(|k| k.to_string())
+            .unwrap_or_default()
+    }
+
     /// Every binding of a context, in the order of `Context::commands`: the command
     /// and its keys as shown.
     pub fn bindings(&self, context: Context) -> Vec<(Command, String)> {
@@ -347,8 +363,21 @@ impl Keymap {
                 }
                 let mut keys = Vec::new();
                 let mut all_ok = true;
+                let mut refused = false;
                 for (key_text, span) in values {
                     match KeyCombo::parse(&key_text) {
+                        Ok(k) if command.changes_grade() && k.deletes_text() => {
+                            refused = true;
+                            error(
+                            span,
+                            format!(
+                                "{} 键不能用来「{}」",
+                                k,
+                                command.label_in(context)
+                            ),
+                            "退格键和 Del 键在输入框里用来删字，输入框关上后多按的一下不能改动评分；请换一个键。这个键没有生效，其余的键照常。".into(),
+                        );
+                        }
                         Ok(k) => keys.push(k),
                         Err(msg) => {
                             all_ok = false;
@@ -360,7 +389,8 @@ impl Keymap {
                         }
                     }
                 }
-                if all_ok {
+                // A line whose every key was refused leaves the command as it was.
+                if all_ok && !(refused && keys.is_empty()) {
                     self.bind(context, command, keys);
                 }
             }
@@ -428,6 +458,44 @@ mod tests {
         assert_eq!(problems[0].line, 3);
         assert!(problems[0].to_string().contains("keymap.toml:3:"));
         assert_eq!(problems[1].line, 4);
+    }
+
+    #[test]
+    fn backspace_and_delete_never_change_a_grade() {
+        let builtin = Keymap::builtin();
+        for context in Context::all() {
+            for key in ["Backspace", "Delete", "ctrl-Backspace", "alt-Delete"] {
+                let combo = KeyCombo::parse(key).unwrap();
+                let bound = builtin.command(context, combo);
+                assert!(
+                    !bound.is_some_and(Command::changes_grade),
+                    "{key} in {context:?} is {bound:?}"
+                );
+            }
+        }
+        // Nor can a user's file bind them so; the other keys of the line still apply.
+        let user = "[walkthrough]\nclear_grade = [\"Backspace\", \"X\"]\ngrade_a = \"Delete\"\n[conflicts]\ntake_1 = \"Backspace\"\n";
+        let (map, problems) = Keymap::with_user(user, "keymap.toml");
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(
+            problems[0]
+                .to_string()
+                .contains("退格 键不能用来「清除档次」")
+        );
+        assert_eq!(problems[1].line, 3);
+        let backspace = KeyCombo::parse("Backspace").unwrap();
+        let delete = KeyCombo::parse("Delete").unwrap();
+        assert_eq!(map.command(Context::Walkthrough, backspace), None);
+        assert_eq!(map.command(Context::Walkthrough, delete), None);
+        assert_eq!(map.command(Context::Conflicts, backspace), None);
+        let big_x = KeyCombo::parse("X").unwrap();
+        assert_eq!(
+            map.command(Context::Walkthrough, big_x),
+            Some(Command::ClearGrade)
+        );
+        // grade_a's only key was refused: `a` still grades A.
+        let a = KeyCombo::parse("a").unwrap();
+        assert_eq!(map.command(Context::Walkthrough, a), Some(Command::GradeA));
     }
 
     #[test]

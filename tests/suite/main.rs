@@ -45,6 +45,8 @@ mod tui_list_form;
 mod tui_snapshots;
 mod tui_team;
 mod tui_tmux;
+mod tui_unseen;
+mod tui_unseen_tmux;
 mod verdict;
 mod workbook;
 mod workbook_cli;

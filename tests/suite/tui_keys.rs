@@ -152,15 +152,20 @@ fn filters_pending_failed_core_and_chapter() {
     let pending = item_ids(&h);
     assert_eq!(pending.len(), 119);
     assert!(!pending.contains(&"1.1.1".to_string()));
-    // Grading in the pending filter moves on: the graded item leaves the list.
-    // (The filter keeps the cursor's row number, here a section heading: step onto
-    // the item below it.)
-    if h.selected_item().is_none() {
-        h.press("Down");
-    }
-    let before = h.selected_item().unwrap();
+    // The filter selects its first match.
+    assert_eq!(h.selected_item().as_deref(), Some("1.1.3"));
+    // Grading in the pending filter keeps the graded item selected and shown,
+    // marked, until the inspector moves; then it leaves the list.
     h.press("c");
-    assert_ne!(h.selected_item().unwrap(), before);
+    assert_eq!(h.selected_item().as_deref(), Some("1.1.3"));
+    assert!(item_ids(&h).contains(&"1.1.3".to_string()));
+    assert!(h.screen(120, 40).contains("已不在筛选中"));
+    assert_eq!(h.app.walk.as_ref().unwrap().matches.len(), 118);
+    // Onto the next heading it still stands; on the next item it is gone.
+    h.press("Down");
+    h.press("Down");
+    assert_ne!(h.selected_item().as_deref(), Some("1.1.3"));
+    assert!(!item_ids(&h).contains(&"1.1.3".to_string()));
     assert_eq!(item_ids(&h).len(), 118);
 
     h.keys(&["f", "Down", "Enter"]); // 不达标

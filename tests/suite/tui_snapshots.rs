@@ -188,6 +188,45 @@ fn walkthrough_filtered() {
     snap("walkthrough_filtered_core", &h);
 }
 
+/// 不达标 filter (1.2.1 is the one match), then 1.2.1 graded C: it stays selected,
+/// marked 已不在筛选中, the border says so.
+#[test]
+fn walkthrough_kept_out_of_filter() {
+    let mut h = walkthrough_harness();
+    h.keys(&["f", "Down", "Down", "Enter"]);
+    assert_eq!(h.selected_item().as_deref(), Some("1.2.1"));
+    h.press("c");
+    snap("walkthrough_kept_out_of_filter", &h);
+}
+
+/// Two words, both in 2.5.3's criteria: the first match selected, 第 1 / 1 条.
+#[test]
+fn walkthrough_search_words() {
+    let mut h = walkthrough_harness();
+    h.press("/");
+    h.type_text("温度 冷链");
+    h.press("Enter");
+    snap("walkthrough_search_words", &h);
+}
+
+#[test]
+fn walkthrough_no_match() {
+    let mut h = walkthrough_harness();
+    h.press("/");
+    h.type_text("火星");
+    h.press("Enter");
+    h.press("a");
+    snap("walkthrough_no_match", &h);
+}
+
+/// The menu over an active 不达标 filter: opens on it, marked ●, with counts.
+#[test]
+fn filter_menu_active() {
+    let mut h = walkthrough_harness();
+    h.keys(&["f", "Down", "Down", "Enter", "f"]);
+    snap("filter_menu_active", &h);
+}
+
 #[test]
 fn note_editor() {
     let mut h = walkthrough_harness();
@@ -239,6 +278,16 @@ fn too_small() {
     let h = walkthrough_harness();
     snap_at("too_small", &h, 50, 12);
     snap_at("too_small", &h, 79, 14);
+}
+
+/// A key pressed behind the too-small screen: swallowed, and said.
+#[test]
+fn too_small_key_swallowed() {
+    let mut h = walkthrough_harness();
+    h.app
+        .handle_event(ratatui::crossterm::event::Event::Resize(50, 12));
+    h.press("a");
+    snap_at("too_small_key_swallowed", &h, 50, 12);
 }
 
 /// The lead's inspection after merging 李强's export: 1.2.4 in conflict (B by 张敏,

@@ -5,16 +5,18 @@
 //!
 //! tmux is required, like poppler-utils for the PDF tests (.ci/run installs both):
 //! without it these tests fail and say how to install it, rather than pass unseen.
+//!
+//! The harness (`Tmux`, `cli`) is shared with `tui_unseen_tmux`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_pingshen");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_pingshen");
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Fails the test with the install command when tmux is missing.
-fn require_tmux() {
+pub(crate) fn require_tmux() {
     let ok = Command::new("tmux")
         .arg("-V")
         .output()
@@ -26,13 +28,18 @@ fn require_tmux() {
 }
 
 /// A private tmux server (its own socket) with one session running pingshen.
-struct Tmux {
+pub(crate) struct Tmux {
     socket: PathBuf,
     target: String,
 }
 
 impl Tmux {
-    fn start(work: &Path, name: &str) -> Tmux {
+    pub(crate) fn start(work: &Path, name: &str) -> Tmux {
+        Tmux::start_sized(work, name, 120, 40)
+    }
+
+    /// pingshen in a terminal of `width` × `height`.
+    pub(crate) fn start_sized(work: &Path, name: &str, width: u16, height: u16) -> Tmux {
         let socket = work.join(format!("tmux-{name}.sock"));
         let t = Tmux {
             socket,
@@ -45,9 +52,9 @@ impl Tmux {
             "new-session",
             "-d",
             "-x",
-            "120",
+            &width.to_string(),
             "-y",
-            "40",
+            &height.to_string(),
             "-s",
             name,
             "-e",
@@ -70,6 +77,20 @@ impl Tmux {
         t
     }
 
+    /// Resizes the terminal, as dragging the window's corner does.
+    pub(crate) fn resize(&self, width: u16, height: u16) {
+        let out = self.run(&[
+            "resize-window",
+            "-t",
+            &self.target,
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+        ]);
+        assert!(out.status.success(), "resize-window: {out:?}");
+    }
+
     fn run(&self, args: &[&str]) -> Output {
         Command::new("tmux")
             .arg("-S")
@@ -80,7 +101,7 @@ impl Tmux {
     }
 
     /// Named keys (`Enter`, `Tab`, `C-s`, `a`).
-    fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", &self.target];
         args.extend_from_slice(keys);
         let out = self.run(&args);
@@ -88,18 +109,18 @@ impl Tmux {
     }
 
     /// Literal UTF-8 text, as an input method would commit it.
-    fn text(&self, text: &str) {
+    pub(crate) fn text(&self, text: &str) {
         let out = self.run(&["send-keys", "-t", &self.target, "-l", text]);
         assert!(out.status.success(), "send-keys -l: {out:?}");
     }
 
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         let out = self.run(&["capture-pane", "-p", "-t", &self.target]);
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     /// Waits until the screen shows `text`; returns the screen.
-    fn wait_for(&self, text: &str) -> String {
+    pub(crate) fn wait_for(&self, text: &str) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
@@ -114,7 +135,7 @@ impl Tmux {
     }
 
     /// Waits until the program in the pane has exited (the session is gone).
-    fn wait_exit(&self) {
+    pub(crate) fn wait_exit(&self) {
         let start = Instant::now();
         while self
             .run(&["has-session", "-t", &self.target])
@@ -140,7 +161,7 @@ impl Drop for Tmux {
     }
 }
 
-fn cli(work: &Path, args: &[&str]) -> String {
+pub(crate) fn cli(work: &Path, args: &[&str]) -> String {
     let out = Command::new(BIN)
         .args(args)
         .env("PINGSHEN_DATA_DIR", work.join("data"))

@@ -1,8 +1,10 @@
 //! The help overlay, built from the live keymap: what every key does here first,
 //! then everywhere else, and where the user's keymap file is.
 
+use ratatui::crossterm::event::KeyCode;
+
 use super::{MessageLine, MessageView};
-use crate::tui::action::Context;
+use crate::tui::action::{Command, Context};
 use crate::tui::app::Options;
 use crate::tui::keymap::Keymap;
 
@@ -46,6 +48,20 @@ impl HelpView {
             if context == Context::Editor {
                 lines.push("  Enter 换行（粘贴的多行文字也按原样换行，不会提交）。".into());
             }
+            if context == Context::Walkthrough {
+                walkthrough_notes(&mut lines, keymap);
+            }
+            if context == Context::Global {
+                let quit = keymap.first_key(Context::Global, Command::Quit);
+                if !quit.is_empty() {
+                    lines.push(
+                        format!(
+                            "  终端窗口太小时按键都不起作用，只有 {quit} 退出；放大窗口后照常。"
+                        )
+                        .into(),
+                    );
+                }
+            }
             lines.push("".into());
         }
         lines.push(MessageLine::Heading("改键".to_string()));
@@ -63,4 +79,23 @@ impl HelpView {
         viewer.large = true;
         HelpView { viewer }
     }
+}
+
+/// How search, filters and the keys that change grades behave in the walkthrough.
+fn walkthrough_notes(lines: &mut Vec<MessageLine>, keymap: &Keymap) {
+    let key = |c| keymap.first_key(Context::Walkthrough, c);
+    let back = keymap.key_preferring(Context::Walkthrough, Command::Back, KeyCode::Esc);
+    let notes = [
+        format!(
+            "  搜索（{}）：几个词用空格隔开，条款要包含每一个词，次序不限；也可以输入拼音首字母，如 xdgl 找「消毒管理」。",
+            key(Command::Search)
+        ),
+        "  筛选或搜索后选中第一条符合的条款，边框上写着「第 k / N 条」。评分后不再符合筛选的条款仍选中、标明「已不在筛选中」，移到别的条款后才隐藏。".to_string(),
+        format!("  有搜索时 {back} 先清除搜索，再按一次才返回检查列表。"),
+        format!(
+            "  退格键和 Del 键不改动评分；清除评分用 {}，状态栏会写明清除了哪一条、原来是什么档次。",
+            key(Command::ClearGrade)
+        ),
+    ];
+    lines.extend(notes.into_iter().map(MessageLine::from));
 }

@@ -1,9 +1,11 @@
 //! The walkthrough's commands: grading and notes (written at once through the store),
 //! moving to the next pending / 不达标 item, going to an id, search and filters.
 
+use ratatui::crossterm::event::KeyCode;
+
 use crate::scoring::Grade;
 use crate::store::Edit;
-use crate::tui::action::{Action, Command, Effect};
+use crate::tui::action::{Action, Command, Context, Effect};
 use crate::tui::app::{App, Screen, Status, View};
 use crate::tui::popups::{FilterMenu, NoteEditor, Popup, Prompt, PromptKind, TextField};
 
@@ -29,22 +31,42 @@ impl App {
     }
 
     pub(crate) fn walkthrough_action(&mut self, action: Action) -> Vec<Effect> {
-        let Some(w) = self.walk.as_mut() else {
+        if self.walk.is_none() {
             self.view = View::List;
             return Vec::new();
-        };
+        }
         let Action::Command(command) = action else {
             match action {
+                Action::Key(key) if matches!(key.code, KeyCode::Backspace | KeyCode::Delete) => {
+                    self.status = Some(Status::info(format!(
+                        "退格键和 Del 键不会改动评分；要清除所选条款的评分，按 {}",
+                        self.keymap
+                            .first_key(Context::Walkthrough, Command::ClearGrade)
+                    )));
+                }
                 Action::Key(key) => self.unbound_key(key),
                 Action::Paste(_) => {
                     self.status = Some(Status::info(format!(
                         "要粘贴到备注，先按 {} 打开备注编辑",
                         self.keymap
-                            .first_key(crate::tui::action::Context::Walkthrough, Command::EditNote)
+                            .first_key(Context::Walkthrough, Command::EditNote)
                     )))
                 }
                 _ => {}
             }
+            return Vec::new();
+        };
+        let effects = self.walkthrough_command(command);
+        // Once the inspector has moved to another item, an item kept in view after
+        // leaving the filter goes.
+        if let Some(w) = self.walk.as_mut() {
+            w.settle();
+        }
+        effects
+    }
+
+    fn walkthrough_command(&mut self, command: Command) -> Vec<Effect> {
+        let Some(w) = self.walk.as_mut() else {
             return Vec::new();
         };
         match command {
@@ -64,7 +86,7 @@ impl App {
             Command::GradeC => self.grade(Some(Grade::C)),
             Command::GradeD => self.grade(Some(Grade::D)),
             Command::GradeNa => self.grade(Some(Grade::NotApplicable)),
-            Command::ClearGrade => self.grade(None),
+            Command::ClearGrade => self.clear_grade(),
             Command::EditNote => self.open_editor(TextField::Note),
             Command::EditCorrectiveAction => self.open_editor(TextField::CorrectiveAction),
             Command::NextPending => self.jump(true, "待评", |w, it| w.grade_of(&it.id).is_none()),
@@ -90,8 +112,14 @@ impl App {
                     .filter(|(_, chapters)| !chapters.is_empty())
                     .map(|(name, chapters)| (name.clone(), chapters.clone()))
                     .collect();
-                let menu =
-                    FilterMenu::new(&w.chapters(), &assignments, w.conflicts.len(), &w.filter);
+                let menu = FilterMenu::new(
+                    &w.chapters(),
+                    &assignments,
+                    w.conflicts.len(),
+                    &w.filter,
+                    |f| w.count_for(f),
+                    (!w.search.trim().is_empty()).then(|| w.search.trim().to_string()),
+                );
                 self.popups.push(Popup::FilterMenu(menu));
             }
             Command::Summary => {
@@ -104,6 +132,15 @@ impl App {
             Command::Compare => self.compare_with_previous(Screen::Walkthrough),
             Command::Complete => self.complete(),
             Command::Reopen => self.ask_reopen(),
+            // Esc clears a search first; the next one leaves.
+            Command::Back if !w.search.trim().is_empty() => {
+                w.set_search("");
+                self.status = Some(Status::info(format!(
+                    "已清除搜索；再按 {} 返回检查列表",
+                    self.keymap
+                        .key_preferring(Context::Walkthrough, Command::Back, KeyCode::Esc)
+                )));
+            }
             Command::Back => {
                 self.walk = None;
                 self.view = View::List;
@@ -115,9 +152,61 @@ impl App {
         Vec::new()
     }
 
-    /// Writes the selected item's grade durably; the status says 已保存 only after
-    /// the store's flush returned.
+    /// Why nothing can be graded or noted now: no item matches the filter, or a
+    /// heading is selected.
+    fn no_item_selected(&mut self, doing: &str) {
+        let Some(w) = self.walk.as_ref() else {
+            return;
+        };
+        let key = |c| self.keymap.first_key(Context::Walkthrough, c);
+        let text = if w.filter_active() && w.matches.is_empty() && w.kept.is_none() {
+            let search = if w.search.trim().is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "，或按 {} 清除搜索",
+                    self.keymap
+                        .key_preferring(Context::Walkthrough, Command::Back, KeyCode::Esc)
+                )
+            };
+            format!(
+                "没有符合筛选的条款，无从{doing}：按 {} 换一个筛选{search}",
+                key(Command::Filter)
+            )
+        } else {
+            format!("先选中一个条款再{doing}（现在选中的是章或节的标题）")
+        };
+        self.status = Some(Status::warning(text));
+    }
+
+    /// `x`: clears the selected item's grade and says what it was.
+    fn clear_grade(&mut self) {
+        let Some(w) = self.walk.as_ref() else {
+            return;
+        };
+        let Some((_, _, item)) = w.selected_item() else {
+            self.no_item_selected("清除评分");
+            return;
+        };
+        match w.grade_of(&item.id) {
+            Some(was) => self.grade_as(None, Some(was)),
+            None => {
+                self.status = Some(Status::info(format!(
+                    "{} 还没有评分，没有可清除的",
+                    item.id
+                )))
+            }
+        }
+    }
+
     fn grade(&mut self, grade: Option<Grade>) {
+        self.grade_as(grade, None);
+    }
+
+    /// Writes the selected item's grade durably; the status says 已保存 only after
+    /// the store's flush returned. `was`: the grade a clearing removes, named in the
+    /// status.
+    fn grade_as(&mut self, grade: Option<Grade>, was: Option<Grade>) {
         let Some(by) = self.actor() else {
             return;
         };
@@ -125,9 +214,7 @@ impl App {
             return;
         };
         let Some((_, _, item)) = w.selected_item() else {
-            self.status = Some(Status::warning(
-                "先选中一个条款再评分（现在选中的是章或节的标题）",
-            ));
+            self.no_item_selected("评分");
             return;
         };
         let item_id = item.id.clone();
@@ -138,10 +225,16 @@ impl App {
             Ok(saved) => {
                 let warning = saved.backup_warning.clone();
                 w.apply_saved(saved.assessment);
-                let what = match grade {
-                    Some(g) => format!("已保存：{item_id} 评为 {}", g.label()),
-                    None => format!("已保存：{item_id} 已清除档次（待评）"),
+                let mut what = match (grade, was) {
+                    (Some(g), _) => format!("已保存：{item_id} 评为 {}", g.label()),
+                    (None, Some(was)) => {
+                        format!("已清除 {item_id} 的评分（原为 {}）", was.label())
+                    }
+                    (None, None) => format!("已清除 {item_id} 的评分"),
                 };
+                if w.selected_is_kept() {
+                    what.push_str("；已不在筛选中，移到别的条款后隐藏");
+                }
                 self.status = Some(match warning {
                     Some(warn) => Status::warning(format!("{what}。{warn}")),
                     None => Status::saved(what),
@@ -156,9 +249,8 @@ impl App {
             return;
         };
         let Some((_, _, item)) = w.selected_item() else {
-            self.status = Some(Status::warning(
-                "先选中一个条款（现在选中的是章或节的标题）",
-            ));
+            let doing = format!("编辑{}", field.label());
+            self.no_item_selected(&doing);
             return;
         };
         let current = w.assessments.get(&item.id);
@@ -234,8 +326,7 @@ impl App {
         if kind == PromptKind::Search
             && let Some(w) = self.walk.as_mut()
         {
-            w.search = text.to_string();
-            w.rebuild();
+            w.set_search(text);
         }
     }
 
@@ -265,22 +356,19 @@ impl App {
             (PromptKind::Goto, Some(text)) => self.goto(&text),
             (PromptKind::Goto, None) => {}
             (PromptKind::Search, Some(text)) => {
-                w.search = text.trim().to_string();
-                w.rebuild();
-                let n = w
-                    .rows
-                    .iter()
-                    .filter(|r| matches!(r, super::Row::Item(..)))
-                    .count();
+                w.set_search(text.trim());
                 self.status = Some(if w.search.is_empty() {
                     Status::info("已清除搜索")
                 } else {
-                    Status::info(format!("搜索「{}」：{n} 条", w.search))
+                    Status::info(format!("搜索「{}」：{}", w.search, found_text(w)))
                 });
             }
             (PromptKind::Search, None) => {
-                w.search.clear();
-                w.rebuild();
+                let had = !w.search.trim().is_empty();
+                w.set_search("");
+                if had {
+                    self.status = Some(Status::info("已清除搜索"));
+                }
             }
             (PromptKind::Merge | PromptKind::Reopen | PromptKind::Acting, _) => {}
         }
@@ -321,10 +409,19 @@ impl App {
         }
         // Hidden by the filter or the search: clear them and try again.
         w.filter = super::Filter::All;
-        w.search.clear();
-        w.rebuild();
+        w.set_search("");
         found(w);
         self.status = Some(Status::info(format!("已清除筛选，以显示 {id}")));
+    }
+}
+
+/// How many items a filter or search found and which is selected, for the status
+/// line: "共 8 条，已选中第 1 条 2.1.3", or that none match.
+pub(crate) fn found_text(w: &Walkthrough) -> String {
+    match (w.position(), w.selected_item()) {
+        ((_, 0), _) => "没有符合筛选的条款".to_string(),
+        ((Some(k), n), Some((_, _, it))) => format!("共 {n} 条，已选中第 {k} 条 {}", it.id),
+        ((_, n), _) => format!("共 {n} 条"),
     }
 }
 

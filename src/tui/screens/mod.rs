@@ -20,6 +20,7 @@ mod walkthrough;
 pub use acting::{AfterWho, Asking, NEW_FORM, load_acting};
 pub use compare::CompareScreen;
 pub use conflicts::{ConflictsScreen, take_keys};
+pub(crate) use grading::found_text;
 pub use grading::normalize_id;
 pub use inspection_list::InspectionList;
 pub use merge::split_paths;

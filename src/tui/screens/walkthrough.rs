@@ -1,14 +1,21 @@
 //! The walkthrough's state: the chapter → section → item tree as visible rows
 //! (collapsed branches and filters applied), the selection, and moving around.
 //! Writing grades and notes is in `grading.rs`.
+//!
+//! What the inspector sees is what keys act on: a filter or a search selects its
+//! first match with the view at the top; an item a change takes out of the filter
+//! stays in the tree, selected and marked 已不在筛选中, until the selection moves to
+//! another item ([`Walkthrough::kept`]), so the next key never lands on an item that
+//! slid in under the cursor.
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use crate::checklist::{Chapter, Checklist, Item, Section};
 use crate::scoring::{Grade, evaluate, rollup};
 use crate::store::{Assessment, Inspection, Store, StoreError};
+use crate::text::search::{Prepared, Query};
 
 /// Which items the tree shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,8 +60,19 @@ pub struct Walkthrough {
     /// Collapsed chapters and sections.
     pub collapsed: HashSet<Node>,
     pub filter: Filter,
-    /// Live text search; empty for none.
+    /// Live text search as typed; empty for none. Set with [`Walkthrough::set_search`].
     pub search: String,
+    /// `search` parsed.
+    query: Query,
+    /// Each item's own texts prepared for searching, by item id; made at the first
+    /// search (the checklist does not change while it is open).
+    search_index: OnceCell<BTreeMap<String, Vec<Prepared>>>,
+    /// An item that no longer fits the filter after a change to it, still shown
+    /// (selected, marked 已不在筛选中) until the selection moves to another item.
+    pub kept: Option<String>,
+    /// The items the filter and the search let through, in checklist order (all
+    /// items when neither is active), collapsed or not; `kept` is not among them.
+    pub matches: Vec<String>,
     pub rows: Vec<Row>,
     pub selected: usize,
     /// First tree row drawn; kept by the view so the selection stays on screen.
@@ -95,6 +113,10 @@ impl Walkthrough {
             collapsed: HashSet::new(),
             filter: Filter::All,
             search: String::new(),
+            query: Query::default(),
+            search_index: OnceCell::new(),
+            kept: None,
+            matches: Vec::new(),
             rows: Vec::new(),
             selected: 0,
             tree_offset: Cell::new(0),
@@ -151,7 +173,7 @@ impl Walkthrough {
     }
 
     pub fn filter_active(&self) -> bool {
-        self.filter != Filter::All || !self.search.trim().is_empty()
+        self.filter != Filter::All || !self.query.is_empty()
     }
 
     pub fn filter_label(&self) -> String {
@@ -165,7 +187,7 @@ impl Walkthrough {
             Filter::Assigned(name) => parts.push(format!("{name}的分工")),
             Filter::Conflicts => parts.push("冲突".to_string()),
         }
-        if !self.search.trim().is_empty() {
+        if !self.query.is_empty() {
             parts.push(format!("搜索「{}」", self.search.trim()));
         }
         if parts.is_empty() {
@@ -177,7 +199,12 @@ impl Walkthrough {
 
     /// Whether the filter and the search let `item` (of chapter `chapter_id`) through.
     pub fn shows(&self, chapter_id: &str, item: &Item) -> bool {
-        let by_filter = match &self.filter {
+        self.fits(&self.filter, chapter_id, item) && self.matches_search(item)
+    }
+
+    /// Whether `filter` alone lets `item` through.
+    fn fits(&self, filter: &Filter, chapter_id: &str, item: &Item) -> bool {
+        match filter {
             Filter::All => true,
             Filter::Pending => self.grade_of(&item.id).is_none(),
             Filter::Failed => self.grade_of(&item.id) == Some(Grade::D),
@@ -189,37 +216,57 @@ impl Walkthrough {
                 .get(name)
                 .is_some_and(|chapters| chapters.iter().any(|c| c == chapter_id)),
             Filter::Conflicts => self.conflicts.contains_key(&item.id),
-        };
-        by_filter && self.matches_search(item)
+        }
     }
 
+    /// How many items `filter` would show together with the current search (the
+    /// filter menu's counts).
+    pub fn count_for(&self, filter: &Filter) -> usize {
+        self.checklist
+            .items()
+            .filter(|(ch, _, it)| self.fits(filter, &ch.id, it) && self.matches_search(it))
+            .count()
+    }
+
+    /// The search's rules are [`Query`]'s: every word, in the item's texts
+    /// ([`Item::search_texts`]) or its note and 整改意见.
     fn matches_search(&self, item: &Item) -> bool {
-        let needle = self.search.trim().to_lowercase();
-        if needle.is_empty() {
+        if self.query.is_empty() {
             return true;
         }
+        let index = self.search_index.get_or_init(|| {
+            self.checklist
+                .items()
+                .map(|(_, _, it)| {
+                    (
+                        it.id.clone(),
+                        it.search_texts().map(Prepared::new).collect(),
+                    )
+                })
+                .collect()
+        });
         let a = self.assessments.get(&item.id);
-        let fields = [
-            Some(item.id.as_str()),
-            Some(item.title.as_str()),
-            Some(item.criteria.c.as_str()),
-            item.criteria.b.as_deref(),
-            item.criteria.a.as_deref(),
-            item.guidance.as_deref(),
+        let notes: Vec<Prepared> = [
             a.map(|a| a.note.as_str()),
             a.map(|a| a.corrective_action.as_str()),
-        ];
-        fields
-            .iter()
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|t| !t.is_empty())
+        .map(Prepared::new)
+        .collect();
+        let texts: Vec<&Prepared> = index
+            .get(&item.id)
+            .into_iter()
             .flatten()
-            .chain(
-                item.methods
-                    .iter()
-                    .map(|m| m.as_str())
-                    .collect::<Vec<_>>()
-                    .iter(),
-            )
-            .any(|f| f.to_lowercase().contains(&needle))
+            .chain(&notes)
+            .collect();
+        self.query.matches_prepared(&texts)
+    }
+
+    /// Whether the tree lists `item`: it fits, or it is the one [`Walkthrough::kept`].
+    fn listed(&self, chapter_id: &str, item: &Item) -> bool {
+        self.kept.as_deref() == Some(item.id.as_str()) || self.shows(chapter_id, item)
     }
 
     /// What `row` shows.
@@ -238,8 +285,23 @@ impl Walkthrough {
         let keep = self.rows.get(self.selected).map(|r| self.node(*r));
         let mut rows = Vec::new();
         let filtering = self.filter_active();
+        self.matches = self
+            .checklist
+            .items()
+            .filter(|(ch, _, it)| self.shows(&ch.id, it))
+            .map(|(_, _, it)| it.id.clone())
+            .collect();
+        // Each item's fit is decided once (a search may try pinyin initials on every
+        // text); the rows only look it up.
+        let listed: HashSet<&str> = self
+            .matches
+            .iter()
+            .map(String::as_str)
+            .chain(self.kept.as_deref())
+            .collect();
+        let listed = |it: &Item| listed.contains(it.id.as_str());
         for (ci, ch) in self.checklist.chapters.iter().enumerate() {
-            let shown = |s: &Section| s.items.iter().any(|it| self.shows(&ch.id, it));
+            let shown = |s: &Section| s.items.iter().any(listed);
             if filtering && !ch.sections.iter().any(shown) {
                 continue;
             }
@@ -256,7 +318,7 @@ impl Walkthrough {
                     continue;
                 }
                 for (ii, it) in s.items.iter().enumerate() {
-                    if self.shows(&ch.id, it) {
+                    if listed(it) {
                         rows.push(Row::Item(ci, si, ii));
                     }
                 }
@@ -363,9 +425,73 @@ impl Walkthrough {
         self.rebuild();
     }
 
+    /// Sets the filter; when it narrows, selects the first match with the view at
+    /// the top ([`Walkthrough::first_match`]).
     pub fn set_filter(&mut self, filter: Filter) {
         self.filter = filter;
+        self.kept = None;
         self.rebuild();
+        if self.filter_active() {
+            self.first_match();
+        }
+    }
+
+    /// Sets the search (as typed, live); a search with words selects the first
+    /// match with the view at the top. An emptied search keeps the selection.
+    pub fn set_search(&mut self, text: &str) {
+        self.search = text.to_string();
+        self.query = Query::parse(text);
+        self.kept = None;
+        self.rebuild();
+        if !self.query.is_empty() {
+            self.first_match();
+        }
+    }
+
+    /// Selects the first item the filter and search let through and scrolls the
+    /// tree to the top, so no match is above the view: the first match is drawn
+    /// under its chapter and section headings.
+    pub fn first_match(&mut self) {
+        if let Some(first) = self.matches.first().cloned() {
+            self.select_item(&first);
+        } else {
+            self.set_selected(0);
+        }
+        self.tree_offset.set(0);
+    }
+
+    /// The selected item's place among the matches: `(Some(k), n)` for the k-th
+    /// (1-based) of n, `(None, n)` when a header or the [`Walkthrough::kept`] item
+    /// is selected.
+    pub fn position(&self) -> (Option<usize>, usize) {
+        let k = self.selected_item().and_then(|(_, _, it)| {
+            self.matches
+                .iter()
+                .position(|id| *id == it.id)
+                .map(|i| i + 1)
+        });
+        (k, self.matches.len())
+    }
+
+    /// Whether the selected item is shown only because it was [`Walkthrough::kept`].
+    pub fn selected_is_kept(&self) -> bool {
+        let selected = self.selected_item().map(|(_, _, it)| it.id.as_str());
+        selected.is_some() && selected == self.kept.as_deref()
+    }
+
+    /// After the inspector moved: once another item is selected, the kept item
+    /// leaves the tree (the selection stays where it is). On a heading it stays,
+    /// so stepping back onto it finds it where it was.
+    pub fn settle(&mut self) {
+        let Some(kept) = &self.kept else {
+            return;
+        };
+        if let Some((_, _, it)) = self.selected_item()
+            && it.id != *kept
+        {
+            self.kept = None;
+            self.rebuild();
+        }
     }
 
     /// Selects `item_id`, opening its chapter and section. False when the item is not
@@ -374,12 +500,17 @@ impl Walkthrough {
         let Some((ch, s, it)) = self.checklist.items().find(|(_, _, it)| it.id == item_id) else {
             return false;
         };
-        if !self.shows(&ch.id, it) {
+        if !self.listed(&ch.id, it) {
             return false;
         }
-        let opened = self.collapsed.remove(&Node::Chapter(ch.id.clone()))
-            | self.collapsed.remove(&Node::Section(s.id.clone()));
-        if opened {
+        let (chapter, section) = (Node::Chapter(ch.id.clone()), Node::Section(s.id.clone()));
+        let mut changed = false;
+        if self.kept.as_deref().is_some_and(|k| k != item_id) {
+            self.kept = None;
+            changed = true;
+        }
+        let opened = self.collapsed.remove(&chapter) | self.collapsed.remove(&section);
+        if opened || changed {
             self.rebuild();
         }
         let key = Node::Item(item_id.to_string());
@@ -438,13 +569,23 @@ impl Walkthrough {
             .map(|(_, it)| it.id.clone())
     }
 
-    /// Records a saved assessment and updates everything derived from it.
+    /// Records a saved assessment and updates everything derived from it. When the
+    /// change takes the selected item out of the filter, it stays selected and
+    /// shown ([`Walkthrough::kept`]).
     pub fn apply_saved(&mut self, assessment: Assessment) {
+        let id = assessment.item_id.clone();
         if assessment.is_blank() {
-            self.assessments.remove(&assessment.item_id);
+            self.assessments.remove(&id);
         } else {
-            self.assessments
-                .insert(assessment.item_id.clone(), assessment);
+            self.assessments.insert(id.clone(), assessment);
+        }
+        let checklist = Arc::clone(&self.checklist);
+        if let Some(Row::Item(ci, si, ii)) = self.selected_row() {
+            let chapter = &checklist.chapters[ci];
+            let item = &chapter.sections[si].items[ii];
+            if item.id == id {
+                self.kept = (!self.shows(&chapter.id, item)).then_some(id);
+            }
         }
         self.refresh_scores();
         self.rebuild();

@@ -101,6 +101,13 @@ fn item_lines(w: &Walkthrough, item: &Item, width: usize, keymap: &Keymap) -> Ve
         grade_line.push(Span::styled(format!("（{}）", a.by), theme::dim()));
     }
     lines.push(Line::from(grade_line));
+    if w.kept.as_deref() == Some(item.id.as_str()) {
+        let text = format!(
+            "已不在筛选「{}」中：修改后不再符合，仍留在这里，移到别的条款后不再显示",
+            w.filter_label()
+        );
+        push_wrapped(&mut lines, &text, width, 0, theme::warning());
+    }
     if let Some(c) = w.conflicts.get(&item.id) {
         let text = format!(
             "冲突：合并时有 {} 个不同的版本，这里显示的是最新的一个；按 {} 查看并裁定",

@@ -30,7 +30,7 @@ pub const MIN_HEIGHT: u16 = 15;
 pub fn draw(frame: &mut Frame, app: &App) -> Option<Position> {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small::draw(frame, area);
+        too_small::draw(frame, area, app);
         return None;
     }
     let [title, body, status, hints] = Layout::vertical([

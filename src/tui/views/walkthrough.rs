@@ -1,16 +1,21 @@
 //! The walkthrough: the chapter → section → item tree on the left (grade or 待 for
 //! each item, ★ for core items, ✎ for a note, 冲突 for versions waiting to be settled,
-//! progress per chapter), the selected item on the right.
+//! progress per chapter), the selected item on the right. Under a filter or a
+//! search the tree's bottom border says which match is selected ("第 k / N 条"), an
+//! item a change took out of the filter is marked 已不在筛选中, and no match says so.
 
 use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{item_detail, scroll_to, theme};
-use crate::text::{cells, pad, truncate};
+use crate::text::{cells, pad, truncate, wrap};
+use crate::tui::action::{Command, Context};
 use crate::tui::app::App;
+use crate::tui::keymap::Keymap;
 use crate::tui::screens::{Node, Row, Walkthrough};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
@@ -20,11 +25,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let tree_w = (area.width * 2 / 5).clamp(28, 56);
     let [tree, detail] =
         Layout::horizontal([Constraint::Length(tree_w), Constraint::Min(20)]).areas(area);
-    draw_tree(frame, tree, w);
+    draw_tree(frame, tree, w, &app.keymap);
     item_detail::draw(frame, detail, w, &app.keymap);
 }
 
-fn draw_tree(frame: &mut Frame, area: Rect, w: &Walkthrough) {
+fn draw_tree(frame: &mut Frame, area: Rect, w: &Walkthrough, keymap: &Keymap) {
     let title = if w.filter_active() {
         format!(" 条款 · 筛选：{} ", w.filter_label())
     } else {
@@ -35,19 +40,54 @@ fn draw_tree(frame: &mut Frame, area: Rect, w: &Walkthrough) {
     } else {
         title
     };
-    let block = Block::default().borders(Borders::ALL).title(Span::styled(
-        truncate(&title, area.width.saturating_sub(2) as usize),
-        theme::bold(),
-    ));
+    let room = area.width.saturating_sub(2) as usize;
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(truncate(&title, room), theme::bold()));
+    if w.filter_active() {
+        let (k, n) = w.position();
+        let place = match k {
+            Some(k) => format!(" 第 {k} / {n} 条 "),
+            None if w.selected_is_kept() => format!(" 已不在筛选中 · 共 {n} 条 "),
+            None => format!(" 共 {n} 条 "),
+        };
+        let style = if w.selected_is_kept() {
+            theme::warning()
+        } else {
+            theme::bold()
+        };
+        block = block.title_bottom(Span::styled(truncate(&place, room), style));
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if w.rows.is_empty() {
-        let text = if w.filter_active() {
-            "没有符合筛选条件的条款"
+        let lines: Vec<Line> = if w.filter_active() {
+            let mut hints = vec![format!(
+                "按 {} 换一个筛选",
+                keymap.first_key(Context::Walkthrough, Command::Filter)
+            )];
+            if !w.search.trim().is_empty() {
+                hints.push(format!(
+                    "按 {} 清除搜索",
+                    keymap.key_preferring(Context::Walkthrough, Command::Back, KeyCode::Esc)
+                ));
+            }
+            let mut lines = vec![Line::from(Span::styled(
+                "没有符合筛选的条款",
+                theme::warning(),
+            ))];
+            for hint in hints {
+                lines.extend(
+                    wrap(&hint, inner.width as usize)
+                        .into_iter()
+                        .map(|l| Line::from(Span::styled(l, theme::dim()))),
+                );
+            }
+            lines
         } else {
-            "清单里没有条款"
+            vec![Line::from("清单里没有条款")]
         };
-        frame.render_widget(Paragraph::new(truncate(text, inner.width as usize)), inner);
+        frame.render_widget(Paragraph::new(lines), inner);
         return;
     }
     let height = inner.height as usize;
@@ -127,8 +167,11 @@ fn tree_line(w: &Walkthrough, row: Row, width_cells: usize, selected: bool) -> L
                 .assessments
                 .get(&item.id)
                 .is_some_and(|a| !a.note.is_empty() || !a.corrective_action.is_empty());
-            // An open conflict matters more than a note: it takes the mark's place.
-            let (mark, mark_style) = if w.conflicts.contains_key(&item.id) {
+            // Out of the filter matters most, then an open conflict, then a note:
+            // one mark.
+            let (mark, mark_style) = if w.kept.as_deref() == Some(item.id.as_str()) {
+                (" 已不在筛选中", theme::warning())
+            } else if w.conflicts.contains_key(&item.id) {
                 (" 冲突", theme::warning())
             } else if has_note {
                 (" ✎", theme::dim())
