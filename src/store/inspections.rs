@@ -401,6 +401,7 @@ impl Store {
             })?;
         }
         let conflicts = self.keys_of(&self.conflicts, &safe_id)?;
+        self.forget_sheet(&safe_id);
         // One transaction: a crash leaves the projection either whole or gone; with
         // the journal moved, a leftover projection is removed on the next list.
         use sled::Transactional;

@@ -95,6 +95,8 @@ pub struct Store {
     warning: Mutex<Option<String>>,
     /// Inspections rebuilt from their journals, not yet told to the user.
     healed: Mutex<Vec<Healed>>,
+    /// The sheet of the inspection last changed or read (see [`record::CachedSheet`]).
+    sheet: Mutex<Option<record::CachedSheet>>,
     /// Held by every write (see [`WriteGuard`]).
     writing: Mutex<()>,
     /// Set when the data dir cannot be written and was opened from a private copy.

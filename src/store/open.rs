@@ -161,6 +161,7 @@ impl Store {
             parsed: Mutex::new(HashMap::new()),
             warning: Mutex::new(None),
             healed: Mutex::new(Vec::new()),
+            sheet: Mutex::new(None),
             writing: Mutex::new(()),
             read_only,
             lock,

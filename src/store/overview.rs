@@ -37,16 +37,19 @@ impl Overview {
         checklist: &Checklist,
         assessments: &BTreeMap<String, Assessment>,
     ) -> Overview {
-        Overview::of_grades(inspection, checklist, &grades_of(assessments))
+        // Looked up once an item and rule: hashed, not searched by string order.
+        let grades: std::collections::HashMap<&str, Grade> = assessments
+            .iter()
+            .filter_map(|(id, a)| a.grade.map(|g| (id.as_str(), g)))
+            .collect();
+        Overview::of_grade(inspection, checklist, |id| grades.get(id).copied())
     }
 
-    /// The overview of an inspection with these grades (by item) on its checklist.
-    pub fn of_grades(
+    fn of_grade(
         inspection: &Inspection,
         checklist: &Checklist,
-        grades: &BTreeMap<String, Grade>,
+        grade_of: impl Fn(&str) -> Option<Grade> + Copy,
     ) -> Overview {
-        let grade_of = |id: &str| grades.get(id).copied();
         let c = rollup(checklist, grade_of).total;
         let evaluation = evaluate(checklist, grade_of);
         Overview {
@@ -67,14 +70,6 @@ impl Overview {
             self.graded as f64 / self.items as f64
         }
     }
-}
-
-/// The grade of every graded item.
-pub(super) fn grades_of(assessments: &BTreeMap<String, Assessment>) -> BTreeMap<String, Grade> {
-    assessments
-        .iter()
-        .filter_map(|(id, a)| a.grade.map(|g| (id.clone(), g)))
-        .collect()
 }
 
 impl Store {

@@ -5,6 +5,7 @@
 //! from it the next time the inspection is read.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sled::Transactional;
@@ -97,8 +98,11 @@ impl Store {
             for item in items {
                 conflicts.extend(self.stored_conflicts_of(&id, item)?);
             }
-            let (inspection, sheet) = (self.stored_inspection(&id)?, self.stored_assessments(&id)?);
-            Fold::from_state(inspection, sheet, conflicts)
+            // Taken out of memory, not copied, when it is there: it comes back with
+            // the change.
+            let sheet = self.stored_sheet(&id, true)?;
+            let sheet = Arc::try_unwrap(sheet).unwrap_or_else(|shared| (*shared).clone());
+            Fold::from_state(self.stored_inspection(&id)?, sheet, conflicts)
         };
         for e in &entries {
             fold.apply(e, 0, &mut |_, _| true)
@@ -142,13 +146,12 @@ impl Store {
                 ));
             }
         }
-        let sheet = kept::write(&fold.assessments);
-        self.commit(id, &overview, &sheet, &conflict_puts, tail)
+        self.commit(id, &overview, fold.assessments, &conflict_puts, tail)
     }
 
     /// One assessment as sled holds it, without checking it against the journal.
     pub(super) fn stored_assessment_of(&self, id: &str, item: &str) -> Result<Option<Assessment>> {
-        Ok(self.stored_assessments(id)?.remove(item))
+        Ok(self.stored_sheet(id, false)?.get(item).cloned())
     }
 
     /// The open conflicts of one item, as sled holds them.
@@ -175,8 +178,7 @@ impl Store {
             conflict_puts.insert(conflict_key(id, &c.item_id, c.field), Some(encode(c)));
         }
         let conflict_puts: Vec<_> = conflict_puts.into_iter().collect();
-        let sheet = kept::write(&p.assessments);
-        self.commit(id, &overview, &sheet, &conflict_puts, tail)
+        self.commit(id, &overview, p.assessments.clone(), &conflict_puts, tail)
     }
 
     /// One transaction: the inspection's sheet (every assessment), its conflicts set
@@ -186,7 +188,7 @@ impl Store {
         &self,
         id: &str,
         overview: &Overview,
-        sheet: &[u8],
+        mut assessments: BTreeMap<String, Assessment>,
         conflict_puts: &[(Vec<u8>, Option<Vec<u8>>)],
         tail: &Tail,
     ) -> Result<()> {
@@ -194,6 +196,9 @@ impl Store {
             journal_len: tail.len,
             ..overview.clone()
         });
+        assessments.retain(|_, a| !a.is_blank());
+        let sheet = kept::write(&assessments);
+        let sheet = sheet.as_slice();
         (&self.sheets, &self.conflicts, &self.overviews, &self.tails)
             .transaction(|(a, x, o, t)| {
                 for (k, v) in conflict_puts {
@@ -208,7 +213,60 @@ impl Store {
                 Ok(())
             })
             .map_err(tx_err)?;
+        self.keep_sheet(CachedSheet {
+            id: id.to_string(),
+            len: tail.len,
+            last: tail.last.clone(),
+            sheet: Arc::new(assessments),
+        });
         Ok(())
+    }
+
+    fn keep_sheet(&self, sheet: CachedSheet) {
+        if let Ok(mut kept) = self.sheet.lock() {
+            *kept = Some(sheet);
+        }
+    }
+
+    /// Forgets the kept sheet of inspection `id` (it is being deleted).
+    pub(super) fn forget_sheet(&self, id: &str) {
+        if let Ok(mut kept) = self.sheet.lock()
+            && kept.as_ref().is_some_and(|k| k.id == id)
+        {
+            *kept = None;
+        }
+    }
+
+    /// Inspection `id`'s sheet as sled holds it: the one kept in memory when it goes
+    /// with the journal end sled holds (taken out of memory when `take`), else
+    /// decoded (and kept unless `take`).
+    fn stored_sheet(&self, id: &str, take: bool) -> Result<Arc<BTreeMap<String, Assessment>>> {
+        let tail = self.stored_tail(id)?;
+        if let (Some(t), Ok(mut kept)) = (&tail, self.sheet.lock())
+            && let Some(k) = kept.as_ref()
+            && k.id == id
+            && k.len == t.len
+            && k.last == t.last
+        {
+            let sheet = k.sheet.clone();
+            if take {
+                *kept = None;
+            }
+            return Ok(sheet);
+        }
+        let sheet = Arc::new(match self.sheets.get(id.as_bytes()).map_err(read_err)? {
+            Some(bytes) => kept::read(&bytes)?,
+            None => BTreeMap::new(),
+        });
+        if let Some(t) = tail.filter(|_| !take) {
+            self.keep_sheet(CachedSheet {
+                id: id.to_string(),
+                len: t.len,
+                last: t.last,
+                sheet: sheet.clone(),
+            });
+        }
+        Ok(sheet)
     }
 
     pub(super) fn keys_of(&self, tree: &sled::Tree, id: &str) -> Result<Vec<sled::IVec>> {
@@ -405,10 +463,7 @@ impl Store {
     /// The assessments as sled holds them (the inspection's sheet), without checking
     /// them against the journal.
     pub(super) fn stored_assessments(&self, id: &str) -> Result<BTreeMap<String, Assessment>> {
-        match self.sheets.get(id.as_bytes()).map_err(read_err)? {
-            Some(bytes) => kept::read(&bytes),
-            None => Ok(BTreeMap::new()),
-        }
+        Ok((*self.stored_sheet(id, false)?).clone())
     }
 
     /// Checks inspection `id`'s projection against its journal's end and rebuilds it
@@ -448,6 +503,16 @@ pub(super) fn conflict_key(id: &str, item: &str, field: journal::Field) -> Vec<u
     rest.push(0);
     rest.extend_from_slice(encode(&field).as_slice());
     key(id, &rest)
+}
+
+/// The sheet of the inspection last changed or read, with the journal end (length
+/// and last line's hash) of the projection it was read from or written with: the
+/// next change of that inspection reads it from here, not decoded again.
+pub(super) struct CachedSheet {
+    id: String,
+    len: u64,
+    last: Hash,
+    sheet: Arc<BTreeMap<String, Assessment>>,
 }
 
 /// An inspection's sheet as sled keeps it: every assessment that holds anything, in
