@@ -104,23 +104,35 @@ impl<'de> Deserialize<'de> for PublicKey {
 pub use crate::text::hex;
 
 pub fn unhex(text: &str) -> Option<Vec<u8>> {
-    fn digit(b: u8) -> Option<u8> {
-        match b {
-            b'0'..=b'9' => Some(b - b'0'),
-            b'a'..=b'f' => Some(b - b'a' + 10),
-            b'A'..=b'F' => Some(b - b'A' + 10),
-            _ => None,
+    // A digit's value, or 0xff: one lookup a character and no branch, since every
+    // signature and hash read goes through here.
+    const VALUE: [u8; 256] = {
+        let mut t = [0xffu8; 256];
+        let mut i = 0;
+        while i < 10 {
+            t[b'0' as usize + i] = i as u8;
+            i += 1;
         }
-    }
+        let mut i = 0;
+        while i < 6 {
+            t[b'a' as usize + i] = 10 + i as u8;
+            t[b'A' as usize + i] = 10 + i as u8;
+            i += 1;
+        }
+        t
+    };
     let bytes = text.as_bytes();
     if !bytes.len().is_multiple_of(2) {
         return None;
     }
-    let mut out = Vec::with_capacity(bytes.len() / 2);
-    for pair in bytes.chunks_exact(2) {
-        out.push(digit(pair[0])? << 4 | digit(pair[1])?);
+    let mut out = vec![0u8; bytes.len() / 2];
+    let mut bad = 0u8;
+    for (o, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+        let (hi, lo) = (VALUE[usize::from(pair[0])], VALUE[usize::from(pair[1])]);
+        bad |= hi | lo;
+        *o = (hi << 4) | (lo & 0x0f);
     }
-    Some(out)
+    (bad & 0xf0 == 0).then_some(out)
 }
 
 /// This laptop's person and signing key.
@@ -409,6 +421,17 @@ mod tests {
 
     fn names(n: &[&str]) -> Vec<String> {
         n.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn unhex_reads_hex_and_nothing_else() {
+        assert_eq!(unhex("00ff7fA0"), Some(vec![0, 255, 127, 160]));
+        assert_eq!(unhex(""), Some(vec![]));
+        for bad in ["0", "0g", "g0", "-1", "１２", "0 "] {
+            assert_eq!(unhex(bad), None, "{bad:?}");
+        }
+        let all: Vec<u8> = (0..=255).collect();
+        assert_eq!(unhex(&hex(&all)), Some(all));
     }
 
     #[test]

@@ -101,10 +101,11 @@ fn verified(id: &str, entries: &[(Entry, Hash)], checked: Result<(), journal::Br
 /// are checked in shared batches while only a few journals are held at once.
 fn verify_group(dir: &std::path::Path, ids: &[String]) -> Vec<Verified> {
     let mut out = Vec::with_capacity(ids.len());
-    let mut read: Vec<(&String, Vec<(Entry, Hash)>)> = Vec::new();
+    // Each journal read: its id, its entries and the bytes their signatures cover.
+    let mut read: Vec<(&String, journal::Hashed, Vec<Vec<u8>>)> = Vec::new();
     for id in ids {
-        match file::read(&file::journal_path(dir, id)) {
-            Ok(l) => read.push((id, l.entries)),
+        match file::read_signed(&file::journal_path(dir, id)) {
+            Ok((l, signed)) => read.push((id, l.entries, signed)),
             Err(e) => out.push(Verified {
                 inspection: id.clone(),
                 institution: String::new(),
@@ -118,9 +119,11 @@ fn verify_group(dir: &std::path::Path, ids: &[String]) -> Vec<Verified> {
     }
     let journals: Vec<(&str, &[(Entry, Hash)])> = read
         .iter()
-        .map(|(id, entries)| (id.as_str(), entries.as_slice()))
+        .map(|(id, entries, _)| (id.as_str(), entries.as_slice()))
         .collect();
-    for ((id, entries), checked) in journals.iter().zip(journal::check_all(&journals, true)) {
+    let signed: Vec<&[Vec<u8>]> = read.iter().map(|(_, _, s)| s.as_slice()).collect();
+    let checked = journal::check_all(&journals, Some(&signed), true);
+    for ((id, entries), checked) in journals.iter().zip(checked) {
         out.push(verified(id, entries, checked));
     }
     out
@@ -138,17 +141,22 @@ impl Store {
             .map(|n| n.get())
             .unwrap_or(1)
             .clamp(1, 8);
-        let chunk = ids.len().div_ceil(threads).max(1);
+        // 16 journals at a time (batches of about 2,000 signatures), each thread taking
+        // the next group when it is done with one, so that none waits for another.
+        let groups: Vec<&[String]> = ids.chunks(16).collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
         let mut found: BTreeMap<String, Verified> = BTreeMap::new();
         std::thread::scope(|s| {
-            let workers: Vec<_> = ids
-                .chunks(chunk)
-                .map(|part| {
-                    s.spawn(move || {
-                        // 16 journals at a time: batches of about 2,000 signatures.
-                        part.chunks(16)
-                            .flat_map(|group| verify_group(dir, group))
-                            .collect::<Vec<_>>()
+            let workers: Vec<_> = (0..threads.min(groups.len()))
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut out = Vec::new();
+                        loop {
+                            let g = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(group) = groups.get(g) else { break };
+                            out.extend(verify_group(dir, group));
+                        }
+                        out
                     })
                 })
                 .collect();

@@ -140,8 +140,43 @@ pub fn read(path: &Path) -> Result<Loaded, ReadError> {
     parse(&bytes, &shown)
 }
 
+/// [`read`], with the bytes each entry's signature covers (its line without `sig`),
+/// taken from the line itself: what `verify` checks in batches.
+pub fn read_signed(path: &Path) -> Result<(Loaded, Vec<Vec<u8>>), ReadError> {
+    let shown = crate::text::for_terminal(&path.display().to_string()).into_owned();
+    let bytes = fs::read(path).map_err(|io| ReadError::Io {
+        path: shown.clone(),
+        io,
+    })?;
+    let mut signed = Vec::new();
+    let loaded = parse_lines(&bytes, &shown, Some(&mut signed))?;
+    Ok((loaded, signed))
+}
+
+/// The bytes an entry's signature covers, from its line as pingshen writes it: the
+/// line without its last field, `"sig"` (whose value holds no quote).
+fn signed_part(line: &[u8]) -> Vec<u8> {
+    const SIG: &[u8] = b",\"sig\":\"";
+    match line.windows(SIG.len()).rposition(|w| w == SIG) {
+        Some(at) => {
+            let mut out = line[..at].to_vec();
+            out.push(b'}');
+            out
+        }
+        None => line.to_vec(),
+    }
+}
+
 /// Reads journal lines from `bytes` (a file's or a bundle's).
 pub fn parse(bytes: &[u8], shown: &str) -> Result<Loaded, ReadError> {
+    parse_lines(bytes, shown, None)
+}
+
+fn parse_lines(
+    bytes: &[u8],
+    shown: &str,
+    mut signed: Option<&mut Vec<Vec<u8>>>,
+) -> Result<Loaded, ReadError> {
     let mut out = Loaded::default();
     let mut start = 0usize;
     let mut line_no = 0usize;
@@ -179,6 +214,9 @@ pub fn parse(bytes: &[u8], shown: &str) -> Result<Loaded, ReadError> {
                     return Err(damaged("不是 pingshen 写出的格式".into(), out.entries));
                 }
                 let hash = crate::checklist::sha256_hex(line);
+                if let Some(signed) = signed.as_deref_mut() {
+                    signed.push(signed_part(line));
+                }
                 out.entries.push((entry, hash));
                 out.end = End {
                     len: next as u64,
@@ -252,4 +290,28 @@ pub fn journal_ids(data_dir: &Path) -> io::Result<Vec<String>> {
     }
     ids.sort();
     Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_signed_part_of_a_line_is_what_the_signature_covers() {
+        let identity = crate::identity::Identity::from_seed("王喆", [9; 32]);
+        for note in ["普通备注", r#"引号"sig":"里面,"sig":"也有"#] {
+            let e = Entry::signed(
+                &identity,
+                "王喆",
+                "dc0a03a75c",
+                vec!["ab".repeat(32)],
+                super::super::Change::Note {
+                    item: "1.1.1".into(),
+                    old: String::new(),
+                    new: note.into(),
+                },
+            );
+            assert_eq!(signed_part(e.line().as_bytes()), e.signed_bytes(), "{note}");
+        }
+    }
 }

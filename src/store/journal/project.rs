@@ -122,8 +122,12 @@ fn check_chain(
 /// all of them are verified in shared batches (ed25519 batch verification costs less
 /// a signature the larger the batch, and a key that signed in several journals is
 /// decompressed once). Only a batch that fails is gone through journal by journal.
+/// `signed`, when given, holds for each journal the bytes each entry's signature
+/// covers, taken from its line ([`super::file::read_signed`]), so they need not be
+/// made again.
 pub fn check_all(
     journals: &[(&str, &[(Entry, Hash)])],
+    signed: Option<&[&[Vec<u8>]]>,
     allow_migrated: bool,
 ) -> Vec<Result<(), Break>> {
     const BATCH: usize = 2048;
@@ -152,10 +156,17 @@ pub fn check_all(
     };
     for (j, (_, entries)) in journals.iter().enumerate() {
         let mut own = Batch::default();
+        let lines = signed
+            .and_then(|s| s.get(j))
+            .filter(|l| l.len() == entries.len());
         let readable = entries[..upto(j)]
             .iter()
-            .filter(|(e, _)| !e.migrated)
-            .all(|(e, _)| own.add(e, &mut keys));
+            .enumerate()
+            .filter(|(_, (e, _))| !e.migrated)
+            .all(|(i, (e, _))| {
+                let message = lines.map_or_else(|| e.signed_bytes(), |l| l[i].clone());
+                own.add(e, message, &mut keys)
+            });
         if !readable {
             bad[j] = first_bad_signature(&entries[..upto(j)]);
             continue;
@@ -197,8 +208,9 @@ struct Batch {
 }
 
 impl Batch {
-    /// Adds `e`'s signature; `false` when it has none, or its key is no key.
-    fn add(&mut self, e: &Entry, keys: &mut Keys) -> bool {
+    /// Adds `e`'s signature of `message`; `false` when it has none, or its key is no
+    /// key.
+    fn add(&mut self, e: &Entry, message: Vec<u8>, keys: &mut Keys) -> bool {
         let key = e.author.key.and_then(|k| {
             *keys
                 .entry(k.0)
@@ -211,7 +223,7 @@ impl Batch {
             .and_then(|b| <[u8; 64]>::try_from(b).ok());
         match (key, sig) {
             (Some(k), Some(sig)) => {
-                self.messages.push(e.signed_bytes());
+                self.messages.push(message);
                 self.signatures
                     .push(ed25519_dalek::Signature::from_bytes(&sig));
                 self.keys.push(k);
@@ -252,7 +264,9 @@ fn first_bad_signature(entries: &[(Entry, Hash)]) -> Option<usize> {
         .collect();
     for chunk in signed.chunks(BATCH) {
         let mut batch = Batch::default();
-        let readable = chunk.iter().all(|&i| batch.add(&entries[i].0, &mut keys));
+        let readable = chunk
+            .iter()
+            .all(|&i| batch.add(&entries[i].0, entries[i].0.signed_bytes(), &mut keys));
         if (!readable || !batch.holds())
             && let Some(&i) = chunk.iter().find(|&&i| !entries[i].0.signature_holds())
         {
@@ -681,7 +695,7 @@ mod tests {
             .zip(&all)
             .map(|(id, j)| (id.as_str(), j.as_slice()))
             .collect();
-        let together = check_all(&journals, true);
+        let together = check_all(&journals, None, true);
         for (j, (id, entries)) in journals.iter().enumerate() {
             assert_eq!(together[j], check(entries, id, true), "journal {j}");
         }
