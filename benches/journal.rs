@@ -648,23 +648,59 @@ fn main() {
                 Some(total < 100_000_000),
             ));
 
-            // 4. verify.
+            // 4. verify: in this process (whose store sled is still cleaning up after
+            //    the build), and as the command an inspector runs, `pingshen verify`,
+            //    on the closed data dir (its own process, its own open).
             let s = Instant::now();
             let report = st.verify().unwrap();
-            let took = s.elapsed();
+            let in_process = s.elapsed();
             assert_eq!(report.inspections.len(), size);
             assert_eq!(report.broken().count(), 0);
             let entries: u64 = report.inspections.iter().map(|v| v.entries).sum();
+            let st = Arc::try_unwrap(st).ok().expect("only handle");
+            drop(st);
+            let config = tempfile::tempdir().unwrap();
+            let mut commands = Vec::new();
+            for _ in 0..3 {
+                let s = Instant::now();
+                let out = std::process::Command::new(env!("CARGO_BIN_EXE_pingshen"))
+                    .arg("--data-dir")
+                    .arg(&data)
+                    .arg("--config-dir")
+                    .arg(config.path())
+                    .arg("verify")
+                    .output()
+                    .unwrap();
+                commands.push(s.elapsed());
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            commands.sort();
+            let command = commands[1];
             println!(
-                "4. verify: {size} journals, {entries} entries in {:.3} s",
-                took.as_secs_f64()
+                "4. verify: {size} journals, {entries} entries: Store::verify() {:.3} s;  `pingshen verify` {:.3} s (median of 3: {:.3}, {:.3}, {:.3})",
+                in_process.as_secs_f64(),
+                command.as_secs_f64(),
+                commands[0].as_secs_f64(),
+                commands[1].as_secs_f64(),
+                commands[2].as_secs_f64()
             );
             lines.push(line(
-                format!("`Store::verify()`, {size} inspections ({entries} entries)"),
+                format!("`pingshen verify`, {size} inspections ({entries} entries), median of 3"),
                 "< 2 s",
-                format!("{:.2} s", took.as_secs_f64()),
-                Some(took < Duration::from_secs(2)),
+                format!(
+                    "{:.2} s (runs {:.2}–{:.2} s; `Store::verify()` in the bench's process {:.2} s)",
+                    command.as_secs_f64(),
+                    commands[0].as_secs_f64(),
+                    commands[2].as_secs_f64(),
+                    in_process.as_secs_f64()
+                ),
+                Some(command < Duration::from_secs(2)),
             ));
+            let st = Arc::new(open(&data, &identity));
 
             // 5. recover.
             drop(Arc::try_unwrap(st).ok().expect("only handle"));
