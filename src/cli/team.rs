@@ -42,6 +42,55 @@ pub fn link(paths: &Paths, id: &str, previous: Option<&str>) -> anyhow::Result<E
     Ok(ExitCode::SUCCESS)
 }
 
+/// What `pingshen edit` was given.
+pub struct EditArgs {
+    pub institution: Option<String>,
+    pub region: Option<String>,
+    pub institution_type: Option<String>,
+    pub head: Option<String>,
+    pub phone: Option<String>,
+    pub kind: Option<String>,
+    pub date: Option<String>,
+    pub inspectors: Vec<String>,
+}
+
+pub fn edit(paths: &Paths, id: &str, args: EditArgs) -> anyhow::Result<ExitCode> {
+    let review_kind = match &args.kind {
+        Some(k) => Some(pingshen::store::ReviewKind::parse(k).ok_or_else(|| {
+            anyhow::anyhow!(
+                "评审类型「{}」不认识：可选 {}",
+                pingshen::text::for_terminal_line(k),
+                pingshen::store::ReviewKind::ALL
+                    .map(|k| k.label())
+                    .join("、")
+            )
+        })?),
+        None => None,
+    };
+    let store = paths.open_store()?;
+    let id = store.resolve(id)?;
+    let edit = pingshen::store::InspectionEdit {
+        name: args.institution,
+        region: args.region,
+        kind: args.institution_type,
+        head: args.head,
+        phone: args.phone,
+        review_kind,
+        date: args.date,
+        inspectors: (!args.inspectors.is_empty()).then_some(args.inspectors),
+    };
+    let changed = store.edit(&id, edit, &lead(paths, &store, &id)?)?;
+    if changed.is_empty() {
+        outln!("检查 {id}：给出的内容与现有的相同，未改动。");
+    } else {
+        outln!("已保存：检查 {id} 的基本信息");
+        for (label, old, new) in changed {
+            outln!("  {label}：{old} → {new}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn merge(paths: &Paths, files: &[PathBuf], trust: bool) -> anyhow::Result<ExitCode> {
     let mut bundles = Vec::new();
     for f in files {

@@ -217,6 +217,17 @@ fn check_change(
                 check.clean_line(&format!("{at}的评审专家姓名"), n);
             }
         }
+        Change::Edit { old, new } => {
+            for d in [old, new] {
+                check_institution(check, at, &d.institution);
+                if d.inspectors.is_empty() || d.inspectors.len() > INSPECTORS_MAX {
+                    check.fail(format!("{at}的评审专家应有 1 到 {INSPECTORS_MAX} 位"));
+                }
+                for n in &d.inspectors {
+                    check.clean_line(&format!("{at}的评审专家姓名"), n);
+                }
+            }
+        }
         Change::Grade { item, new, .. } => item_rule(check, item, *new),
         Change::Note { item, old, new } | Change::CorrectiveAction { item, old, new } => {
             item_rule(check, item, None);

@@ -202,7 +202,79 @@ pub fn parse_date(text: &str) -> std::result::Result<crate::time::Date, String> 
     }
 }
 
+/// Corrections to an inspection's own fields; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct InspectionEdit {
+    pub name: Option<String>,
+    pub region: Option<String>,
+    pub kind: Option<String>,
+    pub head: Option<String>,
+    pub phone: Option<String>,
+    pub review_kind: Option<ReviewKind>,
+    pub date: Option<String>,
+    pub inspectors: Option<Vec<String>>,
+}
+
 impl Store {
+    /// Corrects inspection `id`'s own fields (checked as a new inspection's are) in one
+    /// journal entry naming the old and new values, recorded as `by`'s. Returns what
+    /// changed, field by field (label, old, new): nothing when nothing differs. An
+    /// inspector who still has chapters assigned cannot be taken off.
+    pub fn edit(
+        &self,
+        id: &str,
+        edit: InspectionEdit,
+        by: &str,
+    ) -> Result<Vec<(&'static str, String, String)>> {
+        use super::journal::Details;
+        let inspection = self.get(id)?;
+        self.ensure_open(&inspection)?;
+        let old = Details::of(&inspection);
+        let mut new = NewInspection {
+            institution: old.institution.clone(),
+            review_kind: edit.review_kind.unwrap_or(old.review_kind),
+            date: edit.date.unwrap_or_else(|| old.date.to_string()),
+            inspectors: edit.inspectors.unwrap_or_else(|| old.inspectors.clone()),
+            sample: false,
+        };
+        let i = &mut new.institution;
+        for (field, value) in [
+            (&mut i.name, edit.name),
+            (&mut i.region, edit.region),
+            (&mut i.kind, edit.kind),
+            (&mut i.head, edit.head),
+            (&mut i.phone, edit.phone),
+        ] {
+            if let Some(v) = value {
+                *field = v;
+            }
+        }
+        let new = new.cleaned();
+        new.validate()?;
+        let date =
+            parse_date(&new.date).map_err(|why| StoreError::Invalid(format!("评审日期：{why}")))?;
+        let details = Details {
+            institution: new.institution,
+            review_kind: new.review_kind,
+            date,
+            inspectors: new.inspectors,
+        };
+        for (who, chapters) in &inspection.assignments {
+            if !chapters.is_empty() && !details.inspectors.contains(who) {
+                return Err(StoreError::Invalid(format!(
+                    "{who} 还负责第 {} 章，不能从评审专家中去掉；请先取消其分工（pingshen assign {} --inspector {who}），或重新分配这些章。",
+                    chapters.join("、"),
+                    inspection.id
+                )));
+            }
+        }
+        let changed = old.differences(&details);
+        if !changed.is_empty() {
+            self.record(&inspection.id, by, vec![Change::Edit { old, new: details }])?;
+        }
+        Ok(changed)
+    }
+
     /// Starts an inspection pinned to `source`, the checklist's exact text, recorded
     /// as `by`'s.
     pub fn create(

@@ -48,7 +48,7 @@ pub use bundle::{
 };
 pub use envelope::{EnvelopeError, write_atomically};
 pub use error::{Hint, Result, StoreError};
-pub use inspections::{NewField, NewInspection, parse_date, split_names};
+pub use inspections::{InspectionEdit, NewField, NewInspection, parse_date, split_names};
 pub use merge::{Candidate, Conflict, MergeReport, Untrusted, Version, versions};
 pub use model::*;
 pub use open::panic_is_expected;

@@ -387,3 +387,115 @@ fn repin_says_what_changed_in_each_item_and_in_the_verdict() {
                 )),
         );
 }
+
+/// An inspection's own fields are corrected with `edit`: what changed is said, shown
+/// by `show` and `list`, recorded in the history under the one who acted, carried by
+/// an export; bad values and a completed inspection are refused and change nothing.
+#[test]
+fn edit_corrects_an_inspections_own_fields_on_the_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let id = new_inspection(data);
+    let out = pingshen(data)
+        .args(["edit", &id, "--institution", "东城区和平里社区卫生服务中心"])
+        .args([
+            "--date",
+            "2026/11/24",
+            "--inspector",
+            "张三",
+            "--inspector",
+            "赵六",
+        ])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("机构名称：东城区某社区卫生服务中心 → 东城区和平里社区卫生服务中心"),
+        "{text}"
+    );
+    assert!(text.contains("评审日期：2026-11-23 → 2026-11-24"), "{text}");
+    assert!(text.contains("评审专家：张三、李四 → 张三、赵六"), "{text}");
+    pingshen(data)
+        .args(["show", &id])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("东城区和平里社区卫生服务中心"))
+        .stdout(predicate::str::contains("2026-11-24"));
+    pingshen(data)
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("东城区和平里社区卫生服务中心"));
+    pingshen(data)
+        .args(["history", &id])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("张三"))
+        .stdout(predicate::str::contains("东城区和平里社区卫生服务中心"));
+
+    // The same values again: nothing written.
+    let journal = data.join("journals").join(format!("{id}.jsonl"));
+    let before = std::fs::read(&journal).unwrap();
+    pingshen(data)
+        .args(["edit", &id, "--date", "20261124"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("未改动"));
+    // Bad values: a message naming the field, nothing written.
+    pingshen(data)
+        .args(["edit", &id, "--date", "2026-13-45"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("评审日期"))
+        .stderr(predicate::str::contains("1 到 12"));
+    pingshen(data)
+        .args(["edit", &id, "--institution", "  "])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("机构名称"));
+    pingshen(data)
+        .args(["edit", &id, "--kind", "抽查"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("区级评审"));
+    // Someone with chapters cannot be taken off the team.
+    pingshen(data)
+        .args(["assign", &id, "--inspector", "赵六", "--chapter", "2"])
+        .assert()
+        .success();
+    let assigned = std::fs::read(&journal).unwrap();
+    assert!(assigned.starts_with(&before));
+    pingshen(data)
+        .args(["edit", &id, "--inspector", "张三"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("赵六 还负责第 2 章"));
+    assert_eq!(std::fs::read(&journal).unwrap(), assigned);
+
+    // The correction travels with the record.
+    let file = data.join("out.pingshen");
+    pingshen(data)
+        .args(["export", &id, "-o"])
+        .arg(&file)
+        .assert()
+        .success();
+    let other = tempfile::tempdir().unwrap();
+    pingshen(other.path())
+        .args(["import", "--trust"])
+        .arg(&file)
+        .assert()
+        .success();
+    pingshen(other.path())
+        .args(["show", &id])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("东城区和平里社区卫生服务中心"));
+
+    // A completed inspection must be reopened first.
+    pingshen(data).args(["complete", &id]).assert().success();
+    pingshen(data)
+        .args(["edit", &id, "--head", "钱七"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("reopen"));
+}

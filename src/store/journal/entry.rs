@@ -113,6 +113,12 @@ pub enum Change {
         old: Vec<String>,
         new: Vec<String>,
     },
+    /// The inspection's own fields corrected: the facility, the kind of review, the
+    /// date, the inspectors.
+    Edit {
+        old: Details,
+        new: Details,
+    },
     /// The inspection moves to another version of its checklist.
     Repin {
         old: ChecklistPin,
@@ -156,6 +162,55 @@ pub enum Change {
         #[serde(default)]
         conflicts: Vec<crate::store::merge::Conflict>,
     },
+}
+
+/// The fields of an inspection that [`Change::Edit`] corrects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Details {
+    pub institution: Institution,
+    pub review_kind: ReviewKind,
+    pub date: Date,
+    pub inspectors: Vec<String>,
+}
+
+impl Details {
+    pub fn of(i: &Inspection) -> Details {
+        Details {
+            institution: i.institution.clone(),
+            review_kind: i.review_kind,
+            date: i.date,
+            inspectors: i.inspectors.clone(),
+        }
+    }
+
+    /// What differs from `other`, field by field: (label, this value, the other's).
+    pub fn differences(&self, other: &Details) -> Vec<(&'static str, String, String)> {
+        let (a, b) = (&self.institution, &other.institution);
+        let mut out = Vec::new();
+        let mut field = |label, x: String, y: String| {
+            if x != y {
+                out.push((label, x, y));
+            }
+        };
+        field("机构名称", a.name.clone(), b.name.clone());
+        field("所在区县", a.region.clone(), b.region.clone());
+        field("机构类型", a.kind.clone(), b.kind.clone());
+        field("机构负责人", a.head.clone(), b.head.clone());
+        field("联系电话", a.phone.clone(), b.phone.clone());
+        field(
+            "评审类型",
+            self.review_kind.label().to_string(),
+            other.review_kind.label().to_string(),
+        );
+        field("评审日期", self.date.to_string(), other.date.to_string());
+        field(
+            "评审专家",
+            self.inspectors.join("、"),
+            other.inspectors.join("、"),
+        );
+        out
+    }
 }
 
 impl Change {
@@ -220,6 +275,20 @@ impl Change {
                 format!("{inspector}：{}", old.join(",")),
                 format!("{inspector}：{}", new.join(",")),
             ),
+            Change::Edit { old, new } => {
+                let d = old.differences(new);
+                (
+                    d.iter().map(|(l, _, _)| *l).collect::<Vec<_>>().join("、"),
+                    d.iter()
+                        .map(|(_, o, _)| o.as_str())
+                        .collect::<Vec<_>>()
+                        .join("；"),
+                    d.iter()
+                        .map(|(_, _, n)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join("；"),
+                )
+            }
             Change::Repin { old, new } => (s("清单"), pin(old), pin(new)),
             Change::Link { old, new } => (
                 s("上次评审"),

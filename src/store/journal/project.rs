@@ -471,6 +471,12 @@ impl Fold {
                     }
                 }
             }
+            Change::Edit { new, .. } => {
+                ins.institution = new.institution.clone();
+                ins.review_kind = new.review_kind;
+                ins.date = new.date;
+                ins.inspectors = new.inspectors.clone();
+            }
             Change::Repin { new, .. } => ins.checklist = new.clone(),
             Change::Link { new, .. } => ins.previous = new.clone(),
             Change::Status { new, .. } => ins.status = *new,
