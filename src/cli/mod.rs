@@ -153,34 +153,7 @@ pub enum Command {
         version: usize,
     },
     /// 更正检查的基本信息：机构名称、所在区县、机构类型、负责人、电话、评审类型、日期、评审专家（修改记入日志）
-    Edit {
-        /// 检查编号（可只写开头几位）
-        id: String,
-        /// 机构名称
-        #[arg(long)]
-        institution: Option<String>,
-        /// 所在区县，如 北京市东城区
-        #[arg(long)]
-        region: Option<String>,
-        /// 机构类型
-        #[arg(long = "type", value_name = "TYPE")]
-        institution_type: Option<String>,
-        /// 机构负责人
-        #[arg(long)]
-        head: Option<String>,
-        /// 负责人联系电话
-        #[arg(long)]
-        phone: Option<String>,
-        /// 评审类型：自评、区级评审、市级复核、省级抽查、回头看
-        #[arg(long)]
-        kind: Option<String>,
-        /// 评审日期，如 2026-12-01、2026/12/1、20261201
-        #[arg(long)]
-        date: Option<String>,
-        /// 评审专家（写多次；写了就替换原来的全部名单）
-        #[arg(long = "inspector")]
-        inspectors: Vec<String>,
-    },
+    Edit(team::EditArgs),
     /// 关联同一机构的上次评审（回头看、复核），报告中加入对比
     Link {
         /// 检查编号（可只写开头几位）
@@ -295,30 +268,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(Command::Merge { files, trust }) => team::merge(&paths, &files, trust),
         Some(Command::Conflicts { id }) => team::conflicts(&paths, &id),
         Some(Command::Settle { id, item, version }) => team::settle(&paths, &id, &item, version),
-        Some(Command::Edit {
-            id,
-            institution,
-            region,
-            institution_type,
-            head,
-            phone,
-            kind,
-            date,
-            inspectors,
-        }) => team::edit(
-            &paths,
-            &id,
-            team::EditArgs {
-                institution,
-                region,
-                institution_type,
-                head,
-                phone,
-                kind,
-                date,
-                inspectors,
-            },
-        ),
+        Some(Command::Edit(args)) => team::edit(&paths, args),
         Some(Command::Link { id, previous }) => team::link(&paths, &id, previous.as_deref()),
         Some(Command::Complete { id }) => status::complete(&paths, &id),
         Some(Command::Reopen { id, reason }) => status::reopen(&paths, &id, &reason),

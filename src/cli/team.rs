@@ -43,18 +43,37 @@ pub fn link(paths: &Paths, id: &str, previous: Option<&str>) -> anyhow::Result<E
 }
 
 /// What `pingshen edit` was given.
+#[derive(clap::Args, Debug)]
 pub struct EditArgs {
+    /// 检查编号（可只写开头几位）
+    pub id: String,
+    /// 机构名称
+    #[arg(long)]
     pub institution: Option<String>,
+    /// 所在区县，如 北京市东城区
+    #[arg(long)]
     pub region: Option<String>,
+    /// 机构类型
+    #[arg(long = "type", value_name = "TYPE")]
     pub institution_type: Option<String>,
+    /// 机构负责人
+    #[arg(long)]
     pub head: Option<String>,
+    /// 负责人联系电话
+    #[arg(long)]
     pub phone: Option<String>,
+    /// 评审类型：自评、区级评审、市级复核、省级抽查、回头看
+    #[arg(long)]
     pub kind: Option<String>,
+    /// 评审日期，如 2026-12-01、2026/12/1、20261201
+    #[arg(long)]
     pub date: Option<String>,
+    /// 评审专家（写多次；写了就替换原来的全部名单）
+    #[arg(long = "inspector")]
     pub inspectors: Vec<String>,
 }
 
-pub fn edit(paths: &Paths, id: &str, args: EditArgs) -> anyhow::Result<ExitCode> {
+pub fn edit(paths: &Paths, args: EditArgs) -> anyhow::Result<ExitCode> {
     let review_kind = match &args.kind {
         Some(k) => Some(pingshen::store::ReviewKind::parse(k).ok_or_else(|| {
             anyhow::anyhow!(
@@ -68,7 +87,7 @@ pub fn edit(paths: &Paths, id: &str, args: EditArgs) -> anyhow::Result<ExitCode>
         None => None,
     };
     let store = paths.open_store()?;
-    let id = store.resolve(id)?;
+    let id = store.resolve(&args.id)?;
     let edit = pingshen::store::InspectionEdit {
         name: args.institution,
         region: args.region,

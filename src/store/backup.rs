@@ -308,6 +308,18 @@ impl Store {
         })
     }
 
+    /// [`Store::rebuild_all`] of every journal in the data dir: how many there were,
+    /// and each that could not be rebuilt, as "id：why".
+    pub(super) fn rebuild_every_journal(&self) -> (usize, Vec<String>) {
+        let ids = file::journal_ids(&self.dir).unwrap_or_default();
+        let failed = ids
+            .iter()
+            .zip(self.rebuild_all(&ids))
+            .filter_map(|(id, r)| r.err().map(|e| format!("{id}：{e}")))
+            .collect();
+        (ids.len(), failed)
+    }
+
     /// Rebuilds one inspection's projection from its journal joined with its backup;
     /// a journal that was damaged or missing is written anew from what was readable.
     /// Returns the institution, the entries, the assessments and whether the journal

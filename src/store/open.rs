@@ -173,16 +173,11 @@ impl Store {
     /// Rebuilds the projection of every journal into this (fresh) database, and says
     /// so: `why` it was needed, where the old database went.
     fn rebuild_everything(&self, why: &str, aside: Option<PathBuf>) -> Result<()> {
-        let ids = super::journal::file::journal_ids(&self.dir).unwrap_or_default();
-        let failed: Vec<String> = ids
-            .iter()
-            .zip(self.rebuild_all(&ids))
-            .filter_map(|(id, r)| r.err().map(|e| format!("{id}：{e}")))
-            .collect();
+        let (all, failed) = self.rebuild_every_journal();
         schema::write_version(self, schema::SCHEMA_VERSION)?;
         self.set_warning(format!(
             "{why}，已从 {} 个检查的日志重建{}{}。",
-            ids.len() - failed.len(),
+            all - failed.len(),
             aside.map_or(String::new(), |a| format!(
                 "，原数据库移到 {}（保留）",
                 a.display()

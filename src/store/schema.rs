@@ -100,12 +100,7 @@ fn migrate(store: &Store, from: u32) -> Result<()> {
 
 /// Writes every inspection's projection anew from its journal.
 fn reproject(store: &Store) -> Result<()> {
-    let ids = super::journal::file::journal_ids(&store.dir).unwrap_or_default();
-    let failed: Vec<String> = ids
-        .iter()
-        .zip(store.rebuild_all(&ids))
-        .filter_map(|(id, r)| r.err().map(|e| format!("{id}：{e}")))
-        .collect();
+    let (_, failed) = store.rebuild_every_journal();
     if failed.is_empty() {
         Ok(())
     } else {
