@@ -55,6 +55,22 @@ fn parse_grade(s: &str) -> anyhow::Result<Option<Grade>> {
     }
 }
 
+/// `pingshen undo` / `pingshen redo`: the acting inspector's last change on this
+/// laptop taken back, or put back; said once it is on disk.
+pub fn undo(paths: &Paths, id: &str, redo: bool) -> anyhow::Result<ExitCode> {
+    let store = paths.open_store()?;
+    let id = store.resolve(id)?;
+    let inspection = store.get(&id)?;
+    let by = paths.actor(&store, &inspection)?;
+    let done = if redo {
+        store.redo(&id, &by)?
+    } else {
+        store.undo(&id, &by)?
+    };
+    println!("{}", done.message());
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn run(paths: &Paths, args: GradeArgs) -> anyhow::Result<ExitCode> {
     let store = paths.open_store()?;
     let id = store.resolve(&args.id)?;

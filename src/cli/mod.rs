@@ -84,6 +84,16 @@ pub enum Command {
     },
     /// 给一个条款评分，或记录备注、整改意见、佐证材料
     Grade(grade::GradeArgs),
+    /// 撤销你在本机对这次检查的上一次改动（评分、备注、整改意见、佐证），撤销记入日志
+    Undo {
+        /// 检查编号（可只写开头几位）
+        id: String,
+    },
+    /// 重做上一次撤销的改动（记入日志）
+    Redo {
+        /// 检查编号（可只写开头几位）
+        id: String,
+    },
     /// 显示一次检查：条款、分章统计、评审结论及理由
     Show {
         /// 检查编号（可只写开头几位）
@@ -251,6 +261,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(Command::Sample) => new::sample(&paths),
         Some(Command::List { json }) => list::run(&paths, json),
         Some(Command::Grade(a)) => grade::run(&paths, a),
+        Some(Command::Undo { id }) => grade::undo(&paths, &id, false),
+        Some(Command::Redo { id }) => grade::undo(&paths, &id, true),
         Some(Command::Show { id, json }) => show::run(&paths, &id, json),
         Some(Command::History { id, item }) => history::run(&paths, &id, item.as_deref()),
         Some(Command::Delete { id }) => transfer::delete(&paths, &id),

@@ -234,7 +234,7 @@ fn long_text(text: &str, what: &str) -> Result<String> {
 
 /// `edits` applied to an item's assessment: the new assessment and the journal
 /// changes of what actually changed. Refuses a grade the item does not allow.
-fn apply(
+pub(super) fn apply(
     item: &Item,
     old: Option<Assessment>,
     edits: &[Edit],

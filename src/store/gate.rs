@@ -228,6 +228,22 @@ fn check_change(
                 }
             }
         }
+        Change::Undo { of, change } | Change::Redo { of, change } => {
+            if of.is_empty()
+                || of.len() > 64
+                || !of.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+            {
+                check.fail(format!(
+                    "{at}撤销或重做的条目编号「{}」格式不正确",
+                    shown(of)
+                ));
+            }
+            if change.undoable() {
+                check_change(check, at, change, texts, checklists);
+            } else {
+                check.fail(format!("{at}撤销或重做的不是对条款的改动"));
+            }
+        }
         Change::Grade { item, new, .. } => item_rule(check, item, *new),
         Change::Note { item, old, new } | Change::CorrectiveAction { item, old, new } => {
             item_rule(check, item, None);

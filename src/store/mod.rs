@@ -7,7 +7,9 @@
 //! - `journals/<id>.jsonl`: the journal of each inspection, one signed entry a line;
 //! - `pinned/<sha256>.toml`: every checklist text an inspection was pinned to;
 //! - `db/`: the sled database, a projection of the journals (rebuilt from them when
-//!   it lags or is damaged; the damaged files are moved to `db.damaged-…`);
+//!   it lags or is damaged; the damaged files are moved to `db.damaged-…`; copied
+//!   afresh through `db.compacting` when it has grown to twice its size, see
+//!   [`compact`]);
 //! - `backups/<id>.jsonl`: a copy of each journal, extended as it grows;
 //! - `deleted/`: the journal of each deleted inspection;
 //! - `migrations/…`: what an older pingshen left, kept when a newer one upgraded it.
@@ -15,6 +17,7 @@
 mod assess;
 mod backup;
 mod bundle;
+mod compact;
 mod envelope;
 mod error;
 pub mod gate;
@@ -31,6 +34,7 @@ mod schema;
 mod selection;
 mod status;
 mod team;
+mod undo;
 mod verify;
 
 use std::collections::HashMap;
@@ -46,6 +50,7 @@ pub use backup::{RecoverReport, backup_path, read_backup, recover};
 pub use bundle::{
     BUNDLE_FORMAT_VERSION, Bundle, ImportOutcome, Sealed, parse_bundle, read_bundle, signed_message,
 };
+pub use compact::db_bytes;
 pub use envelope::{EnvelopeError, write_atomically};
 pub use error::{Hint, Result, StoreError};
 pub use inspections::{InspectionEdit, NewField, NewInspection, parse_date, split_names};
@@ -58,6 +63,7 @@ pub use repin::{RepinReport, diff};
 pub use sample::{Sample, sample_checklist};
 pub use schema::{MIGRATION_AUTHOR, SCHEMA_VERSION};
 pub use selection::{FilterError, RosterFilter};
+pub use undo::Undone;
 pub use verify::{
     Sealed as SealFound, Verified, VerifyReport, digest, digest_position, verify_entries,
 };

@@ -58,6 +58,7 @@ impl Store {
     /// Opens with the data dir's lock already held.
     pub(super) fn open_locked(dir: &Path, lock: File, identity: Arc<Identity>) -> Result<Store> {
         remove_leftovers(dir);
+        super::compact::finish_or_undo(dir);
         let mark = dir.join(super::record::REBUILD_MARK);
         let asked = std::fs::read_to_string(&mark).ok();
         if let Some(why) = &asked
@@ -73,8 +74,14 @@ impl Store {
             schema::check_and_migrate(&store)?;
             return Ok(store);
         }
-        let (db, rebuilt) = match open_sled(&dir.join("db"), dir) {
-            Ok(db) => (db, None),
+        let mut note = None;
+        let opened =
+            open_sled(&dir.join("db"), dir).and_then(|db| super::compact::if_grown(dir, db));
+        let (db, rebuilt) = match opened {
+            Ok((db, failed)) => {
+                note = failed;
+                (db, None)
+            }
             Err(StoreError::Unopenable { detail, .. })
                 if !super::journal::file::journal_ids(dir)
                     .unwrap_or_default()
@@ -86,6 +93,9 @@ impl Store {
             Err(e) => return Err(e),
         };
         let store = Store::assemble(dir, db, Some(lock), None, identity)?;
+        if let Some(note) = note {
+            store.set_warning(note);
+        }
         if let Some((detail, aside)) = rebuilt {
             store.rebuild_everything(&format!("数据库无法打开（{detail}）"), aside)?;
         }

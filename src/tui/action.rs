@@ -85,6 +85,10 @@ pub enum Command {
         detailed_message = "清除"
     )]
     ClearGrade,
+    #[strum(serialize = "undo", message = "撤销")]
+    Undo,
+    #[strum(serialize = "redo", message = "重做")]
+    Redo,
     #[strum(serialize = "edit_note", message = "备注")]
     EditNote,
     #[strum(serialize = "edit_action", message = "整改意见")]
@@ -204,12 +208,14 @@ impl Command {
     ];
 
     /// Whether the command changes a grade: grading, clearing, taking a version of
-    /// a conflicting item. Backspace and Delete can never be bound to these
+    /// a conflicting item, undoing and redoing. Backspace and Delete can never be bound to these
     /// ([`crate::tui::keymap`]).
     pub fn changes_grade(self) -> bool {
         Command::GRADES.contains(&self)
             || Command::TAKE.contains(&self)
             || self == Command::ClearGrade
+            || self == Command::Undo
+            || self == Command::Redo
     }
 
     /// For `take_N`, the version it chooses (1-based).

@@ -145,6 +145,19 @@ pub enum Change {
         set_aside: Vec<crate::store::merge::Candidate>,
         value: Value,
     },
+    /// An earlier change to an item taken back by the inspector who made it, on the
+    /// laptop that made it: `of` is the id of the entry undone, `change` what this
+    /// entry does (that entry's change reversed, with the value it found as `old`).
+    Undo {
+        of: String,
+        change: Box<Change>,
+    },
+    /// An undo taken back: `of` is the id of the undo entry, `change` what it puts
+    /// back.
+    Redo {
+        of: String,
+        change: Box<Change>,
+    },
     /// A line of the history kept by a pingshen from before the journal: shown in the
     /// history, changes nothing.
     Migrated {
@@ -214,9 +227,31 @@ impl Details {
 }
 
 impl Change {
+    /// What the change does: for an undo or a redo, the change it makes; otherwise
+    /// itself.
+    pub fn effective(&self) -> &Change {
+        match self {
+            Change::Undo { change, .. } | Change::Redo { change, .. } => change,
+            other => other,
+        }
+    }
+
+    /// Whether an inspector can undo this change: a change to one item's grade, note,
+    /// 整改意见 or evidence.
+    pub fn undoable(&self) -> bool {
+        matches!(
+            self,
+            Change::Grade { .. }
+                | Change::Note { .. }
+                | Change::CorrectiveAction { .. }
+                | Change::AddEvidence { .. }
+                | Change::RemoveEvidence { .. }
+        )
+    }
+
     /// The item changed, if the change is to one item.
     pub fn item(&self) -> Option<&str> {
-        match self {
+        match self.effective() {
             Change::Grade { item, .. }
             | Change::Note { item, .. }
             | Change::CorrectiveAction { item, .. }
@@ -230,7 +265,7 @@ impl Change {
 
     /// The conflict-prone field this change sets, with its new value.
     pub fn field(&self) -> Option<(&str, Field, Value)> {
-        match self {
+        match self.effective() {
             Change::Grade { item, new, .. } => Some((item, Field::Grade, Value::Grade(*new))),
             Change::Note { item, new, .. } => Some((item, Field::Note, Value::Text(new.clone()))),
             Change::CorrectiveAction { item, new, .. } => {
@@ -256,6 +291,15 @@ impl Change {
         let ev = |e: &Evidence| format!("{} sha256:{}", e.path, e.sha256);
         let s = |t: &str| t.to_string();
         match self {
+            Change::Undo { change, .. } | Change::Redo { change, .. } => {
+                let (what, old, new) = change.describe();
+                let done = if matches!(self, Change::Undo { .. }) {
+                    "撤销"
+                } else {
+                    "重做"
+                };
+                (format!("{what}（{done}）"), old, new)
+            }
             Change::Create { checklist, .. } => (
                 s("创建"),
                 String::new(),

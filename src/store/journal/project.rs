@@ -402,7 +402,9 @@ impl Fold {
         pos: usize,
         precedes: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<(), String> {
-        match &e.change {
+        // An undo or a redo does what its change does.
+        let change = e.change.effective();
+        match change {
             Change::Snapshot {
                 inspection,
                 assessments,
@@ -460,7 +462,7 @@ impl Fold {
         if e.at > ins.updated_at {
             ins.updated_at = e.at;
         }
-        match &e.change {
+        match change {
             Change::Assign { inspector, new, .. } => {
                 if new.is_empty() {
                     ins.assignments.remove(inspector);

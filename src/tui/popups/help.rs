@@ -96,6 +96,11 @@ fn walkthrough_notes(lines: &mut Vec<MessageLine>, keymap: &Keymap) {
             "  退格键和 Del 键不改动评分；清除评分用 {}，状态栏会写明清除了哪一条、原来是什么档次。",
             key(Command::ClearGrade)
         ),
+        format!(
+            "  {} 撤销你在本机对这次检查的上一次改动（评分、备注、整改意见、佐证），{} 重做；撤销和重做都记入日志，状态栏写明改了哪一条、从什么改回什么，并选中那一条。别人之后又改过的条款不能撤销。",
+            key(Command::Undo),
+            key(Command::Redo)
+        ),
     ];
     lines.extend(notes.into_iter().map(MessageLine::from));
 }

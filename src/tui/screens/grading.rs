@@ -87,6 +87,8 @@ impl App {
             Command::GradeD => self.grade(Some(Grade::D)),
             Command::GradeNa => self.grade(Some(Grade::NotApplicable)),
             Command::ClearGrade => self.clear_grade(),
+            Command::Undo => self.take_back(false),
+            Command::Redo => self.take_back(true),
             Command::EditNote => self.open_editor(TextField::Note),
             Command::EditCorrectiveAction => self.open_editor(TextField::CorrectiveAction),
             Command::NextPending => self.jump(true, "待评", |w, it| w.grade_of(&it.id).is_none()),
@@ -197,6 +199,47 @@ impl App {
                 )))
             }
         }
+    }
+
+    /// `u` / `U`: undoes (or redoes) the acting inspector's last change on this
+    /// laptop, then selects the item it changed — shown even when the filter hides
+    /// it — and says exactly what changed.
+    fn take_back(&mut self, redo: bool) {
+        let Some(by) = self.actor() else {
+            return;
+        };
+        let Some(w) = self.walk.as_mut() else {
+            return;
+        };
+        let id = w.inspection.id.clone();
+        let done = if redo {
+            self.store.redo(&id, &by)
+        } else {
+            self.store.undo(&id, &by)
+        };
+        let done = match done {
+            Ok(done) => done,
+            Err(e) => {
+                let doing = if redo { "未重做" } else { "未撤销" };
+                self.status = Some(self.store_error(doing, &e));
+                return;
+            }
+        };
+        match self.store.assessment(&id, &done.item) {
+            Ok(a) => {
+                w.apply_saved(a.unwrap_or_else(|| crate::store::Assessment::empty(&done.item)))
+            }
+            Err(e) => {
+                self.status = Some(self.store_error("已保存，但未能重新读取", &e));
+                return;
+            }
+        }
+        w.reveal(&done.item);
+        let mut what = done.message();
+        if w.selected_is_kept() {
+            what.push_str("；已不在筛选中，移到别的条款后隐藏");
+        }
+        self.status = Some(Status::saved(what));
     }
 
     fn grade(&mut self, grade: Option<Grade>) {

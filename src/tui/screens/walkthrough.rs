@@ -523,6 +523,20 @@ impl Walkthrough {
         }
     }
 
+    /// Selects `item_id` and shows it: when the filter or search hides it, it is
+    /// [`Walkthrough::kept`] in view until the inspector moves on.
+    pub fn reveal(&mut self, item_id: &str) -> bool {
+        if self.select_item(item_id) {
+            return true;
+        }
+        if self.checklist.find_item(item_id).is_none() {
+            return false;
+        }
+        self.kept = Some(item_id.to_string());
+        self.rebuild();
+        self.select_item(item_id)
+    }
+
     /// Selects a chapter or section header by id.
     pub fn select_header(&mut self, id: &str) -> bool {
         let keys = [Node::Chapter(id.to_string()), Node::Section(id.to_string())];
