@@ -112,6 +112,8 @@ impl Context {
                 Compare,
                 Complete,
                 Reopen,
+                AutoAdvance,
+                SwitchInspector,
             ],
             Context::Summary => &[Up, Down, Open, Back, Report, Compare, Complete, Reopen],
             Context::Conflicts => &[
@@ -123,7 +125,7 @@ impl Context {
             Context::Prompt => &[Open, Cancel],
             Context::Confirm => &[Yes, No],
             Context::Menu => &[Up, Down, Open, Cancel],
-            Context::Viewer => &[Up, Down, ScrollDown, ScrollUp, Back],
+            Context::Viewer => &[Up, Down, ScrollDown, ScrollUp, OpenFolder, Back],
         }
     }
 

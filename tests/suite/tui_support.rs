@@ -76,7 +76,9 @@ impl Harness {
             checklist_dir: Some(dir.path().join("checklists")),
             keymap_file: Some(dir.path().join("config/keymap.toml")),
             today: TODAY.to_string(),
-            report_dir: Some(dir.path().join("reports")),
+            output_dir: Some(dir.path().join("reports")),
+            auto_advance: false,
+            settings_problem: None,
             // As PINGSHEN_INSPECTOR=张敏 would: the inspections here have two.
             inspector: Some("张敏".to_string()),
             config_dir: Some(dir.path().join("config")),
