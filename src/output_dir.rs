@@ -64,7 +64,11 @@ pub fn choose(
     if let Some(dir) = env.filter(|d| !d.is_empty()) {
         return found(PathBuf::from(dir), ChosenBy::Env);
     }
-    if let Some(dir) = config.output_dir.clone().filter(|d| !d.as_os_str().is_empty()) {
+    if let Some(dir) = config
+        .output_dir
+        .clone()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
         return found(expand_home(dir, home.as_deref()), ChosenBy::Config);
     }
     if let Some(docs) = documents {

@@ -81,32 +81,31 @@ pub enum StatusKind {
 pub struct Status {
     pub text: String,
     pub kind: StatusKind,
+    /// Which message this is: the same words said again are another message (a
+    /// refusal repeated opens its window again); a clone is the same one.
+    said: u64,
 }
 
 impl Status {
-    pub fn info(text: impl Into<String>) -> Status {
+    pub fn new(kind: StatusKind, text: impl Into<String>) -> Status {
+        static SAID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Status {
             text: text.into(),
-            kind: StatusKind::Info,
+            kind,
+            said: SAID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
+    }
+    pub fn info(text: impl Into<String>) -> Status {
+        Status::new(StatusKind::Info, text)
     }
     pub fn saved(text: impl Into<String>) -> Status {
-        Status {
-            text: text.into(),
-            kind: StatusKind::Saved,
-        }
+        Status::new(StatusKind::Saved, text)
     }
     pub fn warning(text: impl Into<String>) -> Status {
-        Status {
-            text: text.into(),
-            kind: StatusKind::Warning,
-        }
+        Status::new(StatusKind::Warning, text)
     }
     pub fn error(text: impl Into<String>) -> Status {
-        Status {
-            text: text.into(),
-            kind: StatusKind::Error,
-        }
+        Status::new(StatusKind::Error, text)
     }
 }
 
@@ -497,17 +496,11 @@ impl App {
             };
             let lines = detail.split('\n').map(str::to_string).collect();
             self.popups.push(Popup::message(title, lines));
-            self.status = Some(Status {
-                text: status.text.replace('\n', " "),
-                kind: status.kind,
-            });
+            self.status = Some(Status::new(status.kind, status.text.replace('\n', " ")));
             self.status_told();
             return;
         }
-        self.status = Some(Status {
-            text: status.text.replace('\n', " "),
-            kind: status.kind,
-        });
+        self.status = Some(Status::new(status.kind, status.text.replace('\n', " ")));
     }
 
     fn update_popup(&mut self, mut popup: Popup, action: Action) -> Vec<Effect> {
@@ -575,9 +568,7 @@ impl App {
                 self.status = Some(Status::info("已放弃未保存的修改"));
                 Vec::new()
             }
-            Confirmation::CreateSample => {
-                self.scan_checklists(super::jobs::AfterScan::Sample)
-            }
+            Confirmation::CreateSample => self.scan_checklists(super::jobs::AfterScan::Sample),
             Confirmation::QuitDiscarding => vec![Effect::Quit],
             Confirmation::CancelForm => {
                 self.view = View::List;

@@ -42,6 +42,7 @@ mod time;
 mod tui_bad_input;
 mod tui_keys;
 mod tui_list_form;
+mod tui_review_day;
 mod tui_snapshots;
 mod tui_team;
 mod tui_tmux;

@@ -171,7 +171,11 @@ fn export_runs_on_a_job_and_reports_back() {
     assert!(path.is_file(), "{} written", path.display());
     match h.app.popups.last() {
         Some(pingshen::tui::popups::Popup::Message(m)) => {
-            assert!(m.text().contains(&path.display().to_string()), "{}", m.text());
+            assert!(
+                m.text().contains(&path.display().to_string()),
+                "{}",
+                m.text()
+            );
             assert_eq!(m.folder.as_deref(), path.parent());
         }
         _ => panic!("a window with the path"),

@@ -198,6 +198,23 @@ impl Harness {
         self.render(width, height, styled_text)
     }
 
+    /// The screen's buffer at `width` × `height`.
+    pub fn buffer(&self, width: u16, height: u16) -> Buffer {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        terminal
+            .draw(|f| {
+                views::draw(f, &self.app);
+            })
+            .expect("draws");
+        terminal.backend().buffer().clone()
+    }
+
+    /// The terminal reports its size, as the event loop does before each draw: a
+    /// message too long for the status line then opens a window.
+    pub fn sized(&mut self, width: u16, height: u16) {
+        self.app.handle_event(Event::Resize(width, height));
+    }
+
     fn render(&self, width: u16, height: u16, text_of: fn(&Buffer) -> String) -> String {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
         let mut cursor = None;

@@ -64,7 +64,11 @@ fn report_key_builds_the_pdf_on_a_worker_and_says_where_it_is() {
     match h.app.popups.last() {
         Some(Popup::Message(m)) => {
             assert!(m.text().contains("在输出文件夹"), "{}", m.text());
-            assert!(m.text().contains(&pdf.display().to_string()), "{}", m.text());
+            assert!(
+                m.text().contains(&pdf.display().to_string()),
+                "{}",
+                m.text()
+            );
         }
         _ => panic!("a window with the path"),
     }
@@ -94,7 +98,11 @@ fn report_from_the_summary_falls_back_to_the_data_dir_and_says_so() {
     // The whole story in a window, since the status line is one line.
     match h.app.popups.last() {
         Some(Popup::Message(m)) => {
-            assert!(m.text().contains("在数据目录的 reports 文件夹"), "{}", m.text());
+            assert!(
+                m.text().contains("在数据目录的 reports 文件夹"),
+                "{}",
+                m.text()
+            );
             assert!(m.text().contains("无法写入"), "{}", m.text());
         }
         _ => panic!("a message window"),

@@ -155,10 +155,7 @@ impl NoteEditor {
         let mut lines = self.criteria_lines(inner.width as usize);
         if lines.len() > height && height > 0 {
             lines.truncate(height);
-            lines[height - 1] = Line::from(Span::styled(
-                "  …（其余见条款详情）",
-                theme::dim(),
-            ));
+            lines[height - 1] = Line::from(Span::styled("  …（其余见条款详情）", theme::dim()));
         }
         frame.render_widget(Paragraph::new(lines), inner);
     }
@@ -182,7 +179,10 @@ impl NoteEditor {
                 self.draw_criteria(frame, left);
                 right
             } else {
-                let wanted = self.criteria_lines(outer.width.saturating_sub(4) as usize).len() as u16 + 2;
+                let wanted = self
+                    .criteria_lines(outer.width.saturating_sub(4) as usize)
+                    .len() as u16
+                    + 2;
                 let top_h = wanted.min(outer.height.saturating_sub(7)).max(3);
                 let [top, bottom] =
                     Layout::vertical([Constraint::Length(top_h), Constraint::Min(5)]).areas(outer);

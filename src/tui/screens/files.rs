@@ -52,15 +52,16 @@ impl App {
     /// Opens `dir` with the system's opener on a worker; a failure is said in words.
     pub(crate) fn open_folder(&mut self, dir: PathBuf) -> Vec<Effect> {
         self.status = Some(Status::info(format!("正在打开文件夹 {}…", dir.display())));
-        let job = Job::new(JobKind::OpenFolder, move || {
-            match crate::output_dir::open_folder(&dir) {
+        let job = Job::new(
+            JobKind::OpenFolder,
+            move || match crate::output_dir::open_folder(&dir) {
                 Ok(()) => Ok(Done::Told(Status::info(format!(
                     "已用系统的文件管理器打开 {}",
                     dir.display()
                 )))),
                 Err(why) => Err(open_failed(&dir, &why)),
-            }
-        });
+            },
+        );
         self.start_job(job, "正在打开文件夹，请稍候")
     }
 }

@@ -286,8 +286,7 @@ impl App {
         .filter_map(|(tier, text)| text.map(|t| (format!("{tier} 档"), t.clone())))
         .collect();
         let grade = crate::tui::views::theme::grade_label(w.grade_of(&item.id)).to_string();
-        let editor =
-            NoteEditor::with_criteria(field, &item.id, &item.title, text, criteria, grade);
+        let editor = NoteEditor::with_criteria(field, &item.id, &item.title, text, criteria, grade);
         self.popups.push(Popup::NoteEditor(Box::new(editor)));
     }
 

@@ -166,9 +166,8 @@ impl App {
                 }
             }
             Action::Command(Command::New) => {
-                let remembered = super::new_inspection::Remembered::load(
-                    self.options.config_dir.as_deref(),
-                );
+                let remembered =
+                    super::new_inspection::Remembered::load(self.options.config_dir.as_deref());
                 self.view = View::Form(Box::new(NewInspectionForm::new(
                     &self.options.today,
                     remembered,
@@ -282,13 +281,9 @@ impl App {
             .first_key(crate::tui::action::Context::List, Command::Merge);
         self.status = Some(Status::info("正在导出…"));
         let job = Job::new(JobKind::Export, move || {
-            let placed = crate::output_dir::place(
-                dir.as_deref(),
-                &fallback,
-                &name,
-                export.text.as_bytes(),
-            )
-            .map_err(|e| format!("无法写入导出文件（{e}）；没有留下不完整的文件"))?;
+            let placed =
+                crate::output_dir::place(dir.as_deref(), &fallback, &name, export.text.as_bytes())
+                    .map_err(|e| format!("无法写入导出文件（{e}）；没有留下不完整的文件"))?;
             let file = placed
                 .path
                 .file_name()

@@ -138,7 +138,8 @@ impl Remembered {
             return;
         };
         if let Ok(text) = toml::to_string(self) {
-            let text = format!("# pingshen 新建检查时上次用的清单和评审专家（下次预先填好）\n{text}");
+            let text =
+                format!("# pingshen 新建检查时上次用的清单和评审专家（下次预先填好）\n{text}");
             let _ = crate::store::write_atomically(&remembered_file(dir), text);
         }
     }

@@ -31,9 +31,9 @@ pub fn draw(frame: &mut Frame, status: Rect, hints: Rect, app: &App) {
     let used: usize = spans.iter().map(|s| cells(&s.content)).sum();
     let right_w: usize = right.iter().map(|(t, _)| cells(t)).sum();
     if right_w > 0 {
-        spans.push(Span::raw(" ".repeat(
-            (status.width as usize).saturating_sub(used + right_w),
-        )));
+        spans.push(Span::raw(
+            " ".repeat((status.width as usize).saturating_sub(used + right_w)),
+        ));
         for (text, style) in right {
             spans.push(Span::styled(text, style));
         }
