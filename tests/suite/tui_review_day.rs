@@ -96,10 +96,10 @@ fn full_width_letters_and_digits_grade_like_their_letters() {
 fn auto_advance_moves_to_the_next_pending_item_and_the_status_line_says_it_is_on() {
     let (mut h, id) = Harness::walkthrough();
     assert_eq!(h.selected_item().as_deref(), Some("1.1.1"));
-    assert!(!h.screen(80, 24).contains("自动跳到待评"));
+    assert!(!h.screen(80, 24).contains("自动跳转"));
     h.press("t");
     assert!(h.status().contains("已开"), "{}", h.status());
-    assert!(h.screen(80, 24).contains("自动跳到待评"));
+    assert!(h.screen(80, 24).contains("自动跳转"));
     h.press("a");
     assert_eq!(stored_grade(&h, &id, "1.1.1"), Some(Grade::A));
     assert_eq!(h.selected_item().as_deref(), Some("1.1.2"));
@@ -121,7 +121,7 @@ fn auto_advance_moves_to_the_next_pending_item_and_the_status_line_says_it_is_on
     assert!(h.status().contains("已关"), "{}", h.status());
     h.press("b");
     assert_eq!(h.selected_item().as_deref(), Some("1.1.3"));
-    assert!(!h.screen(80, 24).contains("自动跳到待评"));
+    assert!(!h.screen(80, 24).contains("自动跳转"));
 }
 
 /// The text lines of the item detail at 80 columns (the tree is 32 wide).

@@ -57,7 +57,7 @@ fn indicators(app: &App) -> Vec<(String, ratatui::style::Style)> {
         Screen::Walkthrough | Screen::Summary | Screen::Conflicts
     );
     if in_inspection && app.auto_advance {
-        parts.push((" 自动跳到待评 ".to_string(), theme::key()));
+        parts.push((" 自动跳转 ".to_string(), theme::key()));
     }
     if in_inspection && let Some(w) = &app.walk {
         let who = app
