@@ -80,7 +80,9 @@ fn options() -> Options {
         checklist_dir: None,
         keymap_file: None,
         today: "2026-11-23".into(),
-        report_dir: None,
+        output_dir: None,
+        auto_advance: false,
+        settings_problem: None,
         inspector: Some("张敏".into()),
         config_dir: None,
     }

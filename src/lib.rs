@@ -15,11 +15,16 @@
 //! - [`tui`]: the terminal UI (ratatui), a face over the layers above; the CLI in
 //!   `src/cli/` (the binary) is the other face.
 //!
+//! - [`config`] and [`output_dir`]: the user's settings file; the one folder reports
+//!   and exports go to when no file is named (both faces use it).
+//!
 //! Domain code decides; the faces only render. Only `store` knows sled, only `report`
 //! printpdf, only `tui` the terminal.
 
 pub mod checklist;
+pub mod config;
 pub mod identity;
+pub mod output_dir;
 pub mod report;
 pub mod scoring;
 pub mod store;

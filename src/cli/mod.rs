@@ -118,9 +118,9 @@ pub enum Command {
     Export {
         /// 检查编号（可只写开头几位）
         id: String,
-        /// 导出到的文件，如 东城区某中心.pingshen
+        /// 导出到的文件，如 东城区某中心.pingshen（默认：输出文件夹中的「机构名称-日期.pingshen」或 .csv，同名文件已存在时加序号）
         #[arg(short = 'o', long = "output", value_name = "FILE")]
-        output: PathBuf,
+        output: Option<PathBuf>,
         /// 只导出这位评审专家负责的章节（见 pingshen assign）
         #[arg(long = "for", value_name = "NAME")]
         inspector: Option<String>,
@@ -271,7 +271,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             output,
             inspector,
             format,
-        }) => transfer::export(&paths, &id, &output, inspector.as_deref(), format == "csv"),
+        }) => transfer::export(
+            &paths,
+            &id,
+            output.as_deref(),
+            inspector.as_deref(),
+            format == "csv",
+        ),
         Some(Command::Assign {
             id,
             inspector,

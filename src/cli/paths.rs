@@ -93,6 +93,22 @@ impl Paths {
         .map_err(|e| StoreError::NoActor(e).into())
     }
 
+    /// The user's settings (`config.toml` in the config dir); a file that does not
+    /// read is said on standard error and the defaults apply.
+    pub fn user_config(&self) -> pingshen::config::UserConfig {
+        let (config, problem) = pingshen::config::UserConfig::load(self.config_dir.as_deref());
+        if let Some(p) = problem {
+            super::output::stderr(&format!("注意：{p}\n"));
+        }
+        config
+    }
+
+    /// Where a report or export goes when no file is named: the one rule
+    /// ([`pingshen::output_dir::output_dir`]), as the review app uses it.
+    pub fn output_dir(&self) -> Option<PathBuf> {
+        pingshen::output_dir::output_dir(&self.user_config()).map(|o| o.path)
+    }
+
     pub fn catalog(&self) -> Catalog {
         Catalog::discover(self.checklist_dir.as_deref())
     }

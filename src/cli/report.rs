@@ -14,7 +14,7 @@ use super::Paths;
 pub struct ReportArgs {
     /// 检查编号（可只写开头几位）
     pub id: String,
-    /// 输出的 PDF 文件（默认：当前目录下「机构名称-评审报告-日期.pdf」）
+    /// 输出的 PDF 文件（默认：输出文件夹中的「机构名称-评审报告-日期.pdf」，同名文件已存在时加序号；输出文件夹见 README「文件存到哪里」）
     #[arg(short = 'o', long = "output", value_name = "FILE.pdf")]
     pub output: Option<PathBuf>,
     /// 备用字体文件（.ttf/.otf/.ttc）：内置字体缺少的字符先从这里找，再从系统的中文字体中找
@@ -40,7 +40,7 @@ pub fn run(paths: &Paths, args: ReportArgs) -> anyhow::Result<ExitCode> {
     let report = render(&input, &options)?;
     let wanted = match args.output {
         Some(file) => Wanted::File(file),
-        None => Wanted::Directory(None),
+        None => Wanted::Directory(paths.output_dir()),
     };
     let written = write_report(
         &report.pdf,

@@ -1,11 +1,12 @@
 //! `pingshen export`, `import`, `delete`, `recover` and `repin`: moving whole
 //! inspections in and out, and the ways back from damage.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use pingshen::checklist::{item_changes, rules_changed};
+use pingshen::output_dir;
 use pingshen::store::{ImportOutcome, Store, read_bundle, recover};
 
 use super::{Paths, csv_out};
@@ -13,18 +14,43 @@ use super::{Paths, csv_out};
 pub fn export(
     paths: &Paths,
     id: &str,
-    out: &Path,
+    out: Option<&Path>,
     inspector: Option<&str>,
     csv: bool,
 ) -> anyhow::Result<ExitCode> {
     let store = paths.open_store()?;
     let id = store.resolve(id)?;
+    // Without -o: the output folder, under the inspection's own name (numbered when
+    // taken), as the review app's export key does.
+    let place = |bytes: &[u8]| -> anyhow::Result<PathBuf> {
+        match out {
+            Some(p) => {
+                csv_out::emit(bytes, Some(p))?;
+                Ok(p.to_path_buf())
+            }
+            None => {
+                let name = output_dir::export_file_name(&store.get(&id)?, csv);
+                let fallback = store.dir().join("exports");
+                let placed = output_dir::place(paths.output_dir().as_deref(), &fallback, &name, bytes)
+                    .with_context(|| {
+                        format!(
+                            "无法写入输出文件夹，也无法写入 {}（是否可写、磁盘是否已满？）；没有留下不完整的文件。请用 -o 指定别的位置",
+                            fallback.display()
+                        )
+                    })?;
+                if let Some(why) = &placed.moved {
+                    errln!("提示：{why}，所以改存在数据目录的 exports 文件夹。");
+                }
+                Ok(placed.path)
+            }
+        }
+    };
     if csv {
         let bytes = grades_csv(&store, &id)?;
-        csv_out::emit(&bytes, Some(out))?;
+        let written = place(&bytes)?;
         outln!(
             "已导出检查 {id} 的逐条评分表（CSV，UTF-8）到 {}",
-            out.display()
+            written.display()
         );
         return Ok(ExitCode::SUCCESS);
     }
@@ -32,19 +58,14 @@ pub fn export(
         Some(name) => store.export_for(&id, name)?,
         None => store.export(&id)?,
     };
-    sealed.write(out).with_context(|| {
-        format!(
-            "无法写入 {}（目录是否存在、是否可写、磁盘是否已满？）；没有留下不完整的文件",
-            out.display()
-        )
-    })?;
+    let written = place(sealed.text.as_bytes())?;
     outln!(
         "已导出检查 {id}（{}，{} 条评分，{} 条记录，由本机密钥 {} 签名）到 {}",
         sealed.institution,
         sealed.assessments,
         sealed.entries,
         store.identity().public_key().fingerprint(),
-        out.display()
+        written.display()
     );
     if let Some(name) = inspector {
         outln!(

@@ -19,11 +19,15 @@ pub fn run(paths: &Paths) -> anyhow::Result<ExitCode> {
     // shown inside the UI, where it stays readable.
     let store = Store::open_as(paths.data_dir()?, std::sync::Arc::new(paths.identity()?))?;
     let keymap_file = paths.config_dir.as_ref().map(|c| c.join("keymap.toml"));
+    let (settings, settings_problem) =
+        pingshen::config::UserConfig::load(paths.config_dir.as_deref());
     let options = Options {
         checklist_dir: paths.checklist_dir.clone(),
         keymap_file,
         today: Options::today(),
-        report_dir: None,
+        output_dir: pingshen::output_dir::output_dir(&settings).map(|o| o.path),
+        auto_advance: settings.auto_advance,
+        settings_problem,
         inspector: paths
             .acting
             .clone()

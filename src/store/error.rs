@@ -81,9 +81,7 @@ pub enum StoreError {
         item: String,
     },
 
-    #[error(
-        "条款 {item} 不允许评为「不适用」（清单中该条款没有 allow_na = true）。请给出 A、B、C 或 不达标。"
-    )]
+    #[error("条款 {item} 不能评为「不适用」：清单规定这一条必须评分。请给出 A、B、C 或 不达标。")]
     NotApplicableRefused { item: String },
 
     #[error(

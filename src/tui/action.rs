@@ -159,6 +159,24 @@ pub enum Command {
         detailed_message = "裁定冲突"
     )]
     Conflicts,
+    #[strum(
+        serialize = "auto_advance",
+        message = "评分后自动跳到下一条待评：开 / 关",
+        detailed_message = "自动跳转"
+    )]
+    AutoAdvance,
+    #[strum(
+        serialize = "switch_inspector",
+        message = "换操作人（本次检查的哪位评审专家在操作）",
+        detailed_message = "换操作人"
+    )]
+    SwitchInspector,
+    #[strum(
+        serialize = "open_folder",
+        message = "用系统的文件管理器打开所在文件夹",
+        detailed_message = "打开文件夹"
+    )]
+    OpenFolder,
     #[strum(serialize = "take_1", message = "取版本 1")]
     Take1,
     #[strum(serialize = "take_2", message = "取版本 2")]

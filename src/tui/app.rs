@@ -29,9 +29,15 @@ pub struct Options {
     pub keymap_file: Option<PathBuf>,
     /// Today as YYYY-MM-DD, the default review date (fixed in tests).
     pub today: String,
-    /// Where review reports are written; `None`: the current directory (where the
-    /// inspector started pingshen, as `pingshen report` does).
-    pub report_dir: Option<PathBuf>,
+    /// Where reports and exports are written ([`crate::output_dir::output_dir`], the
+    /// rule `pingshen report` and `export` follow); `None`: no folder could be
+    /// determined, so the data dir's `reports/` (and the message says why).
+    pub output_dir: Option<PathBuf>,
+    /// Move to the next pending item after each grade (the user's settings; a key
+    /// switches it for the run).
+    pub auto_advance: bool,
+    /// Why the user's settings file could not be read, shown at start.
+    pub settings_problem: Option<String>,
     /// `PINGSHEN_INSPECTOR`: who is acting, when set (a scripted run asks nothing).
     pub inspector: Option<String>,
     /// The config dir, where the keys of other laptops trusted are kept; `None`:
@@ -75,32 +81,31 @@ pub enum StatusKind {
 pub struct Status {
     pub text: String,
     pub kind: StatusKind,
+    /// Which message this is: the same words said again are another message (a
+    /// refusal repeated opens its window again); a clone is the same one.
+    said: u64,
 }
 
 impl Status {
-    pub fn info(text: impl Into<String>) -> Status {
+    pub fn new(kind: StatusKind, text: impl Into<String>) -> Status {
+        static SAID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Status {
             text: text.into(),
-            kind: StatusKind::Info,
+            kind,
+            said: SAID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
+    }
+    pub fn info(text: impl Into<String>) -> Status {
+        Status::new(StatusKind::Info, text)
     }
     pub fn saved(text: impl Into<String>) -> Status {
-        Status {
-            text: text.into(),
-            kind: StatusKind::Saved,
-        }
+        Status::new(StatusKind::Saved, text)
     }
     pub fn warning(text: impl Into<String>) -> Status {
-        Status {
-            text: text.into(),
-            kind: StatusKind::Warning,
-        }
+        Status::new(StatusKind::Warning, text)
     }
     pub fn error(text: impl Into<String>) -> Status {
-        Status {
-            text: text.into(),
-            kind: StatusKind::Error,
-        }
+        Status::new(StatusKind::Error, text)
     }
 }
 
@@ -133,6 +138,11 @@ pub struct App {
     /// The last key the too-small screen swallowed, as shown there ("刚才按的 a
     /// 没有起作用"); cleared by a resize.
     pub swallowed: Option<String>,
+    /// After a grade, move to the next pending item.
+    pub auto_advance: bool,
+    /// The status as last checked against the status line's width: a message too
+    /// long for the line opens a window ([`App::status_fits`]).
+    status_checked: Option<Status>,
 }
 
 impl App {
@@ -146,6 +156,7 @@ impl App {
     ) -> App {
         let list = InspectionList::load(&store);
         let options_config = options.config_dir.clone();
+        let auto_advance = options.auto_advance;
         let mut app = App {
             store,
             options,
@@ -163,9 +174,14 @@ impl App {
             asking: None,
             terminal_size: None,
             swallowed: None,
+            auto_advance,
+            status_checked: None,
         };
         if let Some(warning) = app.store.take_warning() {
             app.status = Some(Status::warning(warning));
+        }
+        if let Some(problem) = app.options.settings_problem.clone() {
+            app.status = Some(Status::warning(problem));
         }
         if !keymap_problems.is_empty() {
             let mut lines: Vec<MessageLine> = vec![
@@ -338,6 +354,50 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let effects = self.run_action(action);
+        self.status_fits();
+        effects
+    }
+
+    /// A message too long for the status line is shown whole in a window (closed
+    /// with Esc or Enter; other keys wait), so no message is ever cut. While another
+    /// window has the keys (a note being typed) it waits until that one closes.
+    /// Needs the terminal's size; on a TestBackend that never reported one, nothing.
+    fn status_fits(&mut self) {
+        if self.status == self.status_checked {
+            return;
+        }
+        let Some((width, _)) = self.terminal_size else {
+            return;
+        };
+        let Some(status) = self.status.clone() else {
+            self.status_checked = None;
+            return;
+        };
+        let room = super::views::status_room(self, width);
+        if !status.text.contains('\n') && crate::text::cells(&status.text) <= room {
+            self.status_checked = Some(status);
+            return;
+        }
+        if !self.popups.is_empty() {
+            return;
+        }
+        let title = match status.kind {
+            StatusKind::Error => "出错了",
+            StatusKind::Warning => "请注意",
+            StatusKind::Saved | StatusKind::Info => "消息",
+        };
+        let lines = status.text.split('\n').map(str::to_string).collect();
+        self.popups.push(Popup::message(title, lines));
+        self.status_checked = Some(status);
+    }
+
+    /// The status is shown whole in the window just opened: no second window for it.
+    pub(crate) fn status_told(&mut self) {
+        self.status_checked = self.status.clone();
+    }
+
+    fn run_action(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::JobDone(result) => self.job_done(result),
             Action::ChecklistEdited { path, editor_error } => {
@@ -407,6 +467,13 @@ impl App {
             Ok(Done::Untrusted { paths, keys }) => self.ask_trust(paths, keys),
             Ok(Done::Scanned { catalog, then }) => self.scanned(catalog, then),
             Ok(Done::Told(status)) => self.tell(label, status.text.clone(), status),
+            Ok(Done::Written {
+                title,
+                status,
+                path,
+                place,
+                notes,
+            }) => self.written(title, status, &path, place, notes),
             Err(text) if result.kind == JobKind::Merge => self.merge_failed(text),
             Err(text) => self.tell(
                 label,
@@ -429,11 +496,11 @@ impl App {
             };
             let lines = detail.split('\n').map(str::to_string).collect();
             self.popups.push(Popup::message(title, lines));
+            self.status = Some(Status::new(status.kind, status.text.replace('\n', " ")));
+            self.status_told();
+            return;
         }
-        self.status = Some(Status {
-            text: status.text.replace('\n', " "),
-            kind: status.kind,
-        });
+        self.status = Some(Status::new(status.kind, status.text.replace('\n', " ")));
     }
 
     fn update_popup(&mut self, mut popup: Popup, action: Action) -> Vec<Effect> {
@@ -474,6 +541,7 @@ impl App {
                 Vec::new()
             }
             Followup::PromptDone(kind, text) => self.prompt_done(kind, text),
+            Followup::OpenFolder(dir) => self.open_folder(dir),
             Followup::SetFilter(filter) => {
                 if let Some(w) = &mut self.walk {
                     w.set_filter(filter);
@@ -500,6 +568,7 @@ impl App {
                 self.status = Some(Status::info("已放弃未保存的修改"));
                 Vec::new()
             }
+            Confirmation::CreateSample => self.scan_checklists(super::jobs::AfterScan::Sample),
             Confirmation::QuitDiscarding => vec![Effect::Quit],
             Confirmation::CancelForm => {
                 self.view = View::List;

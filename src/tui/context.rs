@@ -114,6 +114,8 @@ impl Context {
                 Compare,
                 Complete,
                 Reopen,
+                AutoAdvance,
+                SwitchInspector,
             ],
             Context::Summary => &[Up, Down, Open, Back, Report, Compare, Complete, Reopen],
             Context::Conflicts => &[
@@ -125,7 +127,7 @@ impl Context {
             Context::Prompt => &[Open, Cancel],
             Context::Confirm => &[Yes, No],
             Context::Menu => &[Up, Down, Open, Cancel],
-            Context::Viewer => &[Up, Down, ScrollDown, ScrollUp, Back],
+            Context::Viewer => &[Up, Down, ScrollDown, ScrollUp, OpenFolder, Back],
         }
     }
 

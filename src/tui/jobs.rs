@@ -25,6 +25,8 @@ pub enum JobKind {
     Merge,
     /// Reading the shipped and the user's checklists (the user dir may be slow or big).
     ScanChecklists,
+    /// Opening a folder with the system's file manager (`xdg-open`, `open`, `start`).
+    OpenFolder,
 }
 
 impl JobKind {
@@ -35,6 +37,7 @@ impl JobKind {
             JobKind::Export => "导出",
             JobKind::Merge => "合并",
             JobKind::ScanChecklists => "读取清单",
+            JobKind::OpenFolder => "打开文件夹",
         }
     }
 
@@ -56,6 +59,17 @@ pub enum Done {
     Untrusted {
         paths: Vec<std::path::PathBuf>,
         keys: Vec<crate::store::Untrusted>,
+    },
+    /// A file written for the user (a report, an export): the status to show, the
+    /// file, where it is in words, and what else to say (shown in a window with the
+    /// full path and a key that opens the folder).
+    Written {
+        /// The window's title: 「已生成评审报告」「已导出」.
+        title: &'static str,
+        status: Status,
+        path: std::path::PathBuf,
+        place: &'static str,
+        notes: Vec<String>,
     },
     /// The checklists found, for what asked for them.
     Scanned { catalog: Catalog, then: AfterScan },

@@ -176,7 +176,7 @@ fn bad_input_gets_a_message_and_changes_nothing() {
         (&["grade", "0000000000", "1.1.1", "A"], "找不到编号为 `0000000000` 的检查"),
         (&["grade", &id, "9.9.9", "A"], "里没有条款 `9.9.9`"),
         (&["grade", &id, "1.1.1", "E"], "档次 `E` 不存在"),
-        (&["grade", &id, "1.2.4", "不适用"], "不允许评为「不适用」"),
+        (&["grade", &id, "1.2.4", "不适用"], "不能评为「不适用」：清单规定这一条必须评分"),
         (&["new", "--checklist", "nope", "--institution", "x", "--region", "y", "--inspector", "z"], "没有编号为 `nope` 的清单"),
         (&["new", "--checklist", "community-2022", "--institution", "x", "--region", "y", "--inspector", "z", "--kind", "年检"], "评审类型 `年检` 无法识别"),
         (&["new", "--checklist", "community-2022", "--institution", "x", "--region", "y", "--inspector", "z", "--date", "2026-13-45"], "没有 13 月：月份是 1 到 12"),

@@ -126,7 +126,8 @@ fn a_report_that_cannot_go_where_asked_goes_to_the_data_dir_and_says_why() {
     );
     assert_eq!(std::fs::read(&written.path).unwrap(), pdf);
     let why = written.moved.expect("the result says why");
-    assert!(why.starts_with("报告目录无法写入"), "{why}");
+    assert!(why.starts_with("输出文件夹"), "{why}");
+    assert!(why.contains("无法写入"), "{why}");
 
     // A file the user named is written there or not at all.
     let refused = write_report(pdf, "x.pdf", &Wanted::File(not_a_dir.join("x.pdf")), &data);
@@ -138,5 +139,15 @@ fn a_report_that_cannot_go_where_asked_goes_to_the_data_dir_and_says_why() {
         &data,
     )
     .unwrap();
-    assert_eq!((ok.place, ok.moved), ("报告目录", None));
+    assert_eq!((ok.place, ok.moved), ("输出文件夹", None));
+    // A second report of the same name is numbered; the first one stays.
+    let again = write_report(
+        b"%PDF-1.7 again",
+        "x.pdf",
+        &Wanted::Directory(Some(dir.path().into())),
+        &data,
+    )
+    .unwrap();
+    assert_eq!(again.path, dir.path().join("x(2).pdf"));
+    assert_eq!(std::fs::read(&ok.path).unwrap(), pdf);
 }

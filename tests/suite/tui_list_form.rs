@@ -164,7 +164,22 @@ fn export_runs_on_a_job_and_reports_back() {
         .expect("job finished");
     h.update(pingshen::tui::Action::JobDone(result));
     assert_eq!(h.app.jobs_running(), 0);
-    assert!(h.status().starts_with("已导出到"), "{}", h.status());
+    let file = "青山镇卫生院-2026-11-23.pingshen";
+    assert_eq!(h.status(), format!("已导出 {file}"));
+    // Into the output folder, and the window gives the whole path.
+    let path = h.dir.path().join("reports").join(file);
+    assert!(path.is_file(), "{} written", path.display());
+    match h.app.popups.last() {
+        Some(pingshen::tui::popups::Popup::Message(m)) => {
+            assert!(
+                m.text().contains(&path.display().to_string()),
+                "{}",
+                m.text()
+            );
+            assert_eq!(m.folder.as_deref(), path.parent());
+        }
+        _ => panic!("a window with the path"),
+    }
 }
 
 #[test]
@@ -225,7 +240,9 @@ fn keymap_problems_are_shown_at_start() {
         checklist_dir: None,
         keymap_file: None,
         today: TODAY.into(),
-        report_dir: None,
+        output_dir: None,
+        auto_advance: false,
+        settings_problem: None,
         inspector: None,
         config_dir: None,
     };

@@ -366,3 +366,109 @@ fn compare() {
     h.press("v");
     snap("compare", &h);
 }
+
+/// Like [`snap`], with this run's temporary directory filtered out of paths.
+fn snap_paths(name: &str, h: &Harness) {
+    let tmp = regex_escape(&h.dir.path().display().to_string());
+    for (w, hgt) in SIZES {
+        let screen = h.styled_screen(w, hgt);
+        insta::with_settings!({
+            filters => vec![
+                (tmp.as_str(), "[临时目录]"),
+                (r"\b[0-9a-f]{10}\b", "[编号....]"),
+            ],
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(format!("{name}_{w}x{hgt}"), screen);
+        });
+    }
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if "\\.+*?()|[]{}^$".contains(c) {
+                format!("\\{c}")
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn walkthrough_auto_advance() {
+    let mut h = walkthrough_harness();
+    h.press("t");
+    h.press("ａ");
+    snap("walkthrough_auto_advance", &h);
+}
+
+#[test]
+fn walkthrough_item_page_down() {
+    let mut h = walkthrough_harness();
+    h.press("PageDown");
+    snap("walkthrough_item_page_down", &h);
+}
+
+#[test]
+fn status_message_window() {
+    let mut h = walkthrough_harness();
+    h.sized(80, 24);
+    h.keys(&["g"]);
+    h.type_text("1.1.1");
+    h.keys(&["Enter", "n"]);
+    snap("status_message_window", &h);
+}
+
+#[test]
+fn switch_inspector_prompt() {
+    let mut h = walkthrough_harness();
+    h.press("w");
+    snap("switch_inspector_prompt", &h);
+}
+
+#[test]
+fn sample_confirmation() {
+    let mut h = list_harness();
+    h.press("s");
+    snap("sample_confirmation", &h);
+}
+
+#[test]
+fn export_written() {
+    let mut h = list_harness();
+    h.press_and_wait("e");
+    snap_paths("export_written", &h);
+}
+
+#[test]
+fn report_written() {
+    let mut h = walkthrough_harness();
+    h.press_and_wait("p");
+    snap_paths("report_written", &h);
+}
+
+#[test]
+fn new_inspection_form_remembered() {
+    let mut h = list_harness();
+    std::fs::create_dir_all(h.dir.path().join("config")).unwrap();
+    std::fs::write(
+        h.dir.path().join("config/new-form.toml"),
+        "checklist = \"township-2022\"\ninspectors = [\"张敏\", \"李强\"]\n",
+    )
+    .unwrap();
+    h.press_and_wait("n");
+    snap("new_inspection_form_remembered", &h);
+}
+
+#[test]
+fn inspection_list_selects_the_new_sample() {
+    let mut h = list_harness();
+    h.press("s");
+    h.press_and_wait("y");
+    h.press("q");
+    h.app.status = None;
+    snap("inspection_list_selects_the_new_sample", &h);
+}

@@ -76,7 +76,9 @@ impl Harness {
             checklist_dir: Some(dir.path().join("checklists")),
             keymap_file: Some(dir.path().join("config/keymap.toml")),
             today: TODAY.to_string(),
-            report_dir: Some(dir.path().join("reports")),
+            output_dir: Some(dir.path().join("reports")),
+            auto_advance: false,
+            settings_problem: None,
             // As PINGSHEN_INSPECTOR=张敏 would: the inspections here have two.
             inspector: Some("张敏".to_string()),
             config_dir: Some(dir.path().join("config")),
@@ -194,6 +196,23 @@ impl Harness {
     /// The screen with the selection marked and colours named ([`styled_text`]).
     pub fn styled_screen(&self, width: u16, height: u16) -> String {
         self.render(width, height, styled_text)
+    }
+
+    /// The screen's buffer at `width` × `height`.
+    pub fn buffer(&self, width: u16, height: u16) -> Buffer {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        terminal
+            .draw(|f| {
+                views::draw(f, &self.app);
+            })
+            .expect("draws");
+        terminal.backend().buffer().clone()
+    }
+
+    /// The terminal reports its size, as the event loop does before each draw: a
+    /// message too long for the status line then opens a window.
+    pub fn sized(&mut self, width: u16, height: u16) {
+        self.app.handle_event(Event::Resize(width, height));
     }
 
     fn render(&self, width: u16, height: u16, text_of: fn(&Buffer) -> String) -> String {

@@ -58,9 +58,20 @@ fn report_key_builds_the_pdf_on_a_worker_and_says_where_it_is() {
         "{}",
         status.text
     );
-    assert!(status.text.contains("在报告目录"), "{}", status.text);
     let pdf = h.dir.path().join("reports").join(file);
     assert!(pdf.is_file(), "{} written", pdf.display());
+    // The whole path in a window, with the place in words.
+    match h.app.popups.last() {
+        Some(Popup::Message(m)) => {
+            assert!(m.text().contains("在输出文件夹"), "{}", m.text());
+            assert!(
+                m.text().contains(&pdf.display().to_string()),
+                "{}",
+                m.text()
+            );
+        }
+        _ => panic!("a window with the path"),
+    }
     let text = pdf_text(&pdf);
     assert!(text.contains("青山镇卫生院"), "{text}");
 }
@@ -72,18 +83,13 @@ fn report_from_the_summary_falls_back_to_the_data_dir_and_says_so() {
     // A report dir that cannot be made: a file stands where it would be.
     let blocked = h.dir.path().join("不是目录");
     std::fs::write(&blocked, "").unwrap();
-    h.app.options.report_dir = Some(blocked.join("报告"));
+    h.app.options.output_dir = Some(blocked.join("报告"));
     h.press("s");
     assert_eq!(h.app.screen(), Screen::Summary);
     let effects = h.press("p");
     run_job(&mut h, effects, JOB_TIMEOUT);
     let status = h.app.status.clone().expect("a status");
     assert_eq!(status.kind, StatusKind::Warning, "{}", status.text);
-    assert!(
-        status.text.contains("数据目录的 reports 文件夹"),
-        "{}",
-        status.text
-    );
     let pdf = h
         .dir
         .path()
@@ -91,7 +97,14 @@ fn report_from_the_summary_falls_back_to_the_data_dir_and_says_so() {
     assert!(pdf.is_file());
     // The whole story in a window, since the status line is one line.
     match h.app.popups.last() {
-        Some(Popup::Message(m)) => assert!(m.text().contains("报告目录无法写入")),
+        Some(Popup::Message(m)) => {
+            assert!(
+                m.text().contains("在数据目录的 reports 文件夹"),
+                "{}",
+                m.text()
+            );
+            assert!(m.text().contains("无法写入"), "{}", m.text());
+        }
         _ => panic!("a message window"),
     }
 }

@@ -63,6 +63,9 @@ impl Tmux {
             &format!("PINGSHEN_CHECKLIST_DIR={}", checklists.display()),
             "-e",
             &format!("XDG_CONFIG_HOME={}", config.display()),
+            // Reports and exports into the test's own folder, never the user's.
+            "-e",
+            &format!("PINGSHEN_OUTPUT_DIR={}", work.join("out").display()),
             "-e",
             "LANG=C.UTF-8",
             // Several arguments: tmux runs the program itself, not through a shell,

@@ -28,6 +28,8 @@ pub enum Confirmation {
         name: String,
     },
     DiscardEdit,
+    /// Another sample inspection, when there are inspections already.
+    CreateSample,
     QuitDiscarding,
     CancelForm,
     Repin(Box<RepinOffer>),
@@ -63,6 +65,16 @@ impl Confirm {
             Confirmation::DiscardEdit => (
                 "放弃修改".to_string(),
                 vec!["编辑的内容还没有保存。放弃这些修改？".to_string()],
+            ),
+            Confirmation::CreateSample => (
+                "创建示例检查".to_string(),
+                vec![
+                    "再创建一个示例检查（虚构的机构，预填几条评分，标明「示例」）？".to_string(),
+                    format!(
+                        "已有的检查不受影响；示例检查不用时可以在列表中按 {} 删除。",
+                        keymap.first_key(Context::List, Command::Delete)
+                    ),
+                ],
             ),
             Confirmation::QuitDiscarding => (
                 "退出".to_string(),

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::{Step, centered};
+use super::{Followup, Step, centered};
 use crate::text::{truncate, wrap};
 use crate::tui::action::{Action, Command, Context};
 use crate::tui::keymap::Keymap;
@@ -69,6 +69,8 @@ pub struct MessageView {
     max_scroll: Cell<usize>,
     /// Use most of the screen (help) rather than fit the text.
     pub large: bool,
+    /// The folder of the file the message is about: a key opens it.
+    pub folder: Option<std::path::PathBuf>,
 }
 
 impl MessageView {
@@ -79,7 +81,14 @@ impl MessageView {
             scroll: 0,
             max_scroll: Cell::new(usize::MAX),
             large: false,
+            folder: None,
         }
+    }
+
+    /// With a key that opens `folder` in the system's file manager.
+    pub fn with_folder(mut self, folder: std::path::PathBuf) -> MessageView {
+        self.folder = Some(folder);
+        self
     }
 
     /// Every line's text, one per line (for tests and logs).
@@ -96,6 +105,11 @@ impl MessageView {
             Action::Command(Command::ScrollDown) => self.scroll = (self.scroll + 10).min(max),
             Action::Command(Command::ScrollUp) => self.scroll = self.scroll.saturating_sub(10),
             Action::Command(Command::Back) => return Step::close(),
+            Action::Command(Command::OpenFolder) => {
+                if let Some(dir) = &self.folder {
+                    return Step::keep_and(Followup::OpenFolder(dir.clone()));
+                }
+            }
             _ => {}
         }
         Step::keep()
@@ -140,10 +154,21 @@ impl MessageView {
         } else {
             String::new()
         };
-        let footer = format!(
-            "{} 关闭{more}",
-            keymap.first_key(Context::Viewer, Command::Back)
-        );
+        let footer = match &self.folder {
+            Some(_) => format!(
+                "{} 打开所在文件夹  {} 关闭{more}",
+                keymap.first_key(Context::Viewer, Command::OpenFolder),
+                keymap.key_preferring(
+                    Context::Viewer,
+                    Command::Back,
+                    ratatui::crossterm::event::KeyCode::Esc
+                )
+            ),
+            None => format!(
+                "{} 关闭{more}",
+                keymap.first_key(Context::Viewer, Command::Back)
+            ),
+        };
         super::clear(frame, rect);
         let block = Block::default()
             .borders(Borders::ALL)

@@ -83,6 +83,8 @@ pub enum Followup {
     /// Enter (`Some`) or Esc (`None`) in a prompt.
     PromptDone(PromptKind, Option<String>),
     SetFilter(Filter),
+    /// Open this folder with the system's file manager.
+    OpenFolder(std::path::PathBuf),
 }
 
 impl Popup {

@@ -6,14 +6,14 @@
 
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
-use ratatui::text::Span;
-use ratatui::widgets::{Block, Borders};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use super::{Followup, Step, centered};
-use crate::text::truncate;
+use crate::text::{truncate, wrap};
 use crate::tui::action::{Action, Command, Context};
 use crate::tui::keymap::Keymap;
 use crate::tui::views::theme;
@@ -40,10 +40,29 @@ pub struct NoteEditor {
     /// The text as stored, to tell whether anything changed.
     pub original: String,
     pub textarea: TextArea<'static>,
+    /// The item's criteria (档次 and text, C first) and its grade now, kept in view
+    /// while writing about them.
+    pub criteria: Vec<(String, String)>,
+    pub grade: String,
 }
+
+/// From this width the criteria stand beside the editor; below it, above.
+pub const SIDE_BY_SIDE: u16 = 100;
 
 impl NoteEditor {
     pub fn new(field: TextField, item_id: &str, item_title: &str, text: &str) -> NoteEditor {
+        NoteEditor::with_criteria(field, item_id, item_title, text, Vec::new(), String::new())
+    }
+
+    /// The editor with the item's criteria shown beside (or above) it.
+    pub fn with_criteria(
+        field: TextField,
+        item_id: &str,
+        item_title: &str,
+        text: &str,
+        criteria: Vec<(String, String)>,
+        grade: String,
+    ) -> NoteEditor {
         let mut textarea = TextArea::from(text.split('\n').map(str::to_string));
         textarea.set_wrap_mode(WrapMode::WordOrGlyph);
         textarea.set_cursor_line_style(Style::default());
@@ -56,6 +75,8 @@ impl NoteEditor {
             item_title: item_title.to_string(),
             original: text.to_string(),
             textarea,
+            criteria,
+            grade,
         }
     }
 
@@ -100,10 +121,76 @@ impl NoteEditor {
         }
     }
 
+    /// The criteria's lines at `width`, wrapped by display width.
+    fn criteria_lines(&self, width: usize) -> Vec<Line<'static>> {
+        let mut lines = Vec::new();
+        if !self.grade.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!("当前档次：{}", self.grade),
+                theme::bold(),
+            )));
+        }
+        for (label, text) in &self.criteria {
+            lines.push(Line::from(Span::styled(label.clone(), theme::bold())));
+            for l in wrap(text, width.saturating_sub(2)) {
+                lines.push(Line::from(format!("  {l}")));
+            }
+        }
+        lines
+    }
+
+    /// Draws the criteria in `rect`, cut with a mark when they do not fit.
+    fn draw_criteria(&self, frame: &mut Frame, rect: Rect) {
+        super::clear(frame, rect);
+        let block = Block::default().borders(Borders::ALL).title(Span::styled(
+            truncate(
+                &format!(" 评价要点 · {} ", self.item_id),
+                rect.width.saturating_sub(2) as usize,
+            ),
+            theme::bold(),
+        ));
+        let inner = crate::tui::views::padded(block.inner(rect));
+        frame.render_widget(block, rect);
+        let height = inner.height as usize;
+        let mut lines = self.criteria_lines(inner.width as usize);
+        if lines.len() > height && height > 0 {
+            lines.truncate(height);
+            lines[height - 1] = Line::from(Span::styled("  …（其余见条款详情）", theme::dim()));
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+
     pub fn draw(&self, frame: &mut Frame, area: Rect, keymap: &Keymap) -> Option<Position> {
-        let width = area.width.saturating_sub(2).min(100);
-        let height = area.height.saturating_sub(2).clamp(5, 20);
-        let rect = centered(area, width, height);
+        let rect = if self.criteria.is_empty() {
+            let width = area.width.saturating_sub(2).min(100);
+            let height = area.height.saturating_sub(2).clamp(5, 20);
+            centered(area, width, height)
+        } else {
+            // The criteria stay in view: beside the editor when wide, above it when not.
+            let outer = centered(
+                area,
+                area.width.saturating_sub(2).min(150),
+                area.height.saturating_sub(1).min(26),
+            );
+            if area.width >= SIDE_BY_SIDE {
+                let [left, right] =
+                    Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+                        .areas(outer);
+                self.draw_criteria(frame, left);
+                right
+            } else {
+                let wanted = self
+                    .criteria_lines(outer.width.saturating_sub(4) as usize)
+                    .len() as u16
+                    + 2;
+                let top_h = wanted.min(outer.height.saturating_sub(7)).max(3);
+                let [top, bottom] =
+                    Layout::vertical([Constraint::Length(top_h), Constraint::Min(5)]).areas(outer);
+                self.draw_criteria(frame, top);
+                bottom
+            }
+        };
+        let width = rect.width;
         let title = truncate(
             &format!(
                 " {} · {} {} ",

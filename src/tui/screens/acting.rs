@@ -1,7 +1,8 @@
 //! Who is acting in the TUI: the same order as the CLI ([`crate::identity::acting`]) —
 //! `PINGSHEN_INSPECTOR`, the laptop identity's name when it is one of the
 //! inspection's inspectors, the only inspector — and otherwise the TUI asks once,
-//! remembers the answer for that inspection and shows it in the header.
+//! remembers the answer for that inspection (`acting.toml` in the config dir) and
+//! shows it at the right of the status line. A key (`w`) asks again, to switch.
 
 use std::collections::BTreeMap;
 
@@ -16,9 +17,32 @@ impl App {
         let w = self.walk.as_ref()?;
         let found = self.actor_of(&w.inspection.id, &w.inspection.inspectors);
         if found.is_none() {
-            self.ask_who();
+            self.ask_who(AfterWho::Retry);
         }
         found
+    }
+
+    /// The key that changes who is acting: asks among the inspection's inspectors;
+    /// the answer is remembered for this inspection, as the first one is.
+    pub(crate) fn switch_inspector(&mut self) {
+        let Some(w) = self.walk.as_ref() else {
+            return;
+        };
+        if let [only] = w.inspection.inspectors.as_slice() {
+            self.status = Some(Status::info(format!(
+                "这次检查只有一位评审专家（{only}），修改都记在他的名下"
+            )));
+            return;
+        }
+        self.ask_who(AfterWho::Switched);
+        let now = self
+            .walk
+            .as_ref()
+            .and_then(|w| self.actor_of(&w.inspection.id, &w.inspection.inspectors));
+        self.status = Some(Status::info(match now {
+            Some(n) => format!("换操作人：现在是 {n}；输入另一位的姓名或序号"),
+            None => "换操作人：输入姓名或序号".to_string(),
+        }));
     }
 
     /// The actor for inspection `id` with `inspectors`, without asking.
@@ -37,14 +61,14 @@ impl App {
     }
 
     /// Opens the question «你是哪位评审专家？» for the open inspection.
-    pub(crate) fn ask_who(&mut self) {
+    pub(crate) fn ask_who(&mut self, then: AfterWho) {
         let Some(w) = self.walk.as_ref() else {
             return;
         };
         let asking = Asking {
             key: w.inspection.id.clone(),
             inspectors: w.inspection.inspectors.clone(),
-            then: AfterWho::Nothing,
+            then,
         };
         self.ask(asking);
     }
@@ -95,7 +119,17 @@ impl App {
         match asking.then {
             AfterWho::Nothing => {
                 self.status = Some(Status::info(format!(
-                    "好的，{name}：之后的修改都记在你的名下（标题栏显示）。请再按一次刚才的键"
+                    "好的，{name}：之后的修改都记在你的名下"
+                )));
+            }
+            AfterWho::Retry => {
+                self.status = Some(Status::info(format!(
+                    "好的，{name}：修改记在你的名下。刚才的键没有生效，请再按一次"
+                )));
+            }
+            AfterWho::Switched => {
+                self.status = Some(Status::info(format!(
+                    "已换操作人：之后的修改记在 {name} 的名下"
                 )));
             }
             AfterWho::SubmitForm => self.submit_form(),
@@ -158,7 +192,12 @@ pub struct Asking {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AfterWho {
+    /// Asked on opening the inspection.
     Nothing,
+    /// Asked by a key that changes something (not made: pressed again after).
+    Retry,
+    /// The switch key.
+    Switched,
     SubmitForm,
 }
 

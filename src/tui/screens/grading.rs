@@ -15,6 +15,7 @@ impl App {
     pub(crate) fn open_walkthrough(&mut self, id: &str) {
         match Walkthrough::open(&self.store, id) {
             Ok(w) => {
+                self.list.show_id(id);
                 let unknown = self
                     .actor_of(&w.inspection.id, &w.inspection.inspectors)
                     .is_none();
@@ -23,7 +24,7 @@ impl App {
                 self.status = None;
                 self.tell_healed();
                 if unknown {
-                    self.ask_who();
+                    self.ask_who(super::AfterWho::Nothing);
                 }
             }
             Err(e) => self.status = Some(Status::error(format!("无法打开检查：{e}"))),
@@ -77,10 +78,17 @@ impl App {
             Command::Collapse => w.collapse(),
             Command::Expand => w.expand(),
             Command::Toggle => w.toggle(),
-            Command::ScrollDown => {
-                w.detail_scroll = (w.detail_scroll + 5).min(w.detail_max_scroll.get())
+            Command::ScrollDown => w.scroll_page(true),
+            Command::ScrollUp => w.scroll_page(false),
+            Command::AutoAdvance => {
+                self.auto_advance = !self.auto_advance;
+                self.status = Some(Status::info(if self.auto_advance {
+                    "已开：评分后自动跳到下一条待评"
+                } else {
+                    "已关：评分后不再自动跳转"
+                }));
             }
-            Command::ScrollUp => w.detail_scroll = w.detail_scroll.saturating_sub(5),
+            Command::SwitchInspector => self.switch_inspector(),
             Command::GradeA => self.grade(Some(Grade::A)),
             Command::GradeB => self.grade(Some(Grade::B)),
             Command::GradeC => self.grade(Some(Grade::C)),
@@ -278,6 +286,16 @@ impl App {
                 if w.selected_is_kept() {
                     what.push_str("；已不在筛选中，移到别的条款后隐藏");
                 }
+                if grade.is_some() && self.auto_advance {
+                    match w.find_item(true, |w, it| w.grade_of(&it.id).is_none()) {
+                        Some(next) if next != item_id => {
+                            w.select_item(&next);
+                            w.settle();
+                            what.push_str(&format!("，已跳到下一条待评 {next}"));
+                        }
+                        _ => what.push_str("；没有待评的条款了"),
+                    }
+                }
                 self.status = Some(match warning {
                     Some(warn) => Status::warning(format!("{what}。{warn}")),
                     None => Status::saved(what),
@@ -302,7 +320,16 @@ impl App {
             TextField::CorrectiveAction => current.map(|a| a.corrective_action.as_str()),
         }
         .unwrap_or("");
-        let editor = NoteEditor::new(field, &item.id, &item.title, text);
+        let criteria = [
+            ("C", Some(&item.criteria.c)),
+            ("B", item.criteria.b.as_ref()),
+            ("A", item.criteria.a.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(tier, text)| text.map(|t| (format!("{tier} 档"), t.clone())))
+        .collect();
+        let grade = crate::tui::views::theme::grade_label(w.grade_of(&item.id)).to_string();
+        let editor = NoteEditor::with_criteria(field, &item.id, &item.title, text, criteria, grade);
         self.popups.push(Popup::NoteEditor(Box::new(editor)));
     }
 

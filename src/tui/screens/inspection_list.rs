@@ -59,6 +59,16 @@ impl InspectionList {
         self.clamp();
     }
 
+    /// Selects inspection `id`, clearing a filter that hides it: after it was created
+    /// or opened, the list comes back to it (Enter opens it again).
+    pub fn show_id(&mut self, id: &str) {
+        if !self.visible().iter().any(|s| s.inspection.id == id) {
+            self.filter.clear();
+            self.filtering = false;
+        }
+        self.select_id(id);
+    }
+
     pub fn select_id(&mut self, id: &str) {
         if let Some(i) = self.visible().iter().position(|s| s.inspection.id == id) {
             self.selected = i;
@@ -156,10 +166,22 @@ impl App {
                 }
             }
             Action::Command(Command::New) => {
-                self.view = View::Form(Box::new(NewInspectionForm::new(&self.options.today)));
+                let remembered =
+                    super::new_inspection::Remembered::load(self.options.config_dir.as_deref());
+                self.view = View::Form(Box::new(NewInspectionForm::new(
+                    &self.options.today,
+                    remembered,
+                )));
                 return self.scan_checklists(AfterScan::NewForm);
             }
-            Action::Command(Command::Sample) => return self.scan_checklists(AfterScan::Sample),
+            // Only on a first start at once; else a question, so a stray `s` (汇总 in
+            // the walkthrough) makes no inspection.
+            Action::Command(Command::Sample) if self.list.all.is_empty() => {
+                return self.scan_checklists(AfterScan::Sample);
+            }
+            Action::Command(Command::Sample) => self
+                .popups
+                .push(Popup::confirm(Confirmation::CreateSample, &self.keymap)),
             Action::Command(Command::Delete) => {
                 if let Some(s) = self.list.selected_summary() {
                     let what = Confirmation::DeleteInspection {
@@ -236,12 +258,15 @@ impl App {
         }
     }
 
-    /// Exports the selected inspection to the data dir's exports/ on the worker.
+    /// Exports the selected inspection into the output folder on the worker (the
+    /// data dir's exports/ when that cannot be written), as `pingshen export` does
+    /// without -o.
     fn export_selected(&mut self) -> Vec<Effect> {
         let Some(summary) = self.list.selected_summary() else {
             return Vec::new();
         };
         let id = summary.inspection.id.clone();
+        let name = crate::output_dir::export_file_name(&summary.inspection, false);
         let export = match self.store.export(&id) {
             Ok(e) => e,
             Err(e) => {
@@ -249,27 +274,45 @@ impl App {
                 return Vec::new();
             }
         };
-        let safe_id = match crate::store::gate::checked_id(&id) {
-            Ok(s) => s.to_string(),
-            Err(e) => {
-                self.status = Some(Status::error(format!("无法导出：{e}")));
-                return Vec::new();
-            }
-        };
-        let path = self.store.dir().join("exports").join(format!(
-            "{safe_id}-{}.pingshen",
-            chrono::Local::now().format("%Y%m%d-%H%M%S")
-        ));
+        let dir = self.options.output_dir.clone();
+        let fallback = self.store.dir().join("exports");
+        let merge_key = self
+            .keymap
+            .first_key(crate::tui::action::Context::List, Command::Merge);
         self.status = Some(Status::info("正在导出…"));
         let job = Job::new(JobKind::Export, move || {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+            let placed =
+                crate::output_dir::place(dir.as_deref(), &fallback, &name, export.text.as_bytes())
+                    .map_err(|e| format!("无法写入导出文件（{e}）；没有留下不完整的文件"))?;
+            let file = placed
+                .path
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let mut notes = Vec::new();
+            if let Some(why) = &placed.moved {
+                notes.push(format!("{why}，所以改存在数据目录的 exports 文件夹。"));
             }
-            export.write(&path).map_err(|e| e.to_string())?;
-            Ok(Done::Told(Status::info(format!(
-                "已导出到 {}",
-                path.display()
-            ))))
+            notes.push(format!(
+                "这是签名的导出文件（{} 条记录）：在另一台电脑上用 pingshen import 导入，或在检查列表中按 {merge_key} 合并。",
+                export.entries
+            ));
+            let text = format!("已导出 {file}");
+            Ok(Done::Written {
+                title: "已导出",
+                status: if placed.moved.is_some() {
+                    Status::warning(text)
+                } else {
+                    Status::saved(text)
+                },
+                path: placed.path,
+                place: if placed.moved.is_some() {
+                    "数据目录的 exports 文件夹"
+                } else {
+                    "输出文件夹"
+                },
+                notes,
+            })
         });
         self.start_job(job, "上一次导出还在进行，请稍候")
     }

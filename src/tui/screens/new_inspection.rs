@@ -94,13 +94,62 @@ pub struct NewInspectionForm {
     /// Submitted while the checklists were being read: submit once they are.
     pub submit_when_read: bool,
     today: String,
+    /// What the last form created with, offered again.
+    remembered: Remembered,
+}
+
+/// What the form remembers between runs: the last checklist and inspectors, in the
+/// config dir's `new-form.toml` (beside `acting.toml`; never in the data dir).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Remembered {
+    #[serde(default)]
+    pub checklist: String,
+    #[serde(default)]
+    pub inspectors: Vec<String>,
+}
+
+fn remembered_file(config_dir: &std::path::Path) -> std::path::PathBuf {
+    config_dir.join("new-form.toml")
+}
+
+impl Remembered {
+    /// What was kept (nothing when there is no file or it does not read: the form
+    /// then starts empty, which loses nothing).
+    pub fn load(config_dir: Option<&std::path::Path>) -> Remembered {
+        config_dir
+            .and_then(|d| std::fs::read_to_string(remembered_file(d)).ok())
+            .and_then(|t| toml::from_str::<Remembered>(&t).ok())
+            .map(|r| Remembered {
+                checklist: crate::text::clean_line(&r.checklist),
+                inspectors: r
+                    .inspectors
+                    .iter()
+                    .map(|n| crate::text::clean_line(n))
+                    .filter(|n| !n.is_empty())
+                    .take(crate::store::gate::INSPECTORS_MAX)
+                    .collect(),
+            })
+            .unwrap_or_default()
+    }
+
+    /// Keeps it for the next form; a failure only means an empty form then.
+    pub fn save(&self, config_dir: Option<&std::path::Path>) {
+        let Some(dir) = config_dir else {
+            return;
+        };
+        if let Ok(text) = toml::to_string(self) {
+            let text =
+                format!("# pingshen 新建检查时上次用的清单和评审专家（下次预先填好）\n{text}");
+            let _ = crate::store::write_atomically(&remembered_file(dir), text);
+        }
+    }
 }
 
 impl NewInspectionForm {
     /// The form, open at once while the checklists are read on a worker: the fields
     /// can be typed meanwhile, and [`NewInspectionForm::set_catalog`] fills in the
     /// checklists when the scan reports.
-    pub fn new(today: &str) -> NewInspectionForm {
+    pub fn new(today: &str, remembered: Remembered) -> NewInspectionForm {
         NewInspectionForm {
             name: LineInput::default(),
             region: LineInput::default(),
@@ -108,7 +157,7 @@ impl NewInspectionForm {
             head: LineInput::default(),
             phone: LineInput::default(),
             date: LineInput::new(today),
-            inspectors: LineInput::default(),
+            inspectors: LineInput::new(&remembered.inspectors.join("、")),
             review_kind: ReviewKind::ALL
                 .iter()
                 .position(|k| *k == ReviewKind::District)
@@ -121,6 +170,7 @@ impl NewInspectionForm {
             errors: Vec::new(),
             catalog_problems: Vec::new(),
             today: today.to_string(),
+            remembered,
         }
     }
 
@@ -141,7 +191,13 @@ impl NewInspectionForm {
         self.catalog = catalog;
         self.catalog_problems = problems;
         self.scanning = false;
-        self.checklist = 0;
+        // The checklist used last time, when it is still there.
+        self.checklist = self
+            .catalog
+            .available
+            .iter()
+            .position(|a| a.checklist.id == self.remembered.checklist)
+            .unwrap_or(0);
         if self.institution_type.text().trim().is_empty() {
             self.institution_type = LineInput::new(&self.default_type());
         }
@@ -207,18 +263,14 @@ impl NewInspectionForm {
             .map(|(_, e)| e.as_str())
     }
 
-    /// Anything typed that would be lost by leaving.
+    /// Anything typed that would be lost by leaving (what the form filled in by
+    /// itself is not).
     pub fn is_dirty(&self) -> bool {
-        [
-            &self.name,
-            &self.region,
-            &self.head,
-            &self.phone,
-            &self.inspectors,
-        ]
-        .iter()
-        .any(|i| !i.is_empty())
+        [&self.name, &self.region, &self.head, &self.phone]
+            .iter()
+            .any(|i| !i.is_empty())
             || self.date.text() != self.today
+            || self.inspector_names() != self.remembered.inspectors
     }
 
     fn move_focus(&mut self, delta: isize) {
@@ -378,8 +430,13 @@ impl App {
                 return;
             }
         };
+        let remember = Remembered {
+            checklist: checklist.id.clone(),
+            inspectors: new.clone().cleaned().inspectors,
+        };
         match self.store.create(new, &checklist, &source, &by) {
             Ok(inspection) => {
+                remember.save(self.options.config_dir.as_deref());
                 self.acting.remove(super::NEW_FORM);
                 self.acting.insert(inspection.id.clone(), by);
                 self.save_acting();

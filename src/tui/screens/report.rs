@@ -2,9 +2,10 @@
 //! store on the UI thread (a few reads); the PDF is laid out and written on a worker,
 //! so the screen stays live. The status line says when it started and where it went.
 //!
-//! Where: [`write_report`] decides, as for `pingshen report`; the directory asked for
-//! is the report directory of [`Options`](crate::tui::Options), by default the
-//! current directory.
+//! Where: [`write_report`] decides, as for `pingshen report`: the output folder of
+//! [`Options`](crate::tui::Options) ([`crate::output_dir::output_dir`]), a taken
+//! name numbered, never replaced. A window then shows the full path, with a key
+//! that opens the folder.
 
 use std::path::Path;
 
@@ -41,7 +42,7 @@ impl App {
             }
         };
         let file = input.inspection.report_file_name();
-        let wanted = Wanted::Directory(self.options.report_dir.clone());
+        let wanted = Wanted::Directory(self.options.output_dir.clone());
         let data_dir = self.store.dir().to_path_buf();
         let options = ReportOptions {
             fonts: FontChoice {
@@ -52,7 +53,7 @@ impl App {
         };
         self.status = Some(Status::info("正在生成评审报告…（可以继续评审）"));
         let job = Job::new(JobKind::Report, move || {
-            build(&input, &options, &file, &wanted, &data_dir).map(Done::Told)
+            build(&input, &options, &file, &wanted, &data_dir)
         });
         self.start_job(job, BUSY)
     }
@@ -65,46 +66,48 @@ fn build(
     file: &str,
     wanted: &Wanted,
     data_dir: &Path,
-) -> Result<Status, String> {
+) -> Result<Done, String> {
     let report = report::render(input, options).map_err(|e| e.to_string())?;
     let written = write_report(&report.pdf, file, wanted, data_dir).map_err(|e| e.to_string())?;
     Ok(done(&report, &written))
 }
 
-/// What to tell the user: the file first (the line may be cut), then where it is;
-/// characters drawn as □ make it a warning, listed on lines of their own.
-fn done(report: &Report, target: &Written) -> Status {
+/// What to tell the user: the file on the status line; in the window, the full path,
+/// why it is not in the output folder if it is not, and characters drawn as □ (a
+/// warning).
+fn done(report: &Report, target: &Written) -> Done {
     let path = std::path::absolute(&target.path).unwrap_or_else(|_| target.path.clone());
     let file = path
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let dir = path.parent().map(Path::display);
-    let mut text = format!(
-        "已生成评审报告 {file}（{} 页），在{}：{}",
-        report.pages,
-        target.place,
-        dir.map(|d| d.to_string()).unwrap_or_default()
-    );
+    let text = format!("已生成评审报告 {file}（{} 页）", report.pages);
+    let mut notes = Vec::new();
     let mut warn = false;
     if let Some(why) = &target.moved {
-        text.push_str(&format!("\n{why}，所以改存在{}。", target.place));
+        notes.push(format!("{why}，所以改存在{}。", target.place));
         warn = true;
     }
     if !report.missing.is_empty() {
         let chars: Vec<String> = report.missing.iter().map(|c| describe_char(*c)).collect();
-        text.push_str(&format!(
-            "\n注意：没有字体含有这些字符，PDF 中以「□」代替：{}。可在命令行用 pingshen report --font 指定含这些字符的字体文件。",
+        notes.push(format!(
+            "注意：没有字体含有这些字符，PDF 中以「□」代替：{}。可在命令行用 pingshen report --font 指定含这些字符的字体文件。",
             chars.join("、")
         ));
         warn = true;
     }
     for font in &report.fallbacks {
-        text.push_str(&format!("\n部分字符使用了备用字体 {font}。"));
+        notes.push(format!("部分字符使用了备用字体 {font}。"));
     }
-    if warn {
-        Status::warning(text)
-    } else {
-        Status::saved(text)
+    Done::Written {
+        title: "已生成评审报告",
+        status: if warn {
+            Status::warning(text)
+        } else {
+            Status::saved(text)
+        },
+        path,
+        place: target.place,
+        notes,
     }
 }

@@ -80,6 +80,8 @@ pub struct Walkthrough {
     pub detail_scroll: usize,
     /// The largest useful detail scroll at the last draw.
     pub detail_max_scroll: Cell<usize>,
+    /// The lines of the item detail drawn at the last draw: what a page is.
+    pub detail_height: Cell<usize>,
     /// The verdict the grades so far give, and progress.
     pub verdict: String,
     pub graded: usize,
@@ -122,6 +124,7 @@ impl Walkthrough {
             tree_offset: Cell::new(0),
             detail_scroll: 0,
             detail_max_scroll: Cell::new(0),
+            detail_height: Cell::new(0),
             verdict: String::new(),
             graded: 0,
             total: 0,
@@ -350,6 +353,17 @@ impl Walkthrough {
             }
             _ => None,
         }
+    }
+
+    /// Scrolls the item detail a page down (`forward`) or up: the lines shown less
+    /// one, so the last line read stays in view (the bottom line says there is more).
+    pub fn scroll_page(&mut self, forward: bool) {
+        let page = self.detail_height.get().saturating_sub(1).max(1);
+        self.detail_scroll = if forward {
+            (self.detail_scroll + page).min(self.detail_max_scroll.get())
+        } else {
+            self.detail_scroll.saturating_sub(page)
+        };
     }
 
     pub fn move_by(&mut self, delta: isize) {

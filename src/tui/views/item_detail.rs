@@ -42,6 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Walkthrough, keymap: &Keymap) {
     let height = inner.height as usize;
     let max_scroll = lines.len().saturating_sub(height);
     w.detail_max_scroll.set(max_scroll);
+    w.detail_height.set(height);
     let scroll = w.detail_scroll.min(max_scroll);
     let mut shown: Vec<Line> = lines.into_iter().skip(scroll).take(height).collect();
     if max_scroll > scroll && height > 0 && shown.len() == height {

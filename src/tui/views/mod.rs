@@ -8,6 +8,7 @@ mod inspection_list;
 mod item_detail;
 mod new_inspection;
 mod status_bar;
+pub use status_bar::status_room;
 mod summary;
 pub mod theme;
 mod too_small;
@@ -79,13 +80,8 @@ fn title_text(app: &App) -> String {
             0 => String::new(),
             n => format!(" · 冲突 {n} 条待裁定"),
         };
-        // Who the changes are recorded as, so nobody grades under another's name.
-        let who = app
-            .actor_of(&i.id, &i.inspectors)
-            .map(|n| format!(" · 操作人 {n}"))
-            .unwrap_or_default();
         format!(
-            "{}{} · {} · {} · 已评 {}/{}{conflicts}{who} · 目前结论：{}",
+            "{}{} · {} · {} · 已评 {}/{}{conflicts} · 目前结论：{}",
             if i.sample { "【示例】" } else { "" },
             i.institution.name,
             i.review_kind.label(),

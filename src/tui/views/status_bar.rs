@@ -9,15 +9,11 @@ use ratatui::widgets::Paragraph;
 use super::theme;
 use crate::text::{cells, truncate};
 use crate::tui::action::{Command, Context};
-use crate::tui::app::{App, StatusKind};
+use crate::tui::app::{App, Screen, StatusKind};
 
 pub fn draw(frame: &mut Frame, status: Rect, hints: Rect, app: &App) {
-    let jobs = if app.jobs_running() > 0 {
-        format!(" 后台任务 {} 个进行中… ", app.jobs_running())
-    } else {
-        String::new()
-    };
-    let room = (status.width as usize).saturating_sub(cells(&jobs) + 1);
+    let right = indicators(app);
+    let room = status_room(app, status.width);
     let mut spans = Vec::new();
     if let Some(s) = &app.status {
         let (mark, style) = match s.kind {
@@ -26,20 +22,58 @@ pub fn draw(frame: &mut Frame, status: Rect, hints: Rect, app: &App) {
             StatusKind::Warning => ("! ", theme::warning()),
             StatusKind::Error => ("✗ ", theme::error()),
         };
+        // Cut only while its window is open (App::status_fits): the whole text is there.
         spans.push(Span::styled(
-            truncate(&format!(" {mark}{}", s.text), room),
+            truncate(&format!(" {mark}{}", s.text.replace('\n', " ")), room + 3),
             style,
         ));
     }
     let used: usize = spans.iter().map(|s| cells(&s.content)).sum();
-    if !jobs.is_empty() {
-        spans.push(Span::raw(" ".repeat(
-            (status.width as usize).saturating_sub(used + cells(&jobs)),
-        )));
-        spans.push(Span::styled(jobs, theme::bold()));
+    let right_w: usize = right.iter().map(|(t, _)| cells(t)).sum();
+    if right_w > 0 {
+        spans.push(Span::raw(
+            " ".repeat((status.width as usize).saturating_sub(used + right_w)),
+        ));
+        for (text, style) in right {
+            spans.push(Span::styled(text, style));
+        }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), status);
     frame.render_widget(Paragraph::new(hint_line(app, hints.width as usize)), hints);
+}
+
+/// What the right end of the status line shows: jobs running, auto-advance when on,
+/// who the changes are recorded as (in an open inspection).
+fn indicators(app: &App) -> Vec<(String, ratatui::style::Style)> {
+    let mut parts = Vec::new();
+    if app.jobs_running() > 0 {
+        parts.push((
+            format!(" 后台任务 {} 个进行中… ", app.jobs_running()),
+            theme::bold(),
+        ));
+    }
+    let in_inspection = matches!(
+        app.screen(),
+        Screen::Walkthrough | Screen::Summary | Screen::Conflicts
+    );
+    if in_inspection && app.auto_advance {
+        parts.push((" 自动跳转 ".to_string(), theme::key()));
+    }
+    if in_inspection && let Some(w) = &app.walk {
+        let who = app
+            .actor_of(&w.inspection.id, &w.inspection.inspectors)
+            .unwrap_or_else(|| "（未选）".to_string());
+        parts.push((format!(" 操作人 {who} "), theme::title_bar()));
+    }
+    parts
+}
+
+/// How many cells a message may take on the status line of `width` cells, beside
+/// what [`indicators`] shows: a longer one is shown in a window instead.
+pub fn status_room(app: &App, width: u16) -> usize {
+    let right: usize = indicators(app).iter().map(|(t, _)| cells(t)).sum();
+    // A space, the mark ("✓ "), and a space before the indicators.
+    (width as usize).saturating_sub(right + 4)
 }
 
 /// `key label · key label …` for the current context, as many as fit, with help last.

@@ -51,6 +51,7 @@ fn page(s: &SummaryScreen, w: usize, keymap: &Keymap) -> (Vec<Line<'static>>, Op
         lines.push(chapter_line(&name, &ch.counts, name_w, bar_w, w));
     }
     lines.push(chapter_line("合计", &s.rollup.total, name_w, bar_w, w));
+    lines.push(legend());
     lines.push(Line::from(""));
 
     lines.push(Line::from(vec![
@@ -142,6 +143,39 @@ fn page(s: &SummaryScreen, w: usize, keymap: &Keymap) -> (Vec<Line<'static>>, Op
     (lines, Some(first))
 }
 
+/// The bar's parts in order: each grade's glyph and its name. The bars and their
+/// legend are both drawn from this table.
+const BAR: [(Option<Grade>, &str, &str); 6] = [
+    (Some(Grade::A), "█", "A"),
+    (Some(Grade::B), "▓", "B"),
+    (Some(Grade::C), "▒", "C"),
+    (Some(Grade::D), "x", "不达标"),
+    (Some(Grade::NotApplicable), "-", "不适用"),
+    (None, "░", "待评"),
+];
+
+/// 图例：█ A  ▓ B  ▒ C  x 不达标  - 不适用  ░ 待评 (from [`BAR`]), in the bars' colours.
+fn legend() -> Line<'static> {
+    let mut spans = vec![Span::styled("图例：", theme::dim())];
+    for (grade, glyph, name) in BAR {
+        spans.push(Span::styled(glyph, theme::grade(grade)));
+        spans.push(Span::raw(format!(" {name}  ")));
+    }
+    Line::from(spans)
+}
+
+/// How many items of `c` have `grade` (`None`: pending).
+fn count_of(c: &Counts, grade: Option<Grade>) -> usize {
+    match grade {
+        Some(Grade::A) => c.a,
+        Some(Grade::B) => c.b,
+        Some(Grade::C) => c.c,
+        Some(Grade::D) => c.d,
+        Some(Grade::NotApplicable) => c.na,
+        None => c.pending,
+    }
+}
+
 /// One chapter: name, a bar of its grades, 达标率 (share at C or above), counts.
 fn chapter_line(name: &str, c: &Counts, name_w: usize, bar_w: usize, w: usize) -> Line<'static> {
     let rate = c.share_at_least(Level::C).map_or("—".to_string(), percent);
@@ -149,25 +183,22 @@ fn chapter_line(name: &str, c: &Counts, name_w: usize, bar_w: usize, w: usize) -
     // Cells up to a running count, rounded: the bar's graded part is as long as
     // the share graded, whatever the mix of grades.
     let cells_to = |n: usize| (n * bar_w + total / 2) / total;
-    let parts = [
-        (c.a, "█", Some(Grade::A)),
-        (c.b, "▓", Some(Grade::B)),
-        (c.c, "▒", Some(Grade::C)),
-        (c.d, "x", Some(Grade::D)),
-        (c.na, "-", Some(Grade::NotApplicable)),
-    ];
     let mut spans = vec![
         Span::styled(pad(name, name_w), theme::bold()),
         Span::raw(" "),
     ];
+    // The pending part is what is left, so the bar is always bar_w long.
     let (mut used, mut counted) = (0, 0);
-    for (n, glyph, g) in parts {
-        counted += n;
-        let k = cells_to(counted).min(bar_w) - used;
+    for (g, glyph, _) in BAR {
+        counted += count_of(c, g);
+        let k = if g.is_none() {
+            bar_w - used
+        } else {
+            cells_to(counted).min(bar_w) - used
+        };
         used += k;
         spans.push(Span::styled(glyph.repeat(k), theme::grade(g)));
     }
-    spans.push(Span::styled("░".repeat(bar_w - used), theme::dim()));
     let rest = format!(
         " 达标率{rate:>6} A{} B{} C{} 不达标{} 不适用{} 待评{}",
         c.a, c.b, c.c, c.d, c.na, c.pending
