@@ -670,10 +670,8 @@ mod kept {
             b.item_id = "1.1.1".into();
             b.note = "消毒记录\"不全\"".into();
             b.corrective_action = "补齐".into();
-            b.evidence.push(Evidence {
-                path: "evidence/ab.jpg".into(),
-                sha256: "ab".repeat(32),
-            });
+            b.evidence
+                .push(Evidence::named("evidence/ab.jpg", &"ab".repeat(32)));
             let blank = Assessment::empty("3.1.1");
             let sheet: BTreeMap<String, Assessment> = [a.clone(), b, blank]
                 .into_iter()
