@@ -49,6 +49,7 @@ mod tui_review_day_tmux;
 mod tui_snapshots;
 mod tui_team;
 mod tui_tmux;
+mod tui_township_day_tmux;
 mod tui_unseen;
 mod tui_unseen_tmux;
 mod undo;

@@ -117,6 +117,23 @@ impl Tmux {
         assert!(out.status.success(), "send-keys -l: {out:?}");
     }
 
+    /// Text pasted from the clipboard: bracketed paste when the program asked for it
+    /// (pingshen does), so a line break is part of the text, not Enter.
+    pub(crate) fn paste(&self, text: &str) {
+        let out = self.run(&["set-buffer", "-b", "pasted", text]);
+        assert!(out.status.success(), "set-buffer: {out:?}");
+        let out = self.run(&[
+            "paste-buffer",
+            "-p",
+            "-d",
+            "-b",
+            "pasted",
+            "-t",
+            &self.target,
+        ]);
+        assert!(out.status.success(), "paste-buffer: {out:?}");
+    }
+
     pub(crate) fn screen(&self) -> String {
         let out = self.run(&["capture-pane", "-p", "-t", &self.target]);
         String::from_utf8_lossy(&out.stdout).into_owned()
