@@ -127,6 +127,9 @@ pub enum Command {
         /// 导出格式：json（签名的导出文件，可再导入、合并）或 csv（逐条评分表，供录入申报信息系统）
         #[arg(long, default_value = "json", value_parser = ["json", "csv"])]
         format: String,
+        /// 不带佐证文件（照片等），只导出记录，文件小、可邮寄；合并后文件标「缺失」，等带文件的导出到了再补上
+        #[arg(long)]
+        without_files: bool,
     },
     /// 分工：指定某位评审专家负责哪些章（--chapter 可写多次；不写则取消其分工）
     Assign {
@@ -271,12 +274,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             output,
             inspector,
             format,
+            without_files,
         }) => transfer::export(
             &paths,
             &id,
             output.as_deref(),
             inspector.as_deref(),
             format == "csv",
+            !without_files,
         ),
         Some(Command::Assign {
             id,

@@ -17,6 +17,7 @@ pub fn export(
     out: Option<&Path>,
     inspector: Option<&str>,
     csv: bool,
+    with_files: bool,
 ) -> anyhow::Result<ExitCode> {
     let store = paths.open_store()?;
     let id = store.resolve(id)?;
@@ -56,14 +57,19 @@ pub fn export(
     }
     let sealed = match inspector {
         Some(name) => store.export_for(&id, name)?,
-        None => store.export(&id)?,
+        None => store.export_with(&id, with_files)?,
     };
     let written = place(sealed.text.as_bytes())?;
     outln!(
-        "已导出检查 {id}（{}，{} 条评分，{} 条记录，由本机密钥 {} 签名）到 {}",
+        "已导出检查 {id}（{}，{} 条评分，{} 条记录，{}，由本机密钥 {} 签名）到 {}",
         sealed.institution,
         sealed.assessments,
         sealed.entries,
+        if with_files {
+            format!("{} 个佐证文件", sealed.files)
+        } else {
+            "不带佐证文件".to_string()
+        },
         store.identity().public_key().fingerprint(),
         written.display()
     );
@@ -146,6 +152,22 @@ pub fn import(paths: &Paths, file: &Path, trust: bool) -> anyhow::Result<ExitCod
         store.assessments(&report.inspection_id)?.len(),
         report.new_entries
     );
+    if report.files > 0 {
+        outln!("存入 {} 个佐证文件（已核对 sha256）", report.files);
+    }
+    let missing = store.missing_evidence(&report.inspection_id)?;
+    if !missing.is_empty() {
+        outln!(
+            "还缺 {} 个佐证文件（记录中有，本机没有文件）：{}。导入带文件的导出（不加 --without-files 导出的）后会补上",
+            missing.len(),
+            missing
+                .iter()
+                .take(5)
+                .map(|e| pingshen::text::for_terminal_line(e.name()).into_owned())
+                .collect::<Vec<_>>()
+                .join("、")
+        );
+    }
     if !report.conflicts.is_empty() {
         outln!(
             "有 {} 个条款的评分不一致，需要组长裁定：pingshen conflicts {}",

@@ -41,10 +41,11 @@ pub struct Bundle {
     pub checklists: BTreeMap<String, String>,
     /// The journal, in its order (parents before the entries that follow them).
     pub entries: Vec<Entry>,
-    /// Reserved for evidence files (sha256, name, content); this version of pingshen
-    /// writes none and refuses a bundle that has some.
+    /// The evidence files the entries name, each once; none in a bundle made
+    /// without files (they are listed as 缺失 where it is merged until a bundle with
+    /// them arrives).
     #[serde(default)]
-    pub evidence: Vec<serde_json::Value>,
+    pub evidence: Vec<EvidenceFile>,
     /// Who signed the bundle; set when it is read.
     #[serde(skip)]
     pub signer: Option<Author>,
@@ -70,6 +71,21 @@ struct In {
     payload: Box<RawValue>,
 }
 
+/// One evidence file carried in a bundle: the gate checks its content against its
+/// sha256, and that an entry of the bundle names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceFile {
+    pub sha256: String,
+    /// As the entry names it (a file name).
+    pub name: String,
+    /// The bytes, base64 (standard alphabet, padded).
+    pub content: String,
+}
+
+/// Most bytes of evidence files one bundle carries (before base64).
+pub const BUNDLE_FILES_MAX: u64 = 350 * 1024 * 1024;
+
 /// A bundle signed and ready to write.
 #[derive(Debug, Clone)]
 pub struct Sealed {
@@ -78,6 +94,8 @@ pub struct Sealed {
     pub institution: String,
     pub entries: usize,
     pub assessments: usize,
+    /// Evidence files carried.
+    pub files: usize,
 }
 
 impl Sealed {
@@ -97,8 +115,15 @@ pub enum ImportOutcome {
 }
 
 impl Store {
-    /// Inspection `id` as a bundle signed by this laptop's key.
+    /// Inspection `id` as a bundle signed by this laptop's key, with the evidence
+    /// files this laptop has.
     pub fn export(&self, id: &str) -> Result<Sealed> {
+        self.export_with(id, true)
+    }
+
+    /// Inspection `id` as a bundle signed by this laptop's key; `with_files`: carry
+    /// the evidence files (a bundle without them is small enough to mail).
+    pub fn export_with(&self, id: &str, with_files: bool) -> Result<Sealed> {
         let id = gate::checked_id(id)?;
         let inspection = self.get(id)?;
         let (entries, _) = self.readable_journal(id)?;
@@ -110,11 +135,17 @@ impl Store {
                 }
             }
         }
+        let entries: Vec<Entry> = entries.into_iter().map(|(e, _)| e).collect();
+        let evidence = if with_files {
+            self.bundle_files(&entries)?
+        } else {
+            Vec::new()
+        };
         let bundle = Bundle {
             inspection: id.to_string(),
             checklists,
-            entries: entries.into_iter().map(|(e, _)| e).collect(),
-            evidence: Vec::new(),
+            entries,
+            evidence,
             signer: None,
         };
         let name = self
@@ -128,6 +159,7 @@ impl Store {
             institution: inspection.institution.name.clone(),
             entries: bundle.entries.len(),
             assessments: self.assessments(id)?.len(),
+            files: bundle.evidence.len(),
         })
     }
 }

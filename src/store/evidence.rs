@@ -55,6 +55,104 @@ impl Store {
         self.update(&inspection.id, item, &edits, by)
     }
 
+    /// The evidence files `entries` name that this laptop has, each once, for a
+    /// bundle. Refused past [`BUNDLE_FILES_MAX`](super::bundle::BUNDLE_FILES_MAX).
+    pub(super) fn bundle_files(
+        &self,
+        entries: &[super::journal::Entry],
+    ) -> Result<Vec<super::bundle::EvidenceFile>> {
+        use base64::Engine;
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        let mut total = 0u64;
+        for e in entries {
+            let super::journal::Change::AddEvidence { evidence, .. } = e.change.effective() else {
+                continue;
+            };
+            if !seen.insert(evidence.sha256.clone()) {
+                continue;
+            }
+            let Some(path) = self.evidence_file(&evidence.sha256) else {
+                continue;
+            };
+            let bytes = fs::read(&path)
+                .map_err(|e| super::error::io_write_err(&e, Some("佐证文件无法读取")))?;
+            if crate::checklist::sha256_hex(&bytes) != evidence.sha256 {
+                return Err(StoreError::Read(format!(
+                    "数据目录中的佐证文件 {} 与它的 sha256 不符（文件被改动或损坏），没有导出",
+                    path.display()
+                )));
+            }
+            total += bytes.len() as u64;
+            if total > super::bundle::BUNDLE_FILES_MAX {
+                return Err(StoreError::Invalid(format!(
+                    "佐证文件超过 {} MB，放不进一个导出文件。请用 --without-files 导出记录（可邮寄），文件另用移动硬盘拷贝后附上",
+                    super::bundle::BUNDLE_FILES_MAX >> 20
+                )));
+            }
+            out.push(super::bundle::EvidenceFile {
+                sha256: evidence.sha256.clone(),
+                name: evidence.name().to_string(),
+                content: base64::engine::general_purpose::STANDARD.encode(&bytes),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Keeps the evidence files `bundles` carry that this laptop lacks (the gate has
+    /// checked each against its hash and its entry). Returns how many were new.
+    pub(super) fn keep_bundle_files(
+        &self,
+        bundles: &[(String, super::bundle::Bundle)],
+    ) -> Result<usize> {
+        use base64::Engine;
+        let dir = evidence_dir(&self.dir);
+        let mut kept = 0;
+        for (_, b) in bundles {
+            for f in &b.evidence {
+                if self.evidence_file(&f.sha256).is_some() {
+                    continue;
+                }
+                let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(&f.content) else {
+                    continue;
+                };
+                super::envelope::create_dir_durably(&dir)
+                    .map_err(|e| super::error::io_write_err(&e, None))?;
+                let temp = dir.join(format!(
+                    ".arriving-{}.{}.tmp",
+                    &f.sha256[..16],
+                    std::process::id()
+                ));
+                let written = write_hashing(bytes.as_slice(), &temp).and_then(|(sha, _, _)| {
+                    if sha != f.sha256 {
+                        return Err(std::io::Error::other("内容与 sha256 不符"));
+                    }
+                    fs::rename(&temp, dir.join(&sha))?;
+                    File::open(&dir)?.sync_all()
+                });
+                if let Err(e) = written {
+                    let _ = fs::remove_file(&temp);
+                    return Err(super::error::io_write_err(
+                        &e,
+                        Some("佐证文件无法存入数据目录"),
+                    ));
+                }
+                kept += 1;
+            }
+        }
+        Ok(kept)
+    }
+
+    /// The evidence inspection `id` records that this laptop has no file for.
+    pub fn missing_evidence(&self, id: &str) -> Result<Vec<Evidence>> {
+        Ok(self
+            .assessments(id)?
+            .into_values()
+            .flat_map(|a| a.evidence)
+            .filter(|e| self.evidence_file(&e.sha256).is_none())
+            .collect())
+    }
+
     /// The kept copy of the evidence with `sha256`, when this data dir has it (an
     /// imported record may name a file that has not arrived).
     pub fn evidence_file(&self, sha256: &str) -> Option<PathBuf> {
@@ -176,7 +274,11 @@ fn keep(data_dir: &Path, path: &Path) -> Result<Evidence> {
 /// Copies `from` to the new file `to`, hashing as it goes, and syncs it. Returns the
 /// sha256, the size and the first [`HEAD`] bytes.
 fn copy_hashing(from: &Path, to: &Path) -> std::io::Result<(String, u64, Vec<u8>)> {
-    let mut src = BufReader::new(File::open(from)?);
+    write_hashing(BufReader::new(File::open(from)?), to)
+}
+
+/// Writes what `src` gives to the new file `to`, hashing as it goes, and syncs it.
+fn write_hashing(mut src: impl Read, to: &Path) -> std::io::Result<(String, u64, Vec<u8>)> {
     let mut dst = OpenOptions::new().write(true).create_new(true).open(to)?;
     let mut hash = Sha256::new();
     let mut head = Vec::new();

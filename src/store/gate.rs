@@ -14,7 +14,8 @@ use crate::scoring::Grade;
 use crate::text::{clean_line, clean_text, for_terminal};
 
 /// Largest export or backup file read, in bytes.
-pub const EXPORT_FILE_MAX: u64 = 50 * 1024 * 1024;
+/// With evidence files inside (base64 makes them a third larger).
+pub const EXPORT_FILE_MAX: u64 = 512 * 1024 * 1024;
 /// Largest pinned checklist text, in bytes: the same as a checklist file.
 pub const CHECKLIST_TEXT_MAX: usize = crate::checklist::CHECKLIST_FILE_MAX;
 /// Longest note, 整改意见 or history value, in bytes.
@@ -101,9 +102,7 @@ pub fn admit_bundle(bundle: &Bundle) -> Result<(), Refusal> {
         ));
         return Err(check.refusal());
     }
-    if !bundle.evidence.is_empty() {
-        check.fail("其中带有佐证文件，这个版本的 pingshen 还不能读取；请升级 pingshen".into());
-    }
+    check_files(&mut check, bundle);
     if bundle.checklists.len() > CHECKLISTS_MAX {
         check.fail(format!("其中的清单超过 {CHECKLISTS_MAX} 份"));
         return Err(check.refusal());
@@ -405,6 +404,56 @@ fn shown(value: &str) -> String {
         format!("{s}…")
     } else {
         s
+    }
+}
+
+/// The evidence files a bundle carries: each named by an entry of the bundle, its
+/// content what its sha256 says, within the limits.
+fn check_files(check: &mut Check, bundle: &Bundle) {
+    use base64::Engine;
+    if bundle.evidence.is_empty() {
+        return;
+    }
+    let named: std::collections::HashSet<&str> = bundle
+        .entries
+        .iter()
+        .filter_map(|e| match e.change.effective() {
+            Change::AddEvidence { evidence, .. } | Change::RemoveEvidence { evidence, .. } => {
+                Some(evidence.sha256.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    let mut total = 0u64;
+    let mut seen = std::collections::HashSet::new();
+    for f in &bundle.evidence {
+        let what = format!("佐证文件「{}」", shown(&f.name));
+        check.clean_line(&format!("{what}的文件名"), &f.name);
+        if !seen.insert(f.sha256.as_str()) {
+            check.fail(format!("{what}出现了两次"));
+            continue;
+        }
+        if !named.contains(f.sha256.as_str()) {
+            check.fail(format!("{what}不属于文件中的任何佐证记录"));
+            continue;
+        }
+        let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(&f.content) else {
+            check.fail(format!("{what}的内容不是 base64"));
+            continue;
+        };
+        total += bytes.len() as u64;
+        if crate::checklist::sha256_hex(&bytes) != f.sha256 {
+            check.fail(format!(
+                "{what}的内容与它的 sha256 不符（文件被改动或损坏）"
+            ));
+        }
+    }
+    if total > super::bundle::BUNDLE_FILES_MAX {
+        check.fail(format!(
+            "其中的佐证文件共 {} MB，超过上限 {} MB",
+            total >> 20,
+            super::bundle::BUNDLE_FILES_MAX >> 20
+        ));
     }
 }
 

@@ -61,6 +61,8 @@ pub struct MergeReport {
     pub changed: bool,
     /// The inspection was not here before.
     pub created: bool,
+    /// Evidence files the bundles carried that this laptop lacked, now kept.
+    pub files: usize,
 }
 
 impl MergeReport {
@@ -253,6 +255,8 @@ impl Store {
             }
         }
         if added.is_empty() {
+            // Only files may be new: a bundle with the photos after one without.
+            report.files = self.keep_bundle_files(files)?;
             return Ok(report);
         }
         report.changed = true;
@@ -274,6 +278,7 @@ impl Store {
             )),
         }
         self.count_change(&id, added.len() as u64);
+        report.files = self.keep_bundle_files(files)?;
         Ok(report)
     }
 

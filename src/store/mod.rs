@@ -50,7 +50,8 @@ pub use crate::text::clean_text;
 pub use assess::{Edit, Saved};
 pub use backup::{RecoverReport, backup_path, read_backup, recover};
 pub use bundle::{
-    BUNDLE_FORMAT_VERSION, Bundle, ImportOutcome, Sealed, parse_bundle, read_bundle, signed_message,
+    BUNDLE_FILES_MAX, BUNDLE_FORMAT_VERSION, Bundle, EvidenceFile, ImportOutcome, Sealed,
+    parse_bundle, read_bundle, signed_message,
 };
 pub use compact::db_bytes;
 pub use envelope::{EnvelopeError, write_atomically};

@@ -156,7 +156,16 @@ pub fn trusting(bundles: &[&Bundle]) -> TrustStore {
 
 /// Exports inspection `id` of `store` to `file` and reads it back, checked.
 pub fn export_to(store: &Store, id: &str, file: &Path) -> Bundle {
-    store.export(id).unwrap().write(file).unwrap();
+    export_to_with(store, id, file, true)
+}
+
+/// [`export_to`], with the evidence files or without.
+pub fn export_to_with(store: &Store, id: &str, file: &Path, with_files: bool) -> Bundle {
+    store
+        .export_with(id, with_files)
+        .unwrap()
+        .write(file)
+        .unwrap();
     read_bundle(file).unwrap()
 }
 

@@ -309,3 +309,72 @@ fn snap(name: &str, h: &Harness) {
         });
     }
 }
+
+/// A teammate's photos travel in the export: imported on the lead's laptop they are
+/// kept, byte for byte; an export without files merges too, its photos marked 缺失
+/// until a bundle with them arrives.
+#[test]
+fn photos_travel_in_the_export_and_a_bundle_without_them_leaves_them_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (laptop, insp) = store_with_inspection(&tmp.path().join("laptop"), "township-2022");
+    let photos = photo_folder(tmp.path());
+    laptop.attach(&insp.id, ITEM, &photos[..2], "李四").unwrap();
+    let shas: Vec<String> = laptop
+        .assessment(&insp.id, ITEM)
+        .unwrap()
+        .unwrap()
+        .evidence
+        .iter()
+        .map(|e| e.sha256.clone())
+        .collect();
+
+    let small =
+        crate::common::export_to_with(&laptop, &insp.id, &tmp.path().join("记录.pingshen"), false);
+    assert!(small.evidence.is_empty());
+    let full = crate::common::export_to(&laptop, &insp.id, &tmp.path().join("带照片.pingshen"));
+    assert_eq!(full.evidence.len(), 2);
+
+    let lead = Store::open(&tmp.path().join("lead")).unwrap();
+    let trust = crate::common::trusting(&[&full]);
+    lead.import(&small, &trust).unwrap();
+    assert_eq!(lead.missing_evidence(&insp.id).unwrap().len(), 2);
+    let report = lead
+        .merge(&[("带照片.pingshen".into(), full.clone())], &trust)
+        .unwrap();
+    assert_eq!(report.files, 2);
+    assert!(lead.missing_evidence(&insp.id).unwrap().is_empty());
+    for (sha, original) in shas.iter().zip(&photos[..2]) {
+        let kept = lead.evidence_file(sha).unwrap();
+        assert_eq!(fs::read(kept).unwrap(), fs::read(original).unwrap());
+    }
+}
+
+/// A file in a bundle that is not what its hash says, or that no entry names, is
+/// refused with the bundle; nothing is written.
+#[test]
+fn a_tampered_or_unnamed_file_in_a_bundle_is_refused() {
+    use base64::Engine;
+    let tmp = tempfile::tempdir().unwrap();
+    let (laptop, insp) = store_with_inspection(&tmp.path().join("laptop"), "township-2022");
+    let photos = photo_folder(tmp.path());
+    laptop.attach(&insp.id, ITEM, &photos[..1], "李四").unwrap();
+    let full = crate::common::export_to(&laptop, &insp.id, &tmp.path().join("带照片.pingshen"));
+    let signer = pingshen::identity::Identity::throwaway("李四");
+    let b64 = base64::engine::general_purpose::STANDARD;
+
+    let mut tampered = crate::common::payload(&full);
+    tampered["evidence"][0]["content"] = b64.encode(b"not the photo").into();
+    let mut unnamed = crate::common::payload(&full);
+    let stray = b"another file";
+    unnamed["evidence"][0] = serde_json::json!({
+        "sha256": pingshen::checklist::sha256_hex(stray),
+        "name": "stray.jpg",
+        "content": b64.encode(stray),
+    });
+    for (v, says) in [(tampered, "sha256 不符"), (unnamed, "不属于")] {
+        let file = tmp.path().join("改过.pingshen");
+        crate::common::sign_json(&v, &file, &signer);
+        let err = pingshen::store::read_bundle(&file).unwrap_err().to_string();
+        assert!(err.contains(says), "{err}");
+    }
+}

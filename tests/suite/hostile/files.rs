@@ -265,7 +265,8 @@ fn grades_the_checklist_does_not_allow_are_refused() {
     }
 }
 
-// 5. No size limits: a 60 MB file is refused before it is read.
+// 5. No size limits: a 600 MB file (the limit is 512 MB, for bundles carrying
+// photos) is refused before it is read.
 #[test]
 fn a_bundle_over_the_size_limit_is_refused_unread() {
     let root = tempfile::tempdir().unwrap();
@@ -275,12 +276,12 @@ fn a_bundle_over_the_size_limit_is_refused_unread() {
         .append(true)
         .open(&file)
         .unwrap();
-    f.set_len(60 * 1024 * 1024).unwrap();
+    f.set_len(600 * 1024 * 1024).unwrap();
     let before = snapshot(&data);
     for cmd in ["import", "merge"] {
         let a = pingshen(&data).arg(cmd).arg(&file).assert().failure();
         let err = stderr_of(&a);
-        assert!(err.contains("太大（60 MB，上限 50 MB）"), "{err}");
+        assert!(err.contains("太大（600 MB，上限 512 MB）"), "{err}");
     }
     same(&before, &snapshot(&data), "an import over the size limit");
 
