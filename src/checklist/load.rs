@@ -326,7 +326,11 @@ fn read_phrases(ctx: &mut Ctx, f: &Fields) -> Vec<String> {
         );
         return Vec::new();
     }
-    let key = if f.has("remarks") { "remarks" } else { "phrases" };
+    let key = if f.has("remarks") {
+        "remarks"
+    } else {
+        "phrases"
+    };
     f.phrases_opt(ctx, key)
 }
 

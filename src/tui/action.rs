@@ -119,6 +119,12 @@ pub enum Command {
     Back,
     #[strum(serialize = "save", message = "保存")]
     Save,
+    #[strum(
+        serialize = "phrase",
+        message = "插入常用评语（本次已用的在前，再是清单的和我的）",
+        detailed_message = "常用评语"
+    )]
+    Phrase,
     #[strum(serialize = "yes", message = "确定")]
     Yes,
     #[strum(serialize = "no", message = "取消")]

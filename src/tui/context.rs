@@ -40,7 +40,7 @@ pub enum Context {
     Prompt,
     #[strum(serialize = "confirm", message = "确认框")]
     Confirm,
-    #[strum(serialize = "menu", message = "筛选菜单")]
+    #[strum(serialize = "menu", message = "菜单（筛选、常用评语）")]
     Menu,
     #[strum(serialize = "viewer", message = "帮助和消息窗口")]
     Viewer,
@@ -123,7 +123,7 @@ impl Context {
                 ScrollDown, ScrollUp, Back,
             ],
             Context::Compare => &[Up, Down, ScrollDown, ScrollUp, Top, Bottom, Open, Back],
-            Context::Editor => &[Save, Cancel],
+            Context::Editor => &[Save, Phrase, Cancel],
             Context::Prompt => &[Open, Cancel],
             Context::Confirm => &[Yes, No],
             Context::Menu => &[Up, Down, Open, Cancel],
@@ -164,7 +164,7 @@ impl Context {
             Context::Summary => &[Down, Open, Report, Compare, Complete, Reopen, Back],
             Context::Conflicts => &[Take1, Down, Up, Back],
             Context::Compare => &[Down, Open, Back],
-            Context::Editor => &[Save, Cancel],
+            Context::Editor => &[Save, Phrase, Cancel],
             Context::Prompt => &[Open, Cancel],
             Context::Confirm => &[Yes, No],
             Context::Menu => &[Open, Cancel],

@@ -28,6 +28,7 @@ mod faces;
 mod hostile;
 mod loader_fuzz;
 mod merge_props;
+mod phrases;
 mod record;
 mod report_compare;
 mod report_layout;

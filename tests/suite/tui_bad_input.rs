@@ -229,8 +229,8 @@ fn a_valid_edit_offers_the_repin_and_yes_repins() {
     let text = std::fs::read_to_string(&path).unwrap();
     let edited = text
         .replacen(
-            "version = \"2022-pingshen.2\"",
             "version = \"2022-pingshen.3\"",
+            "version = \"2022-pingshen.4\"",
             1,
         )
         .replacen("title = \"", "title = \"（修订）", 5);

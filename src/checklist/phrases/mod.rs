@@ -56,8 +56,9 @@ pub struct Phrase {
 ///
 /// 1. phrases already written in this inspection — any phrase the checklist or the
 ///    user's file knows that stands in another item's note or 整改意见 (`written`:
-///    each item's id with one of its texts) — most used first, then in the order
-///    the checklist and the user's file list them;
+///    each item's id with one of its texts) — most used first; of those used as
+///    often, the item's own checklist phrases first, then in the order the checklist
+///    and the user's file list them;
 /// 2. the item's own phrases in the checklist, in the checklist's order;
 /// 3. the user's phrases for this item, then those for every item.
 ///
@@ -105,8 +106,9 @@ pub fn offered<'a>(
         .filter(|(_, h)| !h.is_empty())
         .map(|(k, h)| (k, h.len()))
         .collect();
-    // Stable: equal counts keep the catalogue order.
-    used.sort_by_key(|&(_, uses)| std::cmp::Reverse(uses));
+    // Most used first; of those used as often, the item's own first; then the
+    // catalogue order (the sort is stable).
+    used.sort_by_key(|&(k, uses)| (std::cmp::Reverse(uses), !own.contains(&known[k])));
 
     let mut out: Vec<Phrase> = Vec::new();
     let mut offer = |text: &str, source: PhraseSource, uses: usize| {

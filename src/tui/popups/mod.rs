@@ -7,6 +7,7 @@ mod filter_menu;
 mod help;
 mod message;
 mod note_editor;
+mod phrase_menu;
 mod prompt;
 
 pub use confirm::{Confirm, Confirmation, RepinOffer};
@@ -14,6 +15,7 @@ pub use filter_menu::FilterMenu;
 pub use help::HelpView;
 pub use message::{MessageLine, MessageView};
 pub use note_editor::{NoteEditor, TextField};
+pub use phrase_menu::PhraseMenu;
 pub use prompt::{Prompt, PromptKind};
 
 use ratatui::Frame;
@@ -31,6 +33,7 @@ pub enum Popup {
     Prompt(Prompt),
     FilterMenu(FilterMenu),
     NoteEditor(Box<NoteEditor>),
+    PhraseMenu(PhraseMenu),
 }
 
 /// What a popup did with an action.
@@ -78,6 +81,13 @@ pub enum Followup {
     DiscardText {
         dirty: bool,
     },
+    /// The phrase key in the editor: the menu of the item's 常用评语.
+    OpenPhrases {
+        field: TextField,
+        item_id: String,
+    },
+    /// A phrase chosen in the menu, to insert at the editor's caret.
+    InsertPhrase(String),
     /// The prompt's text changed (live search and filter).
     PromptChanged(PromptKind, String),
     /// Enter (`Some`) or Esc (`None`) in a prompt.
@@ -93,7 +103,7 @@ impl Popup {
             Popup::Confirm(_) => Context::Confirm,
             Popup::Help(_) | Popup::Message(_) => Context::Viewer,
             Popup::Prompt(_) => Context::Prompt,
-            Popup::FilterMenu(_) => Context::Menu,
+            Popup::FilterMenu(_) | Popup::PhraseMenu(_) => Context::Menu,
             Popup::NoteEditor(_) => Context::Editor,
         }
     }
@@ -126,6 +136,7 @@ impl Popup {
             Popup::Prompt(p) => p.update(action),
             Popup::FilterMenu(p) => p.update(action),
             Popup::NoteEditor(p) => p.update(action, keymap),
+            Popup::PhraseMenu(p) => p.update(action),
         }
     }
 
@@ -155,6 +166,10 @@ impl Popup {
                 None
             }
             Popup::NoteEditor(p) => p.draw(frame, area, keymap),
+            Popup::PhraseMenu(p) => {
+                p.draw(frame, area, keymap);
+                None
+            }
         }
     }
 }

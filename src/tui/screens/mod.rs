@@ -12,6 +12,7 @@ mod grading;
 mod inspection_list;
 mod merge;
 mod new_inspection;
+mod phrases;
 mod report;
 mod sample;
 mod status;
