@@ -44,6 +44,7 @@ mod time;
 mod tui_bad_input;
 mod tui_keys;
 mod tui_list_form;
+mod tui_phrases;
 mod tui_review_day;
 mod tui_review_day_tmux;
 mod tui_snapshots;

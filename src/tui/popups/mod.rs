@@ -141,11 +141,14 @@ impl Popup {
     }
 
     /// Draws the popup over `area`; returns where the terminal cursor goes, if anywhere.
+    /// `caret`: the caret of what is under it (the editor under the phrase menu),
+    /// which the popup leaves in view.
     pub fn draw(
         &self,
         frame: &mut Frame,
         area: Rect,
         keymap: &Keymap,
+        caret: Option<ratatui::layout::Position>,
     ) -> Option<ratatui::layout::Position> {
         match self {
             Popup::Confirm(p) => {
@@ -167,7 +170,7 @@ impl Popup {
             }
             Popup::NoteEditor(p) => p.draw(frame, area, keymap),
             Popup::PhraseMenu(p) => {
-                p.draw(frame, area, keymap);
+                p.draw(frame, area, keymap, caret);
                 None
             }
         }

@@ -214,17 +214,23 @@ impl NoteEditor {
         } else {
             ""
         };
+        // The phrase key is named when there is room (the status bar names it too).
         let phrase = keymap.first_key(Context::Editor, Command::Phrase);
-        let phrase = if phrase.is_empty() {
-            String::new()
-        } else {
-            format!("{phrase} 常用评语 · ")
+        let footer = |phrase: &str| {
+            let phrase = if phrase.is_empty() {
+                String::new()
+            } else {
+                format!("{phrase} 常用评语 · ")
+            };
+            format!(
+                " {} 保存 · {phrase}{} 取消 · Enter 换行{changed} ",
+                keymap.first_key(Context::Editor, Command::Save),
+                keymap.first_key(Context::Editor, Command::Cancel),
+            )
         };
-        let footer = format!(
-            " {} 保存 · {phrase}{} 取消 · Enter 换行{changed} ",
-            keymap.first_key(Context::Editor, Command::Save),
-            keymap.first_key(Context::Editor, Command::Cancel),
-        );
+        let footer = Some(footer(&phrase))
+            .filter(|f| crate::text::cells(f) + 2 <= width as usize)
+            .unwrap_or_else(|| footer(""));
         super::clear(frame, rect);
         let block = Block::default()
             .borders(Borders::ALL)

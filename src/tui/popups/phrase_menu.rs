@@ -7,7 +7,7 @@
 use std::cell::Cell;
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
@@ -127,12 +127,14 @@ impl PhraseMenu {
         (lines, spans)
     }
 
-    pub fn draw(&self, frame: &mut Frame, area: Rect, keymap: &Keymap) {
+    /// Draws the menu over `area`, below the editor's `caret` (or above it when there
+    /// is more room there), so the line being written stays in view.
+    pub fn draw(&self, frame: &mut Frame, area: Rect, keymap: &Keymap, caret: Option<Position>) {
         let width = area.width.saturating_sub(4).min(84);
         let inner_width = width.saturating_sub(4) as usize;
         let (lines, spans) = self.lines(inner_width);
-        let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
-        let rect = centered(area, width, height);
+        let wanted = lines.len() as u16 + 2;
+        let rect = place(area, width, wanted, caret);
         let title = truncate(
             &format!(" 常用评语 · {} → {} ", self.item_id, self.field),
             width.saturating_sub(4) as usize,
@@ -179,6 +181,34 @@ impl PhraseMenu {
             Paragraph::new(lines.into_iter().skip(offset).collect::<Vec<_>>()),
             inner,
         );
+    }
+}
+
+/// A `width` × up to `wanted` rectangle in `area`, centred across, on the caret's
+/// side with more room (below it when it fits), never over the caret's line; centred
+/// in `area` when there is no caret.
+fn place(area: Rect, width: u16, wanted: u16, caret: Option<Position>) -> Rect {
+    let least = wanted.min(5);
+    let Some(caret) = caret.filter(|c| area.contains(*c)) else {
+        return centered(area, width, wanted.min(area.height.saturating_sub(2)));
+    };
+    let x = centered(area, width, 1).x;
+    let below = area.bottom().saturating_sub(caret.y + 1);
+    let above = caret.y.saturating_sub(area.y);
+    let (y, height) = if below >= wanted || (below >= above && below >= least) {
+        (caret.y + 1, wanted.min(below))
+    } else if above >= least {
+        let height = wanted.min(above);
+        (caret.y - height, height)
+    } else {
+        // No room on either side: over the caret after all, rather than not at all.
+        return centered(area, width, wanted.min(area.height));
+    };
+    Rect {
+        x,
+        y,
+        width: width.min(area.width),
+        height,
     }
 }
 
