@@ -404,3 +404,51 @@ fn with_a_bad_phrases_file_the_cli_says_where_and_lists_the_checklists() {
     );
     assert!(stderr.contains("`，`"), "{stderr}");
 }
+
+#[test]
+fn the_readmes_phrases_file_is_valid_and_the_shipped_phrases_are_where_the_readme_says() {
+    let readme = include_str!("../../README.md");
+    let at = readme
+        .find("自己的常用评语写在配置目录")
+        .expect("the README's section");
+    let start = at + readme[at..].find("```toml\n").unwrap() + 8;
+    let end = start + readme[start..].find("```").unwrap();
+    let mine =
+        UserPhrases::parse(&readme[start..end], "README").unwrap_or_else(|d| panic!("{}", d[0]));
+    assert_eq!(mine.every_item.len(), 2);
+    assert_eq!(mine.items.len(), 2);
+    assert_eq!(mine.items[1].checklist.as_deref(), Some("township-2022"));
+
+    // The items checklists/README.md lists for 2022-pingshen.3 have phrases, and
+    // only those.
+    let changes = include_str!("../../checklists/README.md");
+    let at = changes.find("### 2022-pingshen.3").unwrap();
+    let entry = &changes[at..at + changes[at..].find("。").unwrap()];
+    for (letter, id) in [("T", "township-2022"), ("C", "community-2022")] {
+        let (c, _) = crate::common::shipped(id);
+        let with: Vec<String> = c
+            .items()
+            .filter(|(_, _, it)| !it.phrases.is_empty())
+            .map(|(_, _, it)| it.id.clone())
+            .collect();
+        let mut listed = Vec::new();
+        for word in entry.split(['、', '：', '；']) {
+            let word = word.trim();
+            let Some(rest) = word.strip_prefix(letter) else {
+                continue;
+            };
+            match rest.split_once('—') {
+                Some((from, to)) => {
+                    let (stem, first) = from.rsplit_once('.').unwrap();
+                    let last = to.strip_prefix(letter).unwrap_or(to);
+                    let (_, last) = last.rsplit_once('.').unwrap();
+                    for n in first.parse::<u32>().unwrap()..=last.parse().unwrap() {
+                        listed.push(format!("{stem}.{n}"));
+                    }
+                }
+                None => listed.push(rest.to_string()),
+            }
+        }
+        assert_eq!(with, listed, "{id}");
+    }
+}

@@ -80,7 +80,7 @@ impl UserPhrases {
         };
         let text = match decode(bytes, &shown) {
             Ok(text) => text,
-            Err(d) => return (UserPhrases::default(), vec![d.to_string()]),
+            Err(said) => return (UserPhrases::default(), vec![said]),
         };
         match UserPhrases::parse(&text, &shown) {
             Ok(phrases) => (phrases, Vec::new()),
@@ -217,8 +217,8 @@ fn read(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     Ok(Some(bytes))
 }
 
-/// The file's text, or where it stops being UTF-8.
-fn decode(bytes: Vec<u8>, file: &str) -> Result<String, Diagnostic> {
+/// The file's text, or where it stops being UTF-8, said.
+fn decode(bytes: Vec<u8>, file: &str) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         Diagnostic::new(
@@ -228,5 +228,6 @@ fn decode(bytes: Vec<u8>, file: &str) -> Result<String, Diagnostic> {
             "常用评语文件不是 UTF-8 编码（这里有一个无法识别的字节）",
             "用文本编辑器把文件另存为「UTF-8」编码后再试（GBK/GB2312 编码无法读取）。",
         )
+        .to_string()
     })
 }
