@@ -126,7 +126,10 @@ impl Context {
             Context::Editor => &[Save, Phrase, Cancel],
             Context::Prompt => &[Open, Cancel],
             Context::Confirm => &[Yes, No],
-            Context::Menu => &[Up, Down, Open, Cancel],
+            Context::Menu => &[
+                Up, Down, Open, Cancel, Take1, Take2, Take3, Take4, Take5, Take6, Take7, Take8,
+                Take9,
+            ],
             Context::Viewer => &[Up, Down, ScrollDown, ScrollUp, OpenFolder, Back],
         }
     }

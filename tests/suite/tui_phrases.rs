@@ -234,3 +234,26 @@ fn snapshots_of_the_phrase_menu() {
     h.press("ctrl-p");
     crate::tui_snapshots::snap("phrase_menu_empty", &h);
 }
+
+#[test]
+fn a_phrases_number_inserts_it_at_once_full_width_too() {
+    let (mut h, id) = harness(Some(MINE));
+    goto(&mut h, "3.3.3");
+    h.press("e");
+    h.press("ctrl-p");
+    assert!(h.screen(80, 24).contains("1—5 直接插入"));
+    h.press("3");
+    assert!(menu(&h).is_none());
+    assert_eq!(editor_text(&h), "灭菌物品生物监测记录不全");
+    h.press("ctrl-p");
+    // A number with no phrase does nothing; the menu stays.
+    h.press("9");
+    assert!(menu(&h).is_some());
+    h.press("５");
+    h.press("ctrl-s");
+    let saved = h.store().assessment(&id, "3.3.3").unwrap().unwrap();
+    assert_eq!(
+        saved.note,
+        "灭菌物品生物监测记录不全已当场指出，负责人表示立即整改"
+    );
+}

@@ -67,6 +67,13 @@ impl PhraseMenu {
                 };
             }
             Action::Command(Command::Cancel) => return Step::close(),
+            // A phrase's number, as shown: inserted at once.
+            Action::Command(c) if c.version().is_some() => {
+                let n = c.version().unwrap_or(0);
+                if let Some(p) = n.checked_sub(1).and_then(|i| self.phrases.get(i)) {
+                    return Step::close_and(Followup::InsertPhrase(p.text.clone()));
+                }
+            }
             _ => {}
         }
         Step::keep()
@@ -141,11 +148,25 @@ impl PhraseMenu {
         );
         let open = keymap.first_key(Context::Menu, Command::Open);
         let cancel = keymap.first_key(Context::Menu, Command::Cancel);
+        // The number keys of the first and the last phrase a key can insert.
+        let shown = self.phrases.len().min(Command::TAKE.len());
+        let numbers = match shown {
+            0 | 1 => String::new(),
+            n => {
+                let first = keymap.first_key(Context::Menu, Command::TAKE[0]);
+                let last = keymap.first_key(Context::Menu, Command::TAKE[n - 1]);
+                if first.is_empty() || last.is_empty() {
+                    String::new()
+                } else {
+                    format!("{first}—{last} 直接插入 · ")
+                }
+            }
+        };
         let footer = if self.phrases.is_empty() {
             format!(" {cancel} 返回 ")
         } else {
             format!(
-                " {open} 插入 · {cancel} 返回 · 第 {} / {} 条 ",
+                " {open} 插入 · {numbers}{cancel} 返回 · 第 {} / {} 条 ",
                 self.selected + 1,
                 self.phrases.len()
             )
