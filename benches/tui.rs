@@ -8,6 +8,8 @@
 //!   keymap, build the app, draw the first frame;
 //! - key press to frame drawn < 5 ms on the larger shipped checklist (township-2022,
 //!   115 items), at 120×40: `update` plus drawing into ratatui's TestBackend;
+//! - opening an inspection with 200 evidence files < 100 ms: Enter on the list to
+//!   the walkthrough's first frame (each file's presence in the data dir checked);
 //! - memory during a review < 50 MB: peak RSS (VmHWM) after walking through every
 //!   item, grading each, writing notes on a third, drawing every frame. Measured first,
 //!   in a fresh process, before criterion allocates anything; printed as a line.
@@ -119,12 +121,11 @@ fn start_to_first_frame(c: &mut Criterion) {
     });
 }
 
-/// The app in the walkthrough of a township inspection.
-fn walkthrough_app(dir: &std::path::Path) -> App {
-    let store = Store::open(dir).expect("store");
-    let a = Catalog::discover(None);
-    let a = a.get("township-2022").expect("shipped");
-    store
+/// A township inspection of 青山镇卫生院 in `store`, with the checklist's item ids.
+fn township(store: &Store) -> (String, Vec<String>) {
+    let catalog = Catalog::discover(None);
+    let a = catalog.get("township-2022").expect("shipped");
+    let inspection = store
         .create(
             new_inspection("青山镇卫生院", "2026-11-23"),
             &a.checklist,
@@ -132,6 +133,18 @@ fn walkthrough_app(dir: &std::path::Path) -> App {
             "张敏",
         )
         .expect("created");
+    let items = a
+        .checklist
+        .items()
+        .map(|(_, _, it)| it.id.clone())
+        .collect();
+    (inspection.id, items)
+}
+
+/// The app in the walkthrough of a township inspection.
+fn walkthrough_app(dir: &std::path::Path) -> App {
+    let store = Store::open(dir).expect("store");
+    township(&store);
     let mut app = App::new(Arc::new(store), options(), Keymap::builtin(), Vec::new());
     press(&mut app, "Enter");
     assert!(app.walk.is_some());
@@ -256,7 +269,53 @@ fn memory_during_a_review() {
     );
 }
 
-criterion_group!(benches, start_to_first_frame, key_to_frame);
+/// Opening an inspection whose items hold 200 evidence files (two on each of 100
+/// items): Enter on the list to the walkthrough's first frame. Budget < 100 ms.
+fn open_with_evidence(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = dir.path().join("photos");
+    std::fs::create_dir_all(&files).expect("photos");
+    {
+        let store = Store::open(&dir.path().join("data")).expect("store");
+        let (id, items) = township(&store);
+        for (n, item) in items.iter().take(100).enumerate() {
+            let two: Vec<std::path::PathBuf> = (0..2)
+                .map(|k| {
+                    let p = files.join(format!("IMG_{n:03}_{k}.jpg"));
+                    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
+                    bytes.extend(format!("{n}-{k}").bytes().cycle().take(200_000));
+                    std::fs::write(&p, bytes).expect("photo");
+                    p
+                })
+                .collect();
+            store.attach(&id, item, &two, "张敏").expect("attached");
+        }
+    }
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let store = Arc::new(Store::open(&dir.path().join("data")).expect("store"));
+    c.bench_function(
+        "open inspection with 200 evidence files (Enter to frame, 120x40)",
+        |b| {
+            b.iter_batched(
+                || App::new(store.clone(), options(), Keymap::builtin(), Vec::new()),
+                |mut app| {
+                    press(&mut app, "Enter");
+                    assert!(app.walk.is_some());
+                    draw(&mut terminal, &app);
+                    app
+                },
+                criterion::BatchSize::SmallInput,
+            )
+        },
+    );
+}
+
+criterion_group!(
+    benches,
+    start_to_first_frame,
+    key_to_frame,
+    open_with_evidence
+);
 
 fn main() {
     memory_during_a_review();

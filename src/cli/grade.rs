@@ -8,9 +8,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::Args;
-use pingshen::checklist::sha256_hex;
 use pingshen::scoring::Grade;
-use pingshen::store::{Edit, Evidence, Store};
+use pingshen::store::{Edit, Store};
 
 use super::Paths;
 
@@ -35,10 +34,10 @@ pub struct GradeArgs {
     /// 把第 N 条常用评语加到整改意见末尾，另起一行；可写多次
     #[arg(long = "action-phrase", value_name = "N")]
     pub action_phrase: Vec<usize>,
-    /// 佐证材料文件（记录路径和 sha256，可写多次）
+    /// 佐证材料文件：复制到数据目录（按 sha256 保存，原文件移走或删除也不丢），记录文件名、大小、拍摄时间（可写多次）
     #[arg(long = "evidence", value_name = "FILE")]
     pub evidence: Vec<PathBuf>,
-    /// 去掉记错的佐证材料（写记录时的路径，可写多次）
+    /// 去掉记错的佐证材料：写文件名或 sha256 的前 8 位以上（可写多次；文件仍保留在数据目录）
     #[arg(long = "remove-evidence", value_name = "PATH")]
     pub remove_evidence: Vec<String>,
     /// 从标准输入逐行读取「条款编号<TAB>档次[<TAB>备注]」，每保存一条打印一行。
@@ -98,12 +97,7 @@ pub fn run(paths: &Paths, args: GradeArgs) -> anyhow::Result<ExitCode> {
         changes.push(Edit::CorrectiveAction(a));
     }
     for path in &args.evidence {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("无法读取佐证材料 {}", path.display()))?;
-        changes.push(Edit::AddEvidence(Evidence {
-            path: path.display().to_string(),
-            sha256: sha256_hex(&bytes),
-        }));
+        changes.push(Edit::AddEvidence(store.keep_evidence(path)?));
     }
     for path in &args.remove_evidence {
         changes.push(Edit::RemoveEvidence(path.clone()));

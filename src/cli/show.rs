@@ -106,6 +106,19 @@ pub fn run(paths: &Paths, id: &str, json: bool) -> anyhow::Result<ExitCode> {
         }
     }
 
+    let evidence: Vec<(&str, &pingshen::store::Evidence)> = checklist
+        .items()
+        .filter_map(|(_, _, it)| assessments.get(&it.id))
+        .flat_map(|a| a.evidence.iter().map(|e| (a.item_id.as_str(), e)))
+        .collect();
+    if !evidence.is_empty() {
+        writeln!(out, "\n佐证材料")?;
+        for (item, e) in evidence {
+            let present = store.evidence_file(&e.sha256).is_some();
+            writeln!(out, "  {item:<8}{}", e.shown(present))?;
+        }
+    }
+
     writeln!(out, "\n分章统计")?;
     out.push_str(&chapter_table(&roll));
     writeln!(out)?;

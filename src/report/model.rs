@@ -272,7 +272,9 @@ impl Document {
                 if let Some(a) = a {
                     evidence.extend(a.evidence.iter().map(|e| EvidenceRow {
                         item_id: item.id.clone(),
-                        path: e.path.clone(),
+                        // The name only: a path an older pingshen recorded is the
+                        // laptop's, not the record's.
+                        path: e.name().to_string(),
                         sha256: e.sha256.clone(),
                     }));
                 }

@@ -21,6 +21,8 @@ pub enum Edit {
     /// 整改意见.
     CorrectiveAction(String),
     AddEvidence(Evidence),
+    /// The evidence named: its sha256 (or its first 8 or more hex digits), its name,
+    /// or the path an older pingshen recorded.
     RemoveEvidence(String),
 }
 
@@ -281,9 +283,10 @@ pub(super) fn apply(
             Edit::AddEvidence(ev) => {
                 let ev = Evidence {
                     path: crate::text::clean_line(&ev.path),
-                    sha256: ev.sha256.clone(),
+                    ..ev.clone()
                 };
-                if !new.evidence.contains(&ev) {
+                // The same file (by content) is kept once an item.
+                if !new.evidence.iter().any(|e| e.sha256 == ev.sha256) {
                     if new.evidence.len() >= super::gate::EVIDENCE_MAX {
                         return Err(StoreError::Invalid(format!(
                             "条款 {item_id} 的佐证材料已有 {} 份，不能再加。",
@@ -297,8 +300,8 @@ pub(super) fn apply(
                     });
                 }
             }
-            Edit::RemoveEvidence(path) => {
-                if let Some(i) = new.evidence.iter().position(|e| &e.path == path) {
+            Edit::RemoveEvidence(which) => {
+                if let Some(i) = new.evidence.iter().position(|e| e.is(which)) {
                     let ev = new.evidence.remove(i);
                     changes.push(Change::RemoveEvidence {
                         item: it(),

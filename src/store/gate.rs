@@ -413,6 +413,9 @@ fn check_evidence(check: &mut Check, ev: &Evidence) {
     if ev.path.len() > 4096 {
         check.fail("佐证材料的路径太长".into());
     }
+    if ev.size > super::EVIDENCE_FILE_MAX {
+        check.fail(format!("佐证材料「{}」的大小超过上限", shown(ev.name())));
+    }
     if ev.sha256.len() != 64 || !ev.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
         check.fail(format!(
             "佐证材料的 sha256「{}」格式不正确",

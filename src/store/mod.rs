@@ -10,6 +10,7 @@
 //!   it lags or is damaged; the damaged files are moved to `db.damaged-…`; copied
 //!   afresh through `db.compacting` when it has grown to twice its size, see
 //!   [`compact`]);
+//! - `evidence/<sha256>`: every evidence file attached, kept once by its content;
 //! - `backups/<id>.jsonl`: a copy of each journal, extended as it grows;
 //! - `deleted/`: the journal of each deleted inspection;
 //! - `migrations/…`: what an older pingshen left, kept when a newer one upgraded it.
@@ -20,6 +21,7 @@ mod bundle;
 mod compact;
 mod envelope;
 mod error;
+mod evidence;
 pub mod gate;
 mod inspections;
 pub mod journal;
@@ -53,6 +55,7 @@ pub use bundle::{
 pub use compact::db_bytes;
 pub use envelope::{EnvelopeError, write_atomically};
 pub use error::{Hint, Result, StoreError};
+pub use evidence::{EVIDENCE_FILE_MAX, evidence_dir, is_picture, size_text};
 pub use inspections::{InspectionEdit, NewField, NewInspection, parse_date, split_names};
 pub use merge::{Candidate, Conflict, MergeReport, Untrusted, Version, versions};
 pub use model::*;

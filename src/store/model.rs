@@ -142,12 +142,61 @@ impl Inspection {
     }
 }
 
-/// Evidence: a file the inspector looked at, by path and content hash.
+/// Evidence: a file the inspector looked at, by its name and content hash. Since
+/// the evidence store (see [`crate::store::Store::attach`]) `path` is the file's own
+/// name only and the file itself is kept in the data dir under its sha256; an entry
+/// an older pingshen wrote may hold a whole path, of which only the name is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Evidence {
     pub path: String,
     pub sha256: String,
+    /// Bytes; 0 in entries written before the evidence store.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub size: u64,
+    /// When a photo was taken, from its EXIF data (the laptop's offset when the
+    /// photo does not give one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken: Option<Stamp>,
+    /// A JPEG or PNG picture (by its first bytes, not its name).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub image: bool,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl Evidence {
+    /// Evidence known only by a name and hash (as an older pingshen recorded it).
+    pub fn named(path: &str, sha256: &str) -> Evidence {
+        Evidence {
+            path: path.to_string(),
+            sha256: sha256.to_string(),
+            size: 0,
+            taken: None,
+            image: false,
+        }
+    }
+
+    /// Whether `which` names this evidence: its sha256 or a prefix of 8 or more hex
+    /// digits of it, its name, or its path as recorded.
+    pub fn is(&self, which: &str) -> bool {
+        let which = which.trim();
+        (which.len() >= 8
+            && which.bytes().all(|b| b.is_ascii_hexdigit())
+            && self.sha256.starts_with(&which.to_ascii_lowercase()))
+            || which == self.path
+            || which == self.name()
+    }
+
+    /// The file's name, without any directory an older entry recorded.
+    pub fn name(&self) -> &str {
+        self.path
+            .rsplit(['/', '\\'])
+            .find(|p| !p.is_empty())
+            .unwrap_or(&self.path)
+    }
 }
 
 /// An inspector's judgement of one item.

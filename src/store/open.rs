@@ -274,6 +274,7 @@ fn remove_leftovers(dir: &Path) {
         dir.join("exports"),
         dir.join("reports"),
         dir.join("pinned"),
+        super::evidence::evidence_dir(dir),
         super::backup::backups_dir(dir),
     ];
     for d in dirs {

@@ -517,6 +517,22 @@ pub(super) struct CachedSheet {
 
 /// An inspection's sheet as sled keeps it: every assessment that holds anything, in
 /// one value by item id, empty fields left out, short names, the time as numbers.
+impl Store {
+    /// Every sheet rewritten as this version keeps it (layout 4 → 5: deflated).
+    pub(super) fn recompress_sheets(&self) -> Result<()> {
+        for entry in self.sheets.iter() {
+            let (k, v) = entry.map_err(read_err)?;
+            let again = kept::recompress(&v)?;
+            if again != v.as_ref() {
+                self.sheets
+                    .insert(k, again)
+                    .map_err(super::error::write_err)?;
+            }
+        }
+        self.flush()
+    }
+}
+
 /// One value an inspection, not one an item: sled's nodes hold 16 keys, and 120
 /// keys an inspection cost it more than twice the space of the values themselves.
 mod kept {
@@ -567,11 +583,56 @@ mod kept {
                 (item.as_str(), k)
             })
             .collect();
-        super::encode(&kept)
+        compress(super::encode(&kept))
+    }
+
+    /// A sheet of more than a few items is kept deflated, marked by a first byte
+    /// that JSON never starts with: item ids, names and times repeat, so it shrinks
+    /// to about a third, and sled (which keeps two to three times what it holds)
+    /// writes a third as much with every change.
+    const DEFLATED: u8 = 0x01;
+    const SMALL: usize = 256;
+    /// More than any sheet holds (the items of a checklist times the text limits):
+    /// a damaged value cannot make the read allocate without bound.
+    const INFLATED_MAX: u64 = 256 << 20;
+
+    fn compress(json: Vec<u8>) -> Vec<u8> {
+        use std::io::Write;
+        if json.len() < SMALL {
+            return json;
+        }
+        let mut out = vec![DEFLATED];
+        let mut z = flate2::write::DeflateEncoder::new(&mut out, flate2::Compression::fast());
+        if z.write_all(&json)
+            .and_then(|()| z.finish().map(|_| ()))
+            .is_err()
+        {
+            return json;
+        }
+        out
+    }
+
+    /// Rewrites a sheet as this version keeps it (deflated), for the upgrade.
+    pub(super) fn recompress(bytes: &[u8]) -> Result<Vec<u8>> {
+        Ok(write(&read(bytes)?))
     }
 
     pub(super) fn read(bytes: &[u8]) -> Result<BTreeMap<String, Assessment>> {
+        use std::io::Read;
         let unreadable = |e: String| StoreError::Read(format!("评分记录无法解析（{e}）"));
+        let inflated;
+        let bytes = match bytes.split_first() {
+            Some((&DEFLATED, rest)) => {
+                let mut out = Vec::with_capacity(rest.len() * 4);
+                flate2::read::DeflateDecoder::new(rest)
+                    .take(INFLATED_MAX)
+                    .read_to_end(&mut out)
+                    .map_err(|e| unreadable(e.to_string()))?;
+                inflated = out;
+                inflated.as_slice()
+            }
+            _ => bytes,
+        };
         let kept: BTreeMap<Cow<str>, Kept> =
             serde_json::from_slice(bytes).map_err(|e| unreadable(e.to_string()))?;
         kept.into_iter()
@@ -609,10 +670,8 @@ mod kept {
             b.item_id = "1.1.1".into();
             b.note = "消毒记录\"不全\"".into();
             b.corrective_action = "补齐".into();
-            b.evidence.push(Evidence {
-                path: "evidence/ab.jpg".into(),
-                sha256: "ab".repeat(32),
-            });
+            b.evidence
+                .push(Evidence::named("evidence/ab.jpg", &"ab".repeat(32)));
             let blank = Assessment::empty("3.1.1");
             let sheet: BTreeMap<String, Assessment> = [a.clone(), b, blank]
                 .into_iter()
@@ -625,6 +684,39 @@ mod kept {
             assert_eq!(back["2.5.3"].at.rfc3339(), "2026-12-01T09:30:00.123+08:00");
             let one = write(&[(a.item_id.clone(), a)].into_iter().collect());
             assert!(one.len() <= 60, "{}", String::from_utf8_lossy(&one));
+            assert_eq!(one[0], b'{', "a small sheet stays plain JSON");
+        }
+
+        #[test]
+        fn a_full_sheet_is_kept_deflated_and_reads_back() {
+            let sheet: BTreeMap<String, Assessment> = (1..=120)
+                .map(|n| {
+                    let mut a = Assessment::empty(&format!("{}.{}.{}", n / 40 + 1, n % 7, n));
+                    a.grade = Some(Grade::C);
+                    a.by = "张敏".into();
+                    a.at = Stamp::parse("2026-12-01T09:30:00.123+08:00").unwrap_or(a.at);
+                    a.note = if n % 3 == 0 {
+                        "现场查看".into()
+                    } else {
+                        String::new()
+                    };
+                    (a.item_id.clone(), a)
+                })
+                .collect();
+            let bytes = write(&sheet);
+            assert_eq!(bytes[0], DEFLATED);
+            assert!(
+                read(&bytes).unwrap() == sheet,
+                "the sheet read back differs"
+            );
+            // Plain, each item takes 50-odd bytes ({"1.0.14":{"g":"C","by":…,"at":[…]}}).
+            assert!(bytes.len() < 120 * 50 / 3, "{} bytes deflated", bytes.len());
+            // A sheet written plain (layout 4) still reads, and damage is an error.
+            let json = super::super::encode(
+                &serde_json::json!({"1.1.1": {"g": "B", "by": "张敏", "at": [0, 28800]}}),
+            );
+            assert_eq!(read(&json).unwrap()["1.1.1"].grade, Some(Grade::B));
+            assert!(read(&[DEFLATED, 0xff, 0x00]).is_err());
         }
     }
 }

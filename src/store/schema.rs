@@ -19,7 +19,9 @@ use super::error::{Result, StoreError, read_err, write_err};
 /// (tree `sheets`: no empty fields, the time as numbers) and the inspection only in
 /// its overview; the trees `inspections`, `assessments` and `grades` are dropped.
 /// Rebuilt from the journals, which do not change.
-pub const SCHEMA_VERSION: u32 = 4;
+/// 5 — a sheet of more than a few items is kept deflated (first byte 0x01); every
+/// sheet is rewritten so.
+pub const SCHEMA_VERSION: u32 = 5;
 
 const KEY: &[u8] = b"schema_version";
 
@@ -91,6 +93,7 @@ fn migrate(store: &Store, from: u32) -> Result<()> {
                     store.db.drop_tree(old).map_err(write_err)?;
                 }
             }
+            4 => store.recompress_sheets()?,
             _ => {}
         }
         v += 1;

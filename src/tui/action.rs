@@ -85,6 +85,10 @@ pub enum Command {
         detailed_message = "清除"
     )]
     ClearGrade,
+    #[strum(serialize = "attach_evidence", message = "附上佐证（照片、文件）")]
+    AttachEvidence,
+    #[strum(serialize = "evidence", message = "佐证材料：打开、去掉")]
+    ShowEvidence,
     #[strum(serialize = "undo", message = "撤销")]
     Undo,
     #[strum(serialize = "redo", message = "重做")]

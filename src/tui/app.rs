@@ -140,6 +140,8 @@ pub struct App {
     pub swallowed: Option<String>,
     /// After a grade, move to the next pending item.
     pub auto_advance: bool,
+    /// The folder evidence was last attached from, offered first next time.
+    pub evidence_folder: Option<std::path::PathBuf>,
     /// The status as last checked against the status line's width: a message too
     /// long for the line opens a window ([`App::status_fits`]).
     status_checked: Option<Status>,
@@ -181,6 +183,7 @@ impl App {
             terminal_size: None,
             swallowed: None,
             auto_advance,
+            evidence_folder: None,
             status_checked: None,
             phrases,
             phrases_problem: !phrases_problems.is_empty(),
@@ -570,6 +573,18 @@ impl App {
             }
             Followup::PromptDone(kind, text) => self.prompt_done(kind, text),
             Followup::OpenFolder(dir) => self.open_folder(dir),
+            Followup::Attach { item_id, files } => {
+                self.attach(&item_id, &files);
+                Vec::new()
+            }
+            Followup::OpenEvidence(e) => self.open_evidence(&e),
+            Followup::RemoveEvidence { item_id, evidence } => {
+                self.popups.push(Popup::confirm(
+                    Confirmation::RemoveEvidence { item_id, evidence },
+                    &self.keymap,
+                ));
+                Vec::new()
+            }
             Followup::SetFilter(filter) => {
                 if let Some(w) = &mut self.walk {
                     w.set_filter(filter);
@@ -589,6 +604,10 @@ impl App {
         match c {
             Confirmation::DeleteInspection { id, name } => {
                 self.delete_inspection(&id, &name);
+                Vec::new()
+            }
+            Confirmation::RemoveEvidence { item_id, evidence } => {
+                self.remove_evidence(&item_id, &evidence);
                 Vec::new()
             }
             Confirmation::DiscardEdit => {

@@ -94,6 +94,8 @@ impl Context {
                 ClearGrade,
                 Undo,
                 Redo,
+                AttachEvidence,
+                ShowEvidence,
                 EditNote,
                 EditCorrectiveAction,
                 NextPending,

@@ -177,6 +177,67 @@ impl LineInput {
     }
 }
 
+/// Tab in a prompt for a path: the last word of `text` completed as a file or folder
+/// name — all of it when one name fits (a folder gets its `/`), else as far as the
+/// names that fit agree. Also returns, when several fit, a few of them to show.
+/// `None` when nothing fits. `~/` stands for the home folder.
+pub fn complete_path(text: &str) -> Option<(String, Option<String>)> {
+    let start = text.rfind(' ').map_or(0, |i| i + 1);
+    let (before, word) = text.split_at(start);
+    let (dir_part, prefix) = match word.rfind('/') {
+        Some(i) => word.split_at(i + 1),
+        None => ("", word),
+    };
+    let listed = if dir_part.is_empty() {
+        std::path::PathBuf::from(".")
+    } else if let Some(rest) = dir_part.strip_prefix("~/") {
+        etcetera::home_dir().ok()?.join(rest)
+    } else {
+        std::path::PathBuf::from(dir_part)
+    };
+    let mut fits: Vec<(String, bool)> = std::fs::read_dir(&listed)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let shown = prefix.starts_with('.') || !name.starts_with('.');
+            (shown && name.starts_with(prefix)).then(|| (name, e.path().is_dir()))
+        })
+        .collect();
+    fits.sort();
+    let done = |name: &str, slash: bool| {
+        format!("{before}{dir_part}{name}{}", if slash { "/" } else { "" })
+    };
+    match fits.as_slice() {
+        [] => None,
+        [(name, is_dir)] => Some((done(name, *is_dir), None)),
+        many => {
+            let first: Vec<char> = many[0].0.chars().collect();
+            let common = many.iter().skip(1).fold(first.len(), |n, (name, _)| {
+                name.chars()
+                    .zip(&first)
+                    .take(n)
+                    .take_while(|(a, b)| a == *b)
+                    .count()
+            });
+            let common: String = first[..common].iter().collect();
+            let shown: Vec<&str> = many.iter().take(6).map(|(n, _)| n.as_str()).collect();
+            let more = if many.len() > 6 {
+                format!(" 等 {} 个", many.len())
+            } else {
+                String::new()
+            };
+            Some((
+                done(&common, false),
+                Some(
+                    crate::text::for_terminal_line(&format!("可选：{}{more}", shown.join("  ")))
+                        .into_owned(),
+                ),
+            ))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,5 +266,24 @@ mod tests {
         assert_eq!(f.text(), "a[31mb c");
         let long = "字".repeat(MAX_CHARS + 10);
         assert_eq!(LineInput::new(&long).text().chars().count(), MAX_CHARS);
+    }
+
+    #[test]
+    fn tab_completes_a_path_as_far_as_the_names_agree() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in ["IMG_2031.jpg", "IMG_2032.jpg", "消毒记录.pdf"] {
+            std::fs::write(dir.path().join(n), b"x").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("手机照片")).unwrap();
+        let base = format!("{}/", dir.path().display());
+        let (done, choices) = super::complete_path(&format!("{base}IMG")).unwrap();
+        assert_eq!(done, format!("{base}IMG_203"));
+        assert!(choices.unwrap().contains("IMG_2032.jpg"));
+        let (done, choices) = super::complete_path(&format!("{base}消")).unwrap();
+        assert_eq!(done, format!("{base}消毒记录.pdf"));
+        assert_eq!(choices, None);
+        let (done, _) = super::complete_path(&format!("{base}手")).unwrap();
+        assert_eq!(done, format!("{base}手机照片/"), "a folder gets its slash");
+        assert_eq!(super::complete_path(&format!("{base}没有")), None);
     }
 }

@@ -100,8 +100,23 @@ fn fixture(root: &Path) -> (PathBuf, Expected) {
             .collect();
         batch(&data, &id, &again, &mut expected);
         if n == 1 {
-            // Larger than a quarter of sled's 512 KiB segment: sled writes it to a blob.
-            let big = vec![(items[100].clone(), "B", "大".repeat(50_000))];
+            // Larger than a quarter of sled's 512 KiB segment even deflated (sheets are
+            // kept deflated): sled writes it to a blob. Han characters in no order.
+            let mut x: u32 = 12345;
+            let mut noise = |n: usize| -> String {
+                (0..n)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 17;
+                        x ^= x << 5;
+                        char::from_u32(0x4E00 + x % 20_000).unwrap()
+                    })
+                    .collect()
+            };
+            let big = vec![
+                (items[100].clone(), "B", noise(70_000)),
+                (items[101].clone(), "C", noise(70_000)),
+            ];
             batch(&data, &id, &big, &mut expected);
         }
     }

@@ -23,6 +23,7 @@ mod compact;
 mod crash;
 mod crash_tui;
 mod damage;
+mod evidence;
 mod export_fuzz;
 mod faces;
 mod hostile;

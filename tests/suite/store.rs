@@ -28,10 +28,10 @@ fn every_field_round_trips_through_the_store() {
                     Edit::Grade(Some(Grade::NotApplicable)),
                     Edit::Note("未开展手术\n第二行：𠀀 and emoji 🩺".into()),
                     Edit::CorrectiveAction("无".into()),
-                    Edit::AddEvidence(Evidence {
-                        path: evidence_file.display().to_string(),
-                        sha256: pingshen::checklist::sha256_hex(b"roster"),
-                    }),
+                    Edit::AddEvidence(Evidence::named(
+                        &evidence_file.display().to_string(),
+                        &pingshen::checklist::sha256_hex(b"roster"),
+                    )),
                 ],
                 "琇垚",
             )

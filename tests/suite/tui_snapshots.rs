@@ -385,18 +385,6 @@ fn snap_paths(name: &str, h: &Harness) {
     }
 }
 
-fn regex_escape(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if "\\.+*?()|[]{}^$".contains(c) {
-                format!("\\{c}")
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
 #[test]
 fn walkthrough_auto_advance() {
     let mut h = walkthrough_harness();

@@ -437,3 +437,16 @@ pub fn two_reviews() -> (Harness, String, String) {
     store.link_previous(&new, Some(&old), "张敏").unwrap();
     (Harness::new(dir, store), old, new)
 }
+
+/// `text` with regex metacharacters escaped, for an insta filter.
+pub fn regex_escape(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if "\\.+*?()|[]{}^$".contains(c) {
+                format!("\\{c}")
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}

@@ -50,10 +50,7 @@ fn undo_and_redo_walk_back_and_forth_over_grade_note_action_and_evidence() {
     let tmp = tempfile::tempdir().unwrap();
     let store = Store::open(tmp.path()).unwrap();
     let id = township(&store);
-    let ev = Evidence {
-        path: "消毒记录.jpg".into(),
-        sha256: "ab".repeat(32),
-    };
+    let ev = Evidence::named("消毒记录.jpg", &"ab".repeat(32));
     store.grade(&id, ITEM, Some(Grade::B), "张三").unwrap();
     store
         .update(&id, ITEM, &[Edit::Note("计划已分解到科室".into())], "张三")

@@ -288,7 +288,13 @@ impl Change {
                 &p.sha256[..8.min(p.sha256.len())]
             )
         };
-        let ev = |e: &Evidence| format!("{} sha256:{}", e.path, e.sha256);
+        let ev = |e: &Evidence| {
+            format!(
+                "{}（sha256 {}）",
+                e.name(),
+                &e.sha256[..8.min(e.sha256.len())]
+            )
+        };
         let s = |t: &str| t.to_string();
         match self {
             Change::Undo { change, .. } | Change::Redo { change, .. } => {

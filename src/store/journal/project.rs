@@ -490,7 +490,8 @@ impl Fold {
             }
             Change::RemoveEvidence { item, evidence } => {
                 let a = self.touch(item, e);
-                a.evidence.retain(|x| x.path != evidence.path);
+                a.evidence
+                    .retain(|x| x.path != evidence.path || x.sha256 != evidence.sha256);
             }
             change => {
                 if let Some((item, field, value)) = change.field() {

@@ -23,6 +23,12 @@ pub struct RepinOffer {
 
 /// What is asked; on yes it goes back to the app.
 pub enum Confirmation {
+    /// Take a file off an item's evidence (the removal is recorded; the kept file
+    /// stays in the data dir).
+    RemoveEvidence {
+        item_id: String,
+        evidence: crate::store::Evidence,
+    },
     DeleteInspection {
         id: String,
         name: String,
@@ -60,6 +66,16 @@ impl Confirm {
                 vec![
                     format!("删除「{name}」（编号 {id}）的检查及其全部评分、备注和历史？"),
                     "删除前会自动把它导出备份到数据目录的 deleted/ 中，可以用 pingshen import 恢复。".to_string(),
+                ],
+            ),
+            Confirmation::RemoveEvidence { item_id, evidence } => (
+                "去掉佐证".to_string(),
+                vec![
+                    format!(
+                        "从条款 {item_id} 去掉佐证「{}」？",
+                        crate::text::for_terminal_line(evidence.name())
+                    ),
+                    "去掉会记入修改历史，可以撤销；文件仍保留在数据目录中。".to_string(),
                 ],
             ),
             Confirmation::DiscardEdit => (

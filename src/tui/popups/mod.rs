@@ -3,6 +3,7 @@
 //! [`Followup`], run by `App` where the store is.
 
 mod confirm;
+mod evidence;
 mod filter_menu;
 mod help;
 mod message;
@@ -11,6 +12,9 @@ mod phrase_menu;
 mod prompt;
 
 pub use confirm::{Confirm, Confirmation, RepinOffer};
+pub use evidence::{
+    EvidenceList, EvidencePicker, PickFile, evidence_line, folder_files, size_text,
+};
 pub use filter_menu::FilterMenu;
 pub use help::HelpView;
 pub use message::{MessageLine, MessageView};
@@ -33,6 +37,8 @@ pub enum Popup {
     Prompt(Prompt),
     FilterMenu(FilterMenu),
     NoteEditor(Box<NoteEditor>),
+    EvidencePicker(Box<EvidencePicker>),
+    EvidenceList(EvidenceList),
     PhraseMenu(PhraseMenu),
 }
 
@@ -95,6 +101,18 @@ pub enum Followup {
     SetFilter(Filter),
     /// Open this folder with the system's file manager.
     OpenFolder(std::path::PathBuf),
+    /// Copy these files into the store as evidence of the item.
+    Attach {
+        item_id: String,
+        files: Vec<std::path::PathBuf>,
+    },
+    /// Open the kept file with the system's viewer.
+    OpenEvidence(crate::store::Evidence),
+    /// Ask, then record the evidence's removal from the item.
+    RemoveEvidence {
+        item_id: String,
+        evidence: crate::store::Evidence,
+    },
 }
 
 impl Popup {
@@ -103,7 +121,10 @@ impl Popup {
             Popup::Confirm(_) => Context::Confirm,
             Popup::Help(_) | Popup::Message(_) => Context::Viewer,
             Popup::Prompt(_) => Context::Prompt,
-            Popup::FilterMenu(_) | Popup::PhraseMenu(_) => Context::Menu,
+            Popup::FilterMenu(_)
+            | Popup::EvidencePicker(_)
+            | Popup::EvidenceList(_)
+            | Popup::PhraseMenu(_) => Context::Menu,
             Popup::NoteEditor(_) => Context::Editor,
         }
     }
@@ -135,6 +156,8 @@ impl Popup {
             Popup::Message(p) => p.update(action),
             Popup::Prompt(p) => p.update(action),
             Popup::FilterMenu(p) => p.update(action),
+            Popup::EvidencePicker(p) => p.update(action),
+            Popup::EvidenceList(p) => p.update(action),
             Popup::NoteEditor(p) => p.update(action, keymap),
             Popup::PhraseMenu(p) => p.update(action),
         }
@@ -165,6 +188,14 @@ impl Popup {
             }
             Popup::Prompt(p) => p.draw(frame, area, keymap),
             Popup::FilterMenu(p) => {
+                p.draw(frame, area, keymap);
+                None
+            }
+            Popup::EvidencePicker(p) => {
+                p.draw(frame, area, keymap);
+                None
+            }
+            Popup::EvidenceList(p) => {
                 p.draw(frame, area, keymap);
                 None
             }

@@ -21,6 +21,8 @@ pub enum PromptKind {
     Reopen,
     /// Which of the inspection's inspectors is at the keyboard.
     Acting,
+    /// A file or folder to attach to the selected item as evidence.
+    Attach,
 }
 
 pub struct Prompt {
@@ -52,6 +54,19 @@ impl Prompt {
                 self.input.insert(&text);
                 self.changed()
             }
+            Action::Key(key)
+                if key.code == ratatui::crossterm::event::KeyCode::Tab
+                    && matches!(self.kind, PromptKind::Attach | PromptKind::Merge) =>
+            {
+                match crate::tui::line_input::complete_path(self.input.text()) {
+                    Some((done, choices)) => {
+                        self.input = LineInput::new(&done);
+                        self.detail = choices;
+                    }
+                    None => self.detail = Some("没有以此开头的文件或文件夹".into()),
+                }
+                Step::keep()
+            }
             Action::Key(key) => {
                 if self.input.handle_key(&key) {
                     self.changed()
@@ -77,11 +92,15 @@ impl Prompt {
             PromptKind::Merge => "合并组员导出的文件：输入或拖入文件路径",
             PromptKind::Reopen => "重新打开已完成的检查：写明原因（记入修改历史）",
             PromptKind::Acting => "你是哪位评审专家？",
+            PromptKind::Attach => "附上佐证：文件或文件夹的路径（Tab 补全）",
         };
         // Merging needs a word on how to give several files.
         let help = match self.kind {
             PromptKind::Merge => {
                 Some("多个文件用空格分开，路径含空格时加引号；也可以一次合并一个。")
+            }
+            PromptKind::Attach if self.detail.is_none() => {
+                Some("写文件夹时列出其中的文件（新的在前），可选几个；文件复制到数据目录保存。")
             }
             _ => self.detail.as_deref(),
         };

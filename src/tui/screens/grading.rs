@@ -95,6 +95,8 @@ impl App {
             Command::GradeD => self.grade(Some(Grade::D)),
             Command::GradeNa => self.grade(Some(Grade::NotApplicable)),
             Command::ClearGrade => self.clear_grade(),
+            Command::AttachEvidence => self.ask_attach(),
+            Command::ShowEvidence => self.show_evidence(),
             Command::Undo => self.take_back(false),
             Command::Redo => self.take_back(true),
             Command::EditNote => self.open_editor(TextField::Note),
@@ -164,7 +166,7 @@ impl App {
 
     /// Why nothing can be graded or noted now: no item matches the filter, or a
     /// heading is selected.
-    fn no_item_selected(&mut self, doing: &str) {
+    pub(crate) fn no_item_selected(&mut self, doing: &str) {
         let Some(w) = self.walk.as_ref() else {
             return;
         };
@@ -413,6 +415,12 @@ impl App {
             }
             return Vec::new();
         }
+        if kind == PromptKind::Attach {
+            if let Some(text) = text {
+                self.attach_from(&text);
+            }
+            return Vec::new();
+        }
         if kind == PromptKind::Reopen {
             if let Some(reason) = text {
                 self.reopen(&reason);
@@ -440,7 +448,10 @@ impl App {
                     self.status = Some(Status::info("已清除搜索"));
                 }
             }
-            (PromptKind::Merge | PromptKind::Reopen | PromptKind::Acting, _) => {}
+            (
+                PromptKind::Merge | PromptKind::Reopen | PromptKind::Acting | PromptKind::Attach,
+                _,
+            ) => {}
         }
         Vec::new()
     }

@@ -7,6 +7,7 @@ mod acting;
 mod checklist_editing;
 mod compare;
 mod conflicts;
+mod evidence;
 mod files;
 mod grading;
 mod inspection_list;

@@ -9,7 +9,7 @@
 //! slid in under the cursor.
 
 use std::cell::{Cell, OnceCell};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
 use crate::checklist::{Chapter, Checklist, Item, Section};
@@ -82,6 +82,9 @@ pub struct Walkthrough {
     pub detail_max_scroll: Cell<usize>,
     /// The lines of the item detail drawn at the last draw: what a page is.
     pub detail_height: Cell<usize>,
+    /// The sha256 of each evidence file recorded here that this laptop does not
+    /// have (it travels with a teammate's export, or has not yet).
+    pub missing: BTreeSet<String>,
     /// The verdict the grades so far give, and progress.
     pub verdict: String,
     pub graded: usize,
@@ -107,7 +110,14 @@ impl Walkthrough {
                 (item, versions)
             })
             .collect();
+        let missing = assessments
+            .values()
+            .flat_map(|a| &a.evidence)
+            .filter(|e| store.evidence_file(&e.sha256).is_none())
+            .map(|e| e.sha256.clone())
+            .collect();
         let mut w = Walkthrough {
+            missing,
             inspection,
             checklist,
             assessments,

@@ -181,6 +181,35 @@ fn item_lines(w: &Walkthrough, item: &Item, width: usize, keymap: &Keymap) -> Ve
             None => lines.push(Line::from(Span::styled("  （无）", theme::dim()))),
         }
     }
+    lines.push(Line::from(vec![
+        Span::styled("佐证材料", theme::heading()),
+        Span::styled(
+            format!(
+                "  {} 附上  {} 打开或去掉",
+                key(Command::AttachEvidence),
+                key(Command::ShowEvidence)
+            ),
+            theme::dim(),
+        ),
+    ]));
+    match assessment
+        .map(|a| a.evidence.as_slice())
+        .unwrap_or_default()
+    {
+        [] => lines.push(Line::from(Span::styled("  （无）", theme::dim()))),
+        all => {
+            for (n, e) in all.iter().enumerate() {
+                let present = !w.missing.contains(&e.sha256);
+                let text = crate::tui::popups::evidence_line(n + 1, e, present);
+                let style = if present {
+                    Style::default()
+                } else {
+                    theme::warning()
+                };
+                push_wrapped(&mut lines, &text, width, 2, style);
+            }
+        }
+    }
     if let Some(g) = &item.guidance {
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled("评审提示", theme::heading())));
