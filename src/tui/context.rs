@@ -40,7 +40,7 @@ pub enum Context {
     Prompt,
     #[strum(serialize = "confirm", message = "确认框")]
     Confirm,
-    #[strum(serialize = "menu", message = "菜单（筛选、常用评语）")]
+    #[strum(serialize = "menu", message = "菜单（筛选、佐证、常用评语）")]
     Menu,
     #[strum(serialize = "viewer", message = "帮助和消息窗口")]
     Viewer,
