@@ -7,6 +7,7 @@ use toml::de::{DeArray, DeTable, DeValue};
 
 use super::diagnostic::Diagnostic;
 use super::escape::quoted;
+use super::phrases::{PHRASE_MAX_CHARS, PHRASES_MAX};
 use super::position::Locator;
 
 pub(super) type Span = Range<usize>;
@@ -287,12 +288,92 @@ impl<'t, 'i> Fields<'t, 'i> {
         Some(out)
     }
 
-    /// An optional list of non-empty strings (absent: empty).
-    pub fn str_list_opt(&self, ctx: &mut Ctx, key: &str, example: &str) -> Vec<String> {
-        if !self.has(key) {
+    /// A list of 常用评语 (`phrases = ["…", "…"]`), when present: each one line of at
+    /// most [`PHRASE_MAX_CHARS`] characters, no control or bidi character, none
+    /// twice, at most [`PHRASES_MAX`] of them. Each is kept without the spaces around
+    /// it. An empty list is no phrase at all.
+    pub fn phrases_opt(&self, ctx: &mut Ctx, key: &str) -> Vec<String> {
+        let Some((v, span)) = self.get(key) else {
             return Vec::new();
+        };
+        let example = "[\"消毒记录不全\", \"未见年度工作计划\"]";
+        let DeValue::Array(arr) = v else {
+            self.wrong_type(
+                ctx,
+                key,
+                span,
+                format!("方括号列表，例如 {example}").as_str(),
+                v,
+            );
+            return Vec::new();
+        };
+        let mut out: Vec<(String, usize)> = Vec::new();
+        for (i, el) in arr.iter().enumerate() {
+            let n = i + 1;
+            let el_span = el.span();
+            let text = match el.get_ref() {
+                DeValue::String(s) if !s.trim().is_empty() => s,
+                _ => {
+                    ctx.error(
+                        el_span,
+                        format!("{}的 `{key}` 第 {n} 条不是非空文字", self.what),
+                        format!("每一条都写成带引号的文字，例如 {example}。"),
+                    );
+                    continue;
+                }
+            };
+            if n == PHRASES_MAX + 1 {
+                ctx.error(
+                    el_span.clone(),
+                    format!(
+                        "{}有 {} 条常用评语，最多 {PHRASES_MAX} 条",
+                        self.what,
+                        arr.len()
+                    ),
+                    format!(
+                        "只留最常用的 {PHRASES_MAX} 条（从这一条起是多出来的）：评审时菜单里条目太多反而难找。"
+                    ),
+                );
+            }
+            if text.contains(['\n', '\r', '\t']) {
+                ctx.error(
+                    el_span,
+                    format!("{}的 `{key}` 第 {n} 条不是一行文字", self.what),
+                    "一条常用评语只写一行（选用时整条插入备注）：拆成几条，或删去其中的换行（\\n）和制表符（\\t）。",
+                );
+                continue;
+            }
+            if self.invisible(ctx, key, text, &el_span) {
+                continue;
+            }
+            let text = text.trim();
+            let chars = text.chars().count();
+            if chars > PHRASE_MAX_CHARS {
+                ctx.error(
+                    el_span,
+                    format!(
+                        "{}的 `{key}` 第 {n} 条有 {chars} 个字，最多 {PHRASE_MAX_CHARS} 个字",
+                        self.what
+                    ),
+                    "常用评语是一两句话的评审发现：拆成几条，较长的说明写进评审提示（guidance）。",
+                );
+                continue;
+            }
+            if let Some((_, first)) = out.iter().find(|(t, _)| t == text) {
+                ctx.error(
+                    el_span,
+                    format!(
+                        "{}的 `{key}` 第 {n} 条「{}」与第 {first} 条重复",
+                        self.what,
+                        quoted(text)
+                    ),
+                    "删去重复的这一条。",
+                );
+                continue;
+            }
+            out.push((text.to_string(), n));
         }
-        self.str_list_req(ctx, key, example).unwrap_or_default()
+        out.into_iter().map(|(t, _)| t).collect()
     }
 
     /// A text or a list of texts (`b = "…"` or `b = ["…", "…"]`), when present.

@@ -41,6 +41,7 @@ const ITEM_KEYS: &[&str] = &[
     "max_grade",
     "allow_na",
     "guidance",
+    "phrases",
     "remarks",
 ];
 
@@ -289,7 +290,7 @@ fn read_item(
     let allow_na = f.bool_opt(ctx, "allow_na").unwrap_or(false);
     let methods = f.str_list_req(ctx, "methods", "[\"查阅资料\", \"现场查看\"]");
     let guidance = f.str_opt(ctx, "guidance").map(|(s, _)| s);
-    let remarks = f.str_list_opt(ctx, "remarks", "[\"资料齐全\", \"记录不完整\"]");
+    let phrases = read_phrases(ctx, &f);
     let criteria = read_criteria(ctx, &f);
 
     if core && allow_na {
@@ -309,9 +310,28 @@ fn read_item(
         declared_max: criteria?.1,
         allow_na,
         guidance,
-        remarks,
+        phrases,
         line,
     })
+}
+
+/// `phrases`, or `remarks` as the key was first called (pinned checklists keep
+/// loading); both on one item is a mistake.
+fn read_phrases(ctx: &mut Ctx, f: &Fields) -> Vec<String> {
+    if f.has("phrases") && f.has("remarks") {
+        ctx.error(
+            f.span_of("remarks"),
+            format!("{}同时写了 `phrases` 和 `remarks`", f.what),
+            "`remarks` 是 `phrases`（常用评语）原来的名字，两者意思相同：把两个列表合成一个 `phrases = [...]`，删去 `remarks` 这一行。",
+        );
+        return Vec::new();
+    }
+    let key = if f.has("remarks") {
+        "remarks"
+    } else {
+        "phrases"
+    };
+    f.phrases_opt(ctx, key)
 }
 
 fn read_verdict(

@@ -12,6 +12,7 @@ mod lint;
 mod load;
 mod model;
 mod outline;
+pub mod phrases;
 mod position;
 mod spellings;
 mod syntax;
@@ -28,6 +29,7 @@ pub use escape::escape_for_terminal;
 pub use lint::warnings;
 pub use load::parse_checklist;
 pub use model::*;
+pub use phrases::{Phrase, PhraseSource, UserPhrases};
 
 /// `pingshen check` prints at most this many errors of one file, then how many more
 /// there are (checklists/README.md says so).

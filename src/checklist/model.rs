@@ -47,8 +47,9 @@ pub struct Item {
     /// Whether 不适用 may be given.
     pub allow_na: bool,
     pub guidance: Option<String>,
-    /// 常用评语: remarks an inspector may pick for this item.
-    pub remarks: Vec<String>,
+    /// 常用评语: findings an inspector may pick for this item's note or 整改意见
+    /// (`phrases`, formerly `remarks`); see [`super::phrases`].
+    pub phrases: Vec<String>,
     /// `max_grade` as written: the item is graded only up to this level on purpose.
     pub declared_max: Option<Level>,
     /// 1-based line of the item's `[[chapter.section.item]]` header, so an editor can jump to it.

@@ -28,6 +28,12 @@ pub struct GradeArgs {
     /// 整改意见
     #[arg(long = "action", value_name = "TEXT")]
     pub corrective_action: Option<String>,
+    /// 把第 N 条常用评语（序号见 pingshen phrases ID 条款）加到备注末尾，另起一行；可写多次
+    #[arg(long = "note-phrase", value_name = "N")]
+    pub note_phrase: Vec<usize>,
+    /// 把第 N 条常用评语加到整改意见末尾，另起一行；可写多次
+    #[arg(long = "action-phrase", value_name = "N")]
+    pub action_phrase: Vec<usize>,
     /// 佐证材料文件：复制到数据目录（按 sha256 保存，原文件移走或删除也不丢），记录文件名、大小、拍摄时间（可写多次）
     #[arg(long = "evidence", value_name = "FILE")]
     pub evidence: Vec<PathBuf>,
@@ -37,7 +43,7 @@ pub struct GradeArgs {
     /// 从标准输入逐行读取「条款编号<TAB>档次[<TAB>备注]」，每保存一条打印一行。
     /// 每行单独保存：有问题的行（不是 UTF-8、条款或档次不存在、超过 256 KB）报告行号后跳过，
     /// 其余各行照常保存；只要有一行未保存，退出码为 1
-    #[arg(long, conflicts_with_all = ["item", "grade", "note", "corrective_action", "evidence", "remove_evidence"])]
+    #[arg(long, conflicts_with_all = ["item", "grade", "note", "corrective_action", "note_phrase", "action_phrase", "evidence", "remove_evidence"])]
     pub batch: bool,
 }
 
@@ -83,11 +89,12 @@ pub fn run(paths: &Paths, args: GradeArgs) -> anyhow::Result<ExitCode> {
     if let Some(g) = &args.grade {
         changes.push(Edit::Grade(parse_grade(g)?));
     }
-    if let Some(n) = &args.note {
-        changes.push(Edit::Note(n.clone()));
+    let (note, action, added) = with_phrases(paths, &store, &inspection, item, &args)?;
+    if let Some(n) = note {
+        changes.push(Edit::Note(n));
     }
-    if let Some(a) = &args.corrective_action {
-        changes.push(Edit::CorrectiveAction(a.clone()));
+    if let Some(a) = action {
+        changes.push(Edit::CorrectiveAction(a));
     }
     for path in &args.evidence {
         changes.push(Edit::AddEvidence(store.keep_evidence(path)?));
@@ -97,13 +104,16 @@ pub fn run(paths: &Paths, args: GradeArgs) -> anyhow::Result<ExitCode> {
     }
     if changes.is_empty() {
         bail!(
-            "没有要保存的内容：请给出档次，或 --note / --action / --evidence / --remove-evidence。"
+            "没有要保存的内容：请给出档次，或 --note / --action / --note-phrase / --action-phrase / --evidence / --remove-evidence。"
         );
     }
     let saved = store.update(&id, item, &changes, &by)?;
     let grade = saved.assessment.grade.map_or("待评", |g| g.label());
     if saved.changed {
         outln!("已保存：检查 {id} 条款 {item} → {grade}");
+        for (field, phrase) in &added {
+            outln!("  {field}加上了：{phrase}");
+        }
     } else {
         outln!("无变化：检查 {id} 条款 {item} 已是 {grade}");
     }
@@ -112,6 +122,63 @@ pub fn run(paths: &Paths, args: GradeArgs) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// The note and 整改意见 to save: as given (`--note`, `--action`) or as stored, with
+/// the phrases numbered by `--note-phrase` / `--action-phrase` added at the end, each
+/// on its own line; `None` where neither was given. Also each phrase added, by field,
+/// to say once saved. A number with no phrase refuses the whole command.
+fn with_phrases(
+    paths: &Paths,
+    store: &Store,
+    inspection: &pingshen::store::Inspection,
+    item: &str,
+    args: &GradeArgs,
+) -> anyhow::Result<WithPhrases> {
+    if args.note_phrase.is_empty() && args.action_phrase.is_empty() {
+        return Ok((
+            args.note.clone(),
+            args.corrective_action.clone(),
+            Vec::new(),
+        ));
+    }
+    let offered = super::phrases::offered_for(paths, store, inspection, item)?;
+    let stored = store
+        .assessment(&inspection.id, item)?
+        .unwrap_or_else(|| pingshen::store::Assessment::empty(item));
+    let mut added = Vec::new();
+    let mut add = |field: &'static str, numbers: &[usize], given: &Option<String>, stored: &str| {
+        if numbers.is_empty() {
+            return Ok(given.clone());
+        }
+        let mut text = given.clone().unwrap_or_else(|| stored.to_string());
+        for &n in numbers {
+            let Some(phrase) = n.checked_sub(1).and_then(|i| offered.get(i)) else {
+                bail!(
+                    "条款 {item} 没有第 {n} 条常用评语（共 {} 条，序号从 1 开始），没有保存任何改动。运行 `pingshen phrases {} {item}` 查看。",
+                    offered.len(),
+                    inspection.id
+                );
+            };
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(&phrase.text);
+            added.push((field, phrase.text.clone()));
+        }
+        Ok(Some(text))
+    };
+    let note = add("备注", &args.note_phrase, &args.note, &stored.note)?;
+    let action = add(
+        "整改意见",
+        &args.action_phrase,
+        &args.corrective_action,
+        &stored.corrective_action,
+    )?;
+    Ok((note, action, added))
+}
+
+/// The note and 整改意见 to save, and the phrases added to them.
+type WithPhrases = (Option<String>, Option<String>, Vec<(&'static str, String)>);
 
 /// Longest line `--batch` reads; a longer one is reported and skipped.
 const BATCH_LINE_MAX: usize = 256 * 1024;

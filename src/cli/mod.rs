@@ -14,6 +14,7 @@ mod identity;
 mod list;
 mod new;
 mod paths;
+mod phrases;
 mod report;
 mod roster;
 mod show;
@@ -84,6 +85,16 @@ pub enum Command {
     },
     /// 给一个条款评分，或记录备注、整改意见、佐证材料
     Grade(grade::GradeArgs),
+    /// 列出一个条款的常用评语（本次检查其他条款已用过的在前，再是清单中的，最后是配置目录 phrases.toml 中我的），带序号，供 grade --note-phrase 使用
+    Phrases {
+        /// 检查编号（可只写开头几位）
+        id: String,
+        /// 条款编号，如 3.3.1
+        item: String,
+        /// 输出 JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// 撤销你在本机对这次检查的上一次改动（评分、备注、整改意见、佐证），撤销记入日志
     Undo {
         /// 检查编号（可只写开头几位）
@@ -264,6 +275,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(Command::Sample) => new::sample(&paths),
         Some(Command::List { json }) => list::run(&paths, json),
         Some(Command::Grade(a)) => grade::run(&paths, a),
+        Some(Command::Phrases { id, item, json }) => phrases::run(&paths, &id, &item, json),
         Some(Command::Undo { id }) => grade::undo(&paths, &id, false),
         Some(Command::Redo { id }) => grade::undo(&paths, &id, true),
         Some(Command::Show { id, json }) => show::run(&paths, &id, json),

@@ -236,6 +236,16 @@ impl Assessment {
             && self.corrective_action.is_empty()
             && self.evidence.is_empty()
     }
+
+    /// What an inspector wrote on the item, each text with the item's id: its note
+    /// and its 整改意见 (where [`crate::checklist::phrases::offered`] looks for
+    /// phrases already used).
+    pub fn written(&self) -> [(&str, &str); 2] {
+        [
+            (self.item_id.as_str(), self.note.as_str()),
+            (self.item_id.as_str(), self.corrective_action.as_str()),
+        ]
+    }
 }
 
 /// One line of the history, as shown: a journal entry described.

@@ -123,6 +123,12 @@ pub enum Command {
     Back,
     #[strum(serialize = "save", message = "保存")]
     Save,
+    #[strum(
+        serialize = "phrase",
+        message = "插入常用评语（本次已用的在前，再是清单的和我的）",
+        detailed_message = "常用评语"
+    )]
+    Phrase,
     #[strum(serialize = "yes", message = "确定")]
     Yes,
     #[strum(serialize = "no", message = "取消")]
@@ -260,6 +266,15 @@ impl Command {
         use Command::*;
         match (context, self) {
             (Context::Prompt | Context::Menu, Open) => "确定",
+            (Context::Menu, Take1) => "常用评语菜单：插入第 1 条",
+            (Context::Menu, Take2) => "常用评语菜单：插入第 2 条",
+            (Context::Menu, Take3) => "常用评语菜单：插入第 3 条",
+            (Context::Menu, Take4) => "常用评语菜单：插入第 4 条",
+            (Context::Menu, Take5) => "常用评语菜单：插入第 5 条",
+            (Context::Menu, Take6) => "常用评语菜单：插入第 6 条",
+            (Context::Menu, Take7) => "常用评语菜单：插入第 7 条",
+            (Context::Menu, Take8) => "常用评语菜单：插入第 8 条",
+            (Context::Menu, Take9) => "常用评语菜单：插入第 9 条",
             (Context::Summary, Open) => "跳到所选条款",
             (Context::Summary, Up) => "上一条差距",
             (Context::Summary, Down) => "下一条差距",

@@ -145,6 +145,10 @@ pub struct App {
     /// The status as last checked against the status line's width: a message too
     /// long for the line opens a window ([`App::status_fits`]).
     status_checked: Option<Status>,
+    /// The user's own 常用评语 (`phrases.toml` in the config dir), read at start;
+    /// empty when the file has a problem, which is shown then and in the menu.
+    pub phrases: crate::checklist::UserPhrases,
+    pub phrases_problem: bool,
 }
 
 impl App {
@@ -159,6 +163,8 @@ impl App {
         let list = InspectionList::load(&store);
         let options_config = options.config_dir.clone();
         let auto_advance = options.auto_advance;
+        let (phrases, phrases_problems) =
+            crate::checklist::UserPhrases::load(options_config.as_deref());
         let mut app = App {
             store,
             options,
@@ -179,6 +185,8 @@ impl App {
             auto_advance,
             evidence_folder: None,
             status_checked: None,
+            phrases,
+            phrases_problem: !phrases_problems.is_empty(),
         };
         if let Some(warning) = app.store.take_warning() {
             app.status = Some(Status::warning(warning));
@@ -196,6 +204,18 @@ impl App {
                 lines.push("".into());
             }
             app.popups.push(Popup::message_lines("键位文件有误", lines));
+        }
+        if !phrases_problems.is_empty() {
+            let mut lines: Vec<MessageLine> = vec![
+                "常用评语文件有错误，其中的评语这次都没有用上（清单中的常用评语照常可用）；改正后重新启动：".into(),
+                "".into(),
+            ];
+            for p in &phrases_problems {
+                lines.extend(MessageLine::diagnostic(p));
+                lines.push("".into());
+            }
+            app.popups
+                .push(Popup::message_lines("常用评语文件有误", lines));
         }
         app.tell_healed();
         app
@@ -528,6 +548,14 @@ impl App {
                 text,
             } => {
                 self.save_text(field, &item_id, &text);
+                Vec::new()
+            }
+            Followup::OpenPhrases { field, item_id } => {
+                self.open_phrases(field, &item_id);
+                Vec::new()
+            }
+            Followup::InsertPhrase(text) => {
+                self.insert_phrase(&text);
                 Vec::new()
             }
             Followup::DiscardText { dirty } => {

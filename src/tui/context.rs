@@ -40,7 +40,7 @@ pub enum Context {
     Prompt,
     #[strum(serialize = "confirm", message = "确认框")]
     Confirm,
-    #[strum(serialize = "menu", message = "筛选菜单")]
+    #[strum(serialize = "menu", message = "菜单（筛选、佐证、常用评语）")]
     Menu,
     #[strum(serialize = "viewer", message = "帮助和消息窗口")]
     Viewer,
@@ -125,10 +125,13 @@ impl Context {
                 ScrollDown, ScrollUp, Back,
             ],
             Context::Compare => &[Up, Down, ScrollDown, ScrollUp, Top, Bottom, Open, Back],
-            Context::Editor => &[Save, Cancel],
+            Context::Editor => &[Save, Phrase, Cancel],
             Context::Prompt => &[Open, Cancel],
             Context::Confirm => &[Yes, No],
-            Context::Menu => &[Up, Down, Open, Cancel],
+            Context::Menu => &[
+                Up, Down, Open, Cancel, Take1, Take2, Take3, Take4, Take5, Take6, Take7, Take8,
+                Take9,
+            ],
             Context::Viewer => &[Up, Down, ScrollDown, ScrollUp, OpenFolder, Back],
         }
     }
@@ -166,7 +169,7 @@ impl Context {
             Context::Summary => &[Down, Open, Report, Compare, Complete, Reopen, Back],
             Context::Conflicts => &[Take1, Down, Up, Back],
             Context::Compare => &[Down, Open, Back],
-            Context::Editor => &[Save, Cancel],
+            Context::Editor => &[Save, Phrase, Cancel],
             Context::Prompt => &[Open, Cancel],
             Context::Confirm => &[Yes, No],
             Context::Menu => &[Open, Cancel],

@@ -344,7 +344,7 @@ fn user_checklists_are_listed_and_replace_shipped_ones() {
     let user = dir.path().join("no-user-checklists");
     std::fs::create_dir_all(&user).unwrap();
     let province = include_str!("../../checklists/community-2022.toml")
-        .replace("version = \"2022-pingshen.2\"", "version = \"2022-某省.1\"");
+        .replace("version = \"2022-pingshen.3\"", "version = \"2022-某省.1\"");
     std::fs::write(user.join("community-2022-某省.toml"), province).unwrap();
     std::fs::write(user.join("broken.toml"), "[checklist\n").unwrap();
     pingshen(dir.path())
@@ -371,7 +371,7 @@ fn repin_says_what_changed_in_each_item_and_in_the_verdict() {
     let user = dir.path().join("no-user-checklists");
     std::fs::create_dir_all(&user).unwrap();
     let text = include_str!("../../checklists/community-2022.toml")
-        .replacen("version = \"2022-pingshen.2\"", "version = \"2022-某省.1\"", 1)
+        .replacen("version = \"2022-pingshen.3\"", "version = \"2022-某省.1\"", 1)
         .replacen("institution_type = \"社区卫生服务中心\"", "institution_type = \"社区卫生服务中心\"\nfallback_verdict = \"不合格\"", 1)
         .replacen("    id = \"1.1.1\"\n    title = \"功能定位与服务区域\"\n    tier = \"基本标准\"\n", "    id = \"1.1.1\"\n    title = \"功能定位与服务区域\"\n    tier = \"基本标准\"\n    core = true\n", 1);
     std::fs::write(user.join("community-2022-某省.toml"), text).unwrap();

@@ -229,8 +229,8 @@ fn a_valid_edit_offers_the_repin_and_yes_repins() {
     let text = std::fs::read_to_string(&path).unwrap();
     let edited = text
         .replacen(
-            "version = \"2022-pingshen.2\"",
             "version = \"2022-pingshen.3\"",
+            "version = \"2022-pingshen.4\"",
             1,
         )
         .replacen("title = \"", "title = \"（修订）", 5);
@@ -245,7 +245,7 @@ fn a_valid_edit_offers_the_repin_and_yes_repins() {
     assert!(screen.contains("改动条款"), "{screen}");
     h.press("y");
     let i = h.store().get(&id).unwrap();
-    assert_eq!(i.checklist.version, "2022-pingshen.3");
+    assert_eq!(i.checklist.version, "2022-pingshen.4");
     assert!(h.status().contains("已改用清单版本"), "{}", h.status());
     assert_eq!(h.store().assessments(&id).unwrap().len(), 1, "grades kept");
 }

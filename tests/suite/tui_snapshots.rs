@@ -11,7 +11,7 @@ use tui_support::*;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
-fn snap(name: &str, h: &Harness) {
+pub(crate) fn snap(name: &str, h: &Harness) {
     for (w, hgt) in SIZES {
         snap_at(name, h, w, hgt);
     }

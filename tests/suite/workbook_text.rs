@@ -63,7 +63,7 @@ fn control_and_bidi_characters_in_cells_are_removed() {
     assert_eq!(it.title, "全科医生");
     assert_eq!(it.methods, ["查阅资料", "访谈"]);
     assert_eq!(it.criteria.c, "C-1 有花名册\nC-2 有排班表");
-    assert_eq!(it.remarks, ["资料齐全", "记录不全"]);
+    assert_eq!(it.phrases, ["资料齐全", "记录不全"]);
     assert_eq!(c.verdicts[0].conditions[0].min_share, 0.8);
     assert!(
         !done
@@ -142,7 +142,7 @@ fn every_kind_of_rule_and_item_field_survives_a_round_trip() {
         )
         .replacen(
             "c = \"每万服务人口全科医生≥3名。\"",
-            "c = [\"每万服务人口全科医生≥3名。\", \"有排班表。\"]\n    max_grade = \"C\"\n    remarks = [\"资料齐全\", \"排班表缺失\"]\n    guidance = \"路径 C:\\\\名册；第二行\\n第三行\"",
+            "c = [\"每万服务人口全科医生≥3名。\", \"有排班表。\"]\n    max_grade = \"C\"\n    phrases = [\"资料齐全\", \"排班表缺失\"]\n    guidance = \"路径 C:\\\\名册；第二行\\n第三行\"",
             1,
         );
     let original = parse_checklist(&text, "x").unwrap_or_else(|d| panic!("{}", d[0]));
@@ -156,7 +156,7 @@ fn every_kind_of_rule_and_item_field_survives_a_round_trip() {
     );
     assert_eq!(done.checklist.fallback_verdict, "不合格");
     let it = done.checklist.find_item("1.1.2").unwrap();
-    assert_eq!(it.remarks, ["资料齐全", "排班表缺失"]);
+    assert_eq!(it.phrases, ["资料齐全", "排班表缺失"]);
     assert_eq!(
         it.criteria.c,
         "C-1 每万服务人口全科医生≥3名。\nC-2 有排班表。"

@@ -165,15 +165,15 @@ fn write_item(out: &mut Emitter, r: &Row) {
     if !r.get("指导").is_empty() {
         out.string(IN, "guidance", r.get("指导"), r.cell("指导"));
     }
-    let remarks: Vec<String> = r
+    let phrases: Vec<String> = r
         .get("常用评语")
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .map(String::from)
         .collect();
-    if !remarks.is_empty() {
-        out.list(IN, "remarks", &remarks, r.cell("常用评语"));
+    if !phrases.is_empty() {
+        out.list(IN, "phrases", &phrases, r.cell("常用评语"));
     }
 }
 

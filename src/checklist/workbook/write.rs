@@ -57,7 +57,7 @@ fn build(checklist: Option<&Checklist>) -> Result<Vec<u8>, XlsxError> {
                 cell_text(&it.criteria.points.b, "B"),
                 cell_text(&it.criteria.points.a, "A"),
                 it.guidance.clone().unwrap_or_default(),
-                it.remarks.join("\n"),
+                it.phrases.join("\n"),
                 it.declared_max.map_or("", Level::letter).to_string(),
             ];
             text_row(ws, row as u32 + 1, &cells, &body)?;

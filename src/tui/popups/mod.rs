@@ -8,6 +8,7 @@ mod filter_menu;
 mod help;
 mod message;
 mod note_editor;
+mod phrase_menu;
 mod prompt;
 
 pub use confirm::{Confirm, Confirmation, RepinOffer};
@@ -18,6 +19,7 @@ pub use filter_menu::FilterMenu;
 pub use help::HelpView;
 pub use message::{MessageLine, MessageView};
 pub use note_editor::{NoteEditor, TextField};
+pub use phrase_menu::PhraseMenu;
 pub use prompt::{Prompt, PromptKind};
 
 use ratatui::Frame;
@@ -37,6 +39,7 @@ pub enum Popup {
     NoteEditor(Box<NoteEditor>),
     EvidencePicker(Box<EvidencePicker>),
     EvidenceList(EvidenceList),
+    PhraseMenu(PhraseMenu),
 }
 
 /// What a popup did with an action.
@@ -84,6 +87,13 @@ pub enum Followup {
     DiscardText {
         dirty: bool,
     },
+    /// The phrase key in the editor: the menu of the item's 常用评语.
+    OpenPhrases {
+        field: TextField,
+        item_id: String,
+    },
+    /// A phrase chosen in the menu, to insert at the editor's caret.
+    InsertPhrase(String),
     /// The prompt's text changed (live search and filter).
     PromptChanged(PromptKind, String),
     /// Enter (`Some`) or Esc (`None`) in a prompt.
@@ -111,9 +121,10 @@ impl Popup {
             Popup::Confirm(_) => Context::Confirm,
             Popup::Help(_) | Popup::Message(_) => Context::Viewer,
             Popup::Prompt(_) => Context::Prompt,
-            Popup::FilterMenu(_) | Popup::EvidencePicker(_) | Popup::EvidenceList(_) => {
-                Context::Menu
-            }
+            Popup::FilterMenu(_)
+            | Popup::EvidencePicker(_)
+            | Popup::EvidenceList(_)
+            | Popup::PhraseMenu(_) => Context::Menu,
             Popup::NoteEditor(_) => Context::Editor,
         }
     }
@@ -148,15 +159,19 @@ impl Popup {
             Popup::EvidencePicker(p) => p.update(action),
             Popup::EvidenceList(p) => p.update(action),
             Popup::NoteEditor(p) => p.update(action, keymap),
+            Popup::PhraseMenu(p) => p.update(action),
         }
     }
 
     /// Draws the popup over `area`; returns where the terminal cursor goes, if anywhere.
+    /// `caret`: the caret of what is under it (the editor under the phrase menu),
+    /// which the popup leaves in view.
     pub fn draw(
         &self,
         frame: &mut Frame,
         area: Rect,
         keymap: &Keymap,
+        caret: Option<ratatui::layout::Position>,
     ) -> Option<ratatui::layout::Position> {
         match self {
             Popup::Confirm(p) => {
@@ -185,6 +200,10 @@ impl Popup {
                 None
             }
             Popup::NoteEditor(p) => p.draw(frame, area, keymap),
+            Popup::PhraseMenu(p) => {
+                p.draw(frame, area, keymap, caret);
+                None
+            }
         }
     }
 }

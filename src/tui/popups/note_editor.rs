@@ -84,6 +84,11 @@ impl NoteEditor {
         self.textarea.lines().join("\n")
     }
 
+    /// Puts `text` at the caret, as if typed there.
+    pub fn insert(&mut self, text: &str) {
+        self.textarea.insert_str(text);
+    }
+
     pub fn is_dirty(&self) -> bool {
         self.text() != self.original
     }
@@ -97,6 +102,10 @@ impl NoteEditor {
             }),
             Action::Command(Command::Cancel) => Step::keep_and(Followup::DiscardText {
                 dirty: self.is_dirty(),
+            }),
+            Action::Command(Command::Phrase) => Step::keep_and(Followup::OpenPhrases {
+                field: self.field,
+                item_id: self.item_id.clone(),
             }),
             Action::Paste(text) => {
                 self.textarea.insert_str(clean_paste(&text));
@@ -205,11 +214,23 @@ impl NoteEditor {
         } else {
             ""
         };
-        let footer = format!(
-            " {} 保存 · {} 取消 · Enter 换行{changed} ",
-            keymap.first_key(Context::Editor, Command::Save),
-            keymap.first_key(Context::Editor, Command::Cancel),
-        );
+        // The phrase key is named when there is room (the status bar names it too).
+        let phrase = keymap.first_key(Context::Editor, Command::Phrase);
+        let footer = |phrase: &str| {
+            let phrase = if phrase.is_empty() {
+                String::new()
+            } else {
+                format!("{phrase} 常用评语 · ")
+            };
+            format!(
+                " {} 保存 · {phrase}{} 取消 · Enter 换行{changed} ",
+                keymap.first_key(Context::Editor, Command::Save),
+                keymap.first_key(Context::Editor, Command::Cancel),
+            )
+        };
+        let footer = Some(footer(&phrase))
+            .filter(|f| crate::text::cells(f) + 2 <= width as usize)
+            .unwrap_or_else(|| footer(""));
         super::clear(frame, rect);
         let block = Block::default()
             .borders(Borders::ALL)

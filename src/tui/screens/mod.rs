@@ -13,6 +13,7 @@ mod grading;
 mod inspection_list;
 mod merge;
 mod new_inspection;
+mod phrases;
 mod report;
 mod sample;
 mod status;

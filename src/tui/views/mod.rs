@@ -64,7 +64,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Option<Position> {
         }
     };
     for popup in &app.popups {
-        cursor = popup.draw(frame, body, &app.keymap);
+        cursor = popup.draw(frame, body, &app.keymap, cursor);
     }
     status_bar::draw(frame, status, hints, app);
     if let Some(pos) = cursor {

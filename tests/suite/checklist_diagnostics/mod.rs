@@ -243,4 +243,5 @@ fn rendering_shows_file_line_column_source_and_caret() {
 
 mod cli;
 mod input;
+mod phrases;
 mod rendering;
