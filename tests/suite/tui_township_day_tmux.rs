@@ -1,6 +1,6 @@
 //! A whole township review in a real terminal (tmux), as issue 12 asks: search by
 //! pinyin initials, full-width keys, a pasted note of two lines, evidence from a
-//! phone's photo folder, a quick phrase, undo, and the window resized on the way. At
+//! phone's photo folder, a quick phrase for the 整改意见, undo, and the window resized on the way. At
 //! the end `pingshen show` and `pingshen history` hold exactly what was typed, every
 //! change by the inspector at the keyboard.
 
@@ -80,6 +80,14 @@ fn a_township_review_day_ends_with_exactly_what_was_typed() {
     t.wait_for("3 个文件，按修改时间从新到旧");
     t.keys(&["Space", "Space", "Enter"]);
     t.wait_for("已附上 2 个佐证到 1.2.4");
+    // The 整改意见 from the checklist's quick phrases: Ctrl-P, the first, saved.
+    t.keys(&["r"]);
+    t.wait_for("整改意见 · 1.2.4");
+    t.keys(&["C-p"]);
+    t.wait_for("常用评语 · 1.2.4");
+    t.text("1");
+    t.keys(&["C-s"]);
+    t.wait_for("已保存：1.2.4 的整改意见");
     t.keys(&["Escape"]);
     t.wait_for("已清除搜索");
 
@@ -116,6 +124,10 @@ fn a_township_review_day_ends_with_exactly_what_was_typed() {
     let show: serde_json::Value = serde_json::from_str(&cli(w, &["show", &id, "--json"])).unwrap();
     let a = &show["assessments"];
     assert_eq!(a["1.2.4"]["grade"], "C");
+    assert_eq!(
+        a["1.2.4"]["action"],
+        "发热诊室未做到“三区两通道”，清洁区与污染区共用通道"
+    );
     assert_eq!(a["1.1.1"]["grade"], "B");
     assert_eq!(a["1.1.1"]["note"], "抽查年度计划\n半年总结缺量化指标");
     assert!(a["1.1.2"]["grade"].is_null(), "{}", a["1.1.2"]);
@@ -149,6 +161,7 @@ fn a_township_review_day_ends_with_exactly_what_was_typed() {
             ("李强", "1.2.4", "档次"),
             ("李强", "1.2.4", "佐证"),
             ("李强", "1.2.4", "佐证"),
+            ("李强", "1.2.4", "整改意见"),
             ("李强", "1.1.1", "档次"),
             ("李强", "1.1.1", "备注"),
             ("李强", "1.1.2", "档次"),
