@@ -37,6 +37,7 @@ fn input(dir: &std::path::Path) -> ReportInput {
                 date: "2026-11-20".into(),
                 inspectors: vec!["王堃".into(), "李珺玥".into(), "张彧".into()],
                 sample: false,
+                organiser: String::new(),
             },
             &township.checklist,
             &township.source,
