@@ -2,6 +2,11 @@
 //! for characters they lack (a font given with `--font`, then CJK fonts found on the
 //! system). Every character is resolved against the fonts' cmaps before layout, so a
 //! character no font has is known, reported and drawn as a visible □.
+//!
+//! Bold text is bold in every character: a character the bundled bold subset (GB2312)
+//! lacks is taken from a bold system face when there is one, else drawn from a regular
+//! face with a stroke around it (faux bold, PDF text render mode 2), never in the plain
+//! regular face; [`FontSet::faux_bold`] names those characters, for a message.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -26,6 +31,8 @@ pub struct Face {
     pub font: ParsedFont,
     /// Font units per em, for turning advances into sizes.
     units_per_em: f32,
+    /// A bold face: used for bold text only.
+    pub bold: bool,
 }
 
 impl Face {
@@ -39,6 +46,7 @@ impl Face {
             name,
             font,
             units_per_em,
+            bold: false,
         })
     }
 
@@ -60,6 +68,19 @@ pub struct FontSet {
     pub faces: Vec<Face>,
     /// Characters no face has; drawn as [`REPLACEMENT`].
     missing: BTreeSet<char>,
+    /// Characters of bold text that no bold face has: drawn faux bold.
+    faux: BTreeSet<char>,
+}
+
+/// How one character is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Glyph {
+    /// The face, an index into [`FontSet::faces`].
+    pub face: usize,
+    /// The character drawn: the one asked for, or [`REPLACEMENT`].
+    pub ch: char,
+    /// Bold text drawn from a regular face, with a stroke (faux bold).
+    pub faux_bold: bool,
 }
 
 const REGULAR: usize = 0;
@@ -88,6 +109,19 @@ const SYSTEM_FONTS: &[(&str, usize)] = &[
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 0),
 ];
 
+/// Bold faces to look for when bold text has characters the bundled bold lacks, in
+/// order: (path, face index in a collection).
+const SYSTEM_BOLD_FONTS: &[(&str, usize)] = &[
+    ("C:\\Windows\\Fonts\\msyhbd.ttc", 0),
+    ("C:\\Windows\\Fonts\\simhei.ttf", 0),
+    ("/System/Library/Fonts/STHeiti Medium.ttc", 0),
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2),
+    ("/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc", 2),
+    ("/usr/share/fonts/google-noto-cjk/NotoSansCJK-Bold.ttc", 2),
+    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 2),
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 0),
+];
+
 /// Which fallbacks to use besides the bundled fonts.
 #[derive(Debug, Clone, Default)]
 pub struct FontChoice {
@@ -112,13 +146,14 @@ impl FontSet {
                 parse("内置 Noto Sans SC Bold", BOLD_OTF)?,
             ],
             missing: BTreeSet::new(),
+            faux: BTreeSet::new(),
         })
     }
 
     /// The bundled fonts, plus whatever fallbacks `choice` allows that are needed to
-    /// draw `text`. A system font is parsed only when a character of `text` is missing
-    /// from every font before it, and kept only if it has one.
-    pub fn for_text(text: &str, choice: &FontChoice) -> Result<FontSet, ReportError> {
+    /// draw `text`, of which `bold` is set in bold. A system font is parsed only when a
+    /// character is missing from every font before it, and kept only if it has one.
+    pub fn for_text(text: &str, bold: &str, choice: &FontChoice) -> Result<FontSet, ReportError> {
         let mut set = FontSet::bundled()?;
         let mut wanted = set.uncovered(text);
         if let Some(path) = &choice.extra {
@@ -147,7 +182,35 @@ impl FontSet {
                 }
             }
         }
+        // Bold text: the characters the bundled bold lacks, from bold system faces.
+        let mut bold_wanted: BTreeSet<char> = bold
+            .chars()
+            .filter(|c| *c != '\n' && *c != '\t' && !set.faces[BOLD].has(*c))
+            .collect();
+        if choice.system {
+            for (path, index) in SYSTEM_BOLD_FONTS {
+                if bold_wanted.is_empty() {
+                    break;
+                }
+                let path = Path::new(path);
+                if !path.is_file() {
+                    continue;
+                }
+                let Ok(mut face) = load_file(path, *index) else {
+                    continue;
+                };
+                if bold_wanted.iter().any(|c| face.has(*c)) {
+                    bold_wanted.retain(|c| !face.has(*c));
+                    face.bold = true;
+                    set.faces.push(face);
+                }
+            }
+        }
         set.missing = wanted;
+        set.faux = bold_wanted
+            .into_iter()
+            .filter(|c| !set.missing.contains(c))
+            .collect();
         Ok(set)
     }
 
@@ -171,31 +234,69 @@ impl FontSet {
         self.missing.iter().copied().collect()
     }
 
-    /// The face that draws `c` in `weight`, and the character actually drawn (the
-    /// replacement for a character no face has). Bold falls back to regular first:
-    /// the bundled bold covers GB2312 only.
-    pub fn resolve(&self, c: char, weight: Weight) -> (usize, char) {
+    /// Characters of bold text that no bold face has, drawn faux bold, in code point
+    /// order.
+    pub fn faux_bold(&self) -> Vec<char> {
+        self.faux.iter().copied().collect()
+    }
+
+    /// How `c` is drawn in `weight`: its face and the character drawn (the
+    /// replacement for a character no face has). Regular text takes the regular faces
+    /// in order; bold text the bundled bold, then bold fallbacks, then a regular face
+    /// drawn faux bold — never a regular glyph as it is.
+    pub fn resolve(&self, c: char, weight: Weight) -> Glyph {
         let c = if c == '\t' { ' ' } else { c };
-        let first = match weight {
-            Weight::Bold => BOLD,
-            Weight::Regular => REGULAR,
-        };
-        let order = std::iter::once(first)
-            .chain(std::iter::once(REGULAR))
-            .chain(2..self.faces.len());
-        for i in order {
-            if self.faces[i].has(c) {
-                return (i, c);
+        let has = |i: usize| self.faces[i].has(c);
+        let regular =
+            std::iter::once(REGULAR).chain((2..self.faces.len()).filter(|i| !self.faces[*i].bold));
+        if weight == Weight::Bold {
+            let bold =
+                std::iter::once(BOLD).chain((2..self.faces.len()).filter(|i| self.faces[*i].bold));
+            for i in bold {
+                if has(i) {
+                    return Glyph {
+                        face: i,
+                        ch: c,
+                        faux_bold: false,
+                    };
+                }
+            }
+            for i in regular {
+                if has(i) {
+                    return Glyph {
+                        face: i,
+                        ch: c,
+                        faux_bold: true,
+                    };
+                }
+            }
+            return Glyph {
+                face: REGULAR,
+                ch: REPLACEMENT,
+                faux_bold: true,
+            };
+        }
+        for i in regular {
+            if has(i) {
+                return Glyph {
+                    face: i,
+                    ch: c,
+                    faux_bold: false,
+                };
             }
         }
-        (REGULAR, REPLACEMENT)
+        Glyph {
+            face: REGULAR,
+            ch: REPLACEMENT,
+            faux_bold: false,
+        }
     }
 }
 
 impl Measure for FontSet {
     fn char_width(&self, c: char, weight: Weight, size_mm: f32) -> f32 {
-        let (face, c) = self.resolve(c, weight);
-        self.faces[face].advance_em(c).unwrap_or(1.0) * size_mm
+        let g = self.resolve(c, weight);
+        self.faces[g.face].advance_em(g.ch).unwrap_or(1.0) * size_mm
     }
 }
 

@@ -92,13 +92,32 @@ impl Finality {
         }
     }
 
+    /// Why the verdict is only provisional: `暂定（尚有 N 条待评）`; nothing when final.
+    pub fn provisional(self) -> Option<String> {
+        match self {
+            Finality::Final { .. } => None,
+            Finality::Draft { pending } => Some(format!("暂定（尚有 {pending} 条待评）")),
+            Finality::NotCompleted => Some("暂定（未标记为已完成）".to_string()),
+        }
+    }
+
     /// The verdict as a report states it: `verdict` itself when final, else marked
     /// provisional with the reason.
     pub fn verdict(self, verdict: &str) -> String {
+        match self.provisional() {
+            None => verdict.to_string(),
+            Some(p) => format!("{verdict} — {p}"),
+        }
+    }
+
+    /// The report's state in words, for its basic facts.
+    pub fn state(self) -> String {
         match self {
-            Finality::Final { .. } => verdict.to_string(),
-            Finality::Draft { pending } => format!("{verdict} — 暂定（尚有 {pending} 条待评）"),
-            Finality::NotCompleted => format!("{verdict} — 暂定（未标记为已完成）"),
+            Finality::Final { .. } => "正式报告（检查已标记为已完成）".to_string(),
+            Finality::Draft { pending } => {
+                format!("草稿（尚有 {pending} 条待评，检查未标记为已完成）")
+            }
+            Finality::NotCompleted => "草稿（检查未标记为已完成）".to_string(),
         }
     }
 
