@@ -449,7 +449,9 @@ fn export_written() {
 #[test]
 fn report_written() {
     let mut h = walkthrough_harness();
-    h.press_and_wait("p");
+    h.press("p");
+    snap("report_asks_first", &h);
+    h.press_and_wait("y");
     snap_paths("report_written", &h);
 }
 
