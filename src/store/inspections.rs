@@ -208,6 +208,9 @@ pub fn parse_date(text: &str) -> std::result::Result<crate::time::Date, String> 
     }
 }
 
+/// What an edit changed, field by field: (label, old value, new value).
+pub type Changed = Vec<(&'static str, String, String)>;
+
 /// Corrections to an inspection's own fields; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct InspectionEdit {
@@ -252,7 +255,7 @@ impl Store {
         id: &str,
         edit: InspectionEdit,
         by: &str,
-    ) -> Result<Vec<(&'static str, String, String)>> {
+    ) -> Result<Changed> {
         use super::journal::Details;
         let inspection = self.get(id)?;
         self.ensure_open(&inspection)?;
@@ -288,7 +291,7 @@ impl Store {
         inspection: &Inspection,
         old: &super::journal::Details,
         edit: InspectionEdit,
-    ) -> Result<(super::journal::Details, Vec<(&'static str, String, String)>)> {
+    ) -> Result<(super::journal::Details, Changed)> {
         use super::journal::Details;
         let mut new = NewInspection {
             institution: old.institution.clone(),
