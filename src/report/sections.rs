@@ -55,9 +55,8 @@ pub fn lay_out(doc: &Document, m: &dyn Measure) -> Layout {
     verdict(&mut f, doc);
     heading(&mut f, "分章统计");
     let stats = chapter_table(doc);
-    // The table and the chart stay with their heading, on one page.
-    let block = f.table_height(&stats) + CHART_GAP + chart::chart_height(&f, &doc.chapters);
-    f.ensure(block);
+    // The table, the chart and its note stay with their heading, on one page.
+    f.ensure(chapter_block_height(&f, doc, &stats));
     f.table(&stats);
     chapter_notes(&mut f, doc);
     if let Some(previous) = &doc.previous {
@@ -401,13 +400,20 @@ fn chapter_notes(f: &mut Flow, doc: &Document) {
     f.space(CHART_GAP);
     chart::grade_chart(f, &doc.chapters);
     f.space(1.0);
-    f.paragraph(
-        "注：达标率为达到 C 档及以上的条款占适用条款（不含不适用）的比例，待评条款按未达到计算；\
-         图中每一横条为一章的全部条款，按档次分段并标注条数。",
-        CELL.color(Rgb::GREY),
-        0.0,
-        Align::Left,
-    );
+    f.paragraph(CHART_NOTE, CHART_NOTE_STYLE, 0.0, Align::Left);
+}
+
+const CHART_NOTE: &str = "注：达标率为达到 C 档及以上的条款占适用条款（不含不适用）的比例，待评条款按未达到计算；\
+                          图中每一横条为一章的全部条款，按档次分段并标注条数。";
+const CHART_NOTE_STYLE: TextStyle = CELL.color(Rgb::GREY);
+
+/// The chapter table, the chart and the note under it: kept on one page.
+fn chapter_block_height(f: &Flow, doc: &Document, stats: &Table) -> f32 {
+    let note = f
+        .wrap(CHART_NOTE, CHART_NOTE_STYLE, f.geo.content_width())
+        .len() as f32
+        * CHART_NOTE_STYLE.line_height();
+    f.table_height(stats) + CHART_GAP + chart::chart_height(f, &doc.chapters) + 1.0 + note
 }
 
 pub(super) fn or_dash(s: &str) -> &str {
@@ -553,7 +559,7 @@ fn item_table(f: &mut Flow, doc: &Document) -> usize {
         }
     }
     f.table(&Table {
-        widths: vec![0.08, 0.26, 0.08, 0.08, 0.28, 0.22],
+        widths: vec![0.08, 0.22, 0.08, 0.08, 0.33, 0.21],
         header: Some(Row::new(vec![
             Cell::new("编号", CELL_BOLD),
             Cell::new("条款", CELL_BOLD),

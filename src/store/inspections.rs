@@ -250,12 +250,7 @@ impl Store {
     /// in one append), recorded as `by`'s. Returns what changed, field by field
     /// (label, old, new): nothing when nothing differs. An inspector who still has
     /// chapters assigned cannot be taken off.
-    pub fn edit(
-        &self,
-        id: &str,
-        edit: InspectionEdit,
-        by: &str,
-    ) -> Result<Changed> {
+    pub fn edit(&self, id: &str, edit: InspectionEdit, by: &str) -> Result<Changed> {
         use super::journal::Details;
         let inspection = self.get(id)?;
         self.ensure_open(&inspection)?;

@@ -235,15 +235,15 @@ fn two_long_notes_never_leave_a_heading_or_a_table_header_at_the_foot_of_a_page(
             .unwrap();
     }
     let input = ReportInput::load(&store, &insp.id).unwrap();
-    // The 整改意见 of one failing item grows (some 20 mm a step), which moves what
+    // The 整改意见 of one failing item grows (some 14 mm a step), which moves what
     // follows 整改清单 down through more than a page: the table before 条款明细 ends
     // at every height of a page once.
     let moved = &failing[0];
     let mut ends_at = BTreeSet::new();
-    for n in 0..16 {
+    for n in 0..20 {
         let mut input = input.clone();
         let a = input.assessments.get_mut(moved).unwrap();
-        a.corrective_action = format!("限期整改。{}", "补充完善相关制度和记录".repeat(3 * n));
+        a.corrective_action = format!("限期整改。{}", "补充完善相关制度和记录".repeat(2 * n));
         let layout = lay_out(&input);
         assert_inside_margins(&layout);
         assert_keep_rules(&layout);
@@ -261,7 +261,7 @@ fn two_long_notes_never_leave_a_heading_or_a_table_header_at_the_foot_of_a_page(
         ends_at.insert(((before.y + before.h) / 25.0) as usize);
     }
     // The sweep did reach the foot of pages.
-    assert!(ends_at.len() >= 7 && ends_at.contains(&10), "{ends_at:?}");
+    assert!(ends_at.len() >= 6 && ends_at.contains(&10), "{ends_at:?}");
 }
 
 use pingshen::text::{NO_END, NO_START};
