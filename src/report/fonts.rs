@@ -8,8 +8,11 @@
 //! face with a stroke around it (faux bold, PDF text render mode 2), never in the plain
 //! regular face; [`FontSet::faux_bold`] names those characters, for a message.
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use printpdf::ParsedFont;
 
@@ -64,12 +67,72 @@ impl Face {
 /// The faces of a report, in the order they are tried, with a cache of which face draws
 /// each character of the text.
 pub struct FontSet {
-    /// 0: bundled regular, 1: bundled bold, 2..: fallbacks in order.
-    pub faces: Vec<Face>,
+    /// 0: bundled regular, 1: bundled bold, 2..: fallbacks in order. The bundled
+    /// faces are parsed once per process and shared.
+    pub faces: Vec<Arc<Face>>,
     /// Characters no face has; drawn as [`REPLACEMENT`].
     missing: BTreeSet<char>,
     /// Characters of bold text that no bold face has: drawn faux bold.
     faux: BTreeSet<char>,
+    /// How each character met so far is drawn, and its advance in ems, by character
+    /// and weight: a report measures the same few thousand characters hundreds of
+    /// thousands of times, and each cmap lookup is a search.
+    drawn: RefCell<GlyphCache>,
+}
+
+/// (character, weight) → how it is drawn and its advance in ems.
+type GlyphCache = HashMap<(char, Weight), (Glyph, f32), BuildHasherDefault<CharHasher>>;
+
+/// A hasher for the glyph cache's keys (a character and a weight): one multiply per
+/// word, as rustc's FxHash. SipHash, the default, was a twentieth of a report's time
+/// for keys no one chooses against us.
+#[derive(Default)]
+struct CharHasher(u64);
+
+impl Hasher for CharHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+/// The bundled faces, parsed once per process (a parse of the 5 MB regular subset is
+/// milliseconds; every report needs it).
+fn bundled_faces() -> Result<&'static [Arc<Face>; 2], ReportError> {
+    static FACES: OnceLock<Option<[Arc<Face>; 2]>> = OnceLock::new();
+    FACES
+        .get_or_init(|| {
+            let regular = Face::parse("内置 Noto Sans SC Regular".into(), REGULAR_OTF, 0)?;
+            let mut bold = Face::parse("内置 Noto Sans SC Bold".into(), BOLD_OTF, 0)?;
+            bold.bold = true;
+            Some([Arc::new(regular), Arc::new(bold)])
+        })
+        .as_ref()
+        .ok_or_else(|| ReportError::Font {
+            path: PathBuf::from("内置 Noto Sans SC"),
+            detail: "程序自带的字体无法解析，安装包可能已损坏，请重新安装 pingshen".into(),
+        })
 }
 
 /// How one character is drawn.
@@ -134,19 +197,11 @@ pub struct FontChoice {
 impl FontSet {
     /// The bundled fonts only.
     pub fn bundled() -> Result<FontSet, ReportError> {
-        let parse = |name: &str, bytes: &[u8]| {
-            Face::parse(name.into(), bytes, 0).ok_or_else(|| ReportError::Font {
-                path: PathBuf::from(name),
-                detail: "程序自带的字体无法解析，安装包可能已损坏，请重新安装 pingshen".into(),
-            })
-        };
         Ok(FontSet {
-            faces: vec![
-                parse("内置 Noto Sans SC Regular", REGULAR_OTF)?,
-                parse("内置 Noto Sans SC Bold", BOLD_OTF)?,
-            ],
+            faces: bundled_faces()?.to_vec(),
             missing: BTreeSet::new(),
             faux: BTreeSet::new(),
+            drawn: RefCell::new(HashMap::default()),
         })
     }
 
@@ -161,7 +216,7 @@ impl FontSet {
             let face = load_file(path, 0)?;
             if wanted.iter().any(|c| face.has(*c)) {
                 wanted.retain(|c| !face.has(*c));
-                set.faces.push(face);
+                set.faces.push(Arc::new(face));
             }
         }
         if choice.system {
@@ -178,15 +233,14 @@ impl FontSet {
                 };
                 if wanted.iter().any(|c| face.has(*c)) {
                     wanted.retain(|c| !face.has(*c));
-                    set.faces.push(face);
+                    set.faces.push(Arc::new(face));
                 }
             }
         }
         // Bold text: the characters the bundled bold lacks, from bold system faces.
-        let mut bold_wanted: BTreeSet<char> = bold
-            .chars()
-            .filter(|c| *c != '\n' && *c != '\t' && !set.faces[BOLD].has(*c))
-            .collect();
+        let mut bold_wanted: BTreeSet<char> =
+            bold.chars().filter(|c| *c != '\n' && *c != '\t').collect();
+        bold_wanted.retain(|c| !set.faces[BOLD].has(*c));
         if choice.system {
             for (path, index) in SYSTEM_BOLD_FONTS {
                 if bold_wanted.is_empty() {
@@ -202,7 +256,7 @@ impl FontSet {
                 if bold_wanted.iter().any(|c| face.has(*c)) {
                     bold_wanted.retain(|c| !face.has(*c));
                     face.bold = true;
-                    set.faces.push(face);
+                    set.faces.push(Arc::new(face));
                 }
             }
         }
@@ -245,6 +299,21 @@ impl FontSet {
     /// in order; bold text the bundled bold, then bold fallbacks, then a regular face
     /// drawn faux bold — never a regular glyph as it is.
     pub fn resolve(&self, c: char, weight: Weight) -> Glyph {
+        self.drawn(c, weight).0
+    }
+
+    /// How `c` is drawn in `weight` and its advance in ems, from the cache or found.
+    pub fn drawn(&self, c: char, weight: Weight) -> (Glyph, f32) {
+        if let Some(d) = self.drawn.borrow().get(&(c, weight)) {
+            return *d;
+        }
+        let g = self.find(c, weight);
+        let advance = self.faces[g.face].advance_em(g.ch).unwrap_or(1.0);
+        self.drawn.borrow_mut().insert((c, weight), (g, advance));
+        (g, advance)
+    }
+
+    fn find(&self, c: char, weight: Weight) -> Glyph {
         let c = if c == '\t' { ' ' } else { c };
         let has = |i: usize| self.faces[i].has(c);
         let regular =
@@ -295,8 +364,7 @@ impl FontSet {
 
 impl Measure for FontSet {
     fn char_width(&self, c: char, weight: Weight, size_mm: f32) -> f32 {
-        let g = self.resolve(c, weight);
-        self.faces[g.face].advance_em(g.ch).unwrap_or(1.0) * size_mm
+        self.drawn(c, weight).1 * size_mm
     }
 }
 

@@ -101,12 +101,11 @@ struct Run {
 
 /// Text of a box split into runs of one face (and one way of drawing it) each.
 fn runs(fonts: &FontSet, text: &str, style: TextStyle) -> Vec<Run> {
-    use super::layout::Measure;
     let size = style.size_mm();
     let mut out: Vec<Run> = Vec::new();
     let mut x = 0.0;
     for c in text.chars() {
-        let g = fonts.resolve(c, style.weight);
+        let (g, advance) = fonts.drawn(c, style.weight);
         match out.last_mut() {
             Some(r) if r.face == g.face && r.faux_bold == g.faux_bold => r.text.push(g.ch),
             _ => out.push(Run {
@@ -116,7 +115,7 @@ fn runs(fonts: &FontSet, text: &str, style: TextStyle) -> Vec<Run> {
                 faux_bold: g.faux_bold,
             }),
         }
-        x += fonts.char_width(c, style.weight, size);
+        x += advance * size;
     }
     out
 }
@@ -149,13 +148,14 @@ pub fn render(
     let mut used = BTreeSet::new();
     let mut pages = Vec::with_capacity(layout.pages.len());
     for page in &layout.pages {
-        let mut ops = Vec::new();
+        let mut pen = Pen::new(fonts, page_h, &mut used);
         // The watermark over everything else.
         let (marks, rest): (Vec<&Placed>, Vec<&Placed>) =
             page.boxes.iter().partition(|b| b.role == Role::Watermark);
         for b in rest.into_iter().chain(marks) {
-            draw(&mut ops, b, fonts, page_h, &mut used, translucent.as_ref());
+            pen.draw(b, translucent.as_ref());
         }
+        let ops = pen.finish();
         pages.push(PdfPage::new(
             Mm(layout.geometry.width),
             Mm(layout.geometry.height),
@@ -190,13 +190,44 @@ pub fn render(
         stamp(&mut lo, seal);
     }
     if options.optimize {
-        lo.compress();
+        compress(&mut lo);
     }
     let mut bytes = Vec::new();
     // Writing to memory fails only when allocation does, which aborts; printpdf ignores
     // this result too.
     let _ = lo.save_to(&mut bytes);
     bytes
+}
+
+/// zlib's level for the PDF's streams. lopdf's own `compress` takes the best (9), which
+/// was a seventh of a report's time for a few percent of its size.
+const COMPRESSION: u32 = 6;
+
+/// Compresses every stream not yet filtered, as lopdf's `Document::compress` does, at
+/// [`COMPRESSION`]; a stream that would not shrink is left as it is.
+fn compress(doc: &mut lopdf::Document) {
+    use std::io::Write;
+    for object in doc.objects.values_mut() {
+        let Object::Stream(stream) = object else {
+            continue;
+        };
+        if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
+            continue;
+        }
+        let mut encoder = flate2::write::ZlibEncoder::new(
+            Vec::with_capacity(stream.content.len() / 2),
+            flate2::Compression::new(COMPRESSION),
+        );
+        if encoder.write_all(&stream.content).is_err() {
+            continue;
+        }
+        if let Ok(compressed) = encoder.finish()
+            && compressed.len() + 19 < stream.content.len()
+        {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(compressed);
+        }
+    }
 }
 
 /// Sets CreationDate and ModDate in the document information to `date` (printpdf
@@ -220,148 +251,218 @@ fn dates(doc: &mut lopdf::Document, date: &str) {
     }
 }
 
-/// The text operators for `runs` of `style` with the baseline's start at (x, y) pt,
-/// turned by `angle` degrees (counter-clockwise) about that point.
-fn show_runs(
-    ops: &mut Vec<Op>,
-    runs: Vec<Run>,
-    style: &TextStyle,
-    (x, y): (f32, f32),
-    angle: f32,
-    used: &mut BTreeSet<usize>,
-) {
-    let (sin, cos) = angle.to_radians().sin_cos();
-    ops.push(Op::StartTextSection);
-    ops.push(Op::SetFillColor {
-        col: color(style.color),
-    });
-    let mut faux = false;
-    for run in runs {
-        used.insert(run.face);
-        if run.faux_bold != faux {
-            faux = run.faux_bold;
-            if faux {
-                ops.push(Op::SetOutlineColor {
-                    col: color(style.color),
-                });
-                ops.push(Op::SetOutlineThickness {
-                    pt: Pt(style.size * FAUX_BOLD_STROKE),
-                });
-            }
-            ops.push(Op::SetTextRenderingMode {
-                mode: if faux {
-                    TextRenderingMode::FillStroke
-                } else {
-                    TextRenderingMode::Fill
-                },
-            });
-        }
-        ops.push(Op::SetFont {
-            font: PdfFontHandle::External(font_id(run.face)),
-            size: Pt(style.size),
-        });
-        let dx = pt(run.dx).0;
-        let matrix = if angle == 0.0 {
-            TextMatrix::Translate(Pt(x + dx), Pt(y))
-        } else {
-            TextMatrix::Raw([cos, sin, -sin, cos, x + dx * cos, y + dx * sin])
-        };
-        ops.push(Op::SetTextMatrix { matrix });
-        ops.push(Op::ShowText {
-            items: vec![TextItem::Text(run.text)],
-        });
-    }
-    if faux {
-        ops.push(Op::SetTextRenderingMode {
-            mode: TextRenderingMode::Fill,
-        });
-    }
-    ops.push(Op::EndTextSection);
+/// The operators of one page, with the graphics state they have set, so a colour, a
+/// line width, a font or a text render mode is set only when it changes, and
+/// consecutive text boxes share one text object (BT … ET): a report's pages are
+/// mostly table cells and lines of text, and printpdf turns every operator into
+/// objects, then lopdf writes and compresses them.
+struct Pen<'a> {
+    ops: Vec<Op>,
+    fonts: &'a FontSet,
+    page_h: f32,
+    used: &'a mut BTreeSet<usize>,
+    in_text: bool,
+    fill: Option<Rgb>,
+    stroke: Option<Rgb>,
+    width: Option<f32>,
+    /// The font and size set inside the current text object.
+    font: Option<(usize, f32)>,
+    /// Whether text is filled and stroked (faux bold) rather than filled.
+    faux: bool,
 }
 
-fn draw(
-    ops: &mut Vec<Op>,
-    b: &Placed,
-    fonts: &FontSet,
-    page_h: f32,
-    used: &mut BTreeSet<usize>,
-    translucent: Option<&ExtendedGraphicsStateId>,
-) {
-    match &b.shape {
-        Shape::Rect { fill, stroke } => {
-            if let Some(c) = fill {
-                ops.push(Op::SetFillColor { col: color(*c) });
+impl<'a> Pen<'a> {
+    fn new(fonts: &'a FontSet, page_h: f32, used: &'a mut BTreeSet<usize>) -> Pen<'a> {
+        Pen {
+            ops: Vec::new(),
+            fonts,
+            page_h,
+            used,
+            in_text: false,
+            fill: None,
+            stroke: None,
+            width: None,
+            font: None,
+            faux: false,
+        }
+    }
+
+    fn fill(&mut self, c: Rgb) {
+        if self.fill != Some(c) {
+            self.ops.push(Op::SetFillColor { col: color(c) });
+            self.fill = Some(c);
+        }
+    }
+
+    fn stroke(&mut self, c: Rgb, width: f32) {
+        if self.stroke != Some(c) {
+            self.ops.push(Op::SetOutlineColor { col: color(c) });
+            self.stroke = Some(c);
+        }
+        if self.width != Some(width) {
+            self.ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+            self.width = Some(width);
+        }
+    }
+
+    fn begin_text(&mut self) {
+        if !self.in_text {
+            self.ops.push(Op::StartTextSection);
+            self.in_text = true;
+            self.font = None;
+        }
+    }
+
+    fn end_text(&mut self) {
+        if self.in_text {
+            self.ops.push(Op::EndTextSection);
+            self.in_text = false;
+        }
+    }
+
+    /// Forgets the colours and widths: after a restore of a saved graphics state
+    /// (saved with text filled, so `faux` is false again).
+    fn forget(&mut self) {
+        self.fill = None;
+        self.stroke = None;
+        self.width = None;
+        self.font = None;
+        self.faux = false;
+    }
+
+    /// The text of `style` with the baseline's start at (x, y) pt, turned by `angle`
+    /// degrees (counter-clockwise) about that point.
+    fn text(&mut self, text: &str, style: &TextStyle, (x, y): (f32, f32), angle: f32) {
+        let (sin, cos) = angle.to_radians().sin_cos();
+        self.begin_text();
+        self.fill(style.color);
+        for run in runs(self.fonts, text, *style) {
+            self.used.insert(run.face);
+            if run.faux_bold != self.faux {
+                self.faux = run.faux_bold;
+                if self.faux {
+                    self.stroke(style.color, style.size * FAUX_BOLD_STROKE);
+                }
+                self.ops.push(Op::SetTextRenderingMode {
+                    mode: if self.faux {
+                        TextRenderingMode::FillStroke
+                    } else {
+                        TextRenderingMode::Fill
+                    },
+                });
+            } else if self.faux {
+                self.stroke(style.color, style.size * FAUX_BOLD_STROKE);
             }
-            if let Some(c) = stroke {
-                ops.push(Op::SetOutlineColor { col: color(*c) });
-                ops.push(Op::SetOutlineThickness { pt: Pt(0.4) });
+            if self.font != Some((run.face, style.size)) {
+                self.ops.push(Op::SetFont {
+                    font: PdfFontHandle::External(font_id(run.face)),
+                    size: Pt(style.size),
+                });
+                self.font = Some((run.face, style.size));
             }
-            let mode = match (fill, stroke) {
-                (Some(_), Some(_)) => PaintMode::FillStroke,
-                (Some(_), None) => PaintMode::Fill,
-                _ => PaintMode::Stroke,
+            let dx = pt(run.dx).0;
+            let matrix = if angle == 0.0 {
+                TextMatrix::Translate(Pt(x + dx), Pt(y))
+            } else {
+                TextMatrix::Raw([cos, sin, -sin, cos, x + dx * cos, y + dx * sin])
             };
-            ops.push(Op::DrawRectangle {
-                rectangle: Rect {
-                    x: pt(b.x),
-                    y: pt(page_h - b.y - b.h),
-                    width: pt(b.w),
-                    height: pt(b.h),
-                    mode: Some(mode),
-                    winding_order: None,
-                },
+            self.ops.push(Op::SetTextMatrix { matrix });
+            self.ops.push(Op::ShowText {
+                items: vec![TextItem::Text(run.text)],
             });
         }
-        Shape::Line { color: c, width_pt } => {
-            ops.push(Op::SetOutlineColor { col: color(*c) });
-            ops.push(Op::SetOutlineThickness { pt: Pt(*width_pt) });
-            let p = |x: f32, y: f32| LinePoint {
-                p: Point {
-                    x: pt(x),
-                    y: pt(page_h - y),
-                },
-                bezier: false,
-            };
-            ops.push(Op::DrawLine {
-                line: Line {
-                    points: vec![p(b.x, b.y), p(b.x + b.w, b.y + b.h)],
-                    is_closed: false,
-                },
-            });
-        }
-        Shape::Text { text, style } => {
-            if text.trim().is_empty() {
-                return;
+    }
+
+    /// Draws `b`; `translucent` is the graphics state of a watermark.
+    fn draw(&mut self, b: &Placed, translucent: Option<&ExtendedGraphicsStateId>) {
+        let page_h = self.page_h;
+        match &b.shape {
+            Shape::Rect { fill, stroke } => {
+                self.end_text();
+                if let Some(c) = fill {
+                    self.fill(*c);
+                }
+                if let Some(c) = stroke {
+                    self.stroke(*c, 0.4);
+                }
+                let mode = match (fill, stroke) {
+                    (Some(_), Some(_)) => PaintMode::FillStroke,
+                    (Some(_), None) => PaintMode::Fill,
+                    _ => PaintMode::Stroke,
+                };
+                self.ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: pt(b.x),
+                        y: pt(page_h - b.y - b.h),
+                        width: pt(b.w),
+                        height: pt(b.h),
+                        mode: Some(mode),
+                        winding_order: None,
+                    },
+                });
             }
-            let size = style.size_mm();
-            let baseline = b.y + (b.h - size) / 2.0 + ASCENT * size;
-            let at = (pt(b.x).0, pt(page_h - baseline).0);
-            show_runs(ops, runs(fonts, text, *style), style, at, 0.0, used);
-        }
-        Shape::Watermark {
-            text, style, angle, ..
-        } => {
-            // Turned about the box's centre: the baseline's start is the centre less
-            // half the width along the line and the middle of the em box across it.
-            let size = style.size_mm();
-            let (cx, cy) = (b.x + b.w / 2.0, page_h - (b.y + b.h / 2.0));
-            let (sin, cos) = angle.to_radians().sin_cos();
-            let (along, across) = (b.w / 2.0, (ASCENT - 0.5) * size);
-            let x = cx - along * cos + across * sin;
-            let y = cy - along * sin - across * cos;
-            ops.push(Op::SaveGraphicsState);
-            if let Some(gs) = translucent {
-                ops.push(Op::LoadGraphicsState { gs: gs.clone() });
+            Shape::Line { color: c, width_pt } => {
+                self.end_text();
+                self.stroke(*c, *width_pt);
+                let p = |x: f32, y: f32| LinePoint {
+                    p: Point {
+                        x: pt(x),
+                        y: pt(page_h - y),
+                    },
+                    bezier: false,
+                };
+                self.ops.push(Op::DrawLine {
+                    line: Line {
+                        points: vec![p(b.x, b.y), p(b.x + b.w, b.y + b.h)],
+                        is_closed: false,
+                    },
+                });
             }
-            show_runs(
-                ops,
-                runs(fonts, text, *style),
-                style,
-                (pt(x).0, pt(y).0),
-                *angle,
-                used,
-            );
-            ops.push(Op::RestoreGraphicsState);
+            Shape::Text { text, style } => {
+                if text.trim().is_empty() {
+                    return;
+                }
+                let size = style.size_mm();
+                let baseline = b.y + (b.h - size) / 2.0 + ASCENT * size;
+                self.text(text, style, (pt(b.x).0, pt(page_h - baseline).0), 0.0);
+            }
+            Shape::Watermark {
+                text, style, angle, ..
+            } => {
+                // Turned about the box's centre: the baseline's start is the centre less
+                // half the width along the line and the middle of the em box across it.
+                let size = style.size_mm();
+                let (cx, cy) = (b.x + b.w / 2.0, page_h - (b.y + b.h / 2.0));
+                let (sin, cos) = angle.to_radians().sin_cos();
+                let (along, across) = (b.w / 2.0, (ASCENT - 0.5) * size);
+                let x = cx - along * cos + across * sin;
+                let y = cy - along * sin - across * cos;
+                self.end_text();
+                // Filled text before the save, so the state the restore brings back
+                // is one this pen knows.
+                if self.faux {
+                    self.begin_text();
+                    self.ops.push(Op::SetTextRenderingMode {
+                        mode: TextRenderingMode::Fill,
+                    });
+                    self.faux = false;
+                    self.end_text();
+                }
+                self.ops.push(Op::SaveGraphicsState);
+                if let Some(gs) = translucent {
+                    self.ops.push(Op::LoadGraphicsState { gs: gs.clone() });
+                }
+                self.text(text, style, (pt(x).0, pt(y).0), *angle);
+                self.end_text();
+                self.ops.push(Op::RestoreGraphicsState);
+                self.forget();
+            }
         }
+    }
+
+    /// The page's operators, its text object closed.
+    fn finish(mut self) -> Vec<Op> {
+        self.end_text();
+        self.ops
     }
 }
