@@ -133,6 +133,7 @@ fn new_inspection(i: usize) -> NewInspection {
             INSPECTORS[(i / 5 + 1 + i % 5) % 5].into(),
         ],
         sample: false,
+        organiser: String::new(),
     }
 }
 

@@ -89,6 +89,7 @@ fn district(dir: &Path, count: usize) {
                     date: format!("2026-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
                     inspectors: vec!["张三".into()],
                     sample: false,
+                    organiser: String::new(),
                 },
                 &found.checklist,
                 &found.source,

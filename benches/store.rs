@@ -28,6 +28,7 @@ fn new_inspection(i: usize) -> NewInspection {
         date: "2026-11-23".into(),
         inspectors: vec!["张三".into()],
         sample: false,
+        organiser: String::new(),
     }
 }
 

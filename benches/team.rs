@@ -63,6 +63,7 @@ fn main() {
         date: "2026-11-23".into(),
         inspectors: (1..=5).map(|i| format!("专家{i}")).collect(),
         sample: false,
+        organiser: String::new(),
     };
     let insp = lead
         .create(new, &found.checklist, &found.source, "专家1")

@@ -39,6 +39,7 @@ fn new_inspection(name: &str, date: &str) -> NewInspection {
         date: date.into(),
         inspectors: vec!["张敏".into(), "李强".into()],
         sample: false,
+        organiser: String::new(),
     }
 }
 

@@ -28,9 +28,12 @@ pub struct NewArgs {
     /// 评审日期 YYYY-MM-DD（默认今天）
     #[arg(long)]
     pub date: Option<String>,
-    /// 评审专家（可写多次）
+    /// 评审专家（可写多次）；第一位是评审组长
     #[arg(long = "inspector", required = true)]
     pub inspectors: Vec<String>,
+    /// 组织单位，如 某某区卫生健康委员会（印在报告封面）
+    #[arg(long, default_value = "")]
+    pub organiser: String,
     /// 机构负责人
     #[arg(long, default_value = "")]
     pub head: String,
@@ -72,6 +75,7 @@ pub fn run(paths: &Paths, args: NewArgs) -> anyhow::Result<ExitCode> {
             .unwrap_or_else(|| chrono::Local::now().format("%Y-%m-%d").to_string()),
         inspectors: args.inspectors,
         sample: false,
+        organiser: args.organiser,
     };
     let by = paths.actor_among(&store, &new.clone().cleaned().inspectors)?;
     let inspection = store.create(new, &found.checklist, &found.source, &by)?;

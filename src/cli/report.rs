@@ -53,11 +53,19 @@ pub fn run(paths: &Paths, args: ReportArgs) -> anyhow::Result<ExitCode> {
         errln!("提示：{why}，所以改存在{}。", written.place);
     }
     outln!(
-        "已生成评审报告 {}（{} 页，{} KB）",
+        "已生成评审报告{} {}（{} 页，{} KB）",
+        if report.draft.is_some() {
+            "（草稿）"
+        } else {
+            ""
+        },
         written.path.display(),
         report.pages,
         report.pdf.len().div_ceil(1024)
     );
+    if let Some(note) = &report.draft {
+        outln!("{note}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -65,6 +73,13 @@ pub fn run(paths: &Paths, args: ReportArgs) -> anyhow::Result<ExitCode> {
 pub fn warn_fonts(report: &Report) {
     for font in &report.fallbacks {
         errln!("提示：部分字符使用了备用字体 {font}");
+    }
+    if !report.faux_bold.is_empty() {
+        let chars: Vec<String> = report.faux_bold.iter().map(|c| describe_char(*c)).collect();
+        errln!(
+            "提示：内置粗体字体没有{}，这些字符在粗体文字中以常规字形加描边（仿粗体）绘制。",
+            chars.join("、")
+        );
     }
     for c in &report.missing {
         errln!(

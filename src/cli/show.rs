@@ -59,6 +59,16 @@ pub fn run(paths: &Paths, id: &str, json: bool) -> anyhow::Result<ExitCode> {
     )?;
     writeln!(
         out,
+        "  评审组长 {}  组织单位 {}",
+        i.lead().unwrap_or("—"),
+        if i.organiser.is_empty() {
+            "—"
+        } else {
+            &i.organiser
+        }
+    )?;
+    writeln!(
+        out,
         "  清单 {} 版本 {} sha256 {}  状态 {}",
         i.checklist.id,
         i.checklist.version,
@@ -84,14 +94,37 @@ pub fn run(paths: &Paths, id: &str, json: bool) -> anyhow::Result<ExitCode> {
                 table::clip(&it.title, 28),
                 a.and_then(|a| a.grade)
                     .map_or("待评".into(), |g| g.label().to_string()),
-                a.map_or(String::new(), |a| table::clip(&a.note, 40)),
+                a.map_or(String::new(), |a| table::clip(&a.note, 36)),
+                a.map_or(String::new(), |a| table::clip(&a.corrective_action, 30)),
             ]
         })
         .collect();
     out.push_str(&table::render(
-        &["编号", "★", "类别", "条款", "档次", "备注"],
+        &["编号", "★", "类别", "条款", "档次", "备注", "整改意见"],
         &rows,
     ));
+
+    let actions = pingshen::store::corrective_actions(&checklist, &assessments);
+    if !actions.is_empty() {
+        writeln!(out, "\n整改清单（{} 条）", actions.len())?;
+        for a in &actions {
+            writeln!(
+                out,
+                "  {}{} {}  {}",
+                a.item_id,
+                if a.core { "★" } else { "" },
+                a.grade.map_or("待评", |g| g.label()),
+                if a.title.is_empty() {
+                    "（已不在当前清单中）".to_string()
+                } else {
+                    table::clip(&a.title, 40)
+                }
+            )?;
+            for line in a.text.lines() {
+                writeln!(out, "      {line}")?;
+            }
+        }
+    }
 
     if !orphans.is_empty() {
         writeln!(out, "\n已不在当前清单中的条款（换用新版清单后保留的评分）")?;
@@ -125,6 +158,12 @@ pub fn run(paths: &Paths, id: &str, json: bool) -> anyhow::Result<ExitCode> {
     out.push_str(&explain(&eval));
     if let Some(goal) = &goal {
         out.push_str(&explain_goal(goal));
+    }
+    if !i.opinion.is_empty() {
+        writeln!(out, "\n综合评价")?;
+        for line in i.opinion.lines() {
+            writeln!(out, "  {line}")?;
+        }
     }
     out!("{out}");
     Ok(ExitCode::SUCCESS)

@@ -68,9 +68,15 @@ pub struct EditArgs {
     /// 评审日期，如 2026-12-01、2026/12/1、20261201
     #[arg(long)]
     pub date: Option<String>,
-    /// 评审专家（写多次；写了就替换原来的全部名单）
+    /// 评审专家（写多次；写了就替换原来的全部名单）。第一位是评审组长
     #[arg(long = "inspector")]
     pub inspectors: Vec<String>,
+    /// 组织单位，如 某某区卫生健康委员会（印在报告封面）
+    #[arg(long)]
+    pub organiser: Option<String>,
+    /// 综合评价 / 评审意见（可多行；印在报告签字栏之上）；写空字符串 "" 清除
+    #[arg(long, value_name = "TEXT")]
+    pub opinion: Option<String>,
 }
 
 pub fn edit(paths: &Paths, args: EditArgs) -> anyhow::Result<ExitCode> {
@@ -97,6 +103,8 @@ pub fn edit(paths: &Paths, args: EditArgs) -> anyhow::Result<ExitCode> {
         review_kind,
         date: args.date,
         inspectors: (!args.inspectors.is_empty()).then_some(args.inspectors),
+        organiser: args.organiser,
+        opinion: args.opinion,
     };
     let changed = store.edit(&id, edit, &lead(paths, &store, &id)?)?;
     if changed.is_empty() {
@@ -104,7 +112,22 @@ pub fn edit(paths: &Paths, args: EditArgs) -> anyhow::Result<ExitCode> {
     } else {
         outln!("已保存：检查 {id} 的基本信息");
         for (label, old, new) in changed {
-            outln!("  {label}：{old} → {new}");
+            let shown = |t: &str| {
+                if t.is_empty() {
+                    "（空）".to_string()
+                } else {
+                    t.to_string()
+                }
+            };
+            if old.contains('\n') || new.contains('\n') {
+                outln!(
+                    "  {label}：\n    原来：{}\n    现在：{}",
+                    shown(&old).replace('\n', "\n          "),
+                    shown(&new).replace('\n', "\n          ")
+                );
+            } else {
+                outln!("  {label}：{} → {}", shown(&old), shown(&new));
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -35,25 +35,43 @@ fn tick_step(max: usize) -> usize {
         .unwrap_or(1000)
 }
 
+/// Width of the chapter labels left of the bars.
+const LABEL_W: f32 = 50.0;
+
+/// Each chapter's label lines and the height of its bar's slot (the label's lines
+/// decide it).
+fn slots(f: &Flow, chapters: &[ChapterStats]) -> (Vec<Vec<String>>, Vec<f32>) {
+    let labels: Vec<Vec<String>> = chapters
+        .iter()
+        .map(|c| f.wrap(&format!("第{}章 {}", c.id, c.title), LABEL, LABEL_W))
+        .collect();
+    let slots = labels
+        .iter()
+        .map(|l| BAR.max(l.len() as f32 * LABEL.line_height()))
+        .collect();
+    (labels, slots)
+}
+
+/// The chart's height, for keeping it with its heading.
+pub fn chart_height(f: &Flow, chapters: &[ChapterStats]) -> f32 {
+    if chapters.is_empty() {
+        return 0.0;
+    }
+    let (_, slots) = slots(f, chapters);
+    LEGEND + slots.iter().map(|s| s + GAP).sum::<f32>() + AXIS
+}
+
 pub fn grade_chart(f: &mut Flow, chapters: &[ChapterStats]) {
     if chapters.is_empty() {
         return;
     }
-    let label_w = 50.0;
+    let label_w = LABEL_W;
     let left = f.geo.left;
     let bar_x = left + label_w + 2.0;
     // Room at the right end of the scale for its unit.
     let bar_w = f.geo.content_width() - label_w - 12.0;
-    // Label lines per chapter decide each bar's slot height.
-    let labels: Vec<Vec<String>> = chapters
-        .iter()
-        .map(|c| f.wrap(&format!("第{}章 {}", c.id, c.title), LABEL, label_w))
-        .collect();
-    let slots: Vec<f32> = labels
-        .iter()
-        .map(|l| BAR.max(l.len() as f32 * LABEL.line_height()))
-        .collect();
-    let height = LEGEND + slots.iter().map(|s| s + GAP).sum::<f32>() + AXIS;
+    let (labels, slots) = slots(f, chapters);
+    let height = chart_height(f, chapters);
     f.ensure(height);
     let top = f.y();
     let mut boxes = Vec::new();
@@ -66,7 +84,7 @@ pub fn grade_chart(f: &mut Flow, chapters: &[ChapterStats]) {
             fill: Some(fill),
             stroke,
         },
-        role: Role::Body,
+        role: Role::Chart,
     };
 
     // Legend: a swatch and a name per series.
@@ -78,7 +96,7 @@ pub fn grade_chart(f: &mut Flow, chapters: &[ChapterStats]) {
             top + 2.75 - LABEL.line_height() / 2.0,
             name,
             LABEL,
-            Role::Body,
+            Role::Chart,
         );
         x += 4.8 + b.w + 5.0;
         boxes.push(b);
@@ -99,7 +117,7 @@ pub fn grade_chart(f: &mut Flow, chapters: &[ChapterStats]) {
         let label_h = lines.len() as f32 * LABEL.line_height();
         let mut ly = y + (slot - label_h) / 2.0;
         for l in lines {
-            boxes.push(f.text_box(left, ly, l, LABEL, Role::Body));
+            boxes.push(f.text_box(left, ly, l, LABEL, Role::Chart));
             ly += LABEL.line_height();
         }
         let by = y + (slot - BAR) / 2.0;
@@ -119,7 +137,7 @@ pub fn grade_chart(f: &mut Flow, chapters: &[ChapterStats]) {
                     by + (BAR - COUNT.line_height()) / 2.0,
                     &text,
                     style,
-                    Role::Body,
+                    Role::Chart,
                 ));
             }
             bx += w;
@@ -138,7 +156,7 @@ pub fn grade_chart(f: &mut Flow, chapters: &[ChapterStats]) {
             color: Rgb::GREY,
             width_pt: 0.5,
         },
-        role: Role::Body,
+        role: Role::Chart,
     });
     for t in (0..=scale_max).step_by(step) {
         let tx = bar_x + t as f32 * per;
@@ -151,11 +169,11 @@ pub fn grade_chart(f: &mut Flow, chapters: &[ChapterStats]) {
                 color: Rgb::GREY,
                 width_pt: 0.5,
             },
-            role: Role::Body,
+            role: Role::Chart,
         });
         let text = t.to_string();
         let tw = f.text_width(&text, COUNT);
-        boxes.push(f.text_box(tx - tw / 2.0, axis_y + 1.6, &text, COUNT, Role::Body));
+        boxes.push(f.text_box(tx - tw / 2.0, axis_y + 1.6, &text, COUNT, Role::Chart));
     }
     let unit = "条";
     let uw = f.text_width(unit, COUNT);
@@ -164,7 +182,7 @@ pub fn grade_chart(f: &mut Flow, chapters: &[ChapterStats]) {
         axis_y - COUNT.line_height() / 2.0,
         unit,
         COUNT,
-        Role::Body,
+        Role::Chart,
     ));
     for b in boxes {
         f.put(b);

@@ -84,6 +84,11 @@ pub struct Report {
     pub pages: usize,
     /// Characters no font has: drawn as □. Warn about each.
     pub missing: Vec<char>,
+    /// Characters of bold text no bold face has: drawn faux bold (a stroked regular
+    /// glyph). Say so.
+    pub faux_bold: Vec<char>,
+    /// Not final: what to tell the user about the draft ([`crate::store::Finality`]).
+    pub draft: Option<String>,
     /// The fonts used besides the bundled ones (paths), for messages.
     pub fallbacks: Vec<String>,
 }
@@ -114,15 +119,36 @@ pub fn prepare(input: &ReportInput, options: &ReportOptions) -> Result<Prepared,
 /// The report of `input` as PDF bytes.
 pub fn render(input: &ReportInput, options: &ReportOptions) -> Result<Report, ReportError> {
     let p = prepare(input, options)?;
-    let title = format!(
-        "{}{}",
-        p.document.inspection.institution.name, p.document.report_title
+    let d = &p.document;
+    let i = &d.inspection;
+    let title = format!("{}{}", i.institution.name, d.report_title);
+    let mut subject = format!(
+        "{}{} · {} · 《{}》",
+        i.institution.name,
+        i.review_kind.label(),
+        sections::chinese_date(&i.date),
+        d.checklist_title.trim_matches(['《', '》'])
     );
-    let pdf = pdf::render(&p.layout, &p.fonts, &title, p.document.record.as_ref());
+    if let Some(mark) = d.finality.watermark() {
+        subject.push_str(&format!("（{mark}）"));
+    }
+    let mut info = pdf::DocInfo::now(&title, &i.inspectors.join("、"), &subject);
+    info.keywords = [
+        d.report_title.as_str(),
+        i.review_kind.label(),
+        &i.institution.region,
+    ]
+    .into_iter()
+    .filter(|k| !k.is_empty())
+    .map(str::to_string)
+    .collect();
+    let pdf = pdf::render(&p.layout, &p.fonts, &info, d.record.as_ref());
     Ok(Report {
         pdf,
         pages: p.layout.pages.len(),
         missing: p.fonts.missing(),
+        faux_bold: p.fonts.faux_bold(),
+        draft: d.finality.draft_note(),
         fallbacks: p.fonts.faces[2..].iter().map(|f| f.name.clone()).collect(),
     })
 }

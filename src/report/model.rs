@@ -8,7 +8,7 @@ use crate::checklist::{Checklist, Level};
 use crate::scoring::{
     Comparison, Counts, Evaluation, Goal, Grade, Trend, compare, evaluate, next_goal, rollup,
 };
-use crate::store::{Assessment, Inspection, Store, StoreError};
+use crate::store::{ActionItem, Assessment, Finality, Inspection, Store, StoreError};
 
 use super::ReportError;
 use super::seal::RecordSeal;
@@ -129,6 +129,8 @@ pub struct ItemRow {
     pub grade: String,
     pub failed: bool,
     pub note: String,
+    /// 整改意见.
+    pub action: String,
 }
 
 /// The items of one chapter, in checklist order.
@@ -196,6 +198,8 @@ pub struct Document {
     pub chapters: Vec<ChapterStats>,
     pub total: Counts,
     pub failing: Vec<FailingItem>,
+    /// 整改清单: every item with an 整改意见, whatever its grade.
+    pub actions: Vec<ActionItem>,
     pub items: Vec<ItemGroup>,
     /// Graded items no longer in the pinned checklist (after a repin).
     pub orphans: Vec<ItemRow>,
@@ -204,6 +208,8 @@ pub struct Document {
     pub previous: Option<PreviousReview>,
     /// The record the report was made from; checked ([`RecordSeal::check`]).
     pub record: Option<RecordSeal>,
+    /// Whether the report is final (the inspection is 已完成), or a draft.
+    pub finality: Finality,
 }
 
 pub const REPORT_TITLE: &str = "服务能力现场评审报告";
@@ -289,6 +295,7 @@ impl Document {
                     grade: grade_text(grade),
                     failed: grade == Some(Grade::D),
                     note: a.map(|a| a.note.clone()).unwrap_or_default(),
+                    action: a.map(|a| a.corrective_action.clone()).unwrap_or_default(),
                 });
             }
             items.push(ItemGroup {
@@ -307,6 +314,7 @@ impl Document {
                 grade: grade_text(a.grade),
                 failed: a.grade == Some(Grade::D),
                 note: a.note.clone(),
+                action: a.corrective_action.clone(),
             })
             .collect();
 
@@ -345,11 +353,13 @@ impl Document {
             chapters,
             total: roll.total,
             failing,
+            actions: crate::store::corrective_actions(checklist, assessments),
             items,
             orphans,
             evidence,
             previous,
             record: record.clone(),
+            finality: Finality::of(inspection, roll.total.pending),
         })
     }
 }

@@ -1,6 +1,7 @@
 //! What every page carries: a header with the institution and the report title, and
-//! a footer with 第 X 页 共 Y 页, the inspection id and the generation time; and the same
-//! frame with other texts for other documents (the roster).
+//! a footer with 第 X 页 共 Y 页, the inspection id and the generation time; a draft's
+//! watermark across the page; and the same frame with other texts for other documents
+//! (the roster).
 
 use super::layout::{Flow, Placed, Rgb, Role, Shape, TextStyle, Weight};
 use super::model::Document;
@@ -22,10 +23,12 @@ pub struct Frame<'a> {
     pub generated_at: &'a str,
 }
 
-/// The page header (institution, report title) and footer (第 X 页 共 Y 页, time).
+/// The page header (institution, report title) and footer (第 X 页 共 Y 页, time), and
+/// on a report that is not final the watermark the domain gives
+/// ([`crate::store::Finality::watermark`]).
 pub fn decorate(f: &Flow, doc: &Document, page: usize, total: usize) -> Vec<Placed> {
     let foot_left = format!("检查编号 {}", doc.inspection.id);
-    frame(
+    let mut out = frame(
         f,
         &Frame {
             head_left: &doc.inspection.institution.name,
@@ -35,7 +38,52 @@ pub fn decorate(f: &Flow, doc: &Document, page: usize, total: usize) -> Vec<Plac
         },
         page,
         total,
-    )
+    );
+    if let Some(text) = doc.finality.watermark() {
+        out.push(watermark(f, &text));
+    }
+    out
+}
+
+const WATERMARK_ANGLE: f32 = 45.0;
+const WATERMARK_OPACITY: f32 = 0.16;
+const WATERMARK_COLOR: Rgb = Rgb(0.7, 0.1, 0.1);
+/// Largest watermark size, in points.
+const WATERMARK_MAX_PT: f32 = 60.0;
+
+/// `text` across the page's diagonal, centred, as large as fits (turned, inside the
+/// page less 25 mm each side).
+pub fn watermark(f: &Flow, text: &str) -> Placed {
+    let g = f.geo;
+    let one = TextStyle::new(Weight::Bold, 1.0);
+    // Width and em of the text at 1 pt, in mm; turned by 45° it spans
+    // (width + em) × cos 45° both ways.
+    let w1 = f.text_width(text, one);
+    let em1 = one.size_mm();
+    let room = g.width.min(g.height) - 50.0;
+    let (sin, cos) = WATERMARK_ANGLE.to_radians().sin_cos();
+    let span = w1 * cos + em1 * sin;
+    let size = if span > 0.0 {
+        (room / span).min(WATERMARK_MAX_PT)
+    } else {
+        WATERMARK_MAX_PT
+    };
+    let style = TextStyle::new(Weight::Bold, size).color(WATERMARK_COLOR);
+    let w = w1 * size;
+    let h = style.size_mm();
+    Placed {
+        x: (g.width - w) / 2.0,
+        y: (g.height - h) / 2.0,
+        w,
+        h,
+        shape: Shape::Watermark {
+            text: text.to_string(),
+            style,
+            angle: WATERMARK_ANGLE,
+            opacity: WATERMARK_OPACITY,
+        },
+        role: Role::Watermark,
+    }
 }
 
 /// The header and footer of page `page` of `total`.

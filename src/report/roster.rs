@@ -330,11 +330,14 @@ pub fn prepare(roster: &Roster, options: &ReportOptions) -> Result<PreparedRoste
 /// The roster as PDF bytes.
 pub fn render(roster: &Roster, options: &ReportOptions) -> Result<Report, ReportError> {
     let p = prepare(roster, options)?;
-    let pdf = pdf::render(&p.layout, &p.fonts, roster.title(), None);
+    let info = pdf::DocInfo::now(roster.title(), "", roster.title());
+    let pdf = pdf::render(&p.layout, &p.fonts, &info, None);
     Ok(Report {
         pdf,
         pages: p.layout.pages.len(),
         missing: p.fonts.missing(),
+        faux_bold: p.fonts.faux_bold(),
+        draft: None,
         fallbacks: p.fonts.faces[2..].iter().map(|f| f.name.clone()).collect(),
     })
 }

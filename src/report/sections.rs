@@ -1,7 +1,8 @@
 //! The report's sections in order, laid out with the [`Flow`] engine: cover, basic
 //! facts, verdict, chapter statistics with the chart, the comparison with the previous
-//! review when there is one, 不达标 items, the full item table, the evidence index and
-//! the signature block; then the page header and footer.
+//! review when there is one, 不达标 items, 整改清单, the full item table, the evidence
+//! index, 综合评价 and the signature block; then the page header and footer (and a
+//! draft's watermark).
 
 use crate::scoring::percent;
 
@@ -22,8 +23,21 @@ pub(super) const RED: Rgb = Rgb(0.75, 0.12, 0.1);
 pub(super) const GREEN: Rgb = Rgb(0.1, 0.45, 0.2);
 pub(super) const GROUP_FILL: Rgb = Rgb(0.95, 0.96, 0.98);
 
-/// Section numbers as written in Chinese reports.
-const NUMBERS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+/// A section number as written in Chinese reports: 一 … 十, 十一 … 九十九.
+pub(super) fn chinese_number(n: usize) -> String {
+    const DIGITS: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        1..=9 => DIGITS[n].to_string(),
+        10 => "十".to_string(),
+        11..=19 => format!("十{}", DIGITS[n % 10]),
+        20..=99 if n.is_multiple_of(10) => format!("{}十", DIGITS[n / 10]),
+        20..=99 => format!("{}十{}", DIGITS[n / 10], DIGITS[n % 10]),
+        _ => n.to_string(),
+    }
+}
+
+/// The space between the chapter table and its chart.
+const CHART_GAP: f32 = 5.0;
 
 /// Lays out the whole report.
 pub fn lay_out(doc: &Document, m: &dyn Measure) -> Layout {
@@ -31,31 +45,37 @@ pub fn lay_out(doc: &Document, m: &dyn Measure) -> Layout {
     cover(&mut f, doc);
     f.new_page();
     let mut n = 0;
-    let mut heading = |f: &mut Flow, title: &str, keep: f32| {
-        f.heading(&format!("{}、{title}", NUMBERS[n]), H1, keep);
+    let mut heading = |f: &mut Flow, title: &str| {
         n += 1;
+        f.heading(&format!("{}、{title}", chinese_number(n)), H1);
     };
-    heading(&mut f, "基本信息", 30.0);
+    heading(&mut f, "基本信息");
     basic_facts(&mut f, doc);
-    heading(&mut f, "评审结论", 40.0);
+    heading(&mut f, "评审结论");
     verdict(&mut f, doc);
+    heading(&mut f, "分章统计");
     let stats = chapter_table(doc);
-    let keep = f.table_height(&stats);
-    heading(&mut f, "分章统计", keep);
+    // The table, the chart and its note stay with their heading, on one page.
+    f.ensure(chapter_block_height(&f, doc, &stats));
     f.table(&stats);
     chapter_notes(&mut f, doc);
     if let Some(previous) = &doc.previous {
-        heading(&mut f, "上次评审对比", 40.0);
+        heading(&mut f, "上次评审对比");
         previous::compare_previous(&mut f, doc, previous);
     }
-    heading(&mut f, "不达标条款及整改意见", 25.0);
+    heading(&mut f, "不达标条款及整改意见");
     failing(&mut f, doc);
-    heading(&mut f, "条款明细", 25.0);
+    heading(&mut f, "整改清单");
+    actions(&mut f, doc);
+    heading(&mut f, "条款明细");
     item_table(&mut f, doc);
-    heading(&mut f, "佐证材料索引", 20.0);
+    heading(&mut f, "佐证材料索引");
     evidence(&mut f, doc);
-    let keep = signature_height(&f, doc);
-    heading(&mut f, "评审签字", keep);
+    heading(&mut f, "综合评价");
+    opinion(&mut f, doc);
+    heading(&mut f, "评审签字");
+    // The whole signature block on one page with its heading.
+    f.ensure(signature_height(&f, doc));
     signatures(&mut f, doc);
     f.finish(|f, page, total| page_frame::decorate(f, doc, page, total))
 }
@@ -71,19 +91,24 @@ fn cover(f: &mut Flow, doc: &Document) {
     if i.sample {
         f.paragraph("（示例）", BODY.color(Rgb::GREY), 0.0, Align::Center);
     }
-    f.advance(34.0);
+    f.advance(30.0);
     let label = TextStyle::new(Weight::Bold, 12.0);
     let value = TextStyle::new(Weight::Regular, 12.0);
-    let lines = [
+    let mut lines = vec![
+        ("所在区县", or_dash(&i.institution.region).to_string()),
+        ("评审类型", i.review_kind.label().to_string()),
+        ("评审日期", chinese_date(&i.date)),
+        ("组织单位", or_dash(&i.organiser).to_string()),
         (
             "评审依据",
             format!("《{}》", doc.checklist_title.trim_matches(['《', '》'])),
         ),
         ("清单版本", doc.checklist_version.clone()),
-        ("评审类型", i.review_kind.label().to_string()),
-        ("评审日期", chinese_date(&i.date)),
-        ("评审专家", i.inspectors.join("、")),
+        ("评审组长", i.lead().unwrap_or("—").to_string()),
     ];
+    if !i.experts().is_empty() {
+        lines.push(("评审专家", i.experts().join("、")));
+    }
     let x_label = f.geo.left + 22.0;
     let x_value = x_label + 28.0;
     let max = f.geo.width - f.geo.right - 22.0 - x_value;
@@ -132,7 +157,9 @@ fn basic_facts(f: &mut Flow, doc: &Document) {
             ("联系电话", i.institution.phone.clone()),
             ("评审类型", i.review_kind.label().to_string()),
             ("评审日期", chinese_date(&i.date)),
-            ("评审专家", i.inspectors.join("、")),
+            ("组织单位", i.organiser.clone()),
+            ("评审组长", i.lead().unwrap_or_default().to_string()),
+            ("评审专家", i.experts().join("、")),
             ("评审依据", doc.checklist_title.clone()),
             (
                 "清单版本",
@@ -145,15 +172,27 @@ fn basic_facts(f: &mut Flow, doc: &Document) {
             ),
             ("清单来源", doc.checklist_source.clone()),
             ("检查编号", i.id.clone()),
+            ("报告状态", doc.finality.state()),
         ],
     );
 }
 
+/// A provisional verdict's colour: neither the green of a verdict reached nor the red
+/// of one missed.
+const AMBER: Rgb = Rgb(0.55, 0.38, 0.0);
+
 fn verdict(f: &mut Flow, doc: &Document) {
     let eval = &doc.evaluation;
     let reached = eval.winner.is_some();
-    let style = TextStyle::new(Weight::Bold, 16.0).color(if reached { GREEN } else { RED });
-    let h = 15.0;
+    let provisional = doc.finality.provisional();
+    let (color, fill) = match (&provisional, reached) {
+        (Some(_), _) => (AMBER, Rgb(0.99, 0.96, 0.88)),
+        (None, true) => (GREEN, Rgb(0.92, 0.97, 0.93)),
+        (None, false) => (RED, Rgb(0.99, 0.93, 0.92)),
+    };
+    let style = TextStyle::new(Weight::Bold, 16.0).color(color);
+    let note = TextStyle::new(Weight::Bold, 11.0).color(color);
+    let h = if provisional.is_some() { 21.0 } else { 15.0 };
     f.ensure(h);
     let (x, y, w) = (f.geo.left, f.y(), f.geo.content_width());
     f.put(Placed {
@@ -162,25 +201,28 @@ fn verdict(f: &mut Flow, doc: &Document) {
         w,
         h,
         shape: Shape::Rect {
-            fill: Some(if reached {
-                Rgb(0.92, 0.97, 0.93)
-            } else {
-                Rgb(0.99, 0.93, 0.92)
-            }),
-            stroke: Some(if reached { GREEN } else { RED }),
+            fill: Some(fill),
+            stroke: Some(color),
         },
         role: Role::Body,
     });
     let text = format!("评审结论：{}", eval.verdict);
     let tw = f.text_width(&text, style);
-    let b = f.text_box(
-        x + (w - tw) / 2.0,
-        y + (h - style.line_height()) / 2.0,
-        &text,
-        style,
-        Role::Body,
-    );
+    let lines_h = style.line_height() + provisional.as_ref().map_or(0.0, |_| note.line_height());
+    let top = y + (h - lines_h) / 2.0;
+    let b = f.text_box(x + (w - tw) / 2.0, top, &text, style, Role::Body);
     f.put(b);
+    if let Some(p) = &provisional {
+        let pw = f.text_width(p, note);
+        let b = f.text_box(
+            x + (w - pw) / 2.0,
+            top + style.line_height(),
+            p,
+            note,
+            Role::Body,
+        );
+        f.put(b);
+    }
     f.advance(h + 3.0);
 
     let t = &doc.total;
@@ -193,7 +235,9 @@ fn verdict(f: &mut Flow, doc: &Document) {
         t.d,
         t.na
     );
-    if t.pending > 0 {
+    if t.pending > 0 && doc.finality.is_final() {
+        summary.push_str(&format!("，待评 {} 条（按未达到计算）", t.pending));
+    } else if t.pending > 0 {
         summary.push_str(&format!(
             "，待评 {} 条（待评条款按未达到计算，结论可能随评分变化）",
             t.pending
@@ -353,16 +397,23 @@ fn chapter_table(doc: &Document) -> Table {
 
 /// The chart, and what 达标率 and the chart show.
 fn chapter_notes(f: &mut Flow, doc: &Document) {
-    f.space(5.0);
+    f.space(CHART_GAP);
     chart::grade_chart(f, &doc.chapters);
     f.space(1.0);
-    f.paragraph(
-        "注：达标率为达到 C 档及以上的条款占适用条款（不含不适用）的比例，待评条款按未达到计算；\
-         图中每一横条为一章的全部条款，按档次分段并标注条数。",
-        CELL.color(Rgb::GREY),
-        0.0,
-        Align::Left,
-    );
+    f.paragraph(CHART_NOTE, CHART_NOTE_STYLE, 0.0, Align::Left);
+}
+
+const CHART_NOTE: &str = "注：达标率为达到 C 档及以上的条款占适用条款（不含不适用）的比例，待评条款按未达到计算；\
+                          图中每一横条为一章的全部条款，按档次分段并标注条数。";
+const CHART_NOTE_STYLE: TextStyle = CELL.color(Rgb::GREY);
+
+/// The chapter table, the chart and the note under it: kept on one page.
+fn chapter_block_height(f: &Flow, doc: &Document, stats: &Table) -> f32 {
+    let note = f
+        .wrap(CHART_NOTE, CHART_NOTE_STYLE, f.geo.content_width())
+        .len() as f32
+        * CHART_NOTE_STYLE.line_height();
+    f.table_height(stats) + CHART_GAP + chart::chart_height(f, &doc.chapters) + 1.0 + note
 }
 
 pub(super) fn or_dash(s: &str) -> &str {
@@ -415,6 +466,68 @@ fn failing(f: &mut Flow, doc: &Document) {
     });
 }
 
+/// 整改清单: every item with an 整改意见, whatever its grade.
+fn actions(f: &mut Flow, doc: &Document) {
+    if doc.actions.is_empty() {
+        f.paragraph("本次评审没有提出整改意见。", BODY, 0.0, Align::Left);
+        return;
+    }
+    let failing = doc
+        .actions
+        .iter()
+        .filter(|a| a.grade == Some(crate::scoring::Grade::D))
+        .count();
+    f.paragraph(
+        &format!(
+            "共 {} 条条款提出整改意见{}。",
+            doc.actions.len(),
+            match failing {
+                0 => String::new(),
+                n => format!("，其中评为不达标的 {n} 条"),
+            }
+        ),
+        BODY,
+        0.0,
+        Align::Left,
+    );
+    f.space(2.0);
+    let rows = doc
+        .actions
+        .iter()
+        .map(|a| {
+            let star = if a.core { "★ " } else { "" };
+            let title = if a.title.is_empty() {
+                "（已不在当前清单中）".to_string()
+            } else {
+                format!("{star}{}", a.title)
+            };
+            let grade = a.grade.map_or("待评", |g| g.label());
+            let grade_style = if a.grade == Some(crate::scoring::Grade::D) {
+                CELL_BOLD.color(RED)
+            } else {
+                CELL
+            };
+            Row::new(vec![
+                Cell::new(&a.item_id, CELL_BOLD),
+                Cell::new(title, CELL),
+                Cell::new(grade, grade_style).align(Align::Center),
+                Cell::new(&a.text, CELL),
+            ])
+        })
+        .collect();
+    f.table(&Table {
+        widths: vec![0.09, 0.33, 0.09, 0.49],
+        header: Some(Row::new(vec![
+            Cell::new("编号", CELL_BOLD),
+            Cell::new("条款", CELL_BOLD),
+            Cell::new("档次", CELL_BOLD).align(Align::Center),
+            Cell::new("整改意见", CELL_BOLD),
+        ])),
+        rows,
+        keep_together: false,
+    });
+}
+
 /// The table of every item; its id is the item table's `Role` number.
 fn item_table(f: &mut Flow, doc: &Document) -> usize {
     let mut rows = Vec::new();
@@ -441,17 +554,19 @@ fn item_table(f: &mut Flow, doc: &Document) -> usize {
                 Cell::new(kind, CELL).align(Align::Center),
                 Cell::new(&it.grade, grade_style).align(Align::Center),
                 Cell::new(&it.note, CELL),
+                Cell::new(&it.action, CELL),
             ]));
         }
     }
     f.table(&Table {
-        widths: vec![0.08, 0.33, 0.08, 0.08, 0.43],
+        widths: vec![0.08, 0.22, 0.08, 0.08, 0.33, 0.21],
         header: Some(Row::new(vec![
             Cell::new("编号", CELL_BOLD),
             Cell::new("条款", CELL_BOLD),
             Cell::new("类别", CELL_BOLD).align(Align::Center),
             Cell::new("档次", CELL_BOLD).align(Align::Center),
             Cell::new("备注（评审发现）", CELL_BOLD),
+            Cell::new("整改意见", CELL_BOLD),
         ])),
         rows,
         keep_together: false,
@@ -485,4 +600,46 @@ fn evidence(f: &mut Flow, doc: &Document) {
         rows,
         keep_together: false,
     });
+}
+
+/// Ruled lines for a 综合评价 written by hand when none was recorded.
+const BLANK_LINES: usize = 4;
+const BLANK_LINE_GAP: f32 = 9.0;
+
+/// 综合评价: the inspection's own text, or lines to write it by hand.
+fn opinion(f: &mut Flow, doc: &Document) {
+    let text = doc.inspection.opinion.trim();
+    if !text.is_empty() {
+        for para in text.split('\n') {
+            if para.trim().is_empty() {
+                f.space(BODY.line_height() / 2.0);
+            } else {
+                f.paragraph(para, BODY, 0.0, Align::Left);
+            }
+        }
+        return;
+    }
+    f.paragraph(
+        "（未在 pingshen 中填写，由评审组在下列空白处手写。）",
+        CELL.color(Rgb::GREY),
+        0.0,
+        Align::Left,
+    );
+    f.ensure(BLANK_LINES as f32 * BLANK_LINE_GAP);
+    for _ in 0..BLANK_LINES {
+        f.advance(BLANK_LINE_GAP);
+        let y = f.y();
+        f.put(Placed {
+            x: f.geo.left,
+            y,
+            w: f.geo.content_width(),
+            h: 0.0,
+            shape: Shape::Line {
+                color: Rgb::RULE,
+                width_pt: 0.4,
+            },
+            role: Role::Body,
+        });
+    }
+    f.advance(2.0);
 }

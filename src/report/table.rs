@@ -266,13 +266,20 @@ impl Flow<'_> {
             );
         };
 
-        let first_h = table
-            .rows
-            .first()
-            .map(|r| self.row_height(r, &xs))
-            .unwrap_or(0.0);
         // The header never stands alone at the foot of a page: it goes with the first
-        // row, or with a few lines of it when that row is taller than a page.
+        // row (a group row with the row after it), or with a few lines of it when that
+        // row is taller than a page.
+        let first_h = match table.rows.first() {
+            Some(first) => {
+                let h = self.row_height(first, &xs);
+                let next = match table.rows.get(1) {
+                    Some(n) if first.span => self.row_height(n, &xs),
+                    _ => 0.0,
+                };
+                if h + next <= room { h + next } else { h }
+            }
+            None => 0.0,
+        };
         self.ensure(header_h + if first_h <= room { first_h } else { 20.0 });
         if table.keep_together {
             let all: f32 = table.rows.iter().map(|r| self.row_height(r, &xs)).sum();
@@ -313,6 +320,7 @@ impl Flow<'_> {
                     h,
                     full_height: full,
                     room,
+                    group: row.span,
                 });
                 continue;
             }
@@ -341,6 +349,7 @@ impl Flow<'_> {
                     h,
                     full_height: full,
                     room,
+                    group: row.span,
                 });
                 if cells.iter().zip(&from).all(|(c, &i)| i >= c.lines.len()) {
                     break;

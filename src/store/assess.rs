@@ -222,7 +222,7 @@ fn changes_key(inspection_id: &str) -> Vec<u8> {
 }
 
 /// A note or 整改意见 as stored, refused when over the limit.
-fn long_text(text: &str, what: &str) -> Result<String> {
+pub(super) fn long_text(text: &str, what: &str) -> Result<String> {
     let text = clean_text(text);
     if text.len() > super::gate::LONG_TEXT_MAX {
         return Err(StoreError::Invalid(format!(

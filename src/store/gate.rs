@@ -206,9 +206,11 @@ fn check_change(
         Change::Create {
             institution,
             inspectors,
+            organiser,
             ..
         } => {
             check_institution(check, at, institution);
+            check.clean_line(&format!("{at}的组织单位"), organiser);
             if inspectors.len() > INSPECTORS_MAX {
                 check.fail(format!("{at}的评审专家超过 {INSPECTORS_MAX} 位"));
             }
@@ -219,6 +221,7 @@ fn check_change(
         Change::Edit { old, new } => {
             for d in [old, new] {
                 check_institution(check, at, &d.institution);
+                check.clean_line(&format!("{at}的组织单位"), &d.organiser);
                 if d.inspectors.is_empty() || d.inspectors.len() > INSPECTORS_MAX {
                     check.fail(format!("{at}的评审专家应有 1 到 {INSPECTORS_MAX} 位"));
                 }
@@ -226,6 +229,10 @@ fn check_change(
                     check.clean_line(&format!("{at}的评审专家姓名"), n);
                 }
             }
+        }
+        Change::Opinion { old, new } => {
+            check.clean_long(&format!("{at}的综合评价"), old);
+            check.clean_long(&format!("{at}的综合评价"), new);
         }
         Change::Undo { of, change } | Change::Redo { of, change } => {
             if of.is_empty()
@@ -318,6 +325,8 @@ fn check_change(
             conflicts,
         } => {
             check_institution(check, at, &inspection.institution);
+            check.clean_line(&format!("{at}的组织单位"), &inspection.organiser);
+            check.clean_long(&format!("{at}的综合评价"), &inspection.opinion);
             if let Some(p) = &inspection.previous
                 && !is_inspection_id(p)
             {

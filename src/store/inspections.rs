@@ -18,6 +18,8 @@ pub struct NewInspection {
     pub date: String,
     pub inspectors: Vec<String>,
     pub sample: bool,
+    /// 组织单位, e.g. 某某区卫生健康委员会; may be empty.
+    pub organiser: String,
 }
 
 /// A field of [`NewInspection`], for pointing at the one that is wrong.
@@ -30,6 +32,7 @@ pub enum NewField {
     Phone,
     Date,
     Inspectors,
+    Organiser,
 }
 
 impl NewField {
@@ -42,6 +45,7 @@ impl NewField {
             NewField::Phone => "联系电话",
             NewField::Date => "评审日期",
             NewField::Inspectors => "评审专家",
+            NewField::Organiser => "组织单位",
         }
     }
 }
@@ -82,6 +86,7 @@ impl NewInspection {
         ] {
             *s = clean_line(s);
         }
+        self.organiser = clean_line(&self.organiser);
         self.date = self.date.trim().to_string();
         self.inspectors = self
             .inspectors
@@ -130,6 +135,7 @@ impl NewInspection {
             (NewField::Kind, &i.kind),
             (NewField::Head, &i.head),
             (NewField::Phone, &i.phone),
+            (NewField::Organiser, &self.organiser),
         ];
         for (field, value) in fields {
             if value.chars().count() > SHORT_TEXT_MAX {
@@ -202,6 +208,9 @@ pub fn parse_date(text: &str) -> std::result::Result<crate::time::Date, String> 
     }
 }
 
+/// What an edit changed, field by field: (label, old value, new value).
+pub type Changed = Vec<(&'static str, String, String)>;
+
 /// Corrections to an inspection's own fields; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct InspectionEdit {
@@ -213,29 +222,79 @@ pub struct InspectionEdit {
     pub review_kind: Option<ReviewKind>,
     pub date: Option<String>,
     pub inspectors: Option<Vec<String>>,
+    /// 组织单位.
+    pub organiser: Option<String>,
+    /// 综合评价 / 评审意见 (several lines); recorded as its own change.
+    pub opinion: Option<String>,
+}
+
+impl InspectionEdit {
+    /// Whether a field of [`Details`](super::journal::Details) is given (not only the
+    /// opinion).
+    fn touches_details(&self) -> bool {
+        self.name.is_some()
+            || self.region.is_some()
+            || self.kind.is_some()
+            || self.head.is_some()
+            || self.phone.is_some()
+            || self.review_kind.is_some()
+            || self.date.is_some()
+            || self.inspectors.is_some()
+            || self.organiser.is_some()
+    }
 }
 
 impl Store {
     /// Corrects inspection `id`'s own fields (checked as a new inspection's are) in one
-    /// journal entry naming the old and new values, recorded as `by`'s. Returns what
-    /// changed, field by field (label, old, new): nothing when nothing differs. An
-    /// inspector who still has chapters assigned cannot be taken off.
-    pub fn edit(
-        &self,
-        id: &str,
-        edit: InspectionEdit,
-        by: &str,
-    ) -> Result<Vec<(&'static str, String, String)>> {
+    /// journal entry naming the old and new values, and its 综合评价 in another (both
+    /// in one append), recorded as `by`'s. Returns what changed, field by field
+    /// (label, old, new): nothing when nothing differs. An inspector who still has
+    /// chapters assigned cannot be taken off.
+    pub fn edit(&self, id: &str, edit: InspectionEdit, by: &str) -> Result<Changed> {
         use super::journal::Details;
         let inspection = self.get(id)?;
         self.ensure_open(&inspection)?;
         let old = Details::of(&inspection);
+        let mut changes = Vec::new();
+        let mut changed = Vec::new();
+        if let Some(text) = &edit.opinion {
+            let text = super::assess::long_text(text, "综合评价")?;
+            if text != inspection.opinion {
+                changed.push(("综合评价", inspection.opinion.clone(), text.clone()));
+                changes.push(Change::Opinion {
+                    old: inspection.opinion.clone(),
+                    new: text,
+                });
+            }
+        }
+        if edit.touches_details() {
+            let (details, differences) = self.corrected(&inspection, &old, edit)?;
+            if !differences.is_empty() {
+                changes.insert(0, Change::Edit { old, new: details });
+                changed.splice(0..0, differences);
+            }
+        }
+        if !changes.is_empty() {
+            self.record(&inspection.id, by, changes)?;
+        }
+        Ok(changed)
+    }
+
+    /// The details `edit` makes of `old`, checked, and how they differ from it.
+    fn corrected(
+        &self,
+        inspection: &Inspection,
+        old: &super::journal::Details,
+        edit: InspectionEdit,
+    ) -> Result<(super::journal::Details, Changed)> {
+        use super::journal::Details;
         let mut new = NewInspection {
             institution: old.institution.clone(),
             review_kind: edit.review_kind.unwrap_or(old.review_kind),
             date: edit.date.unwrap_or_else(|| old.date.to_string()),
             inspectors: edit.inspectors.unwrap_or_else(|| old.inspectors.clone()),
             sample: false,
+            organiser: edit.organiser.unwrap_or_else(|| old.organiser.clone()),
         };
         let i = &mut new.institution;
         for (field, value) in [
@@ -258,6 +317,7 @@ impl Store {
             review_kind: new.review_kind,
             date,
             inspectors: new.inspectors,
+            organiser: new.organiser,
         };
         for (who, chapters) in &inspection.assignments {
             if !chapters.is_empty() && !details.inspectors.contains(who) {
@@ -268,11 +328,8 @@ impl Store {
                 )));
             }
         }
-        let changed = old.differences(&details);
-        if !changed.is_empty() {
-            self.record(&inspection.id, by, vec![Change::Edit { old, new: details }])?;
-        }
-        Ok(changed)
+        let differences = old.differences(&details);
+        Ok((details, differences))
     }
 
     /// Starts an inspection pinned to `source`, the checklist's exact text, recorded
@@ -306,6 +363,7 @@ impl Store {
                     sha256: sha,
                 },
                 sample: new.sample,
+                organiser: new.organiser,
             }],
         )?;
         let inspection = self.stored_inspection(&id)?;

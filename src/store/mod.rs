@@ -15,6 +15,7 @@
 //! - `deleted/`: the journal of each deleted inspection;
 //! - `migrations/…`: what an older pingshen left, kept when a newer one upgraded it.
 
+mod actions;
 mod assess;
 mod backup;
 mod bundle;
@@ -47,6 +48,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub use crate::text::clean_text;
+pub use actions::{ActionItem, corrective_actions, has_action};
 pub use assess::{Edit, Saved};
 pub use backup::{RecoverReport, backup_path, read_backup, recover};
 pub use bundle::{
@@ -67,6 +69,7 @@ pub use repin::{RepinReport, diff};
 pub use sample::{Sample, sample_checklist};
 pub use schema::{MIGRATION_AUTHOR, SCHEMA_VERSION};
 pub use selection::{FilterError, RosterFilter};
+pub use status::Finality;
 pub use undo::Undone;
 pub use verify::{
     Sealed as SealFound, Verified, VerifyReport, digest, digest_position, verify_entries,

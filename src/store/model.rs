@@ -130,9 +130,29 @@ pub struct Inspection {
     /// The earlier inspection of the same facility this one is compared with.
     #[serde(default)]
     pub previous: Option<String>,
+    /// 组织单位: who organises the review, e.g. 某某区卫生健康委员会. Left out of the
+    /// JSON when empty, so inspections (and migration snapshots) from before it was
+    /// kept are written as they were.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub organiser: String,
+    /// 综合评价 / 评审意见: the team's overall opinion, printed above the signatures.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub opinion: String,
 }
 
 impl Inspection {
+    /// 评审组长: the first inspector named. The order of the inspectors is the one
+    /// given when the inspection was made (or last corrected with `pingshen edit`),
+    /// so the lead is whoever the team put first.
+    pub fn lead(&self) -> Option<&str> {
+        self.inspectors.first().map(String::as_str)
+    }
+
+    /// The inspectors other than the lead, in order.
+    pub fn experts(&self) -> &[String] {
+        self.inspectors.get(1..).unwrap_or_default()
+    }
+
     /// The review report's default file name: 「机构名称-评审报告-日期.pdf」, made a
     /// plain file name by [`crate::text::file_name_from`].
     pub fn report_file_name(&self) -> String {

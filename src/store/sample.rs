@@ -64,6 +64,7 @@ impl Store {
             date: today.to_string(),
             inspectors: INSPECTORS.map(String::from).to_vec(),
             sample: true,
+            organiser: "示例区卫生健康委员会".to_string(),
         };
         let inspection = self.create(new, &found.checklist, &found.source, by)?;
         let mut edits: Vec<(&str, Vec<Edit>)> = Vec::new();

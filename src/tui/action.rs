@@ -97,6 +97,12 @@ pub enum Command {
     EditNote,
     #[strum(serialize = "edit_action", message = "整改意见")]
     EditCorrectiveAction,
+    #[strum(
+        serialize = "edit_opinion",
+        message = "综合评价（印在报告签字栏之上）",
+        detailed_message = "综合评价"
+    )]
+    EditOpinion,
     #[strum(serialize = "next_pending", message = "下一待评")]
     NextPending,
     #[strum(serialize = "prev_pending", message = "上一待评")]

@@ -293,6 +293,7 @@ impl App {
                 walk.is_some() && !completed
             }
             (Context::Walkthrough | Context::Summary, Command::Reopen) => completed,
+            (Context::Summary, Command::EditOpinion) => walk.is_some() && !completed,
             _ => true,
         }
     }
@@ -626,6 +627,7 @@ impl App {
                 Vec::new()
             }
             Confirmation::CopyBuiltin { .. } => self.copy_builtin_and_edit(),
+            Confirmation::DraftReport { .. } => self.start_report_confirmed(),
             Confirmation::TrustKeys { paths, keys } => self.trust_and_merge(paths, keys),
         }
     }

@@ -392,6 +392,128 @@ fn repin_says_what_changed_in_each_item_and_in_the_verdict() {
 /// by `show` and `list`, recorded in the history under the one who acted, carried by
 /// an export; bad values and a completed inspection are refused and change nothing.
 #[test]
+fn the_organiser_and_the_opinion_are_set_shown_and_travel_with_the_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let out = pingshen(data)
+        .args(["new", "--checklist", "community-2022"])
+        .args([
+            "--institution",
+            "和平里社区卫生服务中心",
+            "--region",
+            "北京市东城区",
+        ])
+        .args(["--inspector", "张三", "--inspector", "李四"])
+        .args(["--organiser", "北京市东城区卫生健康委员会"])
+        .assert()
+        .success();
+    let id = String::from_utf8(out.get_output().stdout.clone())
+        .unwrap()
+        .trim()
+        .to_string();
+    let journal = data.join("journals").join(format!("{id}.jsonl"));
+    let first = std::fs::read_to_string(&journal).unwrap();
+    assert!(
+        first.contains(r#""organiser":"北京市东城区卫生健康委员会""#),
+        "{first}"
+    );
+    let opinion = "该中心基础设施较完善。\n建议加强院感管理和慢病随访。";
+    let out = pingshen(data)
+        .args(["edit", &id, "--opinion", opinion])
+        .args(["--organiser", "东城区卫健委"])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("组织单位：北京市东城区卫生健康委员会 → 东城区卫健委"),
+        "{text}"
+    );
+    assert!(
+        text.contains("综合评价：") && text.contains("（空）"),
+        "{text}"
+    );
+    assert!(text.contains("建议加强院感管理和慢病随访。"), "{text}");
+    // One append: an edit and an opinion entry.
+    let kinds: Vec<String> = std::fs::read_to_string(&journal)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["change"]["kind"].to_string()
+        })
+        .collect();
+    assert_eq!(kinds, [r#""create""#, r#""edit""#, r#""opinion""#]);
+    let show = |data: &Path| {
+        let out = pingshen(data).args(["show", &id]).assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    let text = show(data);
+    assert!(text.contains("组织单位 东城区卫健委"), "{text}");
+    assert!(text.contains("评审组长 张三"), "{text}");
+    assert!(text.contains("综合评价"), "{text}");
+    assert!(
+        text.contains("  该中心基础设施较完善。\n  建议加强院感管理和慢病随访。"),
+        "{text}"
+    );
+    pingshen(data)
+        .args(["history", &id])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("综合评价"));
+    // An 整改意见 on a C item is listed in 整改清单 and in its row.
+    pingshen(data)
+        .args([
+            "grade",
+            &id,
+            "1.1.2",
+            "C",
+            "--action",
+            "补充慢病随访记录\n两周内完成",
+        ])
+        .assert()
+        .success();
+    let text = show(data);
+    assert!(text.contains("整改清单（1 条）"), "{text}");
+    assert!(
+        text.contains("  1.1.2 C  ") && text.contains("      补充慢病随访记录\n      两周内完成"),
+        "{text}"
+    );
+    let row = text.lines().find(|l| l.starts_with("1.1.2 ")).unwrap();
+    assert!(row.contains("补充慢病随访记录"), "{row}");
+    // The same text again writes nothing; the record travels with an export.
+    let before = std::fs::read(&journal).unwrap();
+    pingshen(data)
+        .args(["edit", &id, "--opinion", opinion])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("未改动"));
+    assert_eq!(std::fs::read(&journal).unwrap(), before);
+    let file = data.join("out.pingshen");
+    pingshen(data)
+        .args(["export", &id, "-o"])
+        .arg(&file)
+        .assert()
+        .success();
+    let other = tempfile::tempdir().unwrap();
+    pingshen(other.path())
+        .args(["import", "--trust"])
+        .arg(&file)
+        .assert()
+        .success();
+    let there = show(other.path());
+    assert!(there.contains("组织单位 东城区卫健委"), "{there}");
+    assert!(there.contains("建议加强院感管理和慢病随访。"), "{there}");
+    // A completed inspection takes no new opinion until reopened.
+    pingshen(data).args(["complete", &id]).assert().success();
+    let completed = std::fs::read(&journal).unwrap();
+    pingshen(data)
+        .args(["edit", &id, "--opinion", "改"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("reopen"));
+    assert_eq!(std::fs::read(&journal).unwrap(), completed);
+}
+
+#[test]
 fn edit_corrects_an_inspections_own_fields_on_the_record() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();

@@ -47,6 +47,7 @@ impl Fixture {
             date: "2026-11-23".into(),
             inspectors: vec!["张三".into(), "李四".into()],
             sample: false,
+            organiser: String::new(),
         })
     }
 

@@ -25,7 +25,7 @@ fn pdf_text(store: &Store, id: &str, dir: &Path) -> String {
     let report = build_pdf(store, id, &options()).unwrap();
     let out = dir.join(format!("{id}.pdf"));
     write_pdf(&out, &report.pdf).unwrap();
-    poppler("pdftotext", &[out.to_str().unwrap(), "-"])
+    poppler("pdftotext", &["-nodiag", out.to_str().unwrap(), "-"])
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect()

@@ -53,7 +53,7 @@ fn sealed_pdf(dir: &Path, record: Option<RecordSeal>) -> Vec<u8> {
 
 /// pdftotext's text with all white space removed.
 fn text_of(pdf: &Path) -> String {
-    poppler("pdftotext", &[pdf.to_str().unwrap(), "-"])
+    poppler("pdftotext", &["-nodiag", pdf.to_str().unwrap(), "-"])
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect()

@@ -48,6 +48,8 @@ fn control_characters_emoji_and_rare_cjk_in_every_form_field() {
     h.type_text("138😀");
     h.press("Tab");
     h.press("Tab"); // review kind
+    h.type_text(odd); // organising unit
+    h.press("Tab");
     h.type_text("😀"); // date: now invalid
     h.press("Tab");
     h.type_text(odd);
@@ -74,6 +76,7 @@ fn control_characters_emoji_and_rare_cjk_in_every_form_field() {
     let i = &h.store().list().unwrap()[0];
     assert_eq!(i.institution.name, "𠀀😀[2J机构 𠁀");
     assert_eq!(i.inspectors, ["𠀀😀[2J机构"]);
+    assert_eq!(i.organiser, "𠀀😀[2J机构");
     for field in [
         &i.institution.name,
         &i.institution.region,

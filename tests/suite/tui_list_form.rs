@@ -33,6 +33,8 @@ fn new_inspection_form_checks_fields_and_creates() {
     h.press("Tab"); // review kind: 区级评审 preselected
     h.press("Right");
     h.press("Tab");
+    h.type_text("北京市东城区卫生健康委员会");
+    h.press("Tab");
     // Date: clear and type another.
     h.press("ctrl-u");
     h.type_text("2026-11-24");
@@ -52,6 +54,8 @@ fn new_inspection_form_checks_fields_and_creates() {
     assert_eq!(i.review_kind, ReviewKind::CityRecheck);
     assert_eq!(i.date.to_string(), "2026-11-24");
     assert_eq!(i.inspectors, ["张敏", "李强", "赵磊"]);
+    assert_eq!(i.lead(), Some("张敏"));
+    assert_eq!(i.organiser, "北京市东城区卫生健康委员会");
     assert_eq!(i.checklist.id, "community-2022");
     assert!(!i.sample);
 }
@@ -289,8 +293,8 @@ fn submitting_before_the_checklists_are_read_creates_once_they_are() {
     h.type_text("东城区朝阳门社区卫生服务中心");
     h.press("Tab");
     h.type_text("北京市东城区");
-    // Past 机构类型, 负责人, 电话, 评审类型 and 日期 to 评审专家.
-    for _ in 0..6 {
+    // Past 机构类型, 负责人, 电话, 评审类型, 组织单位 and 日期 to 评审专家.
+    for _ in 0..7 {
         h.press("Tab");
     }
     h.type_text("张敏");

@@ -336,8 +336,11 @@ fn the_form_remembers_the_checklist_and_inspectors_and_the_list_selects_the_new_
     h.type_text("东城区朝阳门社区卫生服务中心");
     h.press("Tab");
     h.type_text("北京市东城区");
-    // To the inspectors (type, head, phone, review kind, date).
-    h.keys(&["Tab", "Tab", "Tab", "Tab", "Tab", "Tab"]);
+    // To the organising unit (type, head, phone, review kind), then the inspectors
+    // (date).
+    h.keys(&["Tab", "Tab", "Tab", "Tab", "Tab"]);
+    h.type_text("北京市东城区卫生健康委员会");
+    h.keys(&["Tab", "Tab"]);
     h.type_text("张敏、李强");
     h.press("Tab");
     h.press("Right"); // the second checklist
@@ -363,6 +366,7 @@ fn the_form_remembers_the_checklist_and_inspectors_and_the_list_selects_the_new_
     h.press_and_wait("n");
     let form = h.app.form().unwrap();
     assert_eq!(form.inspectors.text(), "张敏、李强");
+    assert_eq!(form.organiser.text(), "北京市东城区卫生健康委员会");
     assert_eq!(form.date.text(), TODAY);
     assert_eq!(
         form.choice_text(pingshen::tui::screens::FieldId::Checklist),

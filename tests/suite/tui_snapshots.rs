@@ -58,6 +58,7 @@ fn list_harness() -> Harness {
             date: "2026-11-23".into(),
             inspectors: vec!["示例专家甲".into()],
             sample: true,
+            organiser: String::new(),
         },
     );
     Harness::new(dir, store)
@@ -155,7 +156,9 @@ fn new_inspection_form_filled() {
     h.type_text("王建国");
     h.press("Tab");
     h.type_text("13800000000");
-    h.keys(&["Tab", "Tab", "Tab"]);
+    h.keys(&["Tab", "Tab"]);
+    h.type_text("北京市东城区卫生健康委员会");
+    h.keys(&["Tab", "Tab"]);
     h.type_text("张敏、李强");
     h.press("Left");
     snap("new_inspection_form_filled", &h);
@@ -434,7 +437,9 @@ fn export_written() {
 #[test]
 fn report_written() {
     let mut h = walkthrough_harness();
-    h.press_and_wait("p");
+    h.press("p");
+    snap("report_asks_first", &h);
+    h.press_and_wait("y");
     snap_paths("report_written", &h);
 }
 

@@ -18,6 +18,7 @@ const JOB_TIMEOUT: Duration = Duration::from_secs(180);
 
 fn pdf_text(pdf: &Path) -> String {
     let out = std::process::Command::new("pdftotext")
+        .arg("-nodiag")
         .arg(pdf)
         .arg("-")
         .output()
@@ -37,7 +38,18 @@ fn pdf_text(pdf: &Path) -> String {
 fn report_key_builds_the_pdf_on_a_worker_and_says_where_it_is() {
     let (mut h, _) = Harness::walkthrough();
     h.keys(&["a", "Tab", "b", "Tab", "d"]);
-    let effects = h.press("p");
+    // Items are pending: the report would be a draft, and p asks first.
+    assert!(h.press("p").is_empty());
+    assert!(!h.app.is_running(JobKind::Report));
+    match h.app.popups.last() {
+        Some(Popup::Confirm(c)) => {
+            let body = c.body.join("");
+            assert!(body.contains("还有 118 条待评"), "{body}");
+            assert!(body.contains("草稿 — 118 条待评"), "{body}");
+        }
+        _ => panic!("a question first"),
+    }
+    let effects = h.press("y");
     assert!(h.app.is_running(JobKind::Report));
     assert_eq!(h.app.jobs_running(), 1);
     assert!(h.status().contains("正在生成评审报告"), "{}", h.status());
@@ -54,7 +66,9 @@ fn report_key_builds_the_pdf_on_a_worker_and_says_where_it_is() {
     assert_eq!(status.kind, StatusKind::Saved, "{}", status.text);
     let file = "青山镇卫生院-评审报告-2026-11-23.pdf";
     assert!(
-        status.text.starts_with(&format!("已生成评审报告 {file}")),
+        status
+            .text
+            .starts_with(&format!("已生成评审报告（草稿） {file}")),
         "{}",
         status.text
     );
@@ -65,6 +79,11 @@ fn report_key_builds_the_pdf_on_a_worker_and_says_where_it_is() {
         Some(Popup::Message(m)) => {
             assert!(m.text().contains("在输出文件夹"), "{}", m.text());
             assert!(
+                m.text().contains("这是草稿：尚有 118 条待评"),
+                "{}",
+                m.text()
+            );
+            assert!(
                 m.text().contains(&pdf.display().to_string()),
                 "{}",
                 m.text()
@@ -74,6 +93,52 @@ fn report_key_builds_the_pdf_on_a_worker_and_says_where_it_is() {
     }
     let text = pdf_text(&pdf);
     assert!(text.contains("青山镇卫生院"), "{text}");
+    assert!(text.contains("暂定（尚有118条待评）"), "{text}");
+}
+
+#[test]
+fn no_means_no_report_and_a_completed_inspection_is_not_asked_about() {
+    let (mut h, id) = Harness::walkthrough();
+    h.press("a");
+    h.press("p");
+    assert!(matches!(h.app.popups.last(), Some(Popup::Confirm(_))));
+    assert!(h.press("n").is_empty());
+    assert!(h.app.popups.is_empty());
+    assert!(!h.app.is_running(JobKind::Report));
+    let written = std::fs::read_dir(h.dir.path().join("reports")).map_or(0, |d| d.count());
+    assert_eq!(written, 0, "nothing written");
+    // Every item graded but not 已完成: a draft still, but nothing to ask about.
+    let items: Vec<String> = h
+        .app
+        .walk
+        .as_ref()
+        .unwrap()
+        .checklist
+        .items()
+        .map(|(_, _, i)| i.id.clone())
+        .collect();
+    let grade = [pingshen::store::Edit::Grade(Some(
+        pingshen::scoring::Grade::C,
+    ))];
+    let edits: Vec<(&str, &[pingshen::store::Edit])> =
+        items.iter().map(|i| (i.as_str(), &grade[..])).collect();
+    h.store().update_many(&id, &edits, "张敏").unwrap();
+    h.store().complete(&id, "张敏").unwrap();
+    h.press("q");
+    h.press("Enter");
+    let effects = h.press("p");
+    assert!(
+        h.app.is_running(JobKind::Report),
+        "no question: {}",
+        h.status()
+    );
+    run_job(&mut h, effects, JOB_TIMEOUT);
+    let status = h.app.status.clone().expect("a status");
+    assert!(
+        status.text.starts_with("已生成评审报告 青山镇卫生院"),
+        "final, not a draft: {}",
+        status.text
+    );
 }
 
 #[test]
@@ -86,7 +151,8 @@ fn report_from_the_summary_falls_back_to_the_data_dir_and_says_so() {
     h.app.options.output_dir = Some(blocked.join("报告"));
     h.press("s");
     assert_eq!(h.app.screen(), Screen::Summary);
-    let effects = h.press("p");
+    h.press("p");
+    let effects = h.press("y");
     run_job(&mut h, effects, JOB_TIMEOUT);
     let status = h.app.status.clone().expect("a status");
     assert_eq!(status.kind, StatusKind::Warning, "{}", status.text);
@@ -457,4 +523,45 @@ fn a_merge_from_an_unknown_laptop_asks_to_trust_its_key_first() {
     assert_eq!(conflicted(&h, &id), 1);
     let trusted = std::fs::read_to_string(h.dir.path().join("config/trusted-keys.toml")).unwrap();
     assert!(trusted.contains("李强"), "{trusted}");
+}
+
+#[test]
+fn the_opinion_is_written_in_the_summary_and_printed_above_the_signatures() {
+    let (mut h, id) = Harness::walkthrough();
+    h.press("a");
+    h.press("s");
+    assert_eq!(h.app.screen(), Screen::Summary);
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("综合评价"), "{screen}");
+    assert!(screen.contains("未填写；按 e 填写"), "{screen}");
+    // The verdict on screen says it is provisional, as the report will.
+    assert!(screen.contains("暂定（尚有 120 条待评）"), "{screen}");
+    h.press("e");
+    assert!(matches!(h.app.popups.last(), Some(Popup::NoteEditor(_))));
+    h.type_text("总体较好。");
+    h.press("Enter");
+    h.type_text("建议加强院感管理。");
+    h.press("ctrl-s");
+    assert!(h.app.popups.is_empty(), "{}", h.status());
+    assert_eq!(h.status(), "已保存：综合评价");
+    let stored = h.store().get(&id).unwrap().opinion;
+    assert_eq!(stored, "总体较好。\n建议加强院感管理。");
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("建议加强院感管理。"), "{screen}");
+    // In the history, under the acting inspector.
+    let history = h.store().history(&id, None).unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(
+        (last.field.as_str(), last.by.as_str()),
+        ("综合评价", "张敏")
+    );
+    // Once 已完成 it is not opened: reopen first.
+    h.store().complete(&id, "张敏").unwrap();
+    h.press("q");
+    h.press("q");
+    h.press("Enter");
+    h.press("s");
+    h.press("e");
+    assert!(h.app.popups.is_empty());
+    assert!(h.status().contains("重新打开"), "{}", h.status());
 }

@@ -214,7 +214,7 @@ fn create_grade_note_quit_and_see_it_all_again() {
     t.text("王建国");
     t.keys(&["Tab"]);
     t.text("13800000000");
-    t.keys(&["Tab", "Tab", "Tab"]);
+    t.keys(&["Tab", "Tab", "Tab", "Tab"]);
     t.text("张敏、李强");
     t.keys(&["C-s"]);
     // Two inspectors and no PINGSHEN_INSPECTOR: the TUI asks who is at the keyboard,

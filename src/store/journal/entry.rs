@@ -82,6 +82,9 @@ pub enum Change {
         checklist: ChecklistPin,
         #[serde(default)]
         sample: bool,
+        /// 组织单位; left out when empty (as every creation before it was kept).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        organiser: String,
     },
     Grade {
         item: String,
@@ -114,10 +117,15 @@ pub enum Change {
         new: Vec<String>,
     },
     /// The inspection's own fields corrected: the facility, the kind of review, the
-    /// date, the inspectors.
+    /// date, the inspectors, the organising unit.
     Edit {
         old: Details,
         new: Details,
+    },
+    /// 综合评价 / 评审意见, the inspection's overall opinion, written or changed.
+    Opinion {
+        old: String,
+        new: String,
     },
     /// The inspection moves to another version of its checklist.
     Repin {
@@ -185,6 +193,10 @@ pub struct Details {
     pub review_kind: ReviewKind,
     pub date: Date,
     pub inspectors: Vec<String>,
+    /// 组织单位; left out when empty, so every edit written before it was kept reads
+    /// and is written again byte for byte.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub organiser: String,
 }
 
 impl Details {
@@ -194,6 +206,7 @@ impl Details {
             review_kind: i.review_kind,
             date: i.date,
             inspectors: i.inspectors.clone(),
+            organiser: i.organiser.clone(),
         }
     }
 
@@ -222,6 +235,7 @@ impl Details {
             self.inspectors.join("、"),
             other.inspectors.join("、"),
         );
+        field("组织单位", self.organiser.clone(), other.organiser.clone());
         out
     }
 }
@@ -339,6 +353,7 @@ impl Change {
                         .join("；"),
                 )
             }
+            Change::Opinion { old, new } => (s("综合评价"), old.clone(), new.clone()),
             Change::Repin { old, new } => (s("清单"), pin(old), pin(new)),
             Change::Link { old, new } => (
                 s("上次评审"),
@@ -717,6 +732,47 @@ mod tests {
         let mut v: serde_json::Value = serde_json::from_str(&line).unwrap();
         v["sig"] = "!".repeat(86).into();
         assert!(serde_json::from_value::<Entry>(v).is_err());
+    }
+
+    #[test]
+    fn entries_from_before_the_organiser_and_the_opinion_read_and_write_as_they_were() {
+        // A creation and an edit as pingshen wrote them before 组织单位 was kept.
+        let details = r#"{"institution":{"name":"某中心","region":"某区","kind":"","head":"","phone":""},"review_kind":"区级评审","date":"2026-11-20","inspectors":["王喆"]}"#;
+        let changes = [
+            format!(
+                r#"{{"kind":"create","institution":{{"name":"某中心","region":"某区","kind":"","head":"","phone":""}},"review_kind":"区级评审","date":"2026-11-20","inspectors":["王喆"],"checklist":{{"id":"x","version":"1","title":"x","sha256":"{}"}},"sample":false}}"#,
+                "0".repeat(64)
+            ),
+            format!(r#"{{"kind":"edit","old":{details},"new":{details}}}"#),
+        ];
+        for json in &changes {
+            let change: Change = serde_json::from_str(json).unwrap();
+            assert_eq!(
+                &String::from_utf8(crate::store::encode(&change)).unwrap(),
+                json
+            );
+        }
+        // Given, they are written; and the opinion is a change of its own.
+        let mut change: Change = serde_json::from_str(&changes[1]).unwrap();
+        if let Change::Edit { new, .. } = &mut change {
+            new.organiser = "某区卫生健康委员会".into();
+        }
+        let json = String::from_utf8(crate::store::encode(&change)).unwrap();
+        assert!(
+            json.ends_with(r#""inspectors":["王喆"],"organiser":"某区卫生健康委员会"}}"#),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<Change>(&json).unwrap(), change);
+        let opinion = Change::Opinion {
+            old: String::new(),
+            new: "总体较好。\n建议加强院感管理。".into(),
+        };
+        let json = String::from_utf8(crate::store::encode(&opinion)).unwrap();
+        assert_eq!(
+            json,
+            r#"{"kind":"opinion","old":"","new":"总体较好。\n建议加强院感管理。"}"#
+        );
+        assert_eq!(opinion.describe().0, "综合评价");
     }
 
     #[test]

@@ -433,6 +433,7 @@ impl Fold {
                 inspectors,
                 checklist,
                 sample,
+                organiser,
             } => {
                 if self.inspection.is_some() {
                     return Err("又一次「创建」了已有的检查".into());
@@ -450,6 +451,8 @@ impl Fold {
                     sample: *sample,
                     assignments: Default::default(),
                     previous: None,
+                    organiser: organiser.clone(),
+                    opinion: String::new(),
                 });
                 return Ok(());
             }
@@ -478,7 +481,9 @@ impl Fold {
                 ins.review_kind = new.review_kind;
                 ins.date = new.date;
                 ins.inspectors = new.inspectors.clone();
+                ins.organiser = new.organiser.clone();
             }
+            Change::Opinion { new, .. } => ins.opinion = new.clone(),
             Change::Repin { new, .. } => ins.checklist = new.clone(),
             Change::Link { new, .. } => ins.previous = new.clone(),
             Change::Status { new, .. } => ins.status = *new,

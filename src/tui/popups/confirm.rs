@@ -43,6 +43,10 @@ pub enum Confirmation {
     CopyBuiltin {
         lines: Vec<String>,
     },
+    /// Make a report while items are pending (a draft): the question the domain asks.
+    DraftReport {
+        question: String,
+    },
     /// Trust keys seen for the first time, then merge the files again.
     TrustKeys {
         paths: Vec<std::path::PathBuf>,
@@ -102,6 +106,9 @@ impl Confirm {
             ),
             Confirmation::Repin(offer) => ("清单文件已修改".to_string(), repin_lines(offer)),
             Confirmation::CopyBuiltin { lines } => ("内置清单".to_string(), lines.clone()),
+            Confirmation::DraftReport { question } => {
+                ("生成评审报告".to_string(), vec![question.clone()])
+            }
             Confirmation::TrustKeys { keys, .. } => {
                 let mut lines = vec!["文件由以下签名密钥签名，本机第一次见到：".to_string()];
                 for k in keys {

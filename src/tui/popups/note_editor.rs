@@ -22,6 +22,8 @@ use crate::tui::views::theme;
 pub enum TextField {
     Note,
     CorrectiveAction,
+    /// The inspection's 综合评价 (not an item's: the editor's item is empty).
+    Opinion,
 }
 
 impl TextField {
@@ -29,6 +31,7 @@ impl TextField {
         match self {
             TextField::Note => "备注",
             TextField::CorrectiveAction => "整改意见",
+            TextField::Opinion => "综合评价",
         }
     }
 }

@@ -320,6 +320,7 @@ impl App {
         let text = match field {
             TextField::Note => current.map(|a| a.note.as_str()),
             TextField::CorrectiveAction => current.map(|a| a.corrective_action.as_str()),
+            TextField::Opinion => None,
         }
         .unwrap_or("");
         let criteria = [
@@ -337,6 +338,9 @@ impl App {
 
     /// Saves the note or 整改意见 from the editor; closes it only once saved.
     pub(crate) fn save_text(&mut self, field: TextField, item_id: &str, text: &str) {
+        if field == TextField::Opinion {
+            return self.save_opinion(text);
+        }
         let Some(by) = self.actor() else {
             return;
         };
@@ -346,6 +350,7 @@ impl App {
         let change = match field {
             TextField::Note => Edit::Note(text.to_string()),
             TextField::CorrectiveAction => Edit::CorrectiveAction(text.to_string()),
+            TextField::Opinion => return,
         };
         match self.store.update(&w.inspection.id, item_id, &[change], &by) {
             Ok(saved) => {

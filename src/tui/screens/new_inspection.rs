@@ -19,6 +19,7 @@ pub enum FieldId {
     Head,
     Phone,
     ReviewKind,
+    Organiser,
     Date,
     Inspectors,
     Checklist,
@@ -26,13 +27,14 @@ pub enum FieldId {
 }
 
 impl FieldId {
-    pub const ALL: [FieldId; 10] = [
+    pub const ALL: [FieldId; 11] = [
         FieldId::Name,
         FieldId::Region,
         FieldId::InstitutionType,
         FieldId::Head,
         FieldId::Phone,
         FieldId::ReviewKind,
+        FieldId::Organiser,
         FieldId::Date,
         FieldId::Inspectors,
         FieldId::Checklist,
@@ -47,6 +49,7 @@ impl FieldId {
             FieldId::Head => "机构负责人",
             FieldId::Phone => "联系电话",
             FieldId::ReviewKind => "评审类型",
+            FieldId::Organiser => "组织单位",
             FieldId::Date => "评审日期",
             FieldId::Inspectors => "评审专家",
             FieldId::Checklist => "评审清单",
@@ -77,6 +80,7 @@ pub struct NewInspectionForm {
     pub institution_type: LineInput,
     pub head: LineInput,
     pub phone: LineInput,
+    pub organiser: LineInput,
     pub date: LineInput,
     pub inspectors: LineInput,
     /// Index into `ReviewKind::ALL`.
@@ -98,14 +102,17 @@ pub struct NewInspectionForm {
     remembered: Remembered,
 }
 
-/// What the form remembers between runs: the last checklist and inspectors, in the
-/// config dir's `new-form.toml` (beside `acting.toml`; never in the data dir).
+/// What the form remembers between runs: the last checklist, inspectors and
+/// organising unit, in the config dir's `new-form.toml` (beside `acting.toml`; never
+/// in the data dir).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Remembered {
     #[serde(default)]
     pub checklist: String,
     #[serde(default)]
     pub inspectors: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub organiser: String,
 }
 
 fn remembered_file(config_dir: &std::path::Path) -> std::path::PathBuf {
@@ -128,6 +135,10 @@ impl Remembered {
                     .filter(|n| !n.is_empty())
                     .take(crate::store::gate::INSPECTORS_MAX)
                     .collect(),
+                organiser: crate::text::clean_line(&r.organiser)
+                    .chars()
+                    .take(crate::store::gate::SHORT_TEXT_MAX)
+                    .collect(),
             })
             .unwrap_or_default()
     }
@@ -138,8 +149,9 @@ impl Remembered {
             return;
         };
         if let Ok(text) = toml::to_string(self) {
-            let text =
-                format!("# pingshen 新建检查时上次用的清单和评审专家（下次预先填好）\n{text}");
+            let text = format!(
+                "# pingshen 新建检查时上次用的清单、评审专家和组织单位（下次预先填好）\n{text}"
+            );
             let _ = crate::store::write_atomically(&remembered_file(dir), text);
         }
     }
@@ -156,6 +168,7 @@ impl NewInspectionForm {
             institution_type: LineInput::default(),
             head: LineInput::default(),
             phone: LineInput::default(),
+            organiser: LineInput::new(&remembered.organiser),
             date: LineInput::new(today),
             inspectors: LineInput::new(&remembered.inspectors.join("、")),
             review_kind: ReviewKind::ALL
@@ -218,6 +231,7 @@ impl NewInspectionForm {
             FieldId::InstitutionType => Some(&self.institution_type),
             FieldId::Head => Some(&self.head),
             FieldId::Phone => Some(&self.phone),
+            FieldId::Organiser => Some(&self.organiser),
             FieldId::Date => Some(&self.date),
             FieldId::Inspectors => Some(&self.inspectors),
             _ => None,
@@ -231,6 +245,7 @@ impl NewInspectionForm {
             FieldId::InstitutionType => Some(&mut self.institution_type),
             FieldId::Head => Some(&mut self.head),
             FieldId::Phone => Some(&mut self.phone),
+            FieldId::Organiser => Some(&mut self.organiser),
             FieldId::Date => Some(&mut self.date),
             FieldId::Inspectors => Some(&mut self.inspectors),
             _ => None,
@@ -271,6 +286,7 @@ impl NewInspectionForm {
             .any(|i| !i.is_empty())
             || self.date.text() != self.today
             || self.inspector_names() != self.remembered.inspectors
+            || self.organiser.text().trim() != self.remembered.organiser
     }
 
     fn move_focus(&mut self, delta: isize) {
@@ -324,6 +340,7 @@ impl NewInspectionForm {
             date: self.date.text().to_string(),
             inspectors: self.inspector_names(),
             sample: false,
+            organiser: self.organiser.text().to_string(),
         }
         .cleaned();
         let mut errors: Vec<(FieldId, String)> = new
@@ -338,6 +355,7 @@ impl NewInspectionForm {
                     NewField::Phone => FieldId::Phone,
                     NewField::Date => FieldId::Date,
                     NewField::Inspectors => FieldId::Inspectors,
+                    NewField::Organiser => FieldId::Organiser,
                 };
                 (id, why)
             })
@@ -430,9 +448,11 @@ impl App {
                 return;
             }
         };
+        let cleaned = new.clone().cleaned();
         let remember = Remembered {
             checklist: checklist.id.clone(),
-            inspectors: new.clone().cleaned().inspectors,
+            inspectors: cleaned.inspectors,
+            organiser: cleaned.organiser,
         };
         match self.store.create(new, &checklist, &source, &by) {
             Ok(inspection) => {

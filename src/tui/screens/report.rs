@@ -13,13 +13,26 @@ use crate::report::{
     self, FontChoice, Report, ReportInput, ReportOptions, Wanted, Written, describe_char,
     write_report,
 };
+use crate::store::Finality;
 use crate::tui::action::Effect;
 use crate::tui::app::{App, Status};
 use crate::tui::jobs::{Done, Job, JobKind};
+use crate::tui::popups::{Confirmation, Popup};
 
 impl App {
-    /// Starts building the open inspection's report on a worker.
+    /// Starts building the open inspection's report on a worker; with items still
+    /// pending, asks first (the report will be a draft: the domain's
+    /// [`Finality::question`]).
     pub(crate) fn start_report(&mut self) -> Vec<Effect> {
+        self.report(false)
+    }
+
+    /// Starts the report once the question about pending items was answered yes.
+    pub(crate) fn start_report_confirmed(&mut self) -> Vec<Effect> {
+        self.report(true)
+    }
+
+    fn report(&mut self, confirmed: bool) -> Vec<Effect> {
         let Some(w) = self.walk.as_ref() else {
             return Vec::new();
         };
@@ -31,6 +44,16 @@ impl App {
         if w.graded == 0 {
             self.status = Some(Status::warning(
                 "还没有任何条款评分，无法生成评审报告：先评分，再生成报告",
+            ));
+            return Vec::new();
+        }
+        if !confirmed
+            && let Some(question) =
+                Finality::of(&w.inspection, w.total.saturating_sub(w.graded)).question()
+        {
+            self.popups.push(Popup::confirm(
+                Confirmation::DraftReport { question },
+                &self.keymap,
             ));
             return Vec::new();
         }
@@ -81,9 +104,17 @@ fn done(report: &Report, target: &Written) -> Done {
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let text = format!("已生成评审报告 {file}（{} 页）", report.pages);
+    let draft = if report.draft.is_some() {
+        "（草稿）"
+    } else {
+        ""
+    };
+    let text = format!("已生成评审报告{draft} {file}（{} 页）", report.pages);
     let mut notes = Vec::new();
     let mut warn = false;
+    if let Some(note) = &report.draft {
+        notes.push(note.clone());
+    }
     if let Some(why) = &target.moved {
         notes.push(format!("{why}，所以改存在{}。", target.place));
         warn = true;
@@ -98,6 +129,13 @@ fn done(report: &Report, target: &Written) -> Done {
     }
     for font in &report.fallbacks {
         notes.push(format!("部分字符使用了备用字体 {font}。"));
+    }
+    if !report.faux_bold.is_empty() {
+        let chars: Vec<String> = report.faux_bold.iter().map(|c| describe_char(*c)).collect();
+        notes.push(format!(
+            "内置粗体字体没有{}，这些字符在粗体文字中以常规字形加描边（仿粗体）绘制。",
+            chars.join("、")
+        ));
     }
     Done::Written {
         title: "已生成评审报告",

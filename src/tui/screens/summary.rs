@@ -5,8 +5,9 @@
 use std::cell::Cell;
 
 use crate::scoring::{Evaluation, Gap, Goal, Rollup, evaluate, next_goal, rollup};
-use crate::tui::action::{Action, Command, Effect};
-use crate::tui::app::{App, Screen, View};
+use crate::tui::action::{Action, Command, Context, Effect};
+use crate::tui::app::{App, Screen, Status, View};
+use crate::tui::popups::{NoteEditor, Popup, TextField};
 
 use super::Walkthrough;
 
@@ -64,6 +65,7 @@ impl App {
             }
             Action::Command(Command::Back) => self.view = View::Walkthrough,
             Action::Command(Command::Report) => return self.start_report(),
+            Action::Command(Command::EditOpinion) => self.open_opinion_editor(),
             Action::Command(Command::Compare) => self.compare_with_previous(Screen::Summary),
             Action::Command(Command::Complete) => self.complete(),
             Action::Command(Command::Reopen) => self.ask_reopen(),
@@ -71,5 +73,59 @@ impl App {
             _ => {}
         }
         Vec::new()
+    }
+}
+
+impl App {
+    /// Opens the editor on the inspection's 综合评价 (printed above the signatures).
+    pub(crate) fn open_opinion_editor(&mut self) {
+        let Some(w) = self.walk.as_ref() else {
+            return;
+        };
+        if w.inspection.status == crate::store::Progress::Completed {
+            self.status = Some(Status::warning(format!(
+                "这次检查已标记为已完成：修改综合评价须先按 {} 重新打开（写明原因）",
+                self.keymap.first_key(Context::Summary, Command::Reopen)
+            )));
+            return;
+        }
+        let editor = NoteEditor::new(
+            TextField::Opinion,
+            &w.inspection.institution.name,
+            "（印在评审报告的签字栏之上）",
+            &w.inspection.opinion,
+        );
+        self.popups.push(Popup::NoteEditor(Box::new(editor)));
+    }
+
+    /// Saves the 综合评价 from the editor; closes it only once saved.
+    pub(crate) fn save_opinion(&mut self, text: &str) {
+        let Some(by) = self.actor() else {
+            return;
+        };
+        let Some(w) = self.walk.as_mut() else {
+            return;
+        };
+        let edit = crate::store::InspectionEdit {
+            opinion: Some(text.to_string()),
+            ..Default::default()
+        };
+        let id = w.inspection.id.clone();
+        match self.store.edit(&id, edit, &by) {
+            Ok(changed) => {
+                if let Ok(inspection) = self.store.get(&id) {
+                    w.inspection = inspection;
+                }
+
+                self.close_editor();
+                self.status = Some(if changed.is_empty() {
+                    Status::info("综合评价没有改动")
+                } else {
+                    Status::saved("已保存：综合评价")
+                });
+            }
+            // The editor stays open with the text, so nothing typed is lost.
+            Err(e) => self.status = Some(self.store_error("未保存", &e)),
+        }
     }
 }

@@ -117,6 +117,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) -> Option<P
             FieldId::Inspectors => "多位用、分隔",
             FieldId::ReviewKind if is_focus => "←/→ 切换",
             FieldId::Date => "年-月-日",
+            FieldId::Organiser => "如 某某区卫健委",
             _ => "",
         };
         if !hint.is_empty() && after < area.x + area.width {

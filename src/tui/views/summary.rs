@@ -11,6 +11,7 @@ use ratatui::widgets::Paragraph;
 use super::{scroll_to, theme};
 use crate::checklist::Level;
 use crate::scoring::{Counts, Grade, percent};
+use crate::store::Finality;
 use crate::text::{cells, pad, truncate, wrap};
 use crate::tui::action::{Command, Context};
 use crate::tui::app::App;
@@ -21,8 +22,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let Some(s) = app.summary() else {
         return;
     };
+    let Some(walk) = app.walk.as_ref() else {
+        return;
+    };
     let w = area.width.saturating_sub(2) as usize;
-    let (lines, gap_at) = page(s, w, &app.keymap);
+    let inspection = Inspection {
+        finality: Finality::of(&walk.inspection, walk.total.saturating_sub(walk.graded)),
+        opinion: &walk.inspection.opinion,
+    };
+    let (lines, gap_at) = page(s, &inspection, w, &app.keymap);
     let height = area.height as usize;
     let top = match (gap_at, s.selected) {
         (Some(first), Some(selected)) => scroll_to(&s.scroll, first + selected, 1, height),
@@ -33,8 +41,56 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(shown), inner);
 }
 
+/// 综合评价, under the verdict: its first lines, or how to write it.
+fn opinion(inspection: &Inspection, w: usize, keymap: &Keymap) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    lines.push(Line::from(Span::styled("综合评价", theme::heading())));
+    let key = keymap.first_key(Context::Summary, Command::EditOpinion);
+    if inspection.opinion.trim().is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!("  （未填写；按 {key} 填写，印在评审报告的签字栏之上）"),
+            theme::dim(),
+        )));
+    } else {
+        let wrapped: Vec<String> = inspection
+            .opinion
+            .lines()
+            .flat_map(|l| wrap(l, w.saturating_sub(2)))
+            .collect();
+        for l in wrapped.iter().take(OPINION_LINES) {
+            lines.push(Line::from(format!("  {l}")));
+        }
+        let more = if wrapped.len() > OPINION_LINES {
+            "…；"
+        } else {
+            ""
+        };
+        lines.push(Line::from(Span::styled(
+            format!("  （{more}按 {key} 修改）"),
+            theme::dim(),
+        )));
+    }
+    lines
+}
+
+/// Lines of the 综合评价 shown on the page.
+const OPINION_LINES: usize = 3;
+
+/// What the page shows of the inspection itself.
+struct Inspection<'a> {
+    /// Whether a report now would be final, and so how the verdict reads.
+    finality: Finality,
+    /// 综合评价.
+    opinion: &'a str,
+}
+
 /// The whole page, and the line of the first gap.
-fn page(s: &SummaryScreen, w: usize, keymap: &Keymap) -> (Vec<Line<'static>>, Option<usize>) {
+fn page(
+    s: &SummaryScreen,
+    inspection: &Inspection,
+    w: usize,
+    keymap: &Keymap,
+) -> (Vec<Line<'static>>, Option<usize>) {
     let mut lines = Vec::new();
     lines.push(Line::from(Span::styled("分章统计", theme::heading())));
     let name_w = s
@@ -56,7 +112,10 @@ fn page(s: &SummaryScreen, w: usize, keymap: &Keymap) -> (Vec<Line<'static>>, Op
 
     lines.push(Line::from(vec![
         Span::styled("评审结论：", theme::heading()),
-        Span::styled(s.evaluation.verdict.clone(), theme::bold()),
+        Span::styled(
+            inspection.finality.verdict(&s.evaluation.verdict),
+            theme::bold(),
+        ),
     ]));
     for (i, rule) in s.evaluation.rules.iter().enumerate() {
         let (mark, style) = if rule.held {
@@ -91,6 +150,9 @@ fn page(s: &SummaryScreen, w: usize, keymap: &Keymap) -> (Vec<Line<'static>>, Op
             }
         }
     }
+    lines.push(Line::from(""));
+
+    lines.extend(opinion(inspection, w, keymap));
     lines.push(Line::from(""));
 
     let Some(goal) = &s.goal else {

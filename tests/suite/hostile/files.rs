@@ -311,6 +311,79 @@ fn control_characters_in_a_signed_entry_are_refused() {
     refused(&data, &file, "含有控制字符");
 }
 
+// The organising unit and the 综合评价 are texts like the others: an entry holding
+// control characters in them, or an opinion over the limit, is refused.
+#[test]
+fn control_characters_in_the_organiser_or_the_opinion_are_refused() {
+    let root = tempfile::tempdir().unwrap();
+    let (data, _, bundle) = fixture(root.path());
+    let mut v = common::payload(&bundle);
+    v["entries"][0]["change"]["organiser"] = "东城区\u{1b}[2J卫健委".into();
+    let file = write(root.path(), "organiser.pingshen", v);
+    refused(&data, &file, "的组织单位含有控制字符");
+
+    let crafted = crafter();
+    let last = bundle.entries.len() - 1;
+    let edit = |organiser: &str| {
+        let details = serde_json::json!({
+            "institution": serde_json::to_value(&bundle.entries[0].change).unwrap()["institution"],
+            "review_kind": "区级评审",
+            "date": "2026-11-20",
+            "inspectors": ["张三"],
+        });
+        let mut new = details.clone();
+        new["organiser"] = organiser.into();
+        serde_json::json!({"kind": "edit", "old": details, "new": new})
+    };
+    let file = root.path().join("edit.pingshen");
+    common::with_entry(
+        &bundle,
+        last,
+        "张三",
+        "2026-11-23T10:00:00.000+08:00",
+        edit("东城区卫健委\u{202e}"),
+        &crafted,
+        &file,
+    );
+    refused(&data, &file, "的组织单位含有控制字符");
+
+    for (text, why) in [
+        (
+            "总体较好。\u{1b}]0;x\u{7}".to_string(),
+            "的综合评价含有控制字符",
+        ),
+        ("长".repeat(100 * 1024), "的综合评价超过 256 KB"),
+    ] {
+        let file = root.path().join("opinion.pingshen");
+        common::with_entry(
+            &bundle,
+            last,
+            "张三",
+            "2026-11-23T10:00:00.000+08:00",
+            serde_json::json!({"kind": "opinion", "old": "", "new": text}),
+            &crafted,
+            &file,
+        );
+        refused(&data, &file, why);
+    }
+    // The same entries with clean text are admitted.
+    let file = root.path().join("clean.pingshen");
+    common::with_entry(
+        &bundle,
+        last,
+        "张三",
+        "2026-11-23T10:00:00.000+08:00",
+        serde_json::json!({"kind": "opinion", "old": "", "new": "总体较好。\n建议加强院感管理。"}),
+        &crafted,
+        &file,
+    );
+    pingshen(&data)
+        .args(["import", "--trust"])
+        .arg(&file)
+        .assert()
+        .success();
+}
+
 #[test]
 fn the_cli_and_the_form_accept_the_same_new_inspection() {
     let root = tempfile::tempdir().unwrap();
