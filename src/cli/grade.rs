@@ -28,6 +28,18 @@ pub struct GradeArgs {
     /// 整改意见
     #[arg(long = "action", value_name = "TEXT")]
     pub corrective_action: Option<String>,
+    /// 整改意见的责任科室，如「公共卫生科」；- 清除
+    #[arg(long, value_name = "科室")]
+    pub owner: Option<String>,
+    /// 整改期限，如 2027-01-31；- 清除
+    #[arg(long, value_name = "日期")]
+    pub due: Option<String>,
+    /// 整改状态：待整改、整改中、已整改、已复核。检查已完成后也能改（只改责任科室、期限、状态时）
+    #[arg(long, value_name = "状态")]
+    pub status: Option<String>,
+    /// 上次评审对本条款的整改意见落实得如何（回头看、复核）：已落实、部分落实、未落实；- 清除
+    #[arg(long = "follow-up", value_name = "结果")]
+    pub follow_up: Option<String>,
     /// 把第 N 条常用评语（序号见 pingshen phrases ID 条款）加到备注末尾，另起一行；可写多次
     #[arg(long = "note-phrase", value_name = "N")]
     pub note_phrase: Vec<usize>,
@@ -43,7 +55,7 @@ pub struct GradeArgs {
     /// 从标准输入逐行读取「条款编号<TAB>档次[<TAB>备注]」，每保存一条打印一行。
     /// 每行单独保存：有问题的行（不是 UTF-8、条款或档次不存在、超过 256 KB）报告行号后跳过，
     /// 其余各行照常保存；只要有一行未保存，退出码为 1
-    #[arg(long, conflicts_with_all = ["item", "grade", "note", "corrective_action", "note_phrase", "action_phrase", "evidence", "remove_evidence"])]
+    #[arg(long, conflicts_with_all = ["item", "grade", "note", "corrective_action", "note_phrase", "action_phrase", "evidence", "remove_evidence", "owner", "due", "status", "follow_up"])]
     pub batch: bool,
 }
 
@@ -58,6 +70,48 @@ fn parse_grade(s: &str) -> anyhow::Result<Option<Grade>> {
             ),
         },
     }
+}
+
+/// Whether a value typed for an optional field means "clear it".
+fn is_clear(s: &str) -> bool {
+    matches!(s.trim(), "-" | "clear" | "清除" | "")
+}
+
+/// The edits of `--owner`, `--due`, `--status` and `--follow-up`.
+fn plan_edits(args: &GradeArgs) -> anyhow::Result<Vec<Edit>> {
+    use pingshen::store::{ActionStatus, FollowUp, parse_date};
+    let mut out = Vec::new();
+    if let Some(o) = &args.owner {
+        out.push(Edit::ActionOwner(if is_clear(o) {
+            String::new()
+        } else {
+            o.clone()
+        }));
+    }
+    if let Some(d) = &args.due {
+        out.push(Edit::ActionDue(if is_clear(d) {
+            None
+        } else {
+            Some(parse_date(d).map_err(|why| anyhow::anyhow!("整改期限 `{d}` 不对：{why}。"))?)
+        }));
+    }
+    if let Some(s) = &args.status {
+        let Some(status) = ActionStatus::parse(s) else {
+            bail!("整改状态 `{s}` 不存在。可用：待整改、整改中、已整改、已复核。");
+        };
+        out.push(Edit::ActionStatus(status));
+    }
+    if let Some(f) = &args.follow_up {
+        out.push(Edit::FollowUp(if is_clear(f) {
+            None
+        } else {
+            match FollowUp::parse(f) {
+                Some(f) => Some(f),
+                None => bail!("落实情况 `{f}` 不存在。可用：已落实、部分落实、未落实，或 - 清除。"),
+            }
+        }));
+    }
+    Ok(out)
 }
 
 /// `pingshen undo` / `pingshen redo`: the acting inspector's last change on this
@@ -102,9 +156,10 @@ pub fn run(paths: &Paths, args: GradeArgs) -> anyhow::Result<ExitCode> {
     for path in &args.remove_evidence {
         changes.push(Edit::RemoveEvidence(path.clone()));
     }
+    changes.extend(plan_edits(&args)?);
     if changes.is_empty() {
         bail!(
-            "没有要保存的内容：请给出档次，或 --note / --action / --note-phrase / --action-phrase / --evidence / --remove-evidence。"
+            "没有要保存的内容：请给出档次，或 --note / --action / --owner / --due / --status / --follow-up / --note-phrase / --action-phrase / --evidence / --remove-evidence。"
         );
     }
     let saved = store.update(&id, item, &changes, &by)?;
@@ -113,6 +168,17 @@ pub fn run(paths: &Paths, args: GradeArgs) -> anyhow::Result<ExitCode> {
         outln!("已保存：检查 {id} 条款 {item} → {grade}");
         for (field, phrase) in &added {
             outln!("  {field}加上了：{phrase}");
+        }
+        let a = &saved.assessment;
+        if pingshen::store::has_action(a)
+            && changes
+                .iter()
+                .any(|c| c.is_plan() || matches!(c, Edit::CorrectiveAction(_)))
+        {
+            outln!("  整改：{}", a.plan.summary());
+        }
+        if let Some(f) = a.follow_up {
+            outln!("  上次整改意见：{}", f.label());
         }
     } else {
         outln!("无变化：检查 {id} 条款 {item} 已是 {grade}");

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 use pingshen::report::{
-    FontChoice, Report, ReportInput, ReportOptions, Wanted, describe_char, render, write_report,
+    FontChoice, Report, ReportInput, ReportOptions, Wanted, describe_char, render, render_actions,
+    write_report,
 };
 
 use super::Paths;
@@ -23,6 +24,9 @@ pub struct ReportArgs {
     /// 不使用系统中安装的字体作备用字体（只用内置字体和 --font）
     #[arg(long)]
     pub no_system_fonts: bool,
+    /// 生成整改通知书（交给机构的整改意见清单：按责任科室分组，含整改期限、状态和签收栏），而不是评审报告
+    #[arg(long)]
+    pub actions: bool,
 }
 
 pub fn run(paths: &Paths, args: ReportArgs) -> anyhow::Result<ExitCode> {
@@ -37,23 +41,30 @@ pub fn run(paths: &Paths, args: ReportArgs) -> anyhow::Result<ExitCode> {
         },
         generated_at: None,
     };
-    let report = render(&input, &options)?;
+    let (report, name, what) = if args.actions {
+        (
+            render_actions(&input, &options)?,
+            input.inspection.actions_file_name(),
+            "整改通知书",
+        )
+    } else {
+        (
+            render(&input, &options)?,
+            input.inspection.report_file_name(),
+            "评审报告",
+        )
+    };
     let wanted = match args.output {
         Some(file) => Wanted::File(file),
         None => Wanted::Directory(paths.output_dir()),
     };
-    let written = write_report(
-        &report.pdf,
-        &input.inspection.report_file_name(),
-        &wanted,
-        paths.data_dir()?,
-    )?;
+    let written = write_report(&report.pdf, &name, &wanted, paths.data_dir()?)?;
     warn_fonts(&report);
     if let Some(why) = &written.moved {
         errln!("提示：{why}，所以改存在{}。", written.place);
     }
     outln!(
-        "已生成评审报告{} {}（{} 页，{} KB）",
+        "已生成{what}{} {}（{} 页，{} KB）",
         if report.draft.is_some() {
             "（草稿）"
         } else {

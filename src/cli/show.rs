@@ -123,6 +123,50 @@ pub fn run(paths: &Paths, id: &str, json: bool) -> anyhow::Result<ExitCode> {
             for line in a.text.lines() {
                 writeln!(out, "      {line}")?;
             }
+            let overdue = if a.plan.overdue(pingshen::time::today()) {
+                "（已逾期）"
+            } else {
+                ""
+            };
+            writeln!(out, "      {}{overdue}", a.plan.summary())?;
+        }
+    }
+
+    match store.previous_actions(i, &assessments)? {
+        pingshen::store::PreviousActions::None => {}
+        pingshen::store::PreviousActions::Missing { id } => writeln!(
+            out,
+            "\n上次评审 {id} 不在本机，看不到它的整改意见（可导入它的导出文件后再看）。"
+        )?,
+        pingshen::store::PreviousActions::Found {
+            inspection: old,
+            actions,
+        } => {
+            writeln!(
+                out,
+                "\n上次评审（{} {}）的整改意见落实情况",
+                old.id, old.date
+            )?;
+            for p in &actions {
+                let a = &p.action;
+                writeln!(
+                    out,
+                    "  {}  {}  {}{}",
+                    a.item_id,
+                    pingshen::store::follow_up_text(p.found),
+                    table::clip(&a.text.replace('\n', " "), 40),
+                    if p.in_checklist {
+                        ""
+                    } else {
+                        "（本次清单中没有这一条）"
+                    }
+                )?;
+            }
+            writeln!(
+                out,
+                "  {}",
+                pingshen::store::FollowUpCounts::of(&actions).sentence()
+            )?;
         }
     }
 

@@ -20,6 +20,7 @@ mod destination;
 pub mod fonts;
 pub mod layout;
 pub mod model;
+pub mod notice;
 pub mod page_frame;
 pub mod pdf;
 mod previous;
@@ -113,6 +114,35 @@ pub fn prepare(input: &ReportInput, options: &ReportOptions) -> Result<Prepared,
         document,
         fonts,
         layout,
+    })
+}
+
+/// The 整改通知书 of `input` as PDF bytes.
+pub fn render_actions(input: &ReportInput, options: &ReportOptions) -> Result<Report, ReportError> {
+    let generated_at = options
+        .generated_at
+        .clone()
+        .unwrap_or_else(|| chrono::Local::now().format("%Y-%m-%d %H:%M").to_string());
+    let document = Document::build(input, &generated_at)?;
+    let (fonts, layout) = layout::with_fonts(&options.fonts, |fonts| {
+        notice::lay_out_notice(&document, fonts)
+    })?;
+    let i = &document.inspection;
+    let title = format!("{}{}", i.institution.name, notice::NOTICE_TITLE);
+    let mut info = pdf::DocInfo::now(
+        &title,
+        &i.inspectors.join("、"),
+        &notice::subject(&document),
+    );
+    info.keywords = vec![notice::NOTICE_TITLE.to_string(), "整改".to_string()];
+    let pdf = pdf::render(&layout, &fonts, &info, document.record.as_ref());
+    Ok(Report {
+        pdf,
+        pages: layout.pages.len(),
+        missing: fonts.missing(),
+        faux_bold: fonts.faux_bold(),
+        draft: document.finality.draft_note(),
+        fallbacks: fonts.faces[2..].iter().map(|f| f.name.clone()).collect(),
     })
 }
 

@@ -162,6 +162,8 @@ pub struct PreviousComparison {
     /// 达标率 over all items, then and now.
     pub old_share: Option<f64>,
     pub new_share: Option<f64>,
+    /// The earlier review's open 整改意见 and what this one found of each.
+    pub actions: Vec<crate::store::PreviousAction>,
 }
 
 impl PreviousComparison {
@@ -213,6 +215,15 @@ pub struct Document {
 }
 
 pub const REPORT_TITLE: &str = "服务能力现场评审报告";
+
+/// The 条款明细 cell of an item's 整改意见: the text, then its plan on a line of its
+/// own (empty when there is no 整改意见).
+fn action_cell(a: &Assessment) -> String {
+    if !crate::store::has_action(a) {
+        return String::new();
+    }
+    format!("{}\n〔{}〕", a.corrective_action, a.plan.short())
+}
 
 fn grade_text(g: Option<Grade>) -> String {
     g.map_or("待评".to_string(), |g| g.label().to_string())
@@ -295,7 +306,7 @@ impl Document {
                     grade: grade_text(grade),
                     failed: grade == Some(Grade::D),
                     note: a.map(|a| a.note.clone()).unwrap_or_default(),
-                    action: a.map(|a| a.corrective_action.clone()).unwrap_or_default(),
+                    action: a.map(action_cell).unwrap_or_default(),
                 });
             }
             items.push(ItemGroup {
@@ -314,7 +325,7 @@ impl Document {
                 grade: grade_text(a.grade),
                 failed: a.grade == Some(Grade::D),
                 note: a.note.clone(),
-                action: a.corrective_action.clone(),
+                action: action_cell(a),
             })
             .collect();
 
@@ -328,6 +339,12 @@ impl Document {
                 let old_grade = |id: &str| old_assessments.get(id).and_then(|a| a.grade);
                 let comparison = compare(old_checklist, old_grade, checklist, grade_of);
                 PreviousReview::Compared(Box::new(PreviousComparison {
+                    actions: crate::store::previous_actions(
+                        old_checklist,
+                        old_assessments,
+                        checklist,
+                        assessments,
+                    ),
                     id: old.id.clone(),
                     date: old.date,
                     kind: old.review_kind.label().to_string(),

@@ -2,10 +2,13 @@
 
 use crate::scoring::{Grade, Trend, percent};
 
-use super::layout::{Align, Flow, Rgb, TextStyle};
+use super::layout::{Align, Flow, Rgb, TextStyle, Weight};
 use super::model::{Document, PreviousComparison, PreviousReview};
 use super::sections::{BODY, CELL, CELL_BOLD, GREEN, GROUP_FILL, RED, chinese_date, or_dash};
 use super::table::{Cell, Row, Table};
+
+/// A heading inside the section.
+const H2: TextStyle = TextStyle::new(Weight::Bold, 11.0);
 
 /// 上次评审对比: the two reviews side by side, 达标率 per chapter then and now, how
 /// many items rose or fell, and the items that changed.
@@ -161,6 +164,62 @@ pub(super) fn compare_previous(f: &mut Flow, doc: &Document, previous: &Previous
     );
     f.space(3.0);
     changed_items(f, p);
+    f.space(4.0);
+    followed_up(f, p);
+}
+
+/// 上次整改意见落实情况: the earlier review's open 整改意见, each with what this review
+/// found, and the counts.
+fn followed_up(f: &mut Flow, p: &PreviousComparison) {
+    f.heading("上次整改意见落实情况", H2);
+    let counts = crate::store::FollowUpCounts::of(&p.actions);
+    let sentence = counts.sentence();
+    if p.actions.is_empty() {
+        f.paragraph(&sentence, BODY, 0.0, Align::Left);
+        return;
+    }
+    f.paragraph(&sentence, BODY, 0.0, Align::Left);
+    f.space(2.0);
+    let rows = p
+        .actions
+        .iter()
+        .map(|x| {
+            let a = &x.action;
+            let found = crate::store::follow_up_text(x.found);
+            let style = match x.found {
+                Some(crate::store::FollowUp::Done) => CELL_BOLD.color(GREEN),
+                Some(crate::store::FollowUp::Partly) => CELL_BOLD,
+                Some(crate::store::FollowUp::NotDone) => CELL_BOLD.color(RED),
+                None => CELL.color(Rgb::GREY),
+            };
+            let mut title = a.title.clone();
+            if !x.in_checklist {
+                title.push_str("（本次清单中无此条）");
+            }
+            Row::new(vec![
+                Cell::new(&a.item_id, CELL),
+                Cell::new(title, CELL),
+                Cell::new(&a.text, CELL),
+                Cell::new(
+                    format!("{}\n{}", or_dash(&a.plan.owner), a.plan.due_text()),
+                    CELL,
+                ),
+                Cell::new(found, style).align(Align::Center),
+            ])
+        })
+        .collect();
+    f.table(&Table {
+        widths: vec![0.08, 0.24, 0.40, 0.14, 0.14],
+        header: Some(Row::new(vec![
+            Cell::new("编号", CELL_BOLD),
+            Cell::new("条款", CELL_BOLD),
+            Cell::new("上次整改意见", CELL_BOLD),
+            Cell::new("责任科室 / 期限", CELL_BOLD),
+            Cell::new("本次核查", CELL_BOLD).align(Align::Center),
+        ])),
+        rows,
+        keep_together: false,
+    });
 }
 
 /// The items whose grade changed, with both grades.

@@ -512,16 +512,22 @@ fn actions(f: &mut Flow, doc: &Document) {
                 Cell::new(title, CELL),
                 Cell::new(grade, grade_style).align(Align::Center),
                 Cell::new(&a.text, CELL),
+                Cell::new(or_dash(&a.plan.owner), CELL),
+                Cell::new(a.plan.due_text(), CELL).align(Align::Center),
+                Cell::new(a.plan.status.label(), CELL).align(Align::Center),
             ])
         })
         .collect();
     f.table(&Table {
-        widths: vec![0.09, 0.33, 0.09, 0.49],
+        widths: vec![0.08, 0.21, 0.08, 0.29, 0.12, 0.13, 0.09],
         header: Some(Row::new(vec![
             Cell::new("编号", CELL_BOLD),
             Cell::new("条款", CELL_BOLD),
             Cell::new("档次", CELL_BOLD).align(Align::Center),
             Cell::new("整改意见", CELL_BOLD),
+            Cell::new("责任科室", CELL_BOLD),
+            Cell::new("整改期限", CELL_BOLD).align(Align::Center),
+            Cell::new("状态", CELL_BOLD).align(Align::Center),
         ])),
         rows,
         keep_together: false,

@@ -44,9 +44,7 @@ pub fn signature_height(f: &Flow, doc: &Document) -> f32 {
     lines(INTRO, BODY)
         + seal
         + 4.0
-        + SIGN_ROW * people(doc).len() as f32
-        + STAMP_GAP
-        + stamp_height(f, &doc.inspection.organiser)
+        + sign_block_height(f, people(doc).len(), &doc.inspection.organiser)
 }
 
 /// The organising unit's name as wrapped beside the 盖章 box, and the room for it.
@@ -74,8 +72,20 @@ pub fn signatures(f: &mut Flow, doc: &Document) {
         f.advance(SEAL_GAP);
     }
     f.advance(4.0);
+    sign_rows(f, &people(doc));
+    stamp(f, &i.organiser);
+}
+
+/// The height of [`sign_rows`] and [`stamp`] for `people` and `organiser`.
+pub(super) fn sign_block_height(f: &Flow, people: usize, organiser: &str) -> f32 {
+    SIGN_ROW * people as f32 + STAMP_GAP + stamp_height(f, organiser)
+}
+
+/// A row for each of `people` (role, name): the role, the name, a line to sign and a
+/// line for the date.
+pub(super) fn sign_rows(f: &mut Flow, people: &[(&str, &str)]) {
     let left = f.geo.left;
-    for (role, name) in people(doc) {
+    for (role, name) in people {
         let y = f.y() + SIGN_ROW - BODY.line_height() - 1.0;
         let b = f.text_box(left, y, &format!("{role}："), LABEL, Role::Body);
         f.put(b);
@@ -91,11 +101,10 @@ pub fn signatures(f: &mut Flow, doc: &Document) {
         underline(f, date_x + 11.0, y + BODY.line_height(), 31.0);
         f.advance(SIGN_ROW);
     }
-    stamp(f, &i.organiser);
 }
 
 /// The organising unit's line and the 盖章 box: a square at the right, （盖章） in it.
-fn stamp(f: &mut Flow, organiser: &str) {
+pub(super) fn stamp(f: &mut Flow, organiser: &str) {
     f.advance(STAMP_GAP);
     let top = f.y();
     let height = stamp_height(f, organiser);

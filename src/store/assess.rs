@@ -24,6 +24,28 @@ pub enum Edit {
     /// The evidence named: its sha256 (or its first 8 or more hex digits), its name,
     /// or the path an older pingshen recorded.
     RemoveEvidence(String),
+    /// The 整改意见's 责任科室 (empty: none named).
+    ActionOwner(String),
+    /// The 整改意见's 整改期限 (`None`: none set).
+    ActionDue(Option<crate::time::Date>),
+    /// Where the 整改意见 stands.
+    ActionStatus(ActionStatus),
+    /// 责任科室, 整改期限 and status at once.
+    Plan(ActionPlan),
+    /// What was found of the previous review's 整改意见 (`None`: not checked).
+    FollowUp(Option<FollowUp>),
+}
+
+impl Edit {
+    /// Whether the edit is to the 整改意见's 责任科室, 整改期限 or status: the one
+    /// thing that still changes once an inspection is 已完成 (the facility carries
+    /// out its corrective actions after the report).
+    pub fn is_plan(&self) -> bool {
+        matches!(
+            self,
+            Edit::ActionOwner(_) | Edit::ActionDue(_) | Edit::ActionStatus(_) | Edit::Plan(_)
+        )
+    }
 }
 
 /// The outcome of a durable write.
@@ -61,7 +83,10 @@ impl Store {
         by: &str,
     ) -> Result<Vec<Saved>> {
         let inspection = self.get(inspection_id)?;
-        self.ensure_open(&inspection)?;
+        let plan_only = !items.is_empty() && items.iter().all(|(_, e)| e.iter().all(Edit::is_plan));
+        if !plan_only {
+            self.ensure_open(&inspection)?;
+        }
         let checklist = self.pinned(&inspection)?;
         let at = now();
         // The item's assessment as the edits so far left it (an item may come twice).
@@ -82,6 +107,15 @@ impl Store {
                 None => self.stored_assessment_of(&inspection.id, item_id)?,
             };
             let (mut new, made) = apply(item, old, edits)?;
+            if made.iter().any(|c| matches!(c, Change::Plan { .. })) {
+                check_due(&inspection, item_id, &new.plan)?;
+            }
+            if made
+                .iter()
+                .any(|c| matches!(c, Change::FollowUp { new: Some(_), .. }))
+            {
+                self.check_follow_up(&inspection, item_id)?;
+            }
             let changed = !made.is_empty();
             if changed {
                 new.by = crate::text::clean_line(by);
@@ -245,6 +279,9 @@ pub(super) fn apply(
     let mut new = old.unwrap_or_else(|| Assessment::empty(item_id));
     let mut changes: Vec<Change> = Vec::new();
     let it = || item_id.to_string();
+    // The plan as the edits leave it, recorded as one change after the others.
+    let plan_before = new.plan.clone();
+    let mut plan = new.plan.clone();
     for edit in edits {
         match edit {
             Edit::Grade(g) => {
@@ -309,9 +346,105 @@ pub(super) fn apply(
                     });
                 }
             }
+            Edit::ActionOwner(owner) => plan.owner = owner_text(owner)?,
+            Edit::ActionDue(due) => plan.due = *due,
+            Edit::ActionStatus(status) => plan.status = *status,
+            Edit::Plan(p) => {
+                plan = ActionPlan {
+                    owner: owner_text(&p.owner)?,
+                    ..p.clone()
+                }
+            }
+            Edit::FollowUp(f) => {
+                if new.follow_up != *f {
+                    changes.push(Change::FollowUp {
+                        item: it(),
+                        old: new.follow_up,
+                        new: *f,
+                    });
+                    new.follow_up = *f;
+                }
+            }
         }
     }
+    // A plan belongs to a 整改意见: none without one, and a 整改意见 taken away takes
+    // its plan with it (a new one starts 待整改).
+    if new.corrective_action.is_empty() {
+        if !plan.is_default() && edits.iter().any(Edit::is_plan) {
+            return Err(StoreError::Invalid(format!(
+                "条款 {item_id} 还没有整改意见：先写整改意见，再定责任科室、整改期限和状态。"
+            )));
+        }
+        plan = ActionPlan::default();
+    }
+    if plan != plan_before {
+        changes.push(Change::Plan {
+            item: it(),
+            old: plan_before,
+            new: plan.clone(),
+        });
+        new.plan = plan;
+    }
     Ok((new, changes))
+}
+
+/// Longest 责任科室 kept, in characters.
+pub const OWNER_MAX: usize = 40;
+
+/// A 责任科室 as stored: one line, refused when too long.
+fn owner_text(owner: &str) -> Result<String> {
+    let owner = crate::text::clean_line(owner);
+    if owner.chars().count() > OWNER_MAX {
+        return Err(StoreError::Invalid(format!(
+            "责任科室「{}…」太长（上限 {OWNER_MAX} 字），未保存。请只写科室名称，如「公共卫生科」。",
+            owner.chars().take(12).collect::<String>()
+        )));
+    }
+    Ok(owner)
+}
+
+/// Refuses a 整改期限 before the review itself: a typo, not a deadline.
+fn check_due(inspection: &Inspection, item_id: &str, plan: &ActionPlan) -> Result<()> {
+    match plan.due {
+        Some(due) if due < inspection.date => Err(StoreError::Invalid(format!(
+            "条款 {item_id} 的整改期限 {due} 早于评审日期 {}，未保存。请写评审之后的日期，如 {}。",
+            inspection.date,
+            inspection.date + chrono::Days::new(30)
+        ))),
+        _ => Ok(()),
+    }
+}
+
+impl Store {
+    /// Refuses to record what was found of the previous review's 整改意见 on an item
+    /// where there is none to check: the inspection is linked to no previous review,
+    /// or that review (when it is on this laptop) gave the item no 整改意见.
+    fn check_follow_up(&self, inspection: &Inspection, item_id: &str) -> Result<()> {
+        let Some(previous) = &inspection.previous else {
+            return Err(StoreError::Invalid(format!(
+                "检查 {} 没有关联上次评审，无从核查上次的整改意见。请先关联：pingshen link {} --previous 上次的检查编号。",
+                inspection.id, inspection.id
+            )));
+        };
+        match self.get(previous) {
+            Err(StoreError::UnknownInspection(_)) => Ok(()),
+            Err(e) => Err(e),
+            Ok(old) => {
+                let had = self
+                    .assessments(&old.id)?
+                    .get(item_id)
+                    .is_some_and(super::actions::has_action);
+                if had {
+                    Ok(())
+                } else {
+                    Err(StoreError::Invalid(format!(
+                        "上次评审（{}，{}）没有对条款 {item_id} 提出整改意见，没有可核查的落实情况。",
+                        old.id, old.date
+                    )))
+                }
+            }
+        }
+    }
 }
 
 /// Refuses a grade the item does not allow: 不适用 where the checklist does not say

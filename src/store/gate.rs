@@ -260,6 +260,12 @@ fn check_change(
             item_rule(check, item, None);
             check_evidence(check, evidence);
         }
+        Change::Plan { item, old, new } => {
+            item_rule(check, item, None);
+            check_plan(check, at, old);
+            check_plan(check, at, new);
+        }
+        Change::FollowUp { item, .. } => item_rule(check, item, None),
         Change::Assign {
             inspector,
             old,
@@ -292,8 +298,10 @@ fn check_change(
         } => {
             for c in std::iter::once(chosen).chain(set_aside) {
                 check.clean_line(&format!("{at}裁定的版本作者"), &c.by);
-                if let Value::Text(t) = &c.value {
-                    check.clean_long(&format!("{at}裁定的版本"), t);
+                match &c.value {
+                    Value::Text(t) => check.clean_long(&format!("{at}裁定的版本"), t),
+                    Value::Plan(p) => check_plan(check, at, p),
+                    Value::Grade(_) | Value::FollowUp(_) => {}
                 }
             }
             if set_aside.len() > CANDIDATES_MAX {
@@ -305,6 +313,11 @@ fn check_change(
                     item_rule(check, item, None);
                     check.clean_long(&format!("{at}的文字"), t);
                 }
+                Value::Plan(p) => {
+                    item_rule(check, item, None);
+                    check_plan(check, at, p);
+                }
+                Value::FollowUp(_) => item_rule(check, item, None),
             }
         }
         Change::Repin { .. } => {}
@@ -336,6 +349,7 @@ fn check_change(
                 item_rule(check, &a.item_id, a.grade);
                 check.clean_long(&format!("{at}的备注"), &a.note);
                 check.clean_long(&format!("{at}的整改意见"), &a.corrective_action);
+                check_plan(check, at, &a.plan);
                 if a.evidence.len() > EVIDENCE_MAX {
                     check.fail(format!(
                         "{at}条款 {} 的佐证材料超过 {EVIDENCE_MAX} 份",
@@ -352,6 +366,19 @@ fn check_change(
                 }
             }
         }
+    }
+}
+
+/// A 整改意见's plan as pingshen stores it: its 责任科室 one clean line within
+/// [`crate::store::assess::OWNER_MAX`]. (The status and the date are typed: serde has
+/// checked them.)
+fn check_plan(check: &mut Check, at: &str, plan: &crate::store::model::ActionPlan) {
+    check.clean_line(&format!("{at}的责任科室"), &plan.owner);
+    if plan.owner.chars().count() > crate::store::assess::OWNER_MAX {
+        check.fail(format!(
+            "{at}的责任科室超过 {} 个字",
+            crate::store::assess::OWNER_MAX
+        ));
     }
 }
 

@@ -404,6 +404,8 @@ pub fn versions(item: &str, current: Option<&Assessment>, conflicts: &[Conflict]
                 (Field::CorrectiveAction, Value::Text(t)) => {
                     v.assessment.corrective_action = t.clone()
                 }
+                (Field::Plan, Value::Plan(p)) => v.assessment.plan = p.clone(),
+                (Field::FollowUp, Value::FollowUp(c)) => v.assessment.follow_up = c.follow_up,
                 _ => {}
             }
         }

@@ -48,7 +48,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub use crate::text::clean_text;
-pub use actions::{ActionItem, corrective_actions, has_action};
+pub use actions::{
+    ActionItem, FollowUpCounts, NO_OWNER, PreviousAction, PreviousActions, by_owner,
+    corrective_actions, has_action, previous_actions,
+};
 pub use assess::{Edit, Saved};
 pub use backup::{RecoverReport, backup_path, read_backup, recover};
 pub use bundle::{
@@ -60,6 +63,7 @@ pub use envelope::{EnvelopeError, write_atomically};
 pub use error::{Hint, Result, StoreError};
 pub use evidence::{EVIDENCE_FILE_MAX, evidence_dir, is_picture, size_text};
 pub use inspections::{InspectionEdit, NewField, NewInspection, parse_date, split_names};
+pub use journal::follow_up_text;
 pub use merge::{Candidate, Conflict, MergeReport, Untrusted, Version, versions};
 pub use model::*;
 pub use open::panic_is_expected;

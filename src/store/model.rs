@@ -156,9 +156,18 @@ impl Inspection {
     /// The review report's default file name: 「机构名称-评审报告-日期.pdf」, made a
     /// plain file name by [`crate::text::file_name_from`].
     pub fn report_file_name(&self) -> String {
-        let suffix = format!("-评审报告-{}.pdf", self.date);
+        self.file_name("评审报告")
+    }
+
+    /// 机构名称-整改通知书-2026-11-23.pdf.
+    pub fn actions_file_name(&self) -> String {
+        self.file_name("整改通知书")
+    }
+
+    fn file_name(&self, what: &str) -> String {
+        let suffix = format!("-{what}-{}.pdf", self.date);
         crate::text::file_name_from(&self.institution.name, &suffix)
-            .unwrap_or_else(|_| format!("评审报告-{}.pdf", self.id))
+            .unwrap_or_else(|_| format!("{what}-{}.pdf", self.id))
     }
 }
 
@@ -219,6 +228,161 @@ impl Evidence {
     }
 }
 
+/// Where a corrective action (整改意见) stands: 待整改 → 整改中 → 已整改 → 已复核.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    /// 待整改: written, nothing done yet.
+    #[default]
+    Open,
+    /// 整改中
+    InProgress,
+    /// 已整改: the facility says it is done.
+    Done,
+    /// 已复核: an inspector checked that it is done.
+    Verified,
+}
+
+impl ActionStatus {
+    pub const ALL: [ActionStatus; 4] = [
+        ActionStatus::Open,
+        ActionStatus::InProgress,
+        ActionStatus::Done,
+        ActionStatus::Verified,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "待整改",
+            ActionStatus::InProgress => "整改中",
+            ActionStatus::Done => "已整改",
+            ActionStatus::Verified => "已复核",
+        }
+    }
+
+    /// As typed: the label, or open / in_progress / done / verified.
+    pub fn parse(text: &str) -> Option<ActionStatus> {
+        let t = text.trim();
+        ActionStatus::ALL.into_iter().find(|s| {
+            s.label() == t
+                || match s {
+                    ActionStatus::Open => t.eq_ignore_ascii_case("open"),
+                    ActionStatus::InProgress => {
+                        t.eq_ignore_ascii_case("in_progress")
+                            || t.eq_ignore_ascii_case("in-progress")
+                    }
+                    ActionStatus::Done => t.eq_ignore_ascii_case("done"),
+                    ActionStatus::Verified => t.eq_ignore_ascii_case("verified"),
+                }
+        })
+    }
+
+    /// Still to be checked at the next visit: anything not yet 已复核.
+    pub fn is_open(self) -> bool {
+        self != ActionStatus::Verified
+    }
+}
+
+/// Who is to carry out a corrective action, by when, and where it stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionPlan {
+    /// 责任科室; empty when not named.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub owner: String,
+    /// 整改期限.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Date>,
+    /// Always written, so a plan is never `{}`.
+    pub status: ActionStatus,
+}
+
+impl ActionPlan {
+    pub fn is_default(&self) -> bool {
+        *self == ActionPlan::default()
+    }
+
+    /// 整改期限 as printed: 2027-01-31, or 未定.
+    pub fn due_text(&self) -> String {
+        self.due
+            .map_or_else(|| "未定".to_string(), |d| d.to_string())
+    }
+
+    /// One line: 责任科室 · 期限 · 状态, leaving out what is not set.
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.owner.is_empty() {
+            parts.push(format!("责任科室 {}", self.owner));
+        }
+        if let Some(d) = self.due {
+            parts.push(format!("期限 {d}"));
+        }
+        parts.push(self.status.label().to_string());
+        parts.join(" · ")
+    }
+
+    /// Shorter, for a narrow column: 院办 · 2027-01-31 前 · 待整改.
+    pub fn short(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.owner.is_empty() {
+            parts.push(self.owner.clone());
+        }
+        if let Some(d) = self.due {
+            parts.push(format!("{d} 前"));
+        }
+        parts.push(self.status.label().to_string());
+        parts.join(" · ")
+    }
+
+    /// Past its 整改期限 on `today` and not yet done.
+    pub fn overdue(&self, today: Date) -> bool {
+        matches!(self.status, ActionStatus::Open | ActionStatus::InProgress)
+            && self.due.is_some_and(|d| d < today)
+    }
+}
+
+/// What an inspector found of the previous review's corrective action on an item
+/// (回头看, 复核).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUp {
+    /// 已落实
+    Done,
+    /// 部分落实
+    Partly,
+    /// 未落实
+    NotDone,
+}
+
+impl FollowUp {
+    pub const ALL: [FollowUp; 3] = [FollowUp::Done, FollowUp::Partly, FollowUp::NotDone];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FollowUp::Done => "已落实",
+            FollowUp::Partly => "部分落实",
+            FollowUp::NotDone => "未落实",
+        }
+    }
+
+    /// As typed: the label, or done / partly / not_done.
+    pub fn parse(text: &str) -> Option<FollowUp> {
+        let t = text.trim();
+        FollowUp::ALL.into_iter().find(|f| {
+            f.label() == t
+                || match f {
+                    FollowUp::Done => t.eq_ignore_ascii_case("done"),
+                    FollowUp::Partly => t.eq_ignore_ascii_case("partly"),
+                    FollowUp::NotDone => {
+                        t.eq_ignore_ascii_case("not_done") || t.eq_ignore_ascii_case("not-done")
+                    }
+                }
+        })
+    }
+}
+
 /// An inspector's judgement of one item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -231,6 +395,12 @@ pub struct Assessment {
     #[serde(rename = "action")]
     pub corrective_action: String,
     pub evidence: Vec<Evidence>,
+    /// The 整改意见's 责任科室, 整改期限 and status (default while there is none).
+    #[serde(default, skip_serializing_if = "ActionPlan::is_default")]
+    pub plan: ActionPlan,
+    /// What was found of the previous review's 整改意见 on this item, if checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<FollowUp>,
     /// Who made the last change, and when.
     pub by: String,
     pub at: Stamp,
@@ -244,6 +414,8 @@ impl Assessment {
             note: String::new(),
             corrective_action: String::new(),
             evidence: Vec::new(),
+            plan: ActionPlan::default(),
+            follow_up: None,
             by: String::new(),
             at: Stamp::now(),
         }
@@ -255,6 +427,8 @@ impl Assessment {
             && self.note.is_empty()
             && self.corrective_action.is_empty()
             && self.evidence.is_empty()
+            && self.plan.is_default()
+            && self.follow_up.is_none()
     }
 
     /// What an inspector wrote on the item, each text with the item's id: its note

@@ -135,11 +135,7 @@ impl Store {
         let overview = Overview::of(&inspection, &checklist, &fold.assessments);
         let mut conflict_puts: Vec<(Vec<u8>, Option<Vec<u8>>)> = Vec::new();
         for item in &fold.touched {
-            for field in [
-                journal::Field::Grade,
-                journal::Field::Note,
-                journal::Field::CorrectiveAction,
-            ] {
+            for field in journal::Field::ALL {
                 conflict_puts.push((
                     conflict_key(id, item, field),
                     fold.conflicts.get(&(item.clone(), field)).map(encode),
@@ -541,7 +537,7 @@ mod kept {
 
     use serde::{Deserialize, Serialize};
 
-    use super::super::model::{Assessment, Evidence};
+    use super::super::model::{ActionPlan, Assessment, Evidence, FollowUp};
     use super::super::{Result, StoreError};
     use crate::scoring::Grade;
     use crate::time::Stamp;
@@ -557,6 +553,10 @@ mod kept {
         action: Cow<'a, str>,
         #[serde(rename = "e", default, skip_serializing_if = "<[Evidence]>::is_empty")]
         evidence: Cow<'a, [Evidence]>,
+        #[serde(rename = "p", default, skip_serializing_if = "ActionPlan::is_default")]
+        plan: ActionPlan,
+        #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
+        follow_up: Option<FollowUp>,
         #[serde(borrow)]
         by: Cow<'a, str>,
         /// Milliseconds since the epoch and the offset in seconds: what a
@@ -574,6 +574,8 @@ mod kept {
                     note: a.note.as_str().into(),
                     action: a.corrective_action.as_str().into(),
                     evidence: a.evidence.as_slice().into(),
+                    plan: a.plan.clone(),
+                    follow_up: a.follow_up,
                     by: a.by.as_str().into(),
                     at: (
                         a.at.datetime().timestamp_millis(),
@@ -648,6 +650,8 @@ mod kept {
                     note: k.note.into_owned(),
                     corrective_action: k.action.into_owned(),
                     evidence: k.evidence.into_owned(),
+                    plan: k.plan,
+                    follow_up: k.follow_up,
                     by: k.by.into_owned(),
                     at,
                 };

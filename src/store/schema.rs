@@ -21,7 +21,11 @@ use super::error::{Result, StoreError, read_err, write_err};
 /// Rebuilt from the journals, which do not change.
 /// 5 — a sheet of more than a few items is kept deflated (first byte 0x01); every
 /// sheet is rewritten so.
-pub const SCHEMA_VERSION: u32 = 5;
+/// 6 — a sheet may hold a 整改意见's plan (责任科室, 整改期限, status) and what was
+/// found of the previous review's (`p`, `f`); journals may hold `plan` and
+/// `follow_up` changes. Nothing is rewritten: the number tells an older pingshen
+/// that it cannot read this database, before it fails on a sheet.
+pub const SCHEMA_VERSION: u32 = 6;
 
 const KEY: &[u8] = b"schema_version";
 
@@ -94,6 +98,7 @@ fn migrate(store: &Store, from: u32) -> Result<()> {
                 }
             }
             4 => store.recompress_sheets()?,
+            // 5 → 6 adds fields older sheets simply lack.
             _ => {}
         }
         v += 1;
@@ -389,6 +394,10 @@ impl Store {
                     Field::Grade => Value::Grade(a.grade),
                     Field::Note => Value::Text(a.note.clone()),
                     Field::CorrectiveAction => Value::Text(a.corrective_action.clone()),
+                    Field::Plan => Value::Plan(a.plan.clone()),
+                    Field::FollowUp => Value::FollowUp(super::journal::Checked {
+                        follow_up: a.follow_up,
+                    }),
                 };
                 let first = versions.first().map(value);
                 if versions.iter().all(|a| Some(value(a)) == first) {

@@ -152,6 +152,18 @@ fn reverse(change: &Change, now: Option<&Assessment>, item: &str) -> Result<supe
             }
             Edit::CorrectiveAction(old.clone())
         }
+        Change::Plan { old, new, .. } => {
+            if &now.plan != new {
+                return Err(changed_since(Field::Plan));
+            }
+            Edit::Plan(old.clone())
+        }
+        Change::FollowUp { old, new, .. } => {
+            if now.follow_up != *new {
+                return Err(changed_since(Field::FollowUp));
+            }
+            Edit::FollowUp(*old)
+        }
         Change::AddEvidence { evidence, .. } => {
             if !now.evidence.contains(evidence) {
                 return Err(StoreError::Invalid(format!(
@@ -164,7 +176,7 @@ fn reverse(change: &Change, now: Option<&Assessment>, item: &str) -> Result<supe
         Change::RemoveEvidence { evidence, .. } => Edit::AddEvidence(evidence.clone()),
         _ => {
             return Err(StoreError::Invalid(
-                "只能撤销对条款的评分、备注、整改意见和佐证的改动。".into(),
+                "只能撤销对条款的评分、备注、整改意见（及其安排、落实情况）和佐证的改动。".into(),
             ));
         }
     })

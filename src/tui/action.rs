@@ -51,7 +51,7 @@ pub enum Command {
     NextField,
     #[strum(serialize = "prev_field", message = "上一项")]
     PrevField,
-    #[strum(serialize = "submit", message = "创建")]
+    #[strum(serialize = "submit", message = "保存", detailed_message = "保存")]
     Submit,
     #[strum(serialize = "cancel", message = "取消")]
     Cancel,
@@ -97,6 +97,18 @@ pub enum Command {
     EditNote,
     #[strum(serialize = "edit_action", message = "整改意见")]
     EditCorrectiveAction,
+    #[strum(
+        serialize = "edit_plan",
+        message = "整改安排：责任科室、整改期限、状态",
+        detailed_message = "整改安排"
+    )]
+    EditPlan,
+    #[strum(
+        serialize = "follow_up",
+        message = "上次整改意见：记录落实情况（回头看、复核）",
+        detailed_message = "上次整改"
+    )]
+    FollowUp,
     #[strum(
         serialize = "edit_opinion",
         message = "综合评价（印在报告签字栏之上）",

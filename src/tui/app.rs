@@ -586,6 +586,19 @@ impl App {
                 ));
                 Vec::new()
             }
+            Followup::SavePlan {
+                item_id,
+                owner,
+                due,
+                status,
+            } => {
+                self.save_plan(&item_id, &owner, &due, status);
+                Vec::new()
+            }
+            Followup::SetFollowUp { item_id, found } => {
+                self.save_follow_up(&item_id, found);
+                Vec::new()
+            }
             Followup::SetFilter(filter) => {
                 if let Some(w) = &mut self.walk {
                     w.set_filter(filter);

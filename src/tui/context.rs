@@ -24,7 +24,7 @@ pub enum Context {
     Global,
     #[strum(serialize = "list", message = "检查列表")]
     List,
-    #[strum(serialize = "form", message = "新建检查")]
+    #[strum(serialize = "form", message = "表单（新建检查、整改安排）")]
     Form,
     #[strum(serialize = "walkthrough", message = "逐条评审")]
     Walkthrough,
@@ -98,6 +98,8 @@ impl Context {
                 ShowEvidence,
                 EditNote,
                 EditCorrectiveAction,
+                EditPlan,
+                FollowUp,
                 NextPending,
                 PrevPending,
                 NextFailed,

@@ -15,6 +15,7 @@ mod common;
 mod report_support;
 mod tui_support;
 
+mod actions;
 mod checklist_content;
 mod checklist_diagnostics;
 mod checklist_format;

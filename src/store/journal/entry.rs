@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::identity::{Identity, PublicKey};
 use crate::scoring::Grade;
-use crate::store::model::{ChecklistPin, Evidence, Inspection, Institution, Progress, ReviewKind};
+use crate::store::model::{
+    ActionPlan, ChecklistPin, Evidence, FollowUp, Inspection, Institution, Progress, ReviewKind,
+};
 use crate::time::{Date, Stamp};
 
 /// The sha256 of an entry's line, 64 lowercase hex digits.
@@ -29,6 +31,10 @@ pub enum Field {
     Grade,
     Note,
     CorrectiveAction,
+    /// The 整改意见's 责任科室, 整改期限 and status.
+    Plan,
+    /// What was found of the previous review's 整改意见.
+    FollowUp,
 }
 
 impl Field {
@@ -37,14 +43,27 @@ impl Field {
             Field::Grade => "档次",
             Field::Note => "备注",
             Field::CorrectiveAction => "整改意见",
+            Field::Plan => "整改安排",
+            Field::FollowUp => "上次整改落实",
         }
     }
+
+    /// Every field, in the order an item shows them.
+    pub const ALL: [Field; 5] = [
+        Field::Grade,
+        Field::Note,
+        Field::CorrectiveAction,
+        Field::Plan,
+        Field::FollowUp,
+    ];
 
     pub fn parse(text: &str) -> Option<Field> {
         match text.trim() {
             "档次" | "grade" | "评分" => Some(Field::Grade),
             "备注" | "note" => Some(Field::Note),
             "整改意见" | "action" | "corrective_action" => Some(Field::CorrectiveAction),
+            "整改安排" | "plan" => Some(Field::Plan),
+            "上次整改落实" | "落实" | "follow_up" => Some(Field::FollowUp),
             _ => None,
         }
     }
@@ -56,6 +75,22 @@ impl Field {
 pub enum Value {
     Grade(Option<Grade>),
     Text(String),
+    /// Always has a `status`, which tells it from [`Checked`].
+    Plan(ActionPlan),
+    FollowUp(Checked),
+}
+
+/// A [`Field::FollowUp`] value: `{"follow_up": …}`, `null` when not (or no longer)
+/// checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checked {
+    pub follow_up: Option<FollowUp>,
+}
+
+/// A follow-up as shown: its label, or 未核查.
+pub fn follow_up_text(f: Option<FollowUp>) -> String {
+    f.map_or("未核查".to_string(), |f| f.label().to_string())
 }
 
 impl Value {
@@ -64,6 +99,8 @@ impl Value {
         match self {
             Value::Grade(g) => g.map_or("待评".to_string(), |g| g.label().to_string()),
             Value::Text(t) => t.clone(),
+            Value::Plan(p) => p.summary(),
+            Value::FollowUp(c) => follow_up_text(c.follow_up),
         }
     }
 }
@@ -101,6 +138,18 @@ pub enum Change {
         item: String,
         old: String,
         new: String,
+    },
+    /// The 整改意见's 责任科室, 整改期限 or status set.
+    Plan {
+        item: String,
+        old: ActionPlan,
+        new: ActionPlan,
+    },
+    /// The previous review's 整改意见 on the item checked (回头看, 复核).
+    FollowUp {
+        item: String,
+        old: Option<FollowUp>,
+        new: Option<FollowUp>,
     },
     AddEvidence {
         item: String,
@@ -258,6 +307,8 @@ impl Change {
             Change::Grade { .. }
                 | Change::Note { .. }
                 | Change::CorrectiveAction { .. }
+                | Change::Plan { .. }
+                | Change::FollowUp { .. }
                 | Change::AddEvidence { .. }
                 | Change::RemoveEvidence { .. }
         )
@@ -269,6 +320,8 @@ impl Change {
             Change::Grade { item, .. }
             | Change::Note { item, .. }
             | Change::CorrectiveAction { item, .. }
+            | Change::Plan { item, .. }
+            | Change::FollowUp { item, .. }
             | Change::AddEvidence { item, .. }
             | Change::RemoveEvidence { item, .. }
             | Change::Settle { item, .. } => Some(item),
@@ -285,6 +338,12 @@ impl Change {
             Change::CorrectiveAction { item, new, .. } => {
                 Some((item, Field::CorrectiveAction, Value::Text(new.clone())))
             }
+            Change::Plan { item, new, .. } => Some((item, Field::Plan, Value::Plan(new.clone()))),
+            Change::FollowUp { item, new, .. } => Some((
+                item,
+                Field::FollowUp,
+                Value::FollowUp(Checked { follow_up: *new }),
+            )),
             Change::Settle {
                 item, field, value, ..
             } => Some((item, *field, value.clone())),
@@ -328,6 +387,12 @@ impl Change {
             Change::Grade { old, new, .. } => (s("档次"), grade(old), grade(new)),
             Change::Note { old, new, .. } => (s("备注"), old.clone(), new.clone()),
             Change::CorrectiveAction { old, new, .. } => (s("整改意见"), old.clone(), new.clone()),
+            Change::Plan { old, new, .. } => (s("整改安排"), old.summary(), new.summary()),
+            Change::FollowUp { old, new, .. } => (
+                s("上次整改落实"),
+                follow_up_text(*old),
+                follow_up_text(*new),
+            ),
             Change::AddEvidence { evidence, .. } => (s("佐证"), String::new(), ev(evidence)),
             Change::RemoveEvidence { evidence, .. } => (s("佐证"), ev(evidence), String::new()),
             Change::Assign {

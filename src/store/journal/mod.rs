@@ -11,7 +11,7 @@ pub mod entry;
 pub mod file;
 pub mod project;
 
-pub use entry::{Author, Change, Details, Entry, Field, Hash, Value};
+pub use entry::{Author, Change, Checked, Details, Entry, Field, Hash, Value, follow_up_text};
 
 /// Entries with their hashes, in journal order.
 pub type Hashed = Vec<(Entry, Hash)>;

@@ -569,6 +569,8 @@ impl Fold {
             (Field::Grade, Value::Grade(g)) => a.grade = g,
             (Field::Note, Value::Text(t)) => a.note = t,
             (Field::CorrectiveAction, Value::Text(t)) => a.corrective_action = t,
+            (Field::Plan, Value::Plan(p)) => a.plan = p,
+            (Field::FollowUp, Value::FollowUp(c)) => a.follow_up = c.follow_up,
             _ => return Err("所改的值与字段不符".into()),
         }
         Ok(())

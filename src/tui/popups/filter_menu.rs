@@ -35,6 +35,7 @@ impl FilterMenu {
         chapters: &[(String, String)],
         assignments: &[(String, Vec<String>)],
         conflicts: usize,
+        follow_ups: bool,
         current: &Filter,
         count: impl Fn(&Filter) -> usize,
         search: Option<String>,
@@ -46,6 +47,9 @@ impl FilterMenu {
         ];
         if conflicts > 0 || *current == Filter::Conflicts {
             choices.push((Filter::Conflicts, "冲突条款（待裁定）".to_string()));
+        }
+        if follow_ups || *current == Filter::FollowUp {
+            choices.push((Filter::FollowUp, "上次整改意见未核查".to_string()));
         }
         choices.push((Filter::Core, "★ 核心条款".to_string()));
         for (id, title) in chapters {

@@ -5,10 +5,12 @@
 mod confirm;
 mod evidence;
 mod filter_menu;
+mod follow_up_menu;
 mod help;
 mod message;
 mod note_editor;
 mod phrase_menu;
+mod plan_form;
 mod prompt;
 
 pub use confirm::{Confirm, Confirmation, RepinOffer};
@@ -16,10 +18,12 @@ pub use evidence::{
     EvidenceList, EvidencePicker, PickFile, evidence_line, folder_files, size_text,
 };
 pub use filter_menu::FilterMenu;
+pub use follow_up_menu::FollowUpMenu;
 pub use help::HelpView;
 pub use message::{MessageLine, MessageView};
 pub use note_editor::{NoteEditor, TextField};
 pub use phrase_menu::PhraseMenu;
+pub use plan_form::PlanForm;
 pub use prompt::{Prompt, PromptKind};
 
 use ratatui::Frame;
@@ -40,6 +44,8 @@ pub enum Popup {
     EvidencePicker(Box<EvidencePicker>),
     EvidenceList(EvidenceList),
     PhraseMenu(PhraseMenu),
+    PlanForm(Box<PlanForm>),
+    FollowUpMenu(Box<FollowUpMenu>),
 }
 
 /// What a popup did with an action.
@@ -113,6 +119,19 @@ pub enum Followup {
         item_id: String,
         evidence: crate::store::Evidence,
     },
+    /// Save the 整改安排 from the form; the form stays open until it is saved.
+    SavePlan {
+        item_id: String,
+        owner: String,
+        /// As typed: checked by the store's date rule.
+        due: String,
+        status: crate::store::ActionStatus,
+    },
+    /// Record what was found of the previous review's 整改意见 on the item.
+    SetFollowUp {
+        item_id: String,
+        found: Option<crate::store::FollowUp>,
+    },
 }
 
 impl Popup {
@@ -124,8 +143,10 @@ impl Popup {
             Popup::FilterMenu(_)
             | Popup::EvidencePicker(_)
             | Popup::EvidenceList(_)
-            | Popup::PhraseMenu(_) => Context::Menu,
+            | Popup::PhraseMenu(_)
+            | Popup::FollowUpMenu(_) => Context::Menu,
             Popup::NoteEditor(_) => Context::Editor,
+            Popup::PlanForm(_) => Context::Form,
         }
     }
 
@@ -160,6 +181,8 @@ impl Popup {
             Popup::EvidenceList(p) => p.update(action),
             Popup::NoteEditor(p) => p.update(action, keymap),
             Popup::PhraseMenu(p) => p.update(action),
+            Popup::PlanForm(p) => p.update(action),
+            Popup::FollowUpMenu(p) => p.update(action),
         }
     }
 
@@ -202,6 +225,11 @@ impl Popup {
             Popup::NoteEditor(p) => p.draw(frame, area, keymap),
             Popup::PhraseMenu(p) => {
                 p.draw(frame, area, keymap, caret);
+                None
+            }
+            Popup::PlanForm(p) => p.draw(frame, area, keymap),
+            Popup::FollowUpMenu(p) => {
+                p.draw(frame, area, keymap);
                 None
             }
         }

@@ -101,6 +101,8 @@ impl App {
             Command::Redo => self.take_back(true),
             Command::EditNote => self.open_editor(TextField::Note),
             Command::EditCorrectiveAction => self.open_editor(TextField::CorrectiveAction),
+            Command::EditPlan => self.open_plan_form(),
+            Command::FollowUp => self.open_follow_up(),
             Command::NextPending => self.jump(true, "待评", |w, it| w.grade_of(&it.id).is_none()),
             Command::PrevPending => {
                 self.jump(false, "待评", |w, it| w.grade_of(&it.id).is_none())
@@ -128,6 +130,7 @@ impl App {
                     &w.chapters(),
                     &assignments,
                     w.conflicts.len(),
+                    !w.previous_actions.is_empty(),
                     &w.filter,
                     |f| w.count_for(f),
                     (!w.search.trim().is_empty()).then(|| w.search.trim().to_string()),

@@ -14,6 +14,7 @@ mod inspection_list;
 mod merge;
 mod new_inspection;
 mod phrases;
+mod plan;
 mod report;
 mod sample;
 mod status;

@@ -30,6 +30,8 @@ pub enum Filter {
     Assigned(String),
     /// Items graded differently in merged exports, not yet settled (冲突).
     Conflicts,
+    /// Items with an open 整改意见 from the previous review not yet checked.
+    FollowUp,
 }
 
 /// One line of the tree, by indexes into the checklist.
@@ -85,6 +87,11 @@ pub struct Walkthrough {
     /// The sha256 of each evidence file recorded here that this laptop does not
     /// have (it travels with a teammate's export, or has not yet).
     pub missing: BTreeSet<String>,
+    /// The previous review's open 整改意见 by item id (回头看, 复核): empty when the
+    /// inspection is linked to none, or it is not on this laptop.
+    pub previous_actions: BTreeMap<String, crate::store::ActionItem>,
+    /// Which review they are from: "2026-06-01 区级评审".
+    pub previous_review: String,
     /// The verdict the grades so far give, and progress.
     pub verdict: String,
     pub graded: usize,
@@ -116,7 +123,25 @@ impl Walkthrough {
             .filter(|e| store.evidence_file(&e.sha256).is_none())
             .map(|e| e.sha256.clone())
             .collect();
+        // The previous review only adds to the day's work: failing to read it (it is
+        // shown as missing) never keeps the inspection from opening.
+        let (previous_actions, previous_review) =
+            match store.previous_actions(&inspection, &assessments) {
+                Ok(crate::store::PreviousActions::Found {
+                    inspection: old,
+                    actions,
+                }) => (
+                    actions
+                        .into_iter()
+                        .map(|p| (p.action.item_id.clone(), p.action))
+                        .collect(),
+                    format!("{} {}", old.date, old.review_kind.label()),
+                ),
+                _ => (BTreeMap::new(), String::new()),
+            };
         let mut w = Walkthrough {
+            previous_actions,
+            previous_review,
             missing,
             inspection,
             checklist,
@@ -199,6 +224,7 @@ impl Walkthrough {
             Filter::Chapter(id) => parts.push(format!("第{id}章")),
             Filter::Assigned(name) => parts.push(format!("{name}的分工")),
             Filter::Conflicts => parts.push("冲突".to_string()),
+            Filter::FollowUp => parts.push("上次整改未核查".to_string()),
         }
         if !self.query.is_empty() {
             parts.push(format!("搜索「{}」", self.search.trim()));
@@ -229,7 +255,18 @@ impl Walkthrough {
                 .get(name)
                 .is_some_and(|chapters| chapters.iter().any(|c| c == chapter_id)),
             Filter::Conflicts => self.conflicts.contains_key(&item.id),
+            Filter::FollowUp => self.follow_up_due(&item.id),
         }
+    }
+
+    /// Whether the previous review left an open 整改意见 on the item that this one
+    /// has not yet checked.
+    pub fn follow_up_due(&self, item_id: &str) -> bool {
+        self.previous_actions.contains_key(item_id)
+            && self
+                .assessments
+                .get(item_id)
+                .is_none_or(|a| a.follow_up.is_none())
     }
 
     /// How many items `filter` would show together with the current search (the

@@ -181,6 +181,48 @@ fn item_lines(w: &Walkthrough, item: &Item, width: usize, keymap: &Keymap) -> Ve
             None => lines.push(Line::from(Span::styled("  （无）", theme::dim()))),
         }
     }
+    if let Some(a) = assessment.filter(|a| crate::store::has_action(a)) {
+        lines.push(Line::from(vec![
+            Span::styled("整改安排", theme::heading()),
+            Span::styled(format!("  {} 修改", key(Command::EditPlan)), theme::dim()),
+        ]));
+        let overdue = a.plan.overdue(crate::time::today());
+        let mut text = a.plan.summary();
+        if overdue {
+            text.push_str("（已过整改期限）");
+        }
+        let style = if overdue {
+            theme::warning()
+        } else {
+            Style::default()
+        };
+        push_wrapped(&mut lines, &text, width, 2, style);
+    }
+    if let Some(p) = w.previous_actions.get(&item.id) {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("上次整改意见（{}）", w.previous_review),
+                theme::heading(),
+            ),
+            Span::styled(
+                format!("  {} 记录落实情况", key(Command::FollowUp)),
+                theme::dim(),
+            ),
+        ]));
+        push_wrapped(&mut lines, &p.text, width, 2, Style::default());
+        push_wrapped(&mut lines, &p.plan.summary(), width, 2, theme::dim());
+        let found = assessment.and_then(|a| a.follow_up);
+        let style = match found {
+            Some(crate::store::FollowUp::Done) => theme::good(),
+            Some(crate::store::FollowUp::Partly) => theme::warning(),
+            Some(crate::store::FollowUp::NotDone) => theme::error(),
+            None => theme::warning(),
+        };
+        lines.push(Line::from(vec![
+            Span::raw("  本次核查："),
+            Span::styled(crate::store::follow_up_text(found), style),
+        ]));
+    }
     lines.push(Line::from(vec![
         Span::styled("佐证材料", theme::heading()),
         Span::styled(

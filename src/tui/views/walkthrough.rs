@@ -167,12 +167,14 @@ fn tree_line(w: &Walkthrough, row: Row, width_cells: usize, selected: bool) -> L
                 .assessments
                 .get(&item.id)
                 .is_some_and(|a| !a.note.is_empty() || !a.corrective_action.is_empty());
-            // Out of the filter matters most, then an open conflict, then a note:
-            // one mark.
+            // Out of the filter matters most, then an open conflict, then last
+            // time's 整改意见 still to check, then a note: one mark.
             let (mark, mark_style) = if w.kept.as_deref() == Some(item.id.as_str()) {
                 (" 已不在筛选中", theme::warning())
             } else if w.conflicts.contains_key(&item.id) {
                 (" 冲突", theme::warning())
+            } else if w.follow_up_due(&item.id) {
+                (" 待核查", theme::warning())
             } else if has_note {
                 (" ✎", theme::dim())
             } else {
