@@ -10,15 +10,20 @@
 //! inspection, and the same as a draft (watermark on every page). Prints the file
 //! size; criterion prints the time.
 //!
+//! Also the 整改通知书 of the same inspection (its 整改意见 by department): under 100 ms.
+//!
 //! Run: cargo bench --bench report
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use pingshen::checklist::Catalog;
-use pingshen::report::{ReportInput, ReportOptions, render};
+use pingshen::report::{ReportInput, ReportOptions, render, render_actions};
 use pingshen::scoring::Grade;
 use pingshen::store::{
-    Edit, InspectionEdit, Institution, NewInspection, Progress, ReviewKind, Store,
+    ActionPlan, ActionStatus, Edit, InspectionEdit, Institution, NewInspection, Progress,
+    ReviewKind, Store,
 };
+
+const DEPARTMENTS: [&str; 4] = ["院办", "公共卫生科", "医务科", "护理部"];
 
 const NOTE: &str = "现场查看发现，发热诊室未设置独立出入口，候诊区与普通门诊共用通道；抽查10份健康档案，\
                     其中3份随访记录不完整（缺少血压、血糖值），档案更新不及时。已当场反馈机构负责人。";
@@ -60,6 +65,12 @@ fn input(dir: &std::path::Path) -> ReportInput {
             changes.push(Edit::CorrectiveAction(
                 "限期一个月整改，整改完成后报送整改报告及佐证材料。".into(),
             ));
+            // Each with its department and deadline, for the 整改通知书.
+            changes.push(Edit::Plan(ActionPlan {
+                owner: DEPARTMENTS[n % DEPARTMENTS.len()].into(),
+                due: "2027-01-31".parse().ok(),
+                status: ActionStatus::Open,
+            }));
         }
         entries += changes.len() as u64;
         store
@@ -122,5 +133,32 @@ fn report(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, report);
+/// The 整改通知书 of the same inspection: its 整改意见 grouped by department, with
+/// the lines to sign. Budget: under 100 ms.
+fn notice(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = input(dir.path());
+    let options = ReportOptions {
+        generated_at: Some("2026-11-23 09:30".into()),
+        ..ReportOptions::default()
+    };
+    let first = render_actions(&input, &options).expect("notice renders");
+    let actions = pingshen::store::corrective_actions(&input.checklist, &input.assessments);
+    println!(
+        "整改通知书: {} actions in {} departments, {} pages, {} bytes ({:.1} KB)",
+        actions.len(),
+        pingshen::store::by_owner(&actions).len(),
+        first.pages,
+        first.pdf.len(),
+        first.pdf.len() as f64 / 1024.0
+    );
+    let mut group = c.benchmark_group("report");
+    group.sample_size(20);
+    group.bench_function("township-2022 整改通知书 (budget < 100 ms)", |b| {
+        b.iter(|| render_actions(&input, &options).expect("notice renders"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, report, notice);
 criterion_main!(benches);

@@ -81,6 +81,15 @@ pub fn export(
     Ok(ExitCode::SUCCESS)
 }
 
+/// A field of the item's 整改安排, empty where there is no 整改意见.
+fn plan(
+    a: Option<&pingshen::store::Assessment>,
+    field: impl Fn(&pingshen::store::ActionPlan) -> String,
+) -> String {
+    a.filter(|a| pingshen::store::has_action(a))
+        .map_or(String::new(), |a| field(&a.plan))
+}
+
 /// One row per item, for entering results into the national 申报信息系统.
 fn grades_csv(store: &Store, id: &str) -> anyhow::Result<Vec<u8>> {
     let inspection = store.get(id)?;
@@ -101,6 +110,11 @@ fn grades_csv(store: &Store, id: &str) -> anyhow::Result<Vec<u8>> {
                     .map_or("待评".into(), |g| g.label().to_string()),
                 a.map_or(String::new(), |a| a.note.clone()),
                 a.map_or(String::new(), |a| a.corrective_action.clone()),
+                plan(a, |p| p.owner.clone()),
+                plan(a, |p| p.due.map(|d| d.to_string()).unwrap_or_default()),
+                plan(a, |p| p.status.label().to_string()),
+                a.and_then(|a| a.follow_up)
+                    .map_or(String::new(), |f| f.label().to_string()),
                 a.map_or(String::new(), |a| a.by.clone()),
                 a.map_or(String::new(), |a| a.at.rfc3339()),
             ]
@@ -117,6 +131,10 @@ fn grades_csv(store: &Store, id: &str) -> anyhow::Result<Vec<u8>> {
             "档次",
             "备注",
             "整改意见",
+            "责任科室",
+            "整改期限",
+            "整改状态",
+            "上次整改落实",
             "评分人",
             "评分时间",
         ],

@@ -128,12 +128,15 @@ pub struct FollowUpCounts {
 
 impl FollowUpCounts {
     pub fn of(previous: &[PreviousAction]) -> FollowUpCounts {
-        let mut c = FollowUpCounts {
-            total: previous.len(),
-            ..FollowUpCounts::default()
-        };
-        for p in previous {
-            match p.found {
+        FollowUpCounts::found(previous.iter().map(|p| p.found))
+    }
+
+    /// The counts of what was found of each previous 整改意见 (`None`: not checked).
+    pub fn found(found: impl Iterator<Item = Option<FollowUp>>) -> FollowUpCounts {
+        let mut c = FollowUpCounts::default();
+        for f in found {
+            c.total += 1;
+            match f {
                 Some(FollowUp::Done) => c.done += 1,
                 Some(FollowUp::Partly) => c.partly += 1,
                 Some(FollowUp::NotDone) => c.not_done += 1,

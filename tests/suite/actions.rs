@@ -146,6 +146,27 @@ fn a_plan_is_set_from_the_cli_refused_where_it_makes_no_sense_and_its_status_mov
         .stdout(predicate::str::contains(
             "责任科室 院办 · 期限 2027-01-31 · 已整改",
         ));
+    let csv = dir.path().join("grades.csv");
+    pingshen(&data)
+        .args([
+            "export",
+            &id,
+            "--format",
+            "csv",
+            "-o",
+            csv.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        csv.contains("整改意见,责任科室,整改期限,整改状态,上次整改落实"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("补齐年度工作计划,院办,2027-01-31,已整改,"),
+        "{csv}"
+    );
     let store = open(&data);
     let a = store.assessment(&id, "1.1.1").unwrap().unwrap();
     assert_eq!(a.plan, plan("院办", Some("2027-01-31"), ActionStatus::Done));
@@ -624,4 +645,13 @@ fn the_walkthrough_sets_a_plan_in_its_form_and_records_a_follow_up() {
     goto(&mut h, "1.1.3");
     h.press("y");
     assert!(h.status().contains("没有对 1.1.3 提出"), "{}", h.status());
+
+    // The summary counts both.
+    h.press("s");
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("整改意见 1 条：整改中 1。"), "{screen}");
+    assert!(
+        screen.contains("上次评审的整改意见 1 条：部分落实 1 条。"),
+        "{screen}"
+    );
 }

@@ -21,6 +21,10 @@ pub struct SummaryScreen {
     pub selected: Option<usize>,
     /// First line drawn; kept by the view so the selection stays on screen.
     pub scroll: Cell<usize>,
+    /// 整改意见 so far, by status: "整改意见 5 条：待整改 3、整改中 1、已整改 1".
+    pub actions: String,
+    /// The previous review's open 整改意见 as checked so far, when linked.
+    pub follow_ups: Option<String>,
 }
 
 impl SummaryScreen {
@@ -29,7 +33,30 @@ impl SummaryScreen {
         let rollup = rollup(&w.checklist, grade_of);
         let evaluation = evaluate(&w.checklist, grade_of);
         let goal = next_goal(&w.checklist, &evaluation, grade_of);
+        let actions = crate::store::corrective_actions(&w.checklist, &w.assessments);
+        let actions = if actions.is_empty() {
+            "还没有整改意见。".to_string()
+        } else {
+            let by_status: Vec<String> = crate::store::ActionStatus::ALL
+                .iter()
+                .filter_map(|s| {
+                    let n = actions.iter().filter(|a| a.plan.status == *s).count();
+                    (n > 0).then(|| format!("{} {n}", s.label()))
+                })
+                .collect();
+            format!("整改意见 {} 条：{}。", actions.len(), by_status.join("、"))
+        };
+        let follow_ups = (!w.previous_actions.is_empty()).then(|| {
+            crate::store::FollowUpCounts::found(
+                w.previous_actions
+                    .keys()
+                    .map(|id| w.assessments.get(id).and_then(|a| a.follow_up)),
+            )
+            .sentence()
+        });
         SummaryScreen {
+            actions,
+            follow_ups,
             rollup,
             evaluation,
             goal,

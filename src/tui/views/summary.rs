@@ -152,6 +152,14 @@ fn page(
     }
     lines.push(Line::from(""));
 
+    lines.push(Line::from(Span::styled("整改", theme::heading())));
+    for text in std::iter::once(&s.actions).chain(&s.follow_ups) {
+        for l in wrap(text, w.saturating_sub(2)) {
+            lines.push(Line::from(format!("  {l}")));
+        }
+    }
+    lines.push(Line::from(""));
+
     lines.extend(opinion(inspection, w, keymap));
     lines.push(Line::from(""));
 
