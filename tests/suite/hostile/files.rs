@@ -489,3 +489,34 @@ fn unknown_fields_and_newer_formats_are_refused_not_dropped() {
     let a = pingshen(&data).arg("import").arg(&file).assert().failure();
     assert!(stderr_of(&a).contains("更新"), "{}", stderr_of(&a));
 }
+
+#[test]
+fn a_crafted_plan_with_a_control_character_or_an_overlong_department_is_refused() {
+    let root = tempfile::tempdir().unwrap();
+    let (data, _id, bundle) = fixture(root.path());
+    let crafted = crafter();
+    for (n, (owner, why)) in [
+        ("\u{1b}[31m院办".to_string(), "责任科室含有控制字符"),
+        ("科".repeat(41), "责任科室超过 40 个字"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let file = root.path().join(format!("plan{n}.pingshen"));
+        common::with_entry(
+            &bundle,
+            bundle.entries.len() - 1,
+            "张三",
+            "2026-11-23T10:00:00.000+08:00",
+            serde_json::json!({
+                "kind": "plan",
+                "item": "1.1.2",
+                "old": {"status": "open"},
+                "new": {"owner": owner, "due": "2027-01-31", "status": "in_progress"},
+            }),
+            &crafted,
+            &file,
+        );
+        refused(&data, &file, why);
+    }
+}
