@@ -87,18 +87,21 @@ impl RosterFilter {
             && (!self.best_only || s.winner == Some(0))
     }
 
-    /// The inspections the filter selects, by region, facility and date; for the
+    /// The inspections the filter selects, by region, facility (both in pinyin order) and
+    /// date; for the
     /// 附件1 list, each facility once, with its latest review.
     pub fn select(&self, all: Vec<Overview>) -> Vec<Overview> {
         let mut rows: Vec<Overview> = all.into_iter().filter(|s| self.keeps(s)).collect();
+        // By pinyin, as a Chinese reader looks a name up; each facility's reviews
+        // together (the key ends in the text itself), oldest first.
         let key = |s: &Overview| {
             (
-                s.inspection.institution.region.clone(),
-                s.inspection.institution.name.clone(),
+                crate::text::order::pinyin_key(&s.inspection.institution.region),
+                crate::text::order::pinyin_key(&s.inspection.institution.name),
                 s.inspection.date,
             )
         };
-        rows.sort_by_key(key);
+        rows.sort_by_cached_key(key);
         if !self.best_only {
             return rows;
         }

@@ -5,10 +5,12 @@
 //! - [`layout`]: display width, truncation, padding and wrapping with the one set of
 //!   Chinese line-breaking rules, generic over a [`Width`] measure: terminal cells
 //!   ([`Cells`]) for the TUI and CLI, glyph advances for the PDF;
-//! - [`search`]: what a search finds (every word, in any order; pinyin initials).
+//! - [`search`]: what a search finds (every word, in any order; pinyin initials);
+//! - [`order`]: names in pinyin order.
 
 mod clean;
 mod layout;
+pub mod order;
 pub mod search;
 
 pub use clean::*;

@@ -122,10 +122,11 @@ fn the_recommended_pdf_is_annex_1_with_its_foot() {
     for h in RECOMMENDED_HEADER {
         assert!(text.contains(h), "column {h} missing: {text}");
     }
-    // Each facility once, as 区名+机构名称, numbered in order; 东四 did not reach
+    // Each facility once, as 区名+机构名称, numbered in pinyin order (朝阳门 chao
+    // before 和平里 he, though 和 comes first by code point); 东四 did not reach
     // 推荐标准 and 月坛 is in another district.
-    let a = "1北京市东城区和平里社区卫生服务中心赵昇13900000001";
-    let b = "2北京市东城区朝阳门社区卫生服务中心孙彧13900000004";
+    let a = "1北京市东城区朝阳门社区卫生服务中心孙彧13900000004";
+    let b = "2北京市东城区和平里社区卫生服务中心赵昇13900000001";
     assert!(text.contains(a) && text.contains(b), "{text}");
     assert_eq!(text.matches("和平里社区卫生服务中心").count(), 1);
     assert!(!text.contains("东四") && !text.contains("月坛"));
