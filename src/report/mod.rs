@@ -141,7 +141,12 @@ pub fn render_actions(input: &ReportInput, options: &ReportOptions) -> Result<Re
         pages: layout.pages.len(),
         missing: fonts.missing(),
         faux_bold: fonts.faux_bold(),
-        draft: document.finality.draft_note(),
+        draft: (!document.finality.is_final()).then(|| {
+            format!(
+                "这是{}，每页带水印；检查标记为已完成后重新生成，才是正式的整改通知书。",
+                document.finality.state()
+            )
+        }),
         fallbacks: fonts.faces[2..].iter().map(|f| f.name.clone()).collect(),
     })
 }

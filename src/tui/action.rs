@@ -110,6 +110,12 @@ pub enum Command {
     )]
     FollowUp,
     #[strum(
+        serialize = "notice",
+        message = "生成整改通知书 PDF（交给机构：按责任科室列出整改意见）",
+        detailed_message = "整改通知书"
+    )]
+    Notice,
+    #[strum(
         serialize = "edit_opinion",
         message = "综合评价（印在报告签字栏之上）",
         detailed_message = "综合评价"

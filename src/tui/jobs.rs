@@ -21,6 +21,8 @@ use crate::store::MergeReport;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobKind {
     Report,
+    /// The 整改通知书.
+    Notice,
     Export,
     Merge,
     /// Reading the shipped and the user's checklists (the user dir may be slow or big).
@@ -34,6 +36,7 @@ impl JobKind {
     pub fn label(self) -> &'static str {
         match self {
             JobKind::Report => "生成评审报告",
+            JobKind::Notice => "生成整改通知书",
             JobKind::Export => "导出",
             JobKind::Merge => "合并",
             JobKind::ScanChecklists => "读取清单",

@@ -646,6 +646,26 @@ fn the_walkthrough_sets_a_plan_in_its_form_and_records_a_follow_up() {
     h.press("y");
     assert!(h.status().contains("没有对 1.1.3 提出"), "{}", h.status());
 
+    // The 整改通知书 from the walkthrough, written to the output folder on a worker.
+    h.press("g");
+    h.type_text("1.1.1");
+    h.press("Enter");
+    h.press("a");
+    h.press_and_wait("N");
+    assert!(
+        h.status().starts_with("已生成整改通知书（草稿）"),
+        "{}",
+        h.status()
+    );
+    let written: Vec<String> = std::fs::read_dir(h.dir.path().join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(written, ["青山镇卫生院-整改通知书-2026-11-23.pdf"]);
+    let window = h.screen(120, 40);
+    assert!(window.contains("才是正式的整改通知书"), "{window}");
+    h.press("q");
+
     // The summary counts both.
     h.press("s");
     let screen = h.screen(120, 40);

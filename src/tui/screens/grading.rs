@@ -143,6 +143,7 @@ impl App {
             }
             Command::EditChecklist => return self.edit_checklist(),
             Command::Report => return self.start_report(),
+            Command::Notice => return self.start_notice(),
             Command::Conflicts => self.open_conflicts(),
             Command::Compare => self.compare_with_previous(Screen::Walkthrough),
             Command::Complete => self.complete(),

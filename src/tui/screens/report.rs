@@ -32,6 +32,44 @@ impl App {
         self.report(true)
     }
 
+    /// `N`: the 整改通知书 of the open inspection, built on a worker like the report
+    /// (a draft says so in the PDF and on the status line; it does not ask).
+    pub(crate) fn start_notice(&mut self) -> Vec<Effect> {
+        let Some(w) = self.walk.as_ref() else {
+            return Vec::new();
+        };
+        const BUSY: &str = "整改通知书正在生成，完成后这里会显示文件位置…";
+        if self.is_running(JobKind::Notice) {
+            self.status = Some(Status::info(BUSY));
+            return Vec::new();
+        }
+        if w.graded == 0 {
+            self.status = Some(Status::warning(
+                "还没有任何条款评分，无法生成整改通知书：先评分、写整改意见，再生成",
+            ));
+            return Vec::new();
+        }
+        let input = match ReportInput::load(&self.store, &w.inspection.id) {
+            Ok(input) => input,
+            Err(e) => {
+                self.status = Some(Status::error(format!("无法生成整改通知书：{e}")));
+                return Vec::new();
+            }
+        };
+        let file = input.inspection.actions_file_name();
+        let wanted = Wanted::Directory(self.options.output_dir.clone());
+        let data_dir = self.store.dir().to_path_buf();
+        let options = fonts_options();
+        self.status = Some(Status::info("正在生成整改通知书…（可以继续评审）"));
+        let job = Job::new(JobKind::Notice, move || {
+            let notice = report::render_actions(&input, &options).map_err(|e| e.to_string())?;
+            let written =
+                write_report(&notice.pdf, &file, &wanted, &data_dir).map_err(|e| e.to_string())?;
+            Ok(done(&notice, &written, "整改通知书"))
+        });
+        self.start_job(job, BUSY)
+    }
+
     fn report(&mut self, confirmed: bool) -> Vec<Effect> {
         let Some(w) = self.walk.as_ref() else {
             return Vec::new();
@@ -67,18 +105,23 @@ impl App {
         let file = input.inspection.report_file_name();
         let wanted = Wanted::Directory(self.options.output_dir.clone());
         let data_dir = self.store.dir().to_path_buf();
-        let options = ReportOptions {
-            fonts: FontChoice {
-                extra: None,
-                system: true,
-            },
-            generated_at: None,
-        };
+        let options = fonts_options();
         self.status = Some(Status::info("正在生成评审报告…（可以继续评审）"));
         let job = Job::new(JobKind::Report, move || {
             build(&input, &options, &file, &wanted, &data_dir)
         });
         self.start_job(job, BUSY)
+    }
+}
+
+/// The bundled fonts, then the system's.
+fn fonts_options() -> ReportOptions {
+    ReportOptions {
+        fonts: FontChoice {
+            extra: None,
+            system: true,
+        },
+        generated_at: None,
     }
 }
 
@@ -92,13 +135,13 @@ fn build(
 ) -> Result<Done, String> {
     let report = report::render(input, options).map_err(|e| e.to_string())?;
     let written = write_report(&report.pdf, file, wanted, data_dir).map_err(|e| e.to_string())?;
-    Ok(done(&report, &written))
+    Ok(done(&report, &written, "评审报告"))
 }
 
 /// What to tell the user: the file on the status line; in the window, the full path,
 /// why it is not in the output folder if it is not, and characters drawn as □ (a
 /// warning).
-fn done(report: &Report, target: &Written) -> Done {
+fn done(report: &Report, target: &Written, what: &str) -> Done {
     let path = std::path::absolute(&target.path).unwrap_or_else(|_| target.path.clone());
     let file = path
         .file_name()
@@ -109,7 +152,7 @@ fn done(report: &Report, target: &Written) -> Done {
     } else {
         ""
     };
-    let text = format!("已生成评审报告{draft} {file}（{} 页）", report.pages);
+    let text = format!("已生成{what}{draft} {file}（{} 页）", report.pages);
     let mut notes = Vec::new();
     let mut warn = false;
     if let Some(note) = &report.draft {

@@ -92,6 +92,7 @@ impl App {
             }
             Action::Command(Command::Back) => self.view = View::Walkthrough,
             Action::Command(Command::Report) => return self.start_report(),
+            Action::Command(Command::Notice) => return self.start_notice(),
             Action::Command(Command::EditOpinion) => self.open_opinion_editor(),
             Action::Command(Command::Compare) => self.compare_with_previous(Screen::Summary),
             Action::Command(Command::Complete) => self.complete(),
