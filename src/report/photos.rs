@@ -88,16 +88,24 @@ pub fn load<'a>(
         None => EvidenceView::Missing,
         Some(path) => view_file(sha, path),
     });
-    jobs.into_iter().map(|(sha, _)| sha).zip(views).collect()
+    jobs.into_iter()
+        .zip(views)
+        .map(|((sha, _), view)| (sha, view.unwrap_or_else(|| unreadable(UNREADABLE))))
+        .collect()
+}
+
+fn unreadable(why: &str) -> EvidenceView {
+    EvidenceView::Unreadable(why.to_string())
 }
 
 /// `f` of each job, in order, on up to [`WORKERS`] threads (as many as there are
-/// cores). A thread that cannot be started leaves its share to the others.
-fn in_parallel<J: Sync, R: Send>(jobs: &[J], f: impl Fn(&J) -> R + Sync) -> Vec<R> {
+/// cores). A thread that cannot be started leaves its share to the others; the
+/// result of a job whose thread panicked is `None`.
+fn in_parallel<J: Sync, R: Send>(jobs: &[J], f: impl Fn(&J) -> R + Sync) -> Vec<Option<R>> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let workers = cores.min(WORKERS).min(jobs.len());
     if workers <= 1 {
-        return jobs.iter().map(&f).collect();
+        return jobs.iter().map(|j| Some(f(j))).collect();
     }
     let next = AtomicUsize::new(0);
     let work = || {
@@ -110,21 +118,25 @@ fn in_parallel<J: Sync, R: Send>(jobs: &[J], f: impl Fn(&J) -> R + Sync) -> Vec<
             done.push((i, f(job)));
         }
     };
-    let mut results: Vec<(usize, R)> = std::thread::scope(|s| {
+    let done: Vec<(usize, R)> = std::thread::scope(|s| {
         let helpers: Vec<_> = (1..workers)
             .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
             .collect();
         let mut all = work();
         for h in helpers {
-            // A worker's `f` does not panic (decoding is caught in `view_bytes`).
             if let Ok(done) = h.join() {
                 all.extend(done);
             }
         }
         all
     });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
+    let mut results: Vec<Option<R>> = std::iter::repeat_with(|| None).take(jobs.len()).collect();
+    for (i, r) in done {
+        if let Some(slot) = results.get_mut(i) {
+            *slot = Some(r);
+        }
+    }
+    results
 }
 
 /// The kind of picture `head` starts with, of those the report can show.
@@ -140,7 +152,6 @@ fn shown_format(head: &[u8]) -> Option<ImageFormat> {
 
 fn view_file(sha256: &str, path: &std::path::Path) -> EvidenceView {
     use std::io::Read;
-    let unreadable = |why: &str| EvidenceView::Unreadable(why.to_string());
     let Ok(file) = std::fs::File::open(path) else {
         return unreadable("文件无法读取");
     };
@@ -301,7 +312,7 @@ mod tests {
         let jobs: Vec<usize> = (0..37).collect();
         assert_eq!(
             in_parallel(&jobs, |j| j * 2),
-            (0..37).map(|j| j * 2).collect::<Vec<_>>()
+            (0..37).map(|j| Some(j * 2)).collect::<Vec<_>>()
         );
         assert!(in_parallel(&Vec::<usize>::new(), |j| *j).is_empty());
     }
