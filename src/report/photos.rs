@@ -7,8 +7,9 @@
 //! cannot be decoded or is not what its hash says (无法显示). Nothing here fails the
 //! report, and nothing panics it: a decoder that panics on hostile bytes is caught.
 //!
-//! Decoding is the cost (a 4000×3000 phone photo is 12 megapixels): it runs where the
-//! report input is loaded, on up to [`WORKERS`] threads.
+//! Decoding is the cost (a 4000×3000 phone photo is 12 megapixels): a JPEG is decoded
+//! at a quarter of its size where it can be ([`scaled_jpeg`]), and the photos are
+//! decoded where the report input is loaded, on up to [`WORKERS`] threads.
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -192,18 +193,10 @@ pub fn thumbnail(bytes: &[u8]) -> Option<Thumbnail> {
 
 fn make_thumbnail(bytes: &[u8]) -> Option<Thumbnail> {
     let format = shown_format(bytes)?;
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_PIXELS * 4 + (64 << 20));
-    reader.limits(limits);
-    let decoder = reader.into_decoder().ok()?;
-    let (w, h) = decoder.dimensions();
-    if w == 0 || h == 0 || u64::from(w) * u64::from(h) > MAX_PIXELS {
-        return None;
-    }
-    let mut img = DynamicImage::from_decoder(decoder).ok()?;
+    let mut img = match format {
+        ImageFormat::Jpeg => scaled_jpeg(bytes).or_else(|| decoded(bytes, format))?,
+        _ => decoded(bytes, format)?,
+    };
     if img.width().max(img.height()) > LONG_SIDE {
         img = img.thumbnail(LONG_SIDE, LONG_SIDE);
     }
@@ -220,6 +213,52 @@ fn make_thumbnail(bytes: &[u8]) -> Option<Thumbnail> {
         width: rgb.width(),
         height: rgb.height(),
     })
+}
+
+/// A JPEG decoded straight to about [`LONG_SIDE`] pixels on its long side: the
+/// decoder's IDCT scaled by 1/2, 1/4 or 1/8 (the smallest that is still at least
+/// that size), so a 4000×3000 photo is never 12 megapixels in memory. `None` for a
+/// JPEG this decoder cannot read or whose pixels are not RGB or grey (CMYK), which
+/// [`decoded`] then tries.
+fn scaled_jpeg(bytes: &[u8]) -> Option<DynamicImage> {
+    use jpeg_decoder::PixelFormat;
+    let mut d = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+    d.set_max_decoding_buffer_size(usize::try_from(MAX_PIXELS * 4).ok()?);
+    d.read_info().ok()?;
+    let info = d.info()?;
+    let (w, h) = (u32::from(info.width), u32::from(info.height));
+    let long = w.max(h);
+    if w == 0 || h == 0 || long > MAX_SIDE || u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return None;
+    }
+    if long > LONG_SIDE {
+        let want = |side: u32| u16::try_from((side * LONG_SIDE).div_ceil(long)).ok();
+        d.scale(want(w)?, want(h)?).ok()?;
+    }
+    let pixels = d.decode().ok()?;
+    let info = d.info()?;
+    let (w, h) = (u32::from(info.width), u32::from(info.height));
+    match info.pixel_format {
+        PixelFormat::RGB24 => image::RgbImage::from_raw(w, h, pixels).map(DynamicImage::ImageRgb8),
+        PixelFormat::L8 => image::GrayImage::from_raw(w, h, pixels).map(DynamicImage::ImageLuma8),
+        PixelFormat::L16 | PixelFormat::CMYK32 => None,
+    }
+}
+
+/// A JPEG or PNG decoded whole by the image crate, within the limits.
+fn decoded(bytes: &[u8], format: ImageFormat) -> Option<DynamicImage> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_PIXELS * 4 + (64 << 20));
+    reader.limits(limits);
+    let decoder = reader.into_decoder().ok()?;
+    let (w, h) = decoder.dimensions();
+    if w == 0 || h == 0 || u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return None;
+    }
+    DynamicImage::from_decoder(decoder).ok()
 }
 
 /// 8-bit RGB; a transparent picture (a PNG screenshot) on white, as on paper.
@@ -272,6 +311,20 @@ mod tests {
         assert!(t.jpeg.starts_with(&[0xFF, 0xD8]));
         let t = thumbnail(&jpeg(64, 48)).unwrap();
         assert_eq!((t.width, t.height), (64, 48));
+    }
+
+    #[test]
+    fn a_grey_photo_and_one_scaled_by_half_come_out_right() {
+        let grey = image::GrayImage::from_fn(1600, 1200, |x, _| image::Luma([(x % 256) as u8]));
+        let mut bytes = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85)
+            .encode_image(&grey)
+            .unwrap();
+        let t = thumbnail(&bytes).unwrap();
+        assert_eq!((t.width, t.height), (1000, 750));
+        // 2000 × 1500 decodes at 1/2: 1000 × 750 straight away.
+        let img = scaled_jpeg(&jpeg(2000, 1500)).unwrap();
+        assert_eq!((img.width(), img.height()), (1000, 750));
     }
 
     #[test]

@@ -221,18 +221,43 @@ fn photos_are_small_jpegs_numbered_and_captioned_and_other_files_are_listed() {
     let title = &township.0.find_item(&first).unwrap().title;
     // Numbered in checklist order: the PNG on 1.1.1 first. Captions: the number, the
     // item and its title, the name, the hash's start, the time taken (with the
-    // photo's own offset).
-    let caption2 = format!("图2{first}{}", title.replace(' ', ""));
-    assert!(text.contains(&caption2), "{caption2} not in {text}");
-    assert!(text.contains("图11.1.1") && text.contains("屏幕截图.png"));
-    assert!(text.contains("IMG_0001.jpg") && text.contains("IMG_0002.jpg"));
-    assert!(text.contains(&format!("sha256{}", &a.evidence[0].sha256[..8])));
-    assert!(text.contains("图3"));
-    assert!(text.contains("拍摄于2026-11-2010:15"), "{text}");
+    // photo's own offset) — each a line of the layout; pdftotext finds them all
+    // (in an order of its own across the two columns).
+    let layout = prepare(&ReportInput::load(&store, &insp.id).unwrap(), &options())
+        .unwrap()
+        .layout;
+    let sha = |n: usize| &a.evidence[n].sha256[..8];
+    let first_png = &store
+        .assessment(&insp.id, "1.1.1")
+        .unwrap()
+        .unwrap()
+        .evidence[0];
+    for (wanted, figure) in [
+        ("图 1　1.1.1 功能定位与服务职责".to_string(), 1),
+        ("屏幕截图.png".to_string(), 1),
+        (format!("sha256 {}", &first_png.sha256[..8]), 1),
+        (format!("图 2　{first} {title}"), 2),
+        ("IMG_0001.jpg".to_string(), 2),
+        (format!("sha256 {}", sha(0)), 2),
+        (format!("图 3　{first} {title}"), 3),
+        ("IMG_0002.jpg".to_string(), 3),
+        (format!("sha256 {} · 拍摄于 2026-11-20 10:15", sha(1)), 3),
+    ] {
+        let in_caption = layout.pages.iter().flat_map(|p| &p.boxes).any(|b| {
+            b.role == Role::Caption { figure }
+                && matches!(&b.shape, Shape::Text { text, .. } if *text == wanted)
+        });
+        assert!(
+            in_caption,
+            "{wanted} not a line of the caption of 图 {figure}"
+        );
+        for word in wanted.split_whitespace().filter(|w| *w != "·") {
+            assert!(text.contains(word), "{word} not in {text}");
+        }
+    }
     assert!(!text.contains("图4"));
     // The 不达标 item's row names its photos.
     assert!(text.contains("佐证：图2、图3"), "{text}");
-    // The PDF is listed, with its size and hash, not shown.
     let listed = &store
         .assessment(&insp.id, "1.1.1")
         .unwrap()
