@@ -10,6 +10,12 @@
 //! inspection, and the same as a draft (watermark on every page). Prints the file
 //! size; criterion prints the time.
 //!
+//! Budget with photos: the same report with 20 phone photos (4000×3000 JPEGs of 3–5
+//! MB, made once in set-up with gradients and noise so they compress like real
+//! photos) attached to its items, loaded from the store (the photos read, decoded,
+//! turned and down-scaled: [`ReportInput::load`]) and rendered, in under 3 s and
+//! under 5 MB.
+//!
 //! Also the 整改通知书 of the same inspection (its 整改意见 by department): under 100 ms.
 //!
 //! Run: cargo bench --bench report
@@ -30,6 +36,13 @@ const NOTE: &str = "现场查看发现，发热诊室未设置独立出入口，
 
 fn input(dir: &std::path::Path) -> ReportInput {
     let store = Store::open(dir).expect("store opens");
+    let id = inspection(&store, &[]);
+    ReportInput::load(&store, &id).expect("inspection loads")
+}
+
+/// The graded, completed township inspection, with `photos` attached (two to an
+/// item, from the first); returns its id.
+fn inspection(store: &Store, photos: &[std::path::PathBuf]) -> String {
     let catalog = Catalog::discover(None);
     let township = catalog.get("township-2022").expect("shipped checklist");
     let inspection = store
@@ -76,6 +89,12 @@ fn input(dir: &std::path::Path) -> ReportInput {
         store
             .update(&inspection.id, &item.id, &changes, "王堃")
             .expect("grade saved");
+        if let Some(pair) = photos.chunks(2).nth(n) {
+            store
+                .attach(&inspection.id, &item.id, pair, "王堃")
+                .expect("photos attached");
+            entries += pair.len() as u64;
+        }
     }
     store
         .edit(
@@ -95,9 +114,55 @@ fn input(dir: &std::path::Path) -> ReportInput {
     store.complete(&inspection.id, "王堃").expect("completed");
     entries += 2;
     // The seal is the journal's own: its digest, its entries, its signer.
-    let input = ReportInput::load(&store, &inspection.id).expect("inspection loads");
+    let input = ReportInput::load(store, &inspection.id).expect("inspection loads");
     assert_eq!(input.record.as_ref().map(|r| r.entries), Some(entries));
-    input
+    inspection.id
+}
+
+/// A phone photo of 4000 × 3000: smooth gradients and shapes (a wall, a window, a
+/// tiled floor) with texture at every scale (blotches of 6 px, which survive the
+/// down-scaling as a real scene's detail does, and sensor noise per pixel), saved as
+/// a phone saves it (JPEG, quality 92): 3–5 MB.
+fn phone_photo(seed: u32) -> Vec<u8> {
+    let (w, h) = (4000u32, 3000u32);
+    // A hash of a position: deterministic noise, -128..128.
+    let hash = move |a: u32, b: u32| {
+        let mut v = a.wrapping_mul(0x9E37_79B9)
+            ^ b.wrapping_mul(0x85EB_CA6B)
+            ^ seed.wrapping_mul(0xC2B2_AE35);
+        v ^= v >> 15;
+        v = v.wrapping_mul(0x2C1B_3C6D);
+        v ^= v >> 12;
+        (v >> 24) as i32 - 128
+    };
+    let (cx, cy) = ((seed * 397 % w) as i32, (seed * 211 % h) as i32);
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let (xi, yi) = (x as i32, y as i32);
+        let base = [
+            60 + (x * 140 / w) as i32,
+            80 + (y * 120 / h) as i32,
+            90 + ((x + y) * 80 / (w + h)) as i32 + (seed as i32 % 40),
+        ];
+        let window = (xi - cx).abs() < 500 && (yi - cy).abs() < 350;
+        let floor = yi > 2200 + (xi / 20) % 40;
+        let tile = ((x / 37 + y / 41) % 2) as i32 * 14;
+        let blotch = hash(x / 6, y / 6) / 7;
+        let grain = hash(x, y) / 10;
+        let mut px = [0u8; 3];
+        for (c, p) in px.iter_mut().enumerate() {
+            let mut v = base[c] + blotch + grain + if floor { tile - 40 } else { 0 };
+            if window {
+                v = 225 + blotch / 3 + grain / 2;
+            }
+            *p = v.clamp(0, 255) as u8;
+        }
+        image::Rgb(px)
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
+        .encode_image(&img)
+        .expect("photo encodes");
+    out
 }
 
 fn report(c: &mut Criterion) {
@@ -160,5 +225,75 @@ fn notice(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, report, notice);
+fn report_with_photos(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path().join("photos");
+    std::fs::create_dir_all(&folder).expect("photo folder");
+    let photos: Vec<std::path::PathBuf> = (0..20)
+        .map(|i| {
+            let p = folder.join(format!("IMG_{:04}.jpg", 2031 + i));
+            std::fs::write(&p, phone_photo(i + 1)).expect("photo written");
+            p
+        })
+        .collect();
+    let sizes: Vec<u64> = photos
+        .iter()
+        .map(|p| std::fs::metadata(p).expect("photo").len())
+        .collect();
+    let store = Store::open(&dir.path().join("data")).expect("store opens");
+    let id = inspection(&store, &photos);
+    let options = ReportOptions {
+        generated_at: Some("2026-11-23 09:30".into()),
+        ..ReportOptions::default()
+    };
+    let load_and_render = || {
+        let input = ReportInput::load(&store, &id).expect("inspection loads");
+        render(&input, &options).expect("report renders")
+    };
+    let first = load_and_render();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "report with 20 photos (4000×3000 JPEG, {:.1}–{:.1} MB each, {:.0} MB in all): {} pages, {} bytes ({:.2} MB); budget < 5 MB; decoded on {} thread(s)",
+        *sizes.iter().min().expect("photos") as f64 / 1048576.0,
+        *sizes.iter().max().expect("photos") as f64 / 1048576.0,
+        sizes.iter().sum::<u64>() as f64 / 1048576.0,
+        first.pages,
+        first.pdf.len(),
+        first.pdf.len() as f64 / 1048576.0,
+        cores.min(pingshen::report::photos::WORKERS),
+    );
+    assert!(first.pdf.len() < 5 * 1024 * 1024, "over the 5 MB budget");
+    let input = ReportInput::load(&store, &id).expect("inspection loads");
+    let thumbs: Vec<usize> = input
+        .files
+        .values()
+        .filter_map(|v| match v {
+            pingshen::report::photos::EvidenceView::Photo(t) => Some(t.jpeg.len()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(thumbs.len(), 20, "every photo shown");
+    println!(
+        "thumbnails: {} of {}×{} px, {:.0}–{:.0} KB, {:.0} KB on average",
+        thumbs.len(),
+        pingshen::report::photos::LONG_SIDE,
+        pingshen::report::photos::LONG_SIDE * 3 / 4,
+        *thumbs.iter().min().expect("thumbnails") as f64 / 1024.0,
+        *thumbs.iter().max().expect("thumbnails") as f64 / 1024.0,
+        thumbs.iter().sum::<usize>() as f64 / 1024.0 / thumbs.len() as f64,
+    );
+    let mut group = c.benchmark_group("report");
+    group.sample_size(10);
+    group.measurement_time(std::time::Duration::from_secs(20));
+    group.bench_function(
+        "township-2022 with 20 photos: load and render (budget < 3 s)",
+        |b| b.iter(load_and_render),
+    );
+    group.bench_function("township-2022 with 20 photos: render only", |b| {
+        b.iter(|| render(&input, &options).expect("report renders"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, report, notice, report_with_photos);
 criterion_main!(benches);

@@ -98,6 +98,12 @@ pub enum Shape {
         angle: f32,
         opacity: f32,
     },
+    /// A photo filling the box (the box has its proportions): the JPEG of an evidence
+    /// file, embedded once however often it is drawn (`id` is its sha256).
+    Image {
+        id: String,
+        image: super::photos::Thumbnail,
+    },
 }
 
 /// What part of the report a box belongs to, for tests.
@@ -118,6 +124,14 @@ pub enum Role {
     TableRow {
         table: usize,
         row: usize,
+    },
+    /// 图 n: the photo and its frame.
+    Figure {
+        figure: usize,
+    },
+    /// The caption under 图 n; kept on the photo's page.
+    Caption {
+        figure: usize,
     },
 }
 

@@ -4,8 +4,10 @@
 //! - [`wrap`], [`layout`] and [`table`]: text measurement, Chinese line breaking,
 //!   tables with repeated headers, page breaking; positioned boxes, testable without
 //!   a PDF;
-//! - [`sections`], [`chart`], [`signatures`] and [`page_frame`]: the report's
-//!   sections laid out in order, and each page's header and footer;
+//! - [`sections`], [`chart`], [`figures`], [`signatures`] and [`page_frame`]: the
+//!   report's sections laid out in order (the photos of the 佐证材料 appendix with
+//!   their captions), and each page's header and footer;
+//! - [`photos`]: the evidence files' thumbnails, decoded where the input is loaded;
 //! - [`fonts`]: the bundled Noto Sans SC subsets and fallbacks, checked per character;
 //! - [`pdf`]: the printpdf writer;
 //! - [`seal`]: the record seal, printed on the signature page, carried in the PDF's
@@ -17,12 +19,14 @@
 
 pub mod chart;
 mod destination;
+pub mod figures;
 pub mod fonts;
 pub mod layout;
 pub mod model;
 pub mod notice;
 pub mod page_frame;
 pub mod pdf;
+pub mod photos;
 mod previous;
 pub mod roster;
 pub mod seal;

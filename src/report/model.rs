@@ -11,6 +11,7 @@ use crate::scoring::{
 use crate::store::{ActionItem, Assessment, Finality, Inspection, Store, StoreError};
 
 use super::ReportError;
+use super::photos::{EvidenceView, Thumbnail};
 use super::seal::RecordSeal;
 
 /// Everything a report is made from, owned, so it can be built on another thread.
@@ -24,6 +25,10 @@ pub struct ReportInput {
     /// The seal of the inspection's journal: printed on the signature page and kept
     /// in the PDF's document information; `None` prints nothing.
     pub record: Option<RecordSeal>,
+    /// What the report shows of each evidence file the assessments name, by sha256:
+    /// photos decoded and down-scaled ([`super::photos::load`]); a file not in here
+    /// is listed as 缺失.
+    pub files: BTreeMap<String, EvidenceView>,
 }
 
 /// The earlier review an inspection is linked to.
@@ -66,6 +71,7 @@ impl ReportInput {
         let inspection = store.get(&id)?;
         let checklist = store.pinned(&inspection)?;
         let assessments = store.assessments(&id)?;
+        let files = super::photos::load(store, assessments.values().flat_map(|a| &a.evidence));
         let previous = match &inspection.previous {
             None => None,
             Some(prev) => Some(match store.get(prev) {
@@ -86,6 +92,7 @@ impl ReportInput {
             assessments,
             previous,
             record: Some(record_of(store, &id)?),
+            files,
         })
     }
 }
@@ -115,6 +122,8 @@ pub struct FailingItem {
     pub criterion: String,
     pub note: String,
     pub corrective_action: String,
+    /// The numbers of its photos in the 佐证材料 appendix (图 3、图 4).
+    pub figures: Vec<usize>,
 }
 
 /// One line of the full item table.
@@ -176,11 +185,32 @@ impl PreviousComparison {
     }
 }
 
+/// One evidence file of one item, in the 佐证材料 appendix.
 #[derive(Debug, Clone)]
 pub struct EvidenceRow {
     pub item_id: String,
+    /// The item's title (empty for an item no longer in the checklist).
+    pub item_title: String,
+    /// The file's name, never a folder.
     pub path: String,
     pub sha256: String,
+    /// Its size as recorded (0 when an older pingshen recorded none).
+    pub size: u64,
+    /// When the photo was taken, from its EXIF data.
+    pub taken: Option<crate::time::Stamp>,
+    /// Its number (图 n) when it is shown as a photo.
+    pub figure: Option<usize>,
+    pub view: EvidenceView,
+}
+
+impl EvidenceRow {
+    /// The thumbnail, when this row is a figure.
+    pub fn photo(&self) -> Option<&Thumbnail> {
+        match &self.view {
+            EvidenceView::Photo(t) => Some(t),
+            _ => None,
+        }
+    }
 }
 
 /// The report, ready to lay out.
@@ -214,6 +244,30 @@ pub struct Document {
     pub finality: Finality,
 }
 
+/// The row of evidence `e` of item `item_id`, shown as `files` says.
+fn evidence_row(
+    item_id: &str,
+    item_title: &str,
+    e: &crate::store::Evidence,
+    files: &BTreeMap<String, EvidenceView>,
+) -> EvidenceRow {
+    EvidenceRow {
+        item_id: item_id.to_string(),
+        item_title: item_title.to_string(),
+        // The name only: a path an older pingshen recorded is the laptop's, not the
+        // record's.
+        path: e.name().to_string(),
+        sha256: e.sha256.clone(),
+        size: e.size,
+        taken: e.taken,
+        figure: None,
+        view: files
+            .get(&e.sha256)
+            .cloned()
+            .unwrap_or(EvidenceView::Missing),
+    }
+}
+
 pub const REPORT_TITLE: &str = "服务能力现场评审报告";
 
 /// The 条款明细 cell of an item's 整改意见: the text, then its plan on a line of its
@@ -239,6 +293,7 @@ impl Document {
             assessments,
             previous,
             record,
+            files,
         } = input;
         let grade_of = |id: &str| assessments.get(id).and_then(|a| a.grade);
         let roll = rollup(checklist, grade_of);
@@ -269,11 +324,23 @@ impl Document {
         let mut failing = Vec::new();
         let mut items: Vec<ItemGroup> = Vec::new();
         let mut evidence = Vec::new();
+        let mut figures = 0;
         for chapter in &checklist.chapters {
             let mut rows = Vec::new();
             for item in chapter.sections.iter().flat_map(|s| &s.items) {
                 let a = assessments.get(&item.id);
                 let grade = a.and_then(|a| a.grade);
+                // Its photos, numbered 图 1, 图 2, … in checklist order.
+                let mut own = Vec::new();
+                for e in a.map_or(&[][..], |a| &a.evidence) {
+                    let mut row = evidence_row(&item.id, &item.title, e, files);
+                    if row.photo().is_some() {
+                        figures += 1;
+                        row.figure = Some(figures);
+                        own.push(figures);
+                    }
+                    evidence.push(row);
+                }
                 if grade == Some(Grade::D) {
                     failing.push(FailingItem {
                         id: item.id.clone(),
@@ -284,16 +351,8 @@ impl Document {
                         corrective_action: a
                             .map(|a| a.corrective_action.clone())
                             .unwrap_or_default(),
+                        figures: own,
                     });
-                }
-                if let Some(a) = a {
-                    evidence.extend(a.evidence.iter().map(|e| EvidenceRow {
-                        item_id: item.id.clone(),
-                        // The name only: a path an older pingshen recorded is the
-                        // laptop's, not the record's.
-                        path: e.name().to_string(),
-                        sha256: e.sha256.clone(),
-                    }));
                 }
                 rows.push(ItemRow {
                     id: item.id.clone(),

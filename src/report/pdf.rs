@@ -7,13 +7,13 @@
 //! making, with its UTC offset ([`DocInfo`]), and a report's record seal
 //! ([`super::seal`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use lopdf::{Dictionary, Object};
 use printpdf::{
     Color, ExtendedGraphicsState, ExtendedGraphicsStateId, FontId, Line, LinePoint, Mm, Op,
     PaintMode, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect,
-    TextItem, TextMatrix, TextRenderingMode,
+    TextItem, TextMatrix, TextRenderingMode, XObjectId,
 };
 
 use super::fonts::FontSet;
@@ -145,10 +145,11 @@ pub fn render(
                     .with_current_stroke_alpha(opacity),
             )
         });
+    let images = embed_images(&mut doc, layout);
     let mut used = BTreeSet::new();
     let mut pages = Vec::with_capacity(layout.pages.len());
     for page in &layout.pages {
-        let mut pen = Pen::new(fonts, page_h, &mut used);
+        let mut pen = Pen::new(fonts, page_h, &mut used, &images);
         // The watermark over everything else.
         let (marks, rest): (Vec<&Placed>, Vec<&Placed>) =
             page.boxes.iter().partition(|b| b.role == Role::Watermark);
@@ -197,6 +198,50 @@ pub fn render(
     // this result too.
     let _ = lo.save_to(&mut bytes);
     bytes
+}
+
+/// Adds each photo the layout draws to `doc` once, as an image XObject holding the
+/// thumbnail's JPEG as it is (DCTDecode: printpdf's own images are pixels it would
+/// encode again), named `PSIMG1`, `PSIMG2`, … in the order first drawn. Returns the
+/// name of each by its id.
+fn embed_images(doc: &mut PdfDocument, layout: &Layout) -> BTreeMap<String, XObjectId> {
+    use printpdf::{DictItem, ExternalStream, ExternalXObject, Px, XObject};
+    let mut names = BTreeMap::new();
+    for b in layout.pages.iter().flat_map(|p| &p.boxes) {
+        let Shape::Image { id, image } = &b.shape else {
+            continue;
+        };
+        if names.contains_key(id) {
+            continue;
+        }
+        let name = XObjectId(format!("PSIMG{}", names.len() + 1));
+        let name_item = |n: &str| DictItem::Name(n.as_bytes().to_vec());
+        let dict = BTreeMap::from([
+            ("Type".to_string(), name_item("XObject")),
+            ("Subtype".to_string(), name_item("Image")),
+            ("Width".to_string(), DictItem::Int(i64::from(image.width))),
+            ("Height".to_string(), DictItem::Int(i64::from(image.height))),
+            ("ColorSpace".to_string(), name_item("DeviceRGB")),
+            ("BitsPerComponent".to_string(), DictItem::Int(8)),
+            ("Filter".to_string(), name_item("DCTDecode")),
+        ]);
+        let xobject = ExternalXObject {
+            stream: ExternalStream {
+                dict,
+                content: image.jpeg.to_vec(),
+                compress: false,
+            },
+            width: Some(Px(image.width as usize)),
+            height: Some(Px(image.height as usize)),
+            dpi: None,
+        };
+        doc.resources
+            .xobjects
+            .map
+            .insert(name.clone(), XObject::External(xobject));
+        names.insert(id.clone(), name);
+    }
+    names
 }
 
 /// zlib's level for the PDF's streams. lopdf's own `compress` takes the best (9), which
@@ -269,11 +314,19 @@ struct Pen<'a> {
     font: Option<(usize, f32)>,
     /// Whether text is filled and stroked (faux bold) rather than filled.
     faux: bool,
+    /// The XObject name of each photo, by its id.
+    images: &'a BTreeMap<String, XObjectId>,
 }
 
 impl<'a> Pen<'a> {
-    fn new(fonts: &'a FontSet, page_h: f32, used: &'a mut BTreeSet<usize>) -> Pen<'a> {
+    fn new(
+        fonts: &'a FontSet,
+        page_h: f32,
+        used: &'a mut BTreeSet<usize>,
+        images: &'a BTreeMap<String, XObjectId>,
+    ) -> Pen<'a> {
         Pen {
+            images,
             ops: Vec::new(),
             fonts,
             page_h,
@@ -417,6 +470,33 @@ impl<'a> Pen<'a> {
                         is_closed: false,
                     },
                 });
+            }
+            Shape::Image { id, .. } => {
+                let Some(name) = self.images.get(id) else {
+                    return;
+                };
+                self.end_text();
+                // The image is a unit square: scaled to the box, its lower-left corner
+                // at the box's.
+                self.ops.push(Op::SaveGraphicsState);
+                self.ops.push(Op::SetTransformationMatrix {
+                    matrix: printpdf::CurTransMat::Raw([
+                        pt(b.w).0,
+                        0.0,
+                        0.0,
+                        pt(b.h).0,
+                        pt(b.x).0,
+                        pt(page_h - b.y - b.h).0,
+                    ]),
+                });
+                self.ops.push(Op::UseXobject {
+                    id: name.clone(),
+                    transform: printpdf::XObjectTransform {
+                        no_auto_scale: true,
+                        ..printpdf::XObjectTransform::default()
+                    },
+                });
+                self.ops.push(Op::RestoreGraphicsState);
             }
             Shape::Text { text, style } => {
                 if text.trim().is_empty() {

@@ -444,10 +444,14 @@ fn failing(f: &mut Flow, doc: &Document) {
         .iter()
         .map(|it| {
             let star = if it.core { "★ " } else { "" };
+            let mut item = Cell::new(format!("{star}{}", it.title), CELL_BOLD)
+                .then(format!("未达到的要求（C档）：{}", it.criterion), CELL);
+            if !it.figures.is_empty() {
+                item = item.then(figure_refs(&it.figures), CELL);
+            }
             Row::new(vec![
                 Cell::new(&it.id, CELL_BOLD),
-                Cell::new(format!("{star}{}", it.title), CELL_BOLD)
-                    .then(format!("未达到的要求（C档）：{}", it.criterion), CELL),
+                item,
                 Cell::new(or_dash(&it.note), CELL),
                 Cell::new(or_dash(&it.corrective_action), CELL),
             ])
@@ -579,28 +583,84 @@ fn item_table(f: &mut Flow, doc: &Document) -> usize {
     })
 }
 
+/// 佐证：图 3、图 4.
+pub fn figure_refs(figures: &[usize]) -> String {
+    let refs: Vec<String> = figures.iter().map(|n| format!("图 {n}")).collect();
+    format!("佐证：{}", refs.join("、"))
+}
+
+/// The sub-heading over the files that are listed, not shown.
+const SUBHEADING: TextStyle = TextStyle::new(Weight::Bold, 11.0);
+
+/// The photos as numbered figures with their captions, then every other file (of
+/// another kind, missing on this laptop, or a picture that cannot be shown) listed
+/// with its name, size and hash.
 fn evidence(f: &mut Flow, doc: &Document) {
+    use super::photos::EvidenceView;
     if doc.evidence.is_empty() {
         f.paragraph("本次评审未登记佐证材料。", BODY, 0.0, Align::Left);
         return;
     }
+    let (photos, others): (Vec<_>, Vec<_>) = doc.evidence.iter().partition(|e| e.figure.is_some());
+    let mut summary = format!("共 {} 份佐证材料", doc.evidence.len());
+    match photos.len() {
+        0 => {}
+        1 => summary.push_str("，照片 1 张（图 1）"),
+        n => summary.push_str(&format!("，照片 {n} 张（图 1—图 {n}）")),
+    }
+    if !others.is_empty() {
+        let missing = others
+            .iter()
+            .filter(|e| e.view == EvidenceView::Missing)
+            .count();
+        summary.push_str(&format!("，其他文件 {} 份", others.len()));
+        if missing > 0 {
+            summary.push_str(&format!("（其中本机缺失 {missing} 份）"));
+        }
+    }
+    summary.push('。');
+    f.paragraph(&summary, BODY, 0.0, Align::Left);
+    f.space(3.0);
+    super::figures::figures(f, &photos);
+    if others.is_empty() {
+        return;
+    }
+    if !photos.is_empty() {
+        f.heading("其他佐证文件", SUBHEADING);
+    }
     let small = TextStyle::new(Weight::Regular, 8.0);
-    let rows = doc
-        .evidence
+    let rows = others
         .iter()
         .map(|e| {
+            let mut file = Cell::new(&e.path, CELL);
+            match &e.view {
+                EvidenceView::Missing => {
+                    file = file.then("缺失（本机没有这个文件）", CELL_BOLD.color(RED));
+                }
+                EvidenceView::Unreadable(why) => {
+                    file = file.then(format!("（{why}）"), CELL.color(Rgb::GREY));
+                }
+                EvidenceView::File | EvidenceView::Photo(_) => {}
+            }
+            let size = if e.size > 0 {
+                crate::store::size_text(e.size)
+            } else {
+                "—".to_string()
+            };
             Row::new(vec![
                 Cell::new(&e.item_id, CELL),
-                Cell::new(&e.path, CELL),
+                file,
+                Cell::new(size, CELL).align(Align::Right),
                 Cell::new(&e.sha256, small),
             ])
         })
         .collect();
     f.table(&Table {
-        widths: vec![0.09, 0.47, 0.44],
+        widths: vec![0.09, 0.37, 0.1, 0.44],
         header: Some(Row::new(vec![
             Cell::new("条款", CELL_BOLD),
             Cell::new("文件", CELL_BOLD),
+            Cell::new("大小", CELL_BOLD).align(Align::Right),
             Cell::new("SHA-256 校验值", CELL_BOLD),
         ])),
         rows,

@@ -35,6 +35,7 @@ mod record;
 mod report_compare;
 mod report_layout;
 mod report_pdf;
+mod report_photos;
 mod report_seal;
 mod roster;
 mod roster_pdf;

@@ -1,6 +1,6 @@
-//! The review report from the walkthrough and the summary. The input is read from the
-//! store on the UI thread (a few reads); the PDF is laid out and written on a worker,
-//! so the screen stays live. The status line says when it started and where it went.
+//! The review report and the 整改通知书 from the walkthrough and the summary. The
+//! input is read from the store (photos decoded as it is), the PDF laid out and
+//! written, all on a worker, so the screen stays live. The status line says when it started and where it went.
 //!
 //! Where: [`write_report`] decides, as for `pingshen report`: the output folder of
 //! [`Options`](crate::tui::Options) ([`crate::output_dir::output_dir`]), a taken
@@ -8,6 +8,7 @@
 //! that opens the folder.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::report::{
     self, FontChoice, Report, ReportInput, ReportOptions, Wanted, Written, describe_char,
@@ -49,19 +50,14 @@ impl App {
             ));
             return Vec::new();
         }
-        let input = match ReportInput::load(&self.store, &w.inspection.id) {
-            Ok(input) => input,
-            Err(e) => {
-                self.status = Some(Status::error(format!("无法生成整改通知书：{e}")));
-                return Vec::new();
-            }
-        };
-        let file = input.inspection.actions_file_name();
+        let file = w.inspection.actions_file_name();
+        let (store, id) = (Arc::clone(&self.store), w.inspection.id.clone());
         let wanted = Wanted::Directory(self.options.output_dir.clone());
         let data_dir = self.store.dir().to_path_buf();
         let options = fonts_options();
         self.status = Some(Status::info("正在生成整改通知书…（可以继续评审）"));
         let job = Job::new(JobKind::Notice, move || {
+            let input = ReportInput::load(&store, &id).map_err(|e| e.to_string())?;
             let notice = report::render_actions(&input, &options).map_err(|e| e.to_string())?;
             let written =
                 write_report(&notice.pdf, &file, &wanted, &data_dir).map_err(|e| e.to_string())?;
@@ -95,19 +91,15 @@ impl App {
             ));
             return Vec::new();
         }
-        let input = match ReportInput::load(&self.store, &w.inspection.id) {
-            Ok(input) => input,
-            Err(e) => {
-                self.status = Some(Status::error(format!("无法生成评审报告：{e}")));
-                return Vec::new();
-            }
-        };
-        let file = input.inspection.report_file_name();
+        let file = w.inspection.report_file_name();
+        let (store, id) = (Arc::clone(&self.store), w.inspection.id.clone());
         let wanted = Wanted::Directory(self.options.output_dir.clone());
         let data_dir = self.store.dir().to_path_buf();
         let options = fonts_options();
         self.status = Some(Status::info("正在生成评审报告…（可以继续评审）"));
+        // Read on the worker too: the photos are decoded as the input is read.
         let job = Job::new(JobKind::Report, move || {
+            let input = ReportInput::load(&store, &id).map_err(|e| e.to_string())?;
             build(&input, &options, &file, &wanted, &data_dir)
         });
         self.start_job(job, BUSY)
