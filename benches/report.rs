@@ -80,7 +80,7 @@ fn inspection(store: &Store, photos: &[std::path::PathBuf]) -> String {
             ));
             // Each with its department and deadline, for the 整改通知书.
             changes.push(Edit::Plan(ActionPlan {
-                owner: DEPARTMENTS[n % DEPARTMENTS.len()].into(),
+                owner: DEPARTMENTS[(n / 6) % DEPARTMENTS.len()].into(),
                 due: "2027-01-31".parse().ok(),
                 status: ActionStatus::Open,
             }));
