@@ -65,13 +65,22 @@ fn record_of(store: &Store, id: &str) -> Result<RecordSeal, ReportError> {
 
 impl ReportInput {
     /// Reads inspection `id` (a unique prefix will do) from the store, with the
-    /// earlier review it is linked to.
+    /// earlier review it is linked to, and decodes its photos.
     pub fn load(store: &Store, id: &str) -> Result<ReportInput, ReportError> {
+        let mut input = ReportInput::read(store, id)?;
+        input.decode_photos(store);
+        Ok(input)
+    }
+
+    /// What [`ReportInput::load`] reads from the database, photos not yet decoded
+    /// (then [`ReportInput::decode_photos`]). Cheap: the TUI reads this on its own
+    /// thread, between two saves, so grades, journal and seal are of one moment, and
+    /// decodes the photos on a worker.
+    pub fn read(store: &Store, id: &str) -> Result<ReportInput, ReportError> {
         let id = store.resolve(id)?;
         let inspection = store.get(&id)?;
         let checklist = store.pinned(&inspection)?;
         let assessments = store.assessments(&id)?;
-        let files = super::photos::load(store, assessments.values().flat_map(|a| &a.evidence));
         let previous = match &inspection.previous {
             None => None,
             Some(prev) => Some(match store.get(prev) {
@@ -92,8 +101,15 @@ impl ReportInput {
             assessments,
             previous,
             record: Some(record_of(store, &id)?),
-            files,
+            files: BTreeMap::new(),
         })
+    }
+
+    /// Reads and decodes the evidence files of the input's items from `store`'s
+    /// content store (files named by hash, never changed once written).
+    pub fn decode_photos(&mut self, store: &Store) {
+        self.files =
+            super::photos::load(store, self.assessments.values().flat_map(|a| &a.evidence));
     }
 }
 

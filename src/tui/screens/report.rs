@@ -1,6 +1,8 @@
 //! The review report and the 整改通知书 from the walkthrough and the summary. The
-//! input is read from the store (photos decoded as it is), the PDF laid out and
-//! written, all on a worker, so the screen stays live. The status line says when it started and where it went.
+//! record is read from the store at the key press (grades, journal and seal of that
+//! moment, what the question about pending items said); the photos are decoded and
+//! the PDF laid out and written on a worker, so the screen stays live. The status
+//! line says when it started and where it went.
 //!
 //! Where: [`write_report`] decides, as for `pingshen report`: the output folder of
 //! [`Options`](crate::tui::Options) ([`crate::output_dir::output_dir`]), a taken
@@ -51,13 +53,20 @@ impl App {
             return Vec::new();
         }
         let file = w.inspection.actions_file_name();
-        let (store, id) = (Arc::clone(&self.store), w.inspection.id.clone());
+        let mut input = match ReportInput::read(&self.store, &w.inspection.id) {
+            Ok(input) => input,
+            Err(e) => {
+                self.status = Some(Status::error(format!("无法生成整改通知书：{e}")));
+                return Vec::new();
+            }
+        };
+        let store = Arc::clone(&self.store);
         let wanted = Wanted::Directory(self.options.output_dir.clone());
         let data_dir = self.store.dir().to_path_buf();
         let options = fonts_options();
         self.status = Some(Status::info("正在生成整改通知书…（可以继续评审）"));
         let job = Job::new(JobKind::Notice, move || {
-            let input = ReportInput::load(&store, &id).map_err(|e| e.to_string())?;
+            input.decode_photos(&store);
             let notice = report::render_actions(&input, &options).map_err(|e| e.to_string())?;
             let written =
                 write_report(&notice.pdf, &file, &wanted, &data_dir).map_err(|e| e.to_string())?;
@@ -92,14 +101,20 @@ impl App {
             return Vec::new();
         }
         let file = w.inspection.report_file_name();
-        let (store, id) = (Arc::clone(&self.store), w.inspection.id.clone());
+        let mut input = match ReportInput::read(&self.store, &w.inspection.id) {
+            Ok(input) => input,
+            Err(e) => {
+                self.status = Some(Status::error(format!("无法生成评审报告：{e}")));
+                return Vec::new();
+            }
+        };
+        let store = Arc::clone(&self.store);
         let wanted = Wanted::Directory(self.options.output_dir.clone());
         let data_dir = self.store.dir().to_path_buf();
         let options = fonts_options();
         self.status = Some(Status::info("正在生成评审报告…（可以继续评审）"));
-        // Read on the worker too: the photos are decoded as the input is read.
         let job = Job::new(JobKind::Report, move || {
-            let input = ReportInput::load(&store, &id).map_err(|e| e.to_string())?;
+            input.decode_photos(&store);
             build(&input, &options, &file, &wanted, &data_dir)
         });
         self.start_job(job, BUSY)
