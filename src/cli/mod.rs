@@ -7,6 +7,7 @@ mod check;
 mod checklists;
 mod compare;
 mod csv_out;
+mod facility;
 mod grade;
 mod hints;
 mod history;
@@ -75,6 +76,11 @@ pub enum Command {
     },
     /// 新建一次检查，打印其编号
     New(new::NewArgs),
+    /// 机构名录：list 列出、add 登记、edit 修改、merge 合并重复、assign 归入检查、migrate 把旧检查归入机构
+    Facility {
+        #[command(subcommand)]
+        action: Option<facility::Action>,
+    },
     /// 新建一次示例检查（虚构机构，预填几条评分、备注和整改意见），打印其编号
     Sample,
     /// 列出全部检查：机构、类型、评审类型、日期、进度、目前结论
@@ -272,6 +278,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(Command::Check { files }) => check::run(&files),
         Some(Command::Checklists { action }) => checklists::run(&paths, action),
         Some(Command::New(a)) => new::run(&paths, a),
+        Some(Command::Facility { action }) => facility::run(&paths, action),
         Some(Command::Sample) => new::sample(&paths),
         Some(Command::List { json }) => list::run(&paths, json),
         Some(Command::Grade(a)) => grade::run(&paths, a),

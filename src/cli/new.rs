@@ -13,12 +13,15 @@ pub struct NewArgs {
     /// 使用的清单编号（见 pingshen checklists），如 community-2022
     #[arg(long)]
     pub checklist: String,
-    /// 机构名称
-    #[arg(long)]
-    pub institution: String,
+    /// 已登记的机构（编号或名称，见 pingshen facility list）：名称、区县、类型、负责人和电话取自机构名录
+    #[arg(long, conflicts_with_all = ["institution", "region", "institution_type", "head", "phone"])]
+    pub facility: Option<String>,
+    /// 机构名称（未登记的机构会登记进机构名录）
+    #[arg(long, required_unless_present = "facility")]
+    pub institution: Option<String>,
     /// 所在区县，如 北京市东城区
-    #[arg(long)]
-    pub region: String,
+    #[arg(long, required_unless_present = "facility")]
+    pub region: Option<String>,
     /// 机构类型（默认取清单的机构类型）
     #[arg(long = "type", value_name = "TYPE")]
     pub institution_type: Option<String>,
@@ -59,16 +62,30 @@ pub fn run(paths: &Paths, args: NewArgs) -> anyhow::Result<ExitCode> {
         );
     };
     let store = paths.open_store()?;
-    let new = NewInspection {
-        institution: Institution {
-            name: args.institution.trim().to_string(),
-            region: args.region.trim().to_string(),
+    let institution = match &args.facility {
+        Some(text) => {
+            let register = store.facilities()?;
+            let f = register.find(text).map_err(anyhow::Error::msg)?;
+            Institution {
+                name: f.name.clone(),
+                region: f.region.clone(),
+                kind: f.kind.clone(),
+                head: f.head.clone(),
+                phone: f.phone.clone(),
+            }
+        }
+        None => Institution {
+            name: args.institution.unwrap_or_default().trim().to_string(),
+            region: args.region.unwrap_or_default().trim().to_string(),
             kind: args
                 .institution_type
                 .unwrap_or_else(|| found.checklist.institution_type.clone()),
             head: args.head.trim().to_string(),
             phone: args.phone.trim().to_string(),
         },
+    };
+    let new = NewInspection {
+        institution,
         review_kind,
         date: args
             .date

@@ -2,7 +2,7 @@
 //! file, signed by the exporter. The format is in docs/formats.md:
 //!
 //! ```json
-//! {"format": "pingshen-bundle", "format_version": 2,
+//! {"format": "pingshen-bundle", "format_version": 3,
 //!  "signer": {"name": "王喆", "key": "…"}, "signature": "…",
 //!  "payload": {"inspection": "…", "checklists": {"<sha256>": "<toml>"},
 //!              "entries": [ …journal entries… ], "evidence": []}}
@@ -29,7 +29,8 @@ pub const BUNDLE_FORMAT: &str = "pingshen-bundle";
 /// `pingshen-export` files with a bare checksum, which are no longer accepted).
 /// 2 — entries write keys, hashes and signatures in base64url (journal entries of
 /// format 2); entries in hex, as version 1 held them, are still read.
-pub const BUNDLE_FORMAT_VERSION: u32 = 2;
+/// 3 — the payload may carry the inspection's facility record (`facility`).
+pub const BUNDLE_FORMAT_VERSION: u32 = 3;
 const LEGACY_FORMAT: &str = "pingshen-export";
 
 /// The content of a bundle.
@@ -46,6 +47,11 @@ pub struct Bundle {
     /// them arrives).
     #[serde(default)]
     pub evidence: Vec<EvidenceFile>,
+    /// The facility the inspection is under, as the exporter's register holds it:
+    /// where it is merged, a facility the register lacks is registered (or, when one
+    /// of the same name and region is, merged into that one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facility: Option<super::facility::Facility>,
     /// Who signed the bundle; set when it is read.
     #[serde(skip)]
     pub signer: Option<Author>,
@@ -141,11 +147,16 @@ impl Store {
         } else {
             Vec::new()
         };
+        let facility = match &inspection.facility {
+            Some(f) => self.facilities()?.resolve(f).cloned(),
+            None => None,
+        };
         let bundle = Bundle {
             inspection: id.to_string(),
             checklists,
             entries,
             evidence,
+            facility,
             signer: None,
         };
         let name = self

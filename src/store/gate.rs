@@ -103,6 +103,11 @@ pub fn admit_bundle(bundle: &Bundle) -> Result<(), Refusal> {
         return Err(check.refusal());
     }
     check_files(&mut check, bundle);
+    if let Some(f) = &bundle.facility
+        && let Err(why) = super::facility::check_facility(f)
+    {
+        check.fail(format!("其中的机构信息有误：{why}"));
+    }
     if bundle.checklists.len() > CHECKLISTS_MAX {
         check.fail(format!("其中的清单超过 {CHECKLISTS_MAX} 份"));
         return Err(check.refusal());
@@ -207,8 +212,14 @@ fn check_change(
             institution,
             inspectors,
             organiser,
+            facility,
             ..
         } => {
+            if let Some(f) = facility
+                && !super::facility::is_facility_id(f)
+            {
+                check.fail(format!("{at}机构编号「{}」格式不正确", shown(f)));
+            }
             check_institution(check, at, institution);
             check.clean_line(&format!("{at}的组织单位"), organiser);
             if inspectors.len() > INSPECTORS_MAX {
@@ -278,6 +289,13 @@ fn check_change(
                     .any(|c| c.chapters.iter().any(|x| &x.id == ch))
                 {
                     check.fail(format!("{at}分工中的第 {} 章不在清单中", shown(ch)));
+                }
+            }
+        }
+        Change::Facility { old, new } => {
+            for f in old.iter().chain(new) {
+                if !super::facility::is_facility_id(f) {
+                    check.fail(format!("{at}机构编号「{}」格式不正确", shown(f)));
                 }
             }
         }

@@ -346,6 +346,19 @@ impl Store {
         let date =
             parse_date(&new.date).map_err(|why| StoreError::Invalid(format!("评审日期：{why}")))?;
         let sha = source.sha256();
+        let facility = if new.sample {
+            None
+        } else {
+            match self.facility_for(&new.institution, by)? {
+                Ok(id) => Some(id),
+                Err(why) => {
+                    self.set_warning(format!(
+                        "这次检查没有归入机构名录（{why}）：补全后用 pingshen facility assign 归入。"
+                    ));
+                    None
+                }
+            }
+        };
         let id = self.fresh_id(&now().rfc3339())?;
         self.pin_text(&sha, &source.text)?;
         self.record(
@@ -364,6 +377,7 @@ impl Store {
                 },
                 sample: new.sample,
                 organiser: new.organiser,
+                facility,
             }],
         )?;
         let inspection = self.stored_inspection(&id)?;

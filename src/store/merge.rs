@@ -279,6 +279,9 @@ impl Store {
         }
         self.count_change(&id, added.len() as u64);
         report.files = self.keep_bundle_files(files)?;
+        if let Some(fid) = &projection.inspection.facility {
+            self.adopt_facility(fid, files.iter().filter_map(|(_, b)| b.facility.as_ref()));
+        }
         Ok(report)
     }
 

@@ -23,6 +23,8 @@ mod compact;
 mod envelope;
 mod error;
 mod evidence;
+mod facility;
+mod facility_migration;
 pub mod gate;
 mod inspections;
 pub mod journal;
@@ -31,6 +33,7 @@ pub(crate) mod model;
 mod open;
 mod overview;
 mod record;
+mod register;
 mod repin;
 mod sample;
 mod schema;
@@ -62,6 +65,10 @@ pub use compact::db_bytes;
 pub use envelope::{EnvelopeError, write_atomically};
 pub use error::{Hint, Result, StoreError};
 pub use evidence::{EVIDENCE_FILE_MAX, evidence_dir, is_picture, size_text};
+pub use facility::{
+    Facility, FacilityDraft, GRADES, check_code, check_facility, is_facility_id, same_key,
+};
+pub use facility_migration::{FacilityPlan, Migrated, Spelling};
 pub use inspections::{InspectionEdit, NewField, NewInspection, parse_date, split_names};
 pub use journal::follow_up_text;
 pub use merge::{Candidate, Conflict, MergeReport, Untrusted, Version, versions};
@@ -69,6 +76,7 @@ pub use model::*;
 pub use open::panic_is_expected;
 pub use overview::Overview;
 pub use record::Healed;
+pub use register::{FacilityChange, REGISTER_FILE, Register, RegisterEntry, facility_differences};
 pub use repin::{RepinReport, diff};
 pub use sample::{Sample, sample_checklist};
 pub use schema::{MIGRATION_AUTHOR, SCHEMA_VERSION};
@@ -114,6 +122,9 @@ pub struct Store {
     healed: Mutex<Vec<Healed>>,
     /// The sheet of the inspection last changed or read (see [`record::CachedSheet`]).
     sheet: Mutex<Option<record::CachedSheet>>,
+    /// The facility register as last read or written: this process is the only one
+    /// writing it (the lock), so it is read from its file once.
+    register: Mutex<Option<Arc<register::Register>>>,
     /// Held by every write (see [`WriteGuard`]).
     writing: Mutex<()>,
     /// Set when the data dir cannot be written and was opened from a private copy.

@@ -138,6 +138,12 @@ pub struct Inspection {
     /// 综合评价 / 评审意见: the team's overall opinion, printed above the signatures.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub opinion: String,
+    /// The registered facility (its id in the facility register, see
+    /// [`crate::store::Register`]); `None` for an inspection made before facilities
+    /// were kept and not yet migrated, and for the sample. Left out of the JSON when
+    /// none, so older records are written as they were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facility: Option<String>,
 }
 
 impl Inspection {

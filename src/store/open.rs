@@ -172,6 +172,7 @@ impl Store {
             warning: Mutex::new(None),
             healed: Mutex::new(Vec::new()),
             sheet: Mutex::new(None),
+            register: Mutex::new(None),
             writing: Mutex::new(()),
             read_only,
             lock,

@@ -183,6 +183,7 @@ mod tests {
             previous: None,
             organiser: String::new(),
             opinion: String::new(),
+            facility: None,
         }
     }
 

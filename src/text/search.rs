@@ -97,7 +97,7 @@ impl Prepared {
 }
 
 /// Lowercase, with full-width ASCII (Ａ, ｘ, ３) folded to ASCII.
-fn fold(text: &str) -> String {
+pub(crate) fn fold(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),

@@ -27,6 +27,7 @@ mod damage;
 mod evidence;
 mod export_fuzz;
 mod faces;
+mod facilities;
 mod hostile;
 mod loader_fuzz;
 mod merge_props;

@@ -122,6 +122,10 @@ pub enum Change {
         /// 组织单位; left out when empty (as every creation before it was kept).
         #[serde(default, skip_serializing_if = "String::is_empty")]
         organiser: String,
+        /// The registered facility reviewed (its id in the facility register); left
+        /// out when none, as every creation before facilities were kept.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        facility: Option<String>,
     },
     Grade {
         item: String,
@@ -180,6 +184,12 @@ pub enum Change {
     Repin {
         old: ChecklistPin,
         new: ChecklistPin,
+    },
+    /// The registered facility the inspection is of, set or changed (the migration
+    /// of inspections made before facilities were kept, a correction).
+    Facility {
+        old: Option<String>,
+        new: Option<String>,
     },
     /// The facility's earlier inspection this one is compared with.
     Link {
@@ -420,6 +430,11 @@ impl Change {
             }
             Change::Opinion { old, new } => (s("综合评价"), old.clone(), new.clone()),
             Change::Repin { old, new } => (s("清单"), pin(old), pin(new)),
+            Change::Facility { old, new } => (
+                s("机构"),
+                old.clone().unwrap_or_default(),
+                new.clone().unwrap_or_default(),
+            ),
             Change::Link { old, new } => (
                 s("上次评审"),
                 old.clone().unwrap_or_default(),

@@ -434,6 +434,7 @@ impl Fold {
                 checklist,
                 sample,
                 organiser,
+                facility,
             } => {
                 if self.inspection.is_some() {
                     return Err("又一次「创建」了已有的检查".into());
@@ -453,6 +454,7 @@ impl Fold {
                     previous: None,
                     organiser: organiser.clone(),
                     opinion: String::new(),
+                    facility: facility.clone(),
                 });
                 return Ok(());
             }
@@ -486,6 +488,7 @@ impl Fold {
             Change::Opinion { new, .. } => ins.opinion = new.clone(),
             Change::Repin { new, .. } => ins.checklist = new.clone(),
             Change::Link { new, .. } => ins.previous = new.clone(),
+            Change::Facility { new, .. } => ins.facility = new.clone(),
             Change::Status { new, .. } => ins.status = *new,
             Change::AddEvidence { item, evidence } => {
                 let a = self.touch(item, e);
