@@ -74,7 +74,7 @@ pub struct Fields {
     pub kind: Option<String>,
     /// 卫生院级别：中心卫生院 或 一般卫生院
     #[arg(long)]
-    pub grade: Option<String>,
+    pub subtype: Option<String>,
     /// 统一社会信用代码（18 位）或组织机构代码（9 位）
     #[arg(long)]
     pub code: Option<String>,
@@ -101,7 +101,7 @@ impl Fields {
             name: self.name,
             region: self.region,
             kind: self.kind,
-            grade: self.grade,
+            subtype: self.subtype,
             code: self.code,
             head: self.head,
             phone: self.phone,

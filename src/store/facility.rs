@@ -27,7 +27,7 @@ pub struct Facility {
     pub kind: String,
     /// For a 卫生院: 中心卫生院 or 一般卫生院; empty when not known or not one.
     #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub grade: String,
+    pub subtype: String,
     /// 统一社会信用代码 (18) or 组织机构代码 (9), checked; empty when not known.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub code: String,
@@ -48,8 +48,8 @@ pub struct Facility {
     pub staff: Option<u32>,
 }
 
-/// The 卫生院 grades a facility can have.
-pub const GRADES: [&str; 2] = ["中心卫生院", "一般卫生院"];
+/// The kinds of 卫生院 (subtype) a facility can be.
+pub const SUBTYPES: [&str; 2] = ["中心卫生院", "一般卫生院"];
 /// Largest 服务人口 accepted (a district's whole population is far less).
 pub const POPULATION_MAX: u32 = 10_000_000;
 /// Largest staff count accepted.
@@ -63,7 +63,7 @@ impl Facility {
             name: String::new(),
             region: String::new(),
             kind: String::new(),
-            grade: String::new(),
+            subtype: String::new(),
             code: String::new(),
             head: String::new(),
             phone: String::new(),
@@ -82,10 +82,10 @@ impl Facility {
 
     /// The type as shown: 乡镇卫生院（中心卫生院）.
     pub fn kind_text(&self) -> String {
-        if self.grade.is_empty() {
+        if self.subtype.is_empty() {
             self.kind.clone()
         } else {
-            format!("{}（{}）", self.kind, self.grade)
+            format!("{}（{}）", self.kind, self.subtype)
         }
     }
 }
@@ -97,7 +97,7 @@ pub struct FacilityDraft {
     pub name: Option<String>,
     pub region: Option<String>,
     pub kind: Option<String>,
-    pub grade: Option<String>,
+    pub subtype: Option<String>,
     pub code: Option<String>,
     pub head: Option<String>,
     pub phone: Option<String>,
@@ -126,7 +126,7 @@ impl FacilityDraft {
             &self.name,
             &self.region,
             &self.kind,
-            &self.grade,
+            &self.subtype,
             &self.code,
             &self.head,
             &self.phone,
@@ -155,7 +155,7 @@ impl FacilityDraft {
         text(&self.name, &mut f.name);
         text(&self.region, &mut f.region);
         text(&self.kind, &mut f.kind);
-        text(&self.grade, &mut f.grade);
+        text(&self.subtype, &mut f.subtype);
         text(&self.head, &mut f.head);
         text(&self.phone, &mut f.phone);
         if let Some(code) = &self.code {
@@ -249,16 +249,16 @@ fn problems_of(f: &Facility) -> Vec<String> {
             out.push(format!("{label}含有控制字符或多余的空白"));
         }
     }
-    if !f.grade.is_empty() {
-        if !GRADES.contains(&f.grade.as_str()) {
+    if !f.subtype.is_empty() {
+        if !SUBTYPES.contains(&f.subtype.as_str()) {
             out.push(format!(
                 "卫生院级别只能是 {}（或留空）",
-                GRADES.join(" 或 ")
+                SUBTYPES.join(" 或 ")
             ));
         } else if !f.kind.ends_with("卫生院") {
             out.push(format!(
                 "「{}」只用于卫生院，{} 不是卫生院",
-                f.grade, f.kind
+                f.subtype, f.kind
             ));
         }
     }
@@ -427,7 +427,7 @@ mod tests {
             name: Some("青山镇卫生院".into()),
             region: Some("某县".into()),
             kind: Some("社区卫生服务中心".into()),
-            grade: Some("中心卫生院".into()),
+            subtype: Some("中心卫生院".into()),
             population: Some("１２０００".into()),
             staff: Some("很多".into()),
             ..FacilityDraft::default()

@@ -282,7 +282,7 @@ pub fn facility_differences(old: &Facility, new: &Facility) -> super::inspection
         ("机构名称", old.name.clone(), new.name.clone()),
         ("所在区县", old.region.clone(), new.region.clone()),
         ("机构类型", old.kind.clone(), new.kind.clone()),
-        ("卫生院级别", old.grade.clone(), new.grade.clone()),
+        ("卫生院级别", old.subtype.clone(), new.subtype.clone()),
         ("机构代码", old.code.clone(), new.code.clone()),
         ("机构负责人", old.head.clone(), new.head.clone()),
         ("联系电话", old.phone.clone(), new.phone.clone()),

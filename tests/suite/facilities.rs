@@ -409,7 +409,7 @@ fn facility_commands_list_add_edit_and_start_an_inspection() {
             "某县",
             "--type",
             "乡镇卫生院",
-            "--grade",
+            "--subtype",
             "中心卫生院",
             "--staff",
             "12",
@@ -429,7 +429,7 @@ fn facility_commands_list_add_edit_and_start_an_inspection() {
             "某县",
             "--type",
             "社区卫生服务中心",
-            "--grade",
+            "--subtype",
             "一般卫生院",
             "--phone",
             "电话",
@@ -522,7 +522,7 @@ fn a_facility_travels_with_the_inspection_and_joins_the_same_one_here() {
     let laptop_a = Store::open(&a).unwrap();
     let laptop_b = Store::open(&b).unwrap();
     let mut d = draft("青山镇卫生院", "某县", "乡镇卫生院");
-    d.grade = Some("中心卫生院".into());
+    d.subtype = Some("中心卫生院".into());
     d.staff = Some("8".into());
     laptop_a.add_facility(&d, "王喆").unwrap();
     let qs = Fixture::new("青山镇卫生院")
