@@ -6,6 +6,9 @@
 //! - [`checklist`]: the TOML checklist format, loading with diagnostics, discovery;
 //! - [`scoring`]: grades, roll-ups, verdicts and the gaps to the next verdict, pure
 //!   functions over a checklist;
+//! - [`district`]: the district's year as data the user writes: targets
+//!   (`targets.toml`, measured with the shortfall in facilities) and deadlines
+//!   (`deadlines.toml`, what is due); pure, over the checklists;
 //! - [`identity`]: the person at this laptop, their signing key, who is acting, the
 //!   keys of other laptops this one trusts;
 //! - [`store`]: each inspection's signed journal (the record) and its projection in
@@ -23,6 +26,7 @@
 
 pub mod checklist;
 pub mod config;
+pub mod district;
 pub mod identity;
 pub mod output_dir;
 pub mod report;

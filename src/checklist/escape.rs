@@ -22,7 +22,7 @@ const QUOTE_MAX_CHARS: usize = 40;
 
 /// A value from the file as it is quoted in a message: escaped, and cut after
 /// [`QUOTE_MAX_CHARS`] characters.
-pub(super) fn quoted(text: &str) -> String {
+pub(crate) fn quoted(text: &str) -> String {
     let mut chars = text.char_indices();
     let cut = chars.nth(QUOTE_MAX_CHARS).map(|(i, _)| i);
     match cut {

@@ -10,10 +10,10 @@ use super::escape::quoted;
 use super::phrases::{PHRASE_MAX_CHARS, PHRASES_MAX};
 use super::position::Locator;
 
-pub(super) type Span = Range<usize>;
+pub(crate) type Span = Range<usize>;
 
 /// A value written either as one text or as a list of texts.
-pub(super) enum TextOrList {
+pub(crate) enum TextOrList {
     Text(String),
     List(Vec<String>),
 }
@@ -22,7 +22,7 @@ pub(super) enum TextOrList {
 ///
 /// Problems are collected as spans and sentences and located only at the end, in file
 /// order, so that many problems cost one pass over the file (see [`Locator`]).
-pub(super) struct Ctx<'s> {
+pub(crate) struct Ctx<'s> {
     pub file: &'s str,
     found: Vec<Found>,
     locator: Locator<'s>,
@@ -86,7 +86,7 @@ impl<'s> Ctx<'s> {
 }
 
 /// One table being read: which keys it may have, what it is called in messages.
-pub(super) struct Fields<'t, 'i> {
+pub(crate) struct Fields<'t, 'i> {
     table: &'t DeTable<'i>,
     /// Where to point when a key is missing: the table's header.
     pub header: Span,
@@ -128,6 +128,12 @@ impl<'t, 'i> Fields<'t, 'i> {
         self.table.get(key).map(|v| (v.get_ref(), v.span()))
     }
 
+    /// The value of `key` as written, with its span, for a reader of a type of its
+    /// own (a share written `0.85` or `"85%"`).
+    pub fn value(&self, key: &str) -> Option<(&'t DeValue<'i>, Span)> {
+        self.get(key)
+    }
+
     pub fn has(&self, key: &str) -> bool {
         self.table.get(key).is_some()
     }
@@ -144,7 +150,7 @@ impl<'t, 'i> Fields<'t, 'i> {
         );
     }
 
-    fn wrong_type(&self, ctx: &mut Ctx, key: &str, span: Span, want: &str, got: &DeValue) {
+    pub fn wrong_type(&self, ctx: &mut Ctx, key: &str, span: Span, want: &str, got: &DeValue) {
         ctx.error(
             span,
             format!(
@@ -228,6 +234,42 @@ impl<'t, 'i> Fields<'t, 'i> {
                 None
             }
         }
+    }
+
+    /// A whole number written in decimal, when present; `None` (reported) when of
+    /// another type or too large.
+    pub fn int_opt(&self, ctx: &mut Ctx, key: &str, example: &str) -> Option<(i64, Span)> {
+        let (v, span) = self.get(key)?;
+        let DeValue::Integer(i) = v else {
+            self.wrong_type(
+                ctx,
+                key,
+                span,
+                format!("整数（不加引号，例如 {example}）").as_str(),
+                v,
+            );
+            return None;
+        };
+        let parsed = (i.radix() == 10)
+            .then(|| i.as_str().replace('_', "").parse::<i64>().ok())
+            .flatten();
+        if parsed.is_none() {
+            ctx.error(
+                span.clone(),
+                format!("{}的 `{key}` 不是能读的整数", self.what),
+                format!("写成普通的十进制整数，例如 `{key} = {example}`。"),
+            );
+        }
+        parsed.map(|n| (n, span))
+    }
+
+    /// A required whole number written in decimal.
+    pub fn int_req(&self, ctx: &mut Ctx, key: &str, example: &str) -> Option<(i64, Span)> {
+        if !self.has(key) {
+            self.missing(ctx, key, example);
+            return None;
+        }
+        self.int_opt(ctx, key, example)
     }
 
     /// A number, integer or float.

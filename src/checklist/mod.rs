@@ -17,6 +17,7 @@ mod position;
 mod spellings;
 mod syntax;
 mod toml_messages;
+mod user_file;
 pub mod workbook;
 
 pub use changes::{item_changes, rules_changed};
@@ -30,6 +31,12 @@ pub use lint::warnings;
 pub use load::parse_checklist;
 pub use model::*;
 pub use phrases::{Phrase, PhraseSource, UserPhrases};
+pub use user_file::UserFile;
+// For the other hand-written files of the config dir (`district`): the same reading
+// of typed fields with every problem collected, the same syntax messages, one gate.
+pub(crate) use escape::quoted;
+pub(crate) use fields::{Ctx, Fields, Span};
+pub(crate) use user_file::{load as load_user_file, parse_toml};
 
 /// `pingshen check` prints at most this many errors of one file, then how many more
 /// there are (checklists/README.md says so).

@@ -25,7 +25,7 @@ struct Reported<'e> {
 }
 
 /// Reports `errors`, toml's syntax errors for the file in `ctx`.
-pub(super) fn report(ctx: &mut Ctx, errors: &[toml::de::Error]) {
+pub(crate) fn report(ctx: &mut Ctx, errors: &[toml::de::Error]) {
     let src = ctx.src();
     let mut reported: Vec<Reported> = errors
         .iter()

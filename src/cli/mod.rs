@@ -3,6 +3,7 @@
 #[macro_use]
 pub mod output;
 
+mod annual;
 mod check;
 mod checklists;
 mod compare;
@@ -220,6 +221,13 @@ pub enum Command {
     },
     /// 评审名单：按区县、评审类型、年份筛选；--recommended 输出附件1格式
     Roster(roster::RosterArgs),
+    /// 区县的年度工作：--due 列出评审工作日程（申报信息系统、区级评审、复核、附件2 的截止日期，还有几天）；年度统计报告在这一版尚未提供
+    Annual(annual::AnnualArgs),
+    /// 年度目标（配置目录的 targets.toml）：check 检查并用文字列出每个目标（有错时列出每个错误），template 打印带说明的示例
+    Targets {
+        #[command(subcommand)]
+        action: Option<annual::TargetsAction>,
+    },
     /// 导入 pingshen export 生成的文件（已有同一检查时，把文件中的新记录并入）
     Import {
         /// pingshen export 生成的文件
@@ -321,6 +329,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             json,
         }) => compare::run(&paths, &old, &new, all, json),
         Some(Command::Roster(a)) => roster::run(&paths, a),
+        Some(Command::Annual(a)) => annual::run(&paths, a),
+        Some(Command::Targets { action }) => annual::targets(&paths, action),
         Some(Command::Import { file, trust }) => transfer::import(&paths, &file, trust),
         Some(Command::Recover) => transfer::run_recover(&paths),
         Some(Command::Verify { pdf, against }) => {

@@ -24,6 +24,7 @@ mod compact;
 mod crash;
 mod crash_tui;
 mod damage;
+mod district_targets;
 mod evidence;
 mod export_fuzz;
 mod faces;

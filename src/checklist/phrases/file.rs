@@ -22,16 +22,13 @@ use toml::de::DeTable;
 use crate::checklist::diagnostic::Diagnostic;
 use crate::checklist::escape::quoted;
 use crate::checklist::fields::{Ctx, Fields, Span};
-use crate::checklist::syntax;
+use crate::checklist::user_file::{self, UserFile};
 
 /// The file's name in the config dir.
 pub const PHRASES_FILE: &str = "phrases.toml";
 /// Largest phrases file read, in bytes: 50 phrases of 200 characters for each of a
 /// hundred items would fit.
 pub const PHRASES_FILE_MAX: usize = 2 * 1024 * 1024;
-/// Most problems handed back from one file; the rest are counted.
-const PROBLEMS_SHOWN: usize = 20;
-
 const TOP_KEYS: &[&str] = &["phrases", "item"];
 const ITEM_KEYS: &[&str] = &["id", "checklist", "phrases"];
 
@@ -54,51 +51,24 @@ pub struct ItemPhrases {
 }
 
 impl UserPhrases {
-    /// The phrases file in `config_dir`, and what is wrong with it: each problem a
-    /// message (with file:line:col where there is a place), at most
-    /// [`PROBLEMS_SHOWN`] and then how many more. A file with any problem gives no
-    /// phrases. No config dir or no file is no problem.
+    /// The phrases file in `config_dir` through the config dir's one gate
+    /// ([`user_file::load`]), and what is wrong with it: each problem a message (with
+    /// file:line:col where there is a place), at most [`user_file::PROBLEMS_SHOWN`]
+    /// and then how many more. A file with any problem gives no phrases. No config
+    /// dir or no file is no problem.
     pub fn load(config_dir: Option<&Path>) -> (UserPhrases, Vec<String>) {
         let Some(dir) = config_dir else {
             return (UserPhrases::default(), Vec::new());
         };
-        let path = dir.join(PHRASES_FILE);
-        let shown = path.display().to_string();
-        let bytes = match read(&path) {
-            Ok(None) => return (UserPhrases::default(), Vec::new()),
-            Ok(Some(bytes)) => bytes,
-            Err(e) => {
-                return (
-                    UserPhrases::default(),
-                    vec![format!(
-                        "无法读取常用评语文件 {}：{}",
-                        crate::text::for_terminal_line(&shown),
-                        crate::text::for_terminal_line(&e.to_string())
-                    )],
-                );
-            }
-        };
-        let text = match decode(bytes, &shown) {
-            Ok(text) => text,
-            Err(said) => return (UserPhrases::default(), vec![said]),
-        };
-        match UserPhrases::parse(&text, &shown) {
-            Ok(phrases) => (phrases, Vec::new()),
-            Err(diags) => {
-                let mut problems: Vec<String> = diags
-                    .iter()
-                    .take(PROBLEMS_SHOWN)
-                    .map(|d| d.to_string())
-                    .collect();
-                if diags.len() > PROBLEMS_SHOWN {
-                    problems.push(format!(
-                        "还有 {} 个错误未列出（共 {} 个）。",
-                        diags.len() - PROBLEMS_SHOWN,
-                        diags.len()
-                    ));
-                }
-                (UserPhrases::default(), problems)
-            }
+        match user_file::load(
+            &dir.join(PHRASES_FILE),
+            "常用评语文件",
+            PHRASES_FILE_MAX,
+            UserPhrases::parse,
+        ) {
+            UserFile::Absent => (UserPhrases::default(), Vec::new()),
+            UserFile::Read(phrases) => (phrases, Vec::new()),
+            UserFile::Problems(problems) => (UserPhrases::default(), problems),
         }
     }
 
@@ -106,13 +76,10 @@ impl UserPhrases {
     /// problem in the file.
     pub fn parse(text: &str, file: &str) -> Result<UserPhrases, Vec<Diagnostic>> {
         let mut ctx = Ctx::new(text, file);
-        let (doc, errors) = DeTable::parse_recoverable(text);
-        if !errors.is_empty() {
-            syntax::report(&mut ctx, &errors);
+        let Some(doc) = user_file::parse_toml(&mut ctx, text) else {
             return Err(ctx.into_diagnostics());
-        }
-        let doc = doc.get_ref();
-        let top = Fields::new(&mut ctx, doc, 0..0, "常用评语文件".into(), TOP_KEYS);
+        };
+        let top = Fields::new(&mut ctx, &doc, 0..0, "常用评语文件".into(), TOP_KEYS);
         let every_item = top.phrases_opt(&mut ctx, "phrases");
         let items = top
             .tables(&mut ctx, "item", false, "[[item]]")
@@ -190,44 +157,5 @@ fn read_item(ctx: &mut Ctx, t: &DeTable, header: Span) -> Option<ItemPhrases> {
         id: id?.0.trim().to_string(),
         checklist: checklist.map(|(c, _)| c),
         phrases,
-    })
-}
-
-/// The file's bytes, without a UTF-8 byte-order mark; `None` when there is no file.
-fn read(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    use std::io::Read;
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let len = file.metadata()?.len();
-    let mut bytes = Vec::new();
-    file.take(PHRASES_FILE_MAX as u64 + 1)
-        .read_to_end(&mut bytes)?;
-    if len > PHRASES_FILE_MAX as u64 || bytes.len() > PHRASES_FILE_MAX {
-        return Err(std::io::Error::other(format!(
-            "文件超过 {} MB，不像是常用评语文件",
-            PHRASES_FILE_MAX / (1024 * 1024)
-        )));
-    }
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-    }
-    Ok(Some(bytes))
-}
-
-/// The file's text, or where it stops being UTF-8, said.
-fn decode(bytes: Vec<u8>, file: &str) -> Result<String, String> {
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        Diagnostic::new(
-            &String::from_utf8_lossy(e.as_bytes()),
-            file,
-            at..at + 1,
-            "常用评语文件不是 UTF-8 编码（这里有一个无法识别的字节）",
-            "用文本编辑器把文件另存为「UTF-8」编码后再试（GBK/GB2312 编码无法读取）。",
-        )
-        .to_string()
     })
 }
