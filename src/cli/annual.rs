@@ -1,7 +1,8 @@
-//! `pingshen annual`: the district's year. For now only `--due`, the dates things are
-//! due (`deadlines.toml`, or the shipped default); the statistics report against the
-//! targets (`--year`, `--region`, `-o`, `--format`) is still to come. And
-//! `pingshen targets`: the targets file checked and said in words, or its problems.
+//! `pingshen annual`: the district's year. `--year Y [--region R] [--format csv]`:
+//! the statistics against the targets (`cli/annual_out.rs`, computed in
+//! `district/annual.rs`); `--due`: the dates things are due (`deadlines.toml`, or the
+//! shipped default). And `pingshen targets`: the targets file checked and said in
+//! words, or its problems.
 //!
 //! Exit codes: 0 done; 2 a file with problems, an argument that does not read, or
 //! what this version cannot do yet.
@@ -35,6 +36,12 @@ pub struct AnnualArgs {
     /// 打印内置的默认日程文件（存为配置目录的 deadlines.toml 后修改）
     #[arg(long, requires = "due")]
     pub template: bool,
+    /// 只统计所在区县包含这段文字的机构，如 某县
+    #[arg(long)]
+    pub region: Option<String>,
+    /// 输出格式：text（默认，在终端阅读）或 csv（逐表列出，供 Excel 打开）
+    #[arg(long, default_value = "text", value_parser = ["text", "csv"])]
+    pub format: String,
 }
 
 #[derive(Subcommand, Debug)]
@@ -52,11 +59,47 @@ pub fn run(paths: &Paths, args: AnnualArgs) -> anyhow::Result<ExitCode> {
     if args.due {
         return due(paths, &args);
     }
-    errln!(
-        "年度统计报告（pingshen annual --year 年份 -o 年度报告.pdf）在这一版还没有做。\n\
-         现在可以用：pingshen annual --due 列出评审工作日程；pingshen targets check 检查年度目标文件。"
-    );
-    Ok(ExitCode::from(PROBLEM))
+    let year = match &args.year {
+        None => pingshen::time::today().year(),
+        Some(y) => match parse_year(y) {
+            Some(y) => y,
+            None => {
+                errln!(
+                    "--year 写的是「{}」，不是年份：写四位数的年份（{} 到 {}），例如 --year 2026。",
+                    pingshen::text::for_terminal_line(y),
+                    YEARS.start(),
+                    YEARS.end()
+                );
+                return Ok(ExitCode::from(PROBLEM));
+            }
+        },
+    };
+    super::annual_out::run(paths, year, args.region.as_deref(), args.format == "csv")
+}
+
+/// The targets file of the config dir, checked against the checklists `known`: the
+/// targets, none when there is no file; `Err` (already told) when it has problems.
+pub(super) fn user_targets(
+    paths: &Paths,
+    known: &Known,
+) -> Result<Vec<pingshen::district::Target>, ()> {
+    match Targets::load(paths.config_dir.as_deref(), known) {
+        UserFile::Read(t) => Ok(t.targets),
+        UserFile::Absent => Ok(Vec::new()),
+        UserFile::Problems(problems) => {
+            for p in &problems {
+                errln_or_ignore(&format!("{p}\n"));
+            }
+            errln_or_ignore(
+                "目标文件 targets.toml 有错误，没有使用：请按上面的提示改正（pingshen targets check 再检查）后重新运行。",
+            );
+            Err(())
+        }
+    }
+}
+
+fn errln_or_ignore(text: &str) {
+    super::output::stderr(&format!("{text}\n"));
 }
 
 fn due(paths: &Paths, args: &AnnualArgs) -> anyhow::Result<ExitCode> {

@@ -4,6 +4,7 @@
 pub mod output;
 
 mod annual;
+mod annual_out;
 mod check;
 mod checklists;
 mod compare;

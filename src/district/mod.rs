@@ -11,6 +11,7 @@
 //! the store. The annual statistics report counts facilities and hands the counts to
 //! [`targets::Target::evaluate`].
 
+pub mod annual;
 pub mod deadlines;
 pub mod targets;
 

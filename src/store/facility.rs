@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::gate::SHORT_TEXT_MAX;
+use crate::district::{TOWNSHIP_SUBTYPES, is_township_kind};
 use crate::text::clean_line;
 use crate::time::Date;
 
@@ -48,8 +49,6 @@ pub struct Facility {
     pub staff: Option<u32>,
 }
 
-/// The kinds of 卫生院 (subtype) a facility can be.
-pub const SUBTYPES: [&str; 2] = ["中心卫生院", "一般卫生院"];
 /// Largest 服务人口 accepted (a district's whole population is far less).
 pub const POPULATION_MAX: u32 = 10_000_000;
 /// Largest staff count accepted.
@@ -250,12 +249,12 @@ fn problems_of(f: &Facility) -> Vec<String> {
         }
     }
     if !f.subtype.is_empty() {
-        if !SUBTYPES.contains(&f.subtype.as_str()) {
+        if !TOWNSHIP_SUBTYPES.contains(&f.subtype.as_str()) {
             out.push(format!(
                 "卫生院级别只能是 {}（或留空）",
-                SUBTYPES.join(" 或 ")
+                TOWNSHIP_SUBTYPES.join(" 或 ")
             ));
-        } else if !f.kind.ends_with("卫生院") {
+        } else if !is_township_kind(&f.kind) {
             out.push(format!(
                 "「{}」只用于卫生院，{} 不是卫生院",
                 f.subtype, f.kind

@@ -65,9 +65,7 @@ pub use compact::db_bytes;
 pub use envelope::{EnvelopeError, write_atomically};
 pub use error::{Hint, Result, StoreError};
 pub use evidence::{EVIDENCE_FILE_MAX, evidence_dir, is_picture, size_text};
-pub use facility::{
-    Facility, FacilityDraft, SUBTYPES, check_code, check_facility, is_facility_id, same_key,
-};
+pub use facility::{Facility, FacilityDraft, check_code, check_facility, is_facility_id, same_key};
 pub use facility_migration::{FacilityPlan, Migrated, Spelling};
 pub use inspections::{InspectionEdit, NewField, NewInspection, parse_date, split_names};
 pub use journal::follow_up_text;

@@ -28,6 +28,21 @@ pub struct Overview {
     /// it with the file's length to see, cheaply, that nothing is missing.
     #[serde(default)]
     pub journal_len: u64,
+    /// The items graded 不达标, in checklist order (layout 7): what the district's
+    /// year ranks without reading any assessment.
+    #[serde(default)]
+    pub failed: Vec<String>,
+    /// Items per grade in each chapter, in checklist order (layout 7), as `counts`.
+    #[serde(default)]
+    pub chapters: Vec<ChapterCounts>,
+}
+
+/// One chapter's items per grade: A, B, C, D (不达标), 不适用, pending.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChapterCounts {
+    pub id: String,
+    pub counts: [usize; 6],
 }
 
 impl Overview {
@@ -50,8 +65,25 @@ impl Overview {
         checklist: &Checklist,
         grade_of: impl Fn(&str) -> Option<Grade> + Copy,
     ) -> Overview {
-        let c = rollup(checklist, grade_of).total;
+        let rolled = rollup(checklist, grade_of);
+        let c = rolled.total;
         let evaluation = evaluate(checklist, grade_of);
+        let failed = checklist
+            .items()
+            .filter(|(_, _, it)| grade_of(&it.id) == Some(Grade::D))
+            .map(|(_, _, it)| it.id.clone())
+            .collect();
+        let chapters = rolled
+            .chapters
+            .iter()
+            .map(|ch| {
+                let k = &ch.counts;
+                ChapterCounts {
+                    id: ch.id.clone(),
+                    counts: [k.a, k.b, k.c, k.d, k.na, k.pending],
+                }
+            })
+            .collect();
         Overview {
             inspection: inspection.clone(),
             graded: c.graded(),
@@ -60,6 +92,8 @@ impl Overview {
             verdict: evaluation.verdict,
             winner: evaluation.winner,
             journal_len: 0,
+            failed,
+            chapters,
         }
     }
 
@@ -99,6 +133,42 @@ impl Store {
                 .then(b.inspection.created_at.cmp(&a.inspection.created_at))
         });
         Ok(out)
+    }
+
+    /// The pinned checklist of every overview's inspection, by sha256 (each parsed
+    /// once).
+    pub fn pinned_checklists(
+        &self,
+        overviews: &[Overview],
+    ) -> Result<std::collections::HashMap<String, std::sync::Arc<Checklist>>> {
+        let mut out = std::collections::HashMap::new();
+        for o in overviews {
+            if !out.contains_key(&o.inspection.checklist.sha256) {
+                out.insert(
+                    o.inspection.checklist.sha256.clone(),
+                    self.pinned(&o.inspection)?,
+                );
+            }
+        }
+        Ok(out)
+    }
+
+    /// Writes every kept overview afresh from its sheet and pinned checklist (the
+    /// journal length kept): an upgrade that adds to what an overview holds.
+    pub(super) fn refresh_overviews(&self) -> Result<()> {
+        for old in self.stored_overviews()? {
+            let i = &old.inspection;
+            let checklist = self.pinned(i)?;
+            let assessments = self.assessments(&i.id)?;
+            let new = Overview {
+                journal_len: old.journal_len,
+                ..Overview::of(i, &checklist, &assessments)
+            };
+            self.overviews
+                .insert(i.id.as_bytes(), super::encode(&new))
+                .map_err(super::error::write_err)?;
+        }
+        Ok(())
     }
 
     /// Every kept overview, decoded on two threads.

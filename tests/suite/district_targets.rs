@@ -587,14 +587,19 @@ fn a_bad_deadlines_file_is_said_with_each_place_and_nothing_is_listed() {
 }
 
 #[test]
-fn annual_without_due_says_the_report_is_not_built_yet_and_bad_arguments_are_said() {
+fn annual_on_an_empty_store_says_how_to_begin_and_bad_arguments_are_said() {
     let dir = tempfile::tempdir().unwrap();
     pingshen(dir.path())
-        .arg("annual")
+        .args(["annual", "--year", "2026"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("2026年度"))
+        .stderr(predicates::str::contains("机构名录是空的"));
+    pingshen(dir.path())
+        .args(["annual", "--year", "二〇二六"])
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("年度统计报告"))
-        .stderr(predicates::str::contains("还没有做"));
+        .stderr(predicates::str::contains("不是年份"));
     pingshen(dir.path())
         .args(["annual", "--due", "--today", "2026-13-01"])
         .assert()

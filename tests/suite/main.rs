@@ -16,6 +16,7 @@ mod report_support;
 mod tui_support;
 
 mod actions;
+mod annual;
 mod checklist_content;
 mod checklist_diagnostics;
 mod checklist_format;

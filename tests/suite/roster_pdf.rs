@@ -215,6 +215,8 @@ fn summary(i: usize) -> Overview {
         journal_len: 0,
         verdict: "达到推荐标准".into(),
         winner: Some(0),
+        failed: Vec::new(),
+        chapters: Vec::new(),
     }
 }
 

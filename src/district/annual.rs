@@ -1,0 +1,432 @@
+//! The statistics part of the district's annual report, computed from the facility
+//! register and the inspections' overviews (the summaries kept with every change),
+//! never from the assessments themselves.
+//!
+//! The rules, in one place:
+//! - **A year's result.** A facility's result in a year is the verdict of its latest
+//!   *completed* (已完成) review dated that year by the district or above (区级评审,
+//!   市级复核, 省级抽查, 回头看); a 自评 is the facility's own and is not a result. A
+//!   review still in progress counts for nothing yet (and is counted apart).
+//! - **Verdicts** are the pinned checklist's, best first; "达到基本标准" counts the
+//!   facilities at that verdict or a better one ([`Target::counts_review`]).
+//! - **回头看 register.** Facilities that reached a standard (any verdict but the
+//!   checklist's fallback) in a completed review dated before `passed_before` (the
+//!   look-back target's; without one, before the report's year), and which of them
+//!   had a completed 回头看 review in the year.
+//! - **Failing items.** Over the facilities' results: how many facilities had each
+//!   item 不达标, of the facilities reviewed against that checklist; ranked by that
+//!   count, then by the share, then in checklist order.
+//! - **Chapter 达标率.** Over the results against one checklist: items at C or better
+//!   of the applicable items, summed over facilities.
+//! - **附件1.** The facilities whose result is their checklist's best verdict.
+//!
+//! Inspections not under a registered facility are counted, not guessed at.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use crate::checklist::Checklist;
+use crate::store::{Facility, Overview, Progress, Register, ReviewKind};
+use crate::text::order::pinyin_key;
+
+use super::targets::{Counts, Outcome, Target};
+
+/// The year, the region, and what to count it against.
+pub struct AnnualInput<'a> {
+    pub year: i32,
+    /// Only facilities whose 区县 contains this (spaces ignored).
+    pub region: Option<&'a str>,
+    pub register: &'a Register,
+    /// Every inspection's overview.
+    pub overviews: &'a [Overview],
+    /// The pinned checklists by sha256 (every overview's).
+    pub checklists: &'a HashMap<String, Arc<Checklist>>,
+    /// The targets of every year (those of `year` are used).
+    pub targets: &'a [Target],
+}
+
+/// One facility's result in the year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    pub facility: Facility,
+    /// The review that gave it.
+    pub inspection: String,
+    pub review_kind: ReviewKind,
+    pub date: crate::time::Date,
+    pub checklist: String,
+    pub verdict: String,
+    /// 0 = the checklist's best verdict; `None`: no rule held (the fallback).
+    pub rank: Option<usize>,
+}
+
+/// Facilities of one type.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct KindRow {
+    pub kind: String,
+    pub registered: usize,
+    /// With a result in the year.
+    pub reviewed: usize,
+    /// Facilities per verdict, in [`Annual::verdicts`] order.
+    pub by_verdict: Vec<usize>,
+}
+
+/// An item 不达标 in the district.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailingItem {
+    pub checklist: String,
+    pub item: String,
+    pub title: String,
+    pub chapter: String,
+    pub core: bool,
+    /// Facilities whose result has it 不达标.
+    pub facilities: usize,
+    /// Facilities with a result against this checklist.
+    pub of: usize,
+}
+
+/// One chapter's 达标率 over the facilities reviewed against its checklist.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChapterRate {
+    pub checklist: String,
+    pub chapter: String,
+    pub title: String,
+    pub facilities: usize,
+    /// Items at C or better, summed over the facilities.
+    pub passed: usize,
+    /// Applicable items graded, summed (不适用 left out; pending counts as not reached).
+    pub applicable: usize,
+}
+
+impl ChapterRate {
+    pub fn rate(&self) -> Option<f64> {
+        (self.applicable > 0).then(|| self.passed as f64 / self.applicable as f64)
+    }
+}
+
+/// The 回头看 register.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LookBack {
+    /// Reviews dated before this year count as the old standard.
+    pub passed_before: i32,
+    /// Facilities that passed before, with the verdict and date they passed with,
+    /// and the 回头看 of the year when there was one (inspection id, date, verdict).
+    pub rows: Vec<LookBackRow>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LookBackRow {
+    pub facility: Facility,
+    pub passed: String,
+    pub passed_on: crate::time::Date,
+    pub re_reviewed: Option<(crate::time::Date, String)>,
+}
+
+/// The statistics of the year.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Annual {
+    pub year: i32,
+    pub region: Option<String>,
+    /// Every verdict name, best first, as the checklists in use order them.
+    pub verdicts: Vec<String>,
+    pub kinds: Vec<KindRow>,
+    /// Each facility with a result, by type, then pinyin.
+    pub standings: Vec<Standing>,
+    /// Registered facilities (in the region) without a result in the year.
+    pub unreviewed: Vec<Facility>,
+    pub targets: Vec<(Target, Outcome)>,
+    pub look_back: LookBack,
+    pub failing: Vec<FailingItem>,
+    pub chapters: Vec<ChapterRate>,
+    /// 附件1: the facilities at their checklist's best verdict, by pinyin.
+    pub recommended: Vec<Standing>,
+    /// Reviews of the year still in progress (not counted).
+    pub in_progress: usize,
+    /// Inspections of the year not under a registered facility (not counted).
+    pub unlinked: usize,
+}
+
+fn in_region(region: Option<&str>, facility_region: &str) -> bool {
+    let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+    region.is_none_or(|r| squeeze(facility_region).contains(&squeeze(r)))
+}
+
+fn official(kind: ReviewKind) -> bool {
+    !matches!(kind, ReviewKind::SelfAssessment)
+}
+
+/// Computes the year's statistics.
+pub fn compute(input: &AnnualInput) -> Annual {
+    let AnnualInput {
+        year,
+        region,
+        register,
+        overviews,
+        checklists,
+        targets,
+    } = *input;
+    let year_of = |o: &Overview| chrono::Datelike::year(&o.inspection.date);
+    let mut facilities: Vec<&Facility> = register
+        .facilities()
+        .filter(|f| in_region(region, &f.region))
+        .collect();
+    facilities.sort_by_cached_key(|f| (pinyin_key(&f.kind), pinyin_key(&f.name)));
+
+    // Each facility's reviews, by its current id.
+    let mut reviews: HashMap<&str, Vec<&Overview>> = HashMap::new();
+    let mut out = Annual {
+        year,
+        region: region.map(str::to_string),
+        ..Annual::default()
+    };
+    for o in overviews.iter().filter(|o| !o.inspection.sample) {
+        let f = o
+            .inspection
+            .facility
+            .as_deref()
+            .and_then(|id| register.resolve(id));
+        match f {
+            Some(f) if in_region(region, &f.region) => {
+                reviews.entry(f.id.as_str()).or_default().push(o);
+                if year_of(o) == year && o.inspection.status != Progress::Completed {
+                    out.in_progress += 1;
+                }
+            }
+            Some(_) => {}
+            None if year_of(o) == year && in_region(region, &o.inspection.institution.region) => {
+                out.unlinked += 1;
+            }
+            None => {}
+        }
+    }
+    let verdicts_of = |o: &Overview| -> Vec<String> {
+        checklists
+            .get(&o.inspection.checklist.sha256)
+            .map(|c| c.verdicts.iter().map(|v| v.name.clone()).collect())
+            .unwrap_or_default()
+    };
+    // The verdict columns: every checklist's, best first, each once.
+    for c in checklists.values() {
+        for v in &c.verdicts {
+            if !out.verdicts.contains(&v.name) {
+                out.verdicts.push(v.name.clone());
+            }
+        }
+    }
+    for c in checklists.values() {
+        if !out.verdicts.contains(&c.fallback_verdict) {
+            out.verdicts.push(c.fallback_verdict.clone());
+        }
+    }
+
+    let completed = |o: &&&Overview| o.inspection.status == Progress::Completed;
+    let latest = |list: &[&Overview], pick: &dyn Fn(&Overview) -> bool| -> Option<Overview> {
+        list.iter()
+            .filter(completed)
+            .filter(|o| pick(o))
+            .max_by(|a, b| {
+                a.inspection
+                    .date
+                    .cmp(&b.inspection.date)
+                    .then(a.inspection.updated_at.cmp(&b.inspection.updated_at))
+            })
+            .map(|o| (*o).clone())
+    };
+    let mut kinds: Vec<KindRow> = Vec::new();
+    for f in &facilities {
+        let at = match kinds.iter().position(|k| k.kind == f.kind) {
+            Some(i) => i,
+            None => {
+                kinds.push(KindRow {
+                    kind: f.kind.clone(),
+                    by_verdict: vec![0; out.verdicts.len()],
+                    ..KindRow::default()
+                });
+                kinds.len() - 1
+            }
+        };
+        let row = &mut kinds[at];
+        row.registered += 1;
+        let list = reviews.get(f.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        match latest(list, &|o| {
+            year_of(o) == year && official(o.inspection.review_kind)
+        }) {
+            Some(o) => {
+                row.reviewed += 1;
+                if let Some(i) = out.verdicts.iter().position(|v| *v == o.verdict) {
+                    row.by_verdict[i] += 1;
+                }
+                out.standings.push(Standing {
+                    facility: (*f).clone(),
+                    inspection: o.inspection.id.clone(),
+                    review_kind: o.inspection.review_kind,
+                    date: o.inspection.date,
+                    checklist: o.inspection.checklist.id.clone(),
+                    verdict: o.verdict.clone(),
+                    rank: o.winner,
+                });
+            }
+            None => out.unreviewed.push((*f).clone()),
+        }
+    }
+    out.kinds = kinds;
+
+    // 回头看.
+    let passed_before = targets
+        .iter()
+        .filter(|t| t.year == year)
+        .find_map(|t| match t.counts {
+            Counts::LookBack { passed_before } => Some(passed_before),
+            _ => None,
+        })
+        .unwrap_or(year);
+    out.look_back.passed_before = passed_before;
+    for f in &facilities {
+        let list = reviews.get(f.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        let passed = latest(list, &|o| {
+            year_of(o) < passed_before && official(o.inspection.review_kind) && o.winner.is_some()
+        });
+        if let Some(p) = passed {
+            let again = latest(list, &|o| {
+                year_of(o) == year && o.inspection.review_kind == ReviewKind::LookBack
+            });
+            out.look_back.rows.push(LookBackRow {
+                facility: (*f).clone(),
+                passed: p.verdict.clone(),
+                passed_on: p.inspection.date,
+                re_reviewed: again.map(|o| (o.inspection.date, o.verdict.clone())),
+            });
+        }
+    }
+
+    // Targets.
+    let standing_of: HashMap<&str, &Standing> = out
+        .standings
+        .iter()
+        .map(|s| (s.facility.id.as_str(), s))
+        .collect();
+    let by_id: HashMap<&str, &Overview> = overviews
+        .iter()
+        .map(|o| (o.inspection.id.as_str(), o))
+        .collect();
+    for t in targets.iter().filter(|t| t.year == year) {
+        let covered: Vec<&&Facility> = facilities
+            .iter()
+            .filter(|f| {
+                t.covers(
+                    &f.kind,
+                    Some(f.subtype.as_str()).filter(|s| !s.is_empty()),
+                    &f.region,
+                )
+            })
+            .collect();
+        let (n, k) = match t.counts {
+            Counts::LookBack { .. } => {
+                let rows: Vec<&LookBackRow> = out
+                    .look_back
+                    .rows
+                    .iter()
+                    .filter(|r| covered.iter().any(|f| f.id == r.facility.id))
+                    .collect();
+                (
+                    rows.len(),
+                    rows.iter().filter(|r| r.re_reviewed.is_some()).count(),
+                )
+            }
+            _ => {
+                let k = covered
+                    .iter()
+                    .filter(|f| {
+                        standing_of.get(f.id.as_str()).is_some_and(|s| {
+                            by_id.get(s.inspection.as_str()).is_some_and(|o| {
+                                t.counts_review(&s.checklist, &verdicts_of(o), &s.verdict)
+                            })
+                        })
+                    })
+                    .count();
+                (covered.len(), k)
+            }
+        };
+        let outcome = t.evaluate(
+            u32::try_from(n).unwrap_or(u32::MAX),
+            u32::try_from(k).unwrap_or(u32::MAX),
+        );
+        out.targets.push((t.clone(), outcome));
+    }
+
+    // Failing items and chapter rates, per checklist (by id; titles from the
+    // newest pin seen).
+    let mut reviewed_with: BTreeMap<String, usize> = BTreeMap::new();
+    let mut failed: HashMap<(String, String), usize> = HashMap::new();
+    let mut chapter_sums: HashMap<(String, String), (usize, usize, usize)> = HashMap::new();
+    let mut pins: BTreeMap<String, Arc<Checklist>> = BTreeMap::new();
+    for s in &out.standings {
+        let Some(o) = by_id.get(s.inspection.as_str()) else {
+            continue;
+        };
+        if let Some(c) = checklists.get(&o.inspection.checklist.sha256) {
+            pins.entry(c.id.clone()).or_insert_with(|| Arc::clone(c));
+        }
+        *reviewed_with.entry(s.checklist.clone()).or_default() += 1;
+        for item in &o.failed {
+            *failed
+                .entry((s.checklist.clone(), item.clone()))
+                .or_default() += 1;
+        }
+        for ch in &o.chapters {
+            let [a, b, c, d, _na, pending] = ch.counts;
+            let e = chapter_sums
+                .entry((s.checklist.clone(), ch.id.clone()))
+                .or_default();
+            e.0 += 1;
+            e.1 += a + b + c;
+            e.2 += a + b + c + d + pending;
+        }
+    }
+    for (checklist_id, c) in &pins {
+        let of = reviewed_with.get(checklist_id).copied().unwrap_or(0);
+        for (ch, _, it) in c.items() {
+            if let Some(n) = failed.get(&(checklist_id.clone(), it.id.clone())) {
+                out.failing.push(FailingItem {
+                    checklist: checklist_id.clone(),
+                    item: it.id.clone(),
+                    title: it.title.clone(),
+                    chapter: ch.title.clone(),
+                    core: it.core,
+                    facilities: *n,
+                    of,
+                });
+            }
+        }
+        for ch in &c.chapters {
+            if let Some((n, passed, applicable)) =
+                chapter_sums.get(&(checklist_id.clone(), ch.id.clone()))
+            {
+                out.chapters.push(ChapterRate {
+                    checklist: checklist_id.clone(),
+                    chapter: ch.id.clone(),
+                    title: ch.title.clone(),
+                    facilities: *n,
+                    passed: *passed,
+                    applicable: *applicable,
+                });
+            }
+        }
+    }
+    // Most facilities first; then the larger share (a smaller checklist); then the
+    // checklist order they were pushed in (a stable sort).
+    out.failing.sort_by(|a, b| {
+        b.facilities
+            .cmp(&a.facilities)
+            .then((b.facilities * a.of).cmp(&(a.facilities * b.of)))
+    });
+
+    out.recommended = out
+        .standings
+        .iter()
+        .filter(|s| s.rank == Some(0))
+        .cloned()
+        .collect();
+    out.recommended
+        .sort_by_cached_key(|s| (pinyin_key(&s.facility.region), pinyin_key(&s.facility.name)));
+    out
+}

@@ -1,0 +1,490 @@
+//! The district's year, on a hand-built district of 30 facilities (12 社区卫生服务中心,
+//! 18 乡镇卫生院 of which 6 中心卫生院) over 2025 and 2026, reviewed against the small
+//! test checklist (8 items; verdicts computed by hand from three grade profiles):
+//! 自评, 区级评审, 市级复核 and 回头看, one review left in progress. Every figure below
+//! was worked out by hand, as the comments show.
+
+use std::path::Path;
+
+use pingshen::district::annual::{Annual, AnnualInput, compute};
+use pingshen::district::{Known, Status, Targets};
+use pingshen::scoring::Grade;
+use pingshen::store::{Edit, FacilityDraft, ReviewKind, Store};
+
+use crate::common::{Fixture, source};
+
+/// 推荐: both core items at B, every other at C (the two 推荐标准 items too).
+const RECOMMENDED: &[(&str, Grade)] = &[
+    ("1.1.1", Grade::B),
+    ("1.1.2", Grade::C),
+    ("1.1.3", Grade::C),
+    ("1.2.1", Grade::B),
+    ("1.2.2", Grade::C),
+    ("2.1.1", Grade::C),
+    ("2.1.2", Grade::C),
+    ("2.1.3", Grade::C),
+];
+/// 基本: every 基本标准 item at C, both 推荐标准 items (1.2.2, 2.1.2) 不达标.
+const BASIC: &[(&str, Grade)] = &[
+    ("1.1.1", Grade::C),
+    ("1.1.2", Grade::C),
+    ("1.1.3", Grade::C),
+    ("1.2.1", Grade::C),
+    ("1.2.2", Grade::D),
+    ("2.1.1", Grade::C),
+    ("2.1.2", Grade::D),
+    ("2.1.3", Grade::C),
+];
+/// 未达到: core item 1.1.1 and 推荐标准 item 2.1.2 不达标.
+const FAILED: &[(&str, Grade)] = &[
+    ("1.1.1", Grade::D),
+    ("1.1.2", Grade::C),
+    ("1.1.3", Grade::C),
+    ("1.2.1", Grade::C),
+    ("1.2.2", Grade::C),
+    ("2.1.1", Grade::C),
+    ("2.1.2", Grade::D),
+    ("2.1.3", Grade::C),
+];
+
+const CENTRES: [&str; 12] = [
+    "安贞社区卫生服务中心",
+    "北新桥社区卫生服务中心",
+    "朝阳门社区卫生服务中心",
+    "东华门社区卫生服务中心",
+    "和平里社区卫生服务中心",
+    "建国门社区卫生服务中心",
+    "景山社区卫生服务中心",
+    "龙潭社区卫生服务中心",
+    "天坛社区卫生服务中心",
+    "体育馆路社区卫生服务中心",
+    "永定门外社区卫生服务中心",
+    "交道口社区卫生服务中心",
+];
+const TOWNSHIPS: [&str; 18] = [
+    "城关镇卫生院",
+    "大石窝镇卫生院",
+    "韩村河镇卫生院",
+    "琉璃河镇卫生院",
+    "石楼镇卫生院",
+    "窦店镇卫生院",
+    "阎村镇卫生院",
+    "青龙湖镇卫生院",
+    "周口店镇卫生院",
+    "张坊镇卫生院",
+    "十渡镇卫生院",
+    "蒲洼乡卫生院",
+    "霞云岭乡卫生院",
+    "南窖乡卫生院",
+    "佛子庄乡卫生院",
+    "大安山乡卫生院",
+    "史家营乡卫生院",
+    "河北镇卫生院",
+];
+const REGION: &str = "北京市某区";
+
+struct Built {
+    _dir: tempfile::TempDir,
+    store: Store,
+}
+
+fn review(
+    store: &Store,
+    name: &str,
+    kind: &str,
+    review: ReviewKind,
+    date: &str,
+    grades: &[(&str, Grade)],
+    complete: bool,
+) {
+    let (c, s) = small();
+    let mut new = Fixture::new(name)
+        .region(REGION)
+        .kind(kind)
+        .date(date)
+        .build();
+    new.review_kind = review;
+    let i = store.create(new, &c, &s, "张三").unwrap();
+    let edits: Vec<(&str, [Edit; 1])> = grades
+        .iter()
+        .map(|(item, g)| (*item, [Edit::Grade(Some(*g))]))
+        .collect();
+    let items: Vec<(&str, &[Edit])> = edits.iter().map(|(i, e)| (*i, e.as_slice())).collect();
+    store.update_many(&i.id, &items, "张三").unwrap();
+    if complete {
+        store.complete(&i.id, "张三").unwrap();
+    }
+}
+
+fn small() -> (pingshen::checklist::Checklist, pingshen::checklist::Source) {
+    source(
+        include_str!("fixtures/small.toml"),
+        "tests/suite/fixtures/small.toml",
+    )
+}
+
+/// The district. 2026 results:
+/// - 社区 C01–C04 区级 推荐; C05 区级 推荐 then 市级复核 基本 (the latest stands);
+///   C06–C09 区级 基本 (C06 also a 自评 at 推荐, which is no result); C10 区级 未达到;
+///   C11 区级 in progress (no result); C12 passed 推荐 in 2025, 回头看 推荐 in 2026.
+/// - 乡镇 T01–T03 (中心) 区级 推荐; T04–T06 (中心) and T07–T12 区级 基本; T13–T14 区级
+///   未达到; T15–T17 passed 基本 in 2025, T15 回头看 基本 in 2026; T18 未达到 in 2025.
+fn district() -> Built {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    for (i, name) in TOWNSHIPS.iter().enumerate() {
+        store
+            .add_facility(
+                &FacilityDraft {
+                    name: Some(name.to_string()),
+                    region: Some(REGION.into()),
+                    kind: Some("乡镇卫生院".into()),
+                    subtype: Some(
+                        if i < 6 {
+                            "中心卫生院"
+                        } else {
+                            "一般卫生院"
+                        }
+                        .into(),
+                    ),
+                    ..FacilityDraft::default()
+                },
+                "赵科长",
+            )
+            .unwrap();
+    }
+    let c = |n: usize| CENTRES[n - 1];
+    let t = |n: usize| TOWNSHIPS[n - 1];
+    const SQ: &str = "社区卫生服务中心";
+    const XZ: &str = "乡镇卫生院";
+    use ReviewKind::*;
+    for n in 1..=5 {
+        review(&store, c(n), SQ, District, "2026-06-10", RECOMMENDED, true);
+    }
+    review(&store, c(5), SQ, CityRecheck, "2026-09-20", BASIC, true);
+    review(
+        &store,
+        c(6),
+        SQ,
+        SelfAssessment,
+        "2026-05-01",
+        RECOMMENDED,
+        true,
+    );
+    for n in 6..=9 {
+        review(&store, c(n), SQ, District, "2026-06-11", BASIC, true);
+    }
+    review(&store, c(10), SQ, District, "2026-06-12", FAILED, true);
+    review(&store, c(11), SQ, District, "2026-06-13", BASIC, false);
+    review(&store, c(12), SQ, District, "2025-06-01", RECOMMENDED, true);
+    review(&store, c(12), SQ, LookBack, "2026-07-01", RECOMMENDED, true);
+    for n in 1..=3 {
+        review(&store, t(n), XZ, District, "2026-06-20", RECOMMENDED, true);
+    }
+    for n in 4..=12 {
+        review(&store, t(n), XZ, District, "2026-06-21", BASIC, true);
+    }
+    for n in 13..=14 {
+        review(&store, t(n), XZ, District, "2026-06-22", FAILED, true);
+    }
+    for n in 15..=17 {
+        review(&store, t(n), XZ, District, "2025-06-02", BASIC, true);
+    }
+    review(&store, t(15), XZ, LookBack, "2026-07-02", BASIC, true);
+    review(&store, t(18), XZ, District, "2025-06-03", FAILED, true);
+    Built { _dir: dir, store }
+}
+
+const TARGETS: &str = r#"
+[[target]]
+name = "达到服务能力标准的比例"
+year = 2026
+kinds = ["社区卫生服务中心", "乡镇卫生院"]
+counts = "达到基本标准"
+share = "85%"
+
+[[target]]
+name = "达到推荐标准的比例"
+year = 2026
+kinds = ["社区卫生服务中心", "乡镇卫生院"]
+counts = "达到推荐标准"
+share = 0.35
+
+[[target]]
+name = "社区卫生服务中心达到推荐标准"
+year = 2026
+kinds = ["社区卫生服务中心"]
+counts = "达到推荐标准"
+share = "46%"
+
+[[target]]
+name = "中心卫生院达到推荐标准"
+year = 2026
+kinds = ["乡镇卫生院"]
+subtype = "中心卫生院"
+counts = "达到推荐标准"
+share = "100%"
+
+[[target]]
+name = "回头看比例"
+year = 2026
+kinds = ["社区卫生服务中心", "乡镇卫生院"]
+counts = "回头看"
+passed_before = 2026
+share = "30%"
+
+[[target]]
+name = "上一年的目标"
+year = 2025
+kinds = ["乡镇卫生院"]
+counts = "达到基本标准"
+share = "100%"
+"#;
+
+fn annual(d: &Built, year: i32, region: Option<&str>) -> Annual {
+    let (c, _) = small();
+    let known = Known::from_checklists([&c]);
+    let targets = Targets::parse(TARGETS, "targets.toml", &known).unwrap();
+    let register = d.store.facilities().unwrap();
+    let overviews = d.store.overviews().unwrap();
+    let checklists = d.store.pinned_checklists(&overviews).unwrap();
+    compute(&AnnualInput {
+        year,
+        region,
+        register: &register,
+        overviews: &overviews,
+        checklists: &checklists,
+        targets: &targets.targets,
+    })
+}
+
+#[test]
+fn the_districts_year_computed_by_hand() {
+    let d = district();
+    let a = annual(&d, 2026, None);
+    assert_eq!(
+        a.verdicts,
+        ["达到推荐标准", "达到基本标准", "未达到基本标准"]
+    );
+    let kinds: Vec<(&str, usize, usize, Vec<usize>)> = a
+        .kinds
+        .iter()
+        .map(|k| {
+            (
+                k.kind.as_str(),
+                k.registered,
+                k.reviewed,
+                k.by_verdict.clone(),
+            )
+        })
+        .collect();
+    // 社区: 推荐 C01–C04, C12 = 5; 基本 C05–C09 = 5; 未达到 C10; C11 in progress.
+    // 乡镇: 推荐 T01–T03; 基本 T04–T12, T15 = 10; 未达到 T13, T14; T16–T18 none.
+    assert_eq!(
+        kinds,
+        [
+            ("社区卫生服务中心", 12, 11, vec![5, 5, 1]),
+            ("乡镇卫生院", 18, 15, vec![3, 10, 2]),
+        ]
+    );
+    assert_eq!(a.in_progress, 1);
+    assert_eq!(a.unlinked, 0);
+    assert_eq!(a.unreviewed.len(), 4);
+
+    let targets: Vec<(&str, u32, u32, u32, Status)> = a
+        .targets
+        .iter()
+        .map(|(t, o)| (t.name.as_str(), o.covered, o.counted, o.needed, o.status))
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            // 30 facilities, 8 推荐 + 15 基本 = 23; ⌈0.85 × 30⌉ = ⌈25.5⌉ = 26: 3 short.
+            ("达到服务能力标准的比例", 30, 23, 26, Status::Short(3)),
+            // 8 推荐; ⌈0.35 × 30⌉ = ⌈10.5⌉ = 11: 3 short.
+            ("达到推荐标准的比例", 30, 8, 11, Status::Short(3)),
+            // 12 centres, 5 推荐; ⌈0.46 × 12⌉ = ⌈5.52⌉ = 6: 1 short.
+            ("社区卫生服务中心达到推荐标准", 12, 5, 6, Status::Short(1)),
+            // T01–T06, 3 推荐; all 6 needed.
+            ("中心卫生院达到推荐标准", 6, 3, 6, Status::Short(3)),
+            // Passed before 2026: C12, T15, T16, T17; re-reviewed C12, T15;
+            // ⌈0.3 × 4⌉ = ⌈1.2⌉ = 2: met.
+            ("回头看比例", 4, 2, 2, Status::Met),
+        ]
+    );
+    let said: Vec<String> = a.targets.iter().map(|(t, o)| t.sentence(o)).collect();
+    assert!(said[0].contains("还差 3 家"), "{}", said[0]);
+    assert!(said[4].contains("已达到"), "{}", said[4]);
+
+    let look: Vec<(&str, &str, bool)> = a
+        .look_back
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.facility.name.as_str(),
+                r.passed.as_str(),
+                r.re_reviewed.is_some(),
+            )
+        })
+        .collect();
+    assert_eq!(a.look_back.passed_before, 2026);
+    assert_eq!(look.len(), 4);
+    assert!(look.contains(&("交道口社区卫生服务中心", "达到推荐标准", true)));
+    assert!(look.contains(&("佛子庄乡卫生院", "达到基本标准", true)));
+    assert!(look.contains(&("大安山乡卫生院", "达到基本标准", false)));
+    assert!(look.contains(&("史家营乡卫生院", "达到基本标准", false)));
+
+    // 2.1.2: 15 基本 + 3 未达到 = 18; 1.2.2: 15 基本; 1.1.1: 3 未达到; of 26 results.
+    let failing: Vec<(&str, usize, usize, bool)> = a
+        .failing
+        .iter()
+        .map(|f| (f.item.as_str(), f.facilities, f.of, f.core))
+        .collect();
+    assert_eq!(
+        failing,
+        [
+            ("2.1.2", 18, 26, false),
+            ("1.2.2", 15, 26, false),
+            ("1.1.1", 3, 26, true)
+        ]
+    );
+    assert_eq!(a.failing[0].chapter, "基本医疗与公共卫生服务");
+
+    // Chapter 1 (5 items): 8 × 5 + 15 × 4 + 3 × 4 = 112 of 26 × 5 = 130.
+    // Chapter 2 (3 items): 8 × 3 + 15 × 2 + 3 × 2 = 60 of 26 × 3 = 78.
+    let chapters: Vec<(&str, usize, usize, usize)> = a
+        .chapters
+        .iter()
+        .map(|c| (c.chapter.as_str(), c.facilities, c.passed, c.applicable))
+        .collect();
+    assert_eq!(chapters, [("1", 26, 112, 130), ("2", 26, 60, 78)]);
+
+    // 附件1 by pinyin: 安贞 an, 北新桥 bei, 朝阳门 chao, 城关 cheng, 大石窝 da, 东华门 dong,
+    // 韩村河 han, 交道口 jiao.
+    let names: Vec<&str> = a
+        .recommended
+        .iter()
+        .map(|s| s.facility.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "安贞社区卫生服务中心",
+            "北新桥社区卫生服务中心",
+            "朝阳门社区卫生服务中心",
+            "城关镇卫生院",
+            "大石窝镇卫生院",
+            "东华门社区卫生服务中心",
+            "韩村河镇卫生院",
+            "交道口社区卫生服务中心",
+        ]
+    );
+}
+
+#[test]
+fn the_year_before_and_another_region() {
+    let d = district();
+    // 2025: C12 推荐; T15–T17 基本; T18 未达到. Of 18 townships 3 基本: ⌈18⌉ needed.
+    let a = annual(&d, 2025, None);
+    let kinds: Vec<(&str, usize, Vec<usize>)> = a
+        .kinds
+        .iter()
+        .map(|k| (k.kind.as_str(), k.reviewed, k.by_verdict.clone()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("社区卫生服务中心", 1, vec![1, 0, 0]),
+            ("乡镇卫生院", 4, vec![0, 3, 1])
+        ]
+    );
+    assert_eq!(a.targets.len(), 1);
+    assert_eq!(
+        (
+            a.targets[0].1.counted,
+            a.targets[0].1.needed,
+            a.targets[0].1.status
+        ),
+        (3, 18, Status::Short(15))
+    );
+    let none = annual(&d, 2026, Some("天津市"));
+    assert!(none.kinds.is_empty() && none.recommended.is_empty());
+    assert!(none.targets.iter().all(|(_, o)| o.covered == 0));
+}
+
+fn run(dir: &Path, config: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = assert_cmd::Command::cargo_bin("pingshen")
+        .unwrap()
+        .env("PINGSHEN_DATA_DIR", dir)
+        .env("PINGSHEN_CONFIG_DIR", config)
+        .env("PINGSHEN_INSPECTOR", "张三")
+        .env("PINGSHEN_CHECKLIST_DIR", dir.join("no-user-checklists"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn annual_prints_the_tables_and_the_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    // Built, closed, then copied: no pingshen runs on a dir this process had open.
+    let Built { _dir: built, store } = district();
+    drop(store);
+    copy_dir(built.path(), &data);
+    // The small checklist is not shipped: targets naming its verdicts need it known.
+    std::fs::create_dir_all(data.join("no-user-checklists")).unwrap();
+    std::fs::write(
+        data.join("no-user-checklists/small.toml"),
+        include_str!("fixtures/small.toml"),
+    )
+    .unwrap();
+    std::fs::write(config.join("targets.toml"), TARGETS).unwrap();
+    let (ok, out, err) = run(&data, &config, &["annual", "--year", "2026"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("一、机构评审情况"), "{out}");
+    assert!(out.contains("未达到，还差 3 家"), "{out}");
+    assert!(
+        out.contains("另有 1 次本年度的评审尚未标记为已完成"),
+        "{out}"
+    );
+    let (ok, csv, err) = run(
+        &data,
+        &config,
+        &["annual", "--year", "2026", "--format", "csv"],
+    );
+    assert!(ok, "{err}");
+    assert!(csv.starts_with('\u{feff}'));
+    assert!(csv.contains("四、不达标条款排名"), "{csv}");
+    assert!(
+        csv.contains("1,2.1.2,签约满意度,基本医疗与公共卫生服务,18/26,69.2%"),
+        "{csv}"
+    );
+    // A targets file with a mistake: said with its place, nothing computed.
+    std::fs::write(config.join("targets.toml"), "[[target]]\nname = 1\n").unwrap();
+    let (ok, out, err) = run(&data, &config, &["annual", "--year", "2026"]);
+    assert!(!ok);
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("targets.toml:2:"), "{err}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else if e.file_name() != "pingshen.lock" {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
