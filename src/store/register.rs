@@ -83,6 +83,9 @@ pub struct Register {
     entries: Vec<RegisterEntry>,
     /// The sha256 of the last line.
     head: String,
+    /// [`same_key`] of each facility's name and region -> its id: what
+    /// [`Register::matching`] looks up at every new inspection.
+    by_key: std::collections::HashMap<String, String>,
 }
 
 impl Register {
@@ -186,10 +189,9 @@ impl Register {
 
     /// The facility with this spelling of name and region ([`same_key`]), if one.
     pub fn matching(&self, name: &str, region: &str) -> Option<&Facility> {
-        let k = same_key(name, region);
-        self.facilities
-            .values()
-            .find(|f| same_key(&f.name, &f.region) == k)
+        self.by_key
+            .get(&same_key(name, region))
+            .and_then(|id| self.facilities.get(id))
     }
 
     /// Reads a register from its bytes, checking every line; `shown` names the file
@@ -245,6 +247,9 @@ impl Register {
                 if taken(self, &facility.id) {
                     return Err(format!("机构编号 {} 重复登记", facility.id));
                 }
+                self.by_key
+                    .entry(same_key(&facility.name, &facility.region))
+                    .or_insert_with(|| facility.id.clone());
                 self.facilities
                     .insert(facility.id.clone(), facility.clone());
             }
@@ -253,6 +258,10 @@ impl Register {
                 if old.id != new.id || self.facilities.get(&old.id) != Some(old) {
                     return Err(format!("修改的机构 {} 与登记的不符", new.id));
                 }
+                self.unkey(old);
+                self.by_key
+                    .entry(same_key(&new.name, &new.region))
+                    .or_insert_with(|| new.id.clone());
                 self.facilities.insert(new.id.clone(), new.clone());
             }
             FacilityChange::Merge { from, into } => {
@@ -263,10 +272,27 @@ impl Register {
                     return Err(format!("合并的机构 {} → {} 与登记的不符", from.id, into));
                 }
                 self.facilities.remove(&from.id);
+                self.unkey(from);
                 self.merged.insert(from.id.clone(), into.clone());
             }
         }
         Ok(())
+    }
+
+    /// Forgets `f`'s key, and gives it to another facility of the same key, if one
+    /// (a register read from a file may hold two: the file is not refused for it).
+    fn unkey(&mut self, f: &Facility) {
+        let k = same_key(&f.name, &f.region);
+        if self.by_key.get(&k) == Some(&f.id) {
+            self.by_key.remove(&k);
+            if let Some(other) = self
+                .facilities
+                .values()
+                .find(|o| o.id != f.id && same_key(&o.name, &o.region) == k)
+            {
+                self.by_key.insert(k, other.id.clone());
+            }
+        }
     }
 }
 
@@ -343,10 +369,18 @@ impl Store {
             ));
         }
         let guard = self.write_guard()?;
-        let mut register = (*self.facilities()?).clone();
+        // Changed in place when nobody else holds it (the usual case), else copied;
+        // kept only once the append has been synced, so a refused or failed change
+        // leaves the register to be read afresh from its file.
+        let mut register = self.facilities()?;
+        self.register
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        let r = Arc::make_mut(&mut register);
         let mut lines = Vec::with_capacity(changes.len());
         for change in changes {
-            register.apply(&change).map_err(StoreError::Invalid)?;
+            r.apply(&change).map_err(StoreError::Invalid)?;
             let mut entry = RegisterEntry {
                 id: uuid::Uuid::now_v7().to_string(),
                 at: now(),
@@ -354,25 +388,21 @@ impl Store {
                     name: by.clone(),
                     key: Some(self.identity.public_key()),
                 },
-                prev: register.head.clone(),
+                prev: r.head.clone(),
                 change,
                 sig: None,
             };
             entry.sig = Some(self.identity.sign(&entry.signed_bytes()));
             let line = String::from_utf8_lossy(&super::encode(&entry)).into_owned();
-            register.head = crate::checklist::sha256_hex(line.as_bytes());
-            register.entries.push(entry);
+            r.head = crate::checklist::sha256_hex(line.as_bytes());
+            r.entries.push(entry);
             lines.push(line);
         }
         let path = register_path(&self.dir);
-        let written = super::journal::file::append_lines(&path, &lines);
-        // Read afresh next time if the append failed part-way.
-        let register = Arc::new(register);
-        *self.register.lock().unwrap_or_else(|p| p.into_inner()) =
-            written.is_ok().then(|| Arc::clone(&register));
-        written.map_err(|e| {
+        super::journal::file::append_lines(&path, &lines).map_err(|e| {
             io_write_err(&e, Some(&format!("机构名录 {} 无法写入", path.display())))
         })?;
+        *self.register.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::clone(&register));
         guard.done();
         Ok(register)
     }
@@ -389,6 +419,7 @@ impl Store {
                 same.region, same.name, same.id, same.id
             )));
         }
+        drop(register);
         self.register_changes(
             by,
             vec![FacilityChange::Add {
@@ -505,8 +536,10 @@ impl Store {
         institution: &super::model::Institution,
         by: &str,
     ) -> Result<std::result::Result<String, String>> {
-        let register = self.facilities()?;
-        if let Some(f) = register.matching(&institution.name, &institution.region) {
+        if let Some(f) = self
+            .facilities()?
+            .matching(&institution.name, &institution.region)
+        {
             return Ok(Ok(f.id.clone()));
         }
         let draft = FacilityDraft::of_institution(institution);
@@ -544,6 +577,7 @@ impl Store {
                 into: same.id.clone(),
             });
         }
+        drop(register);
         let by = self.identity.name().unwrap_or("本机用户").to_string();
         if let Err(e) = self.register_changes(&by, changes) {
             self.set_warning(format!(
