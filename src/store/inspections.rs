@@ -345,20 +345,25 @@ impl Store {
         new.validate()?;
         let date =
             parse_date(&new.date).map_err(|why| StoreError::Invalid(format!("评审日期：{why}")))?;
-        let sha = source.sha256();
         let facility = if new.sample {
             None
         } else {
-            match self.facility_for(&new.institution, by)? {
+            // The inspection is made whatever the register says: a register that
+            // cannot be read or written must not stop a review day.
+            let found = self
+                .facility_for(&new.institution, by)
+                .unwrap_or_else(|e| Err(e.to_string()));
+            match found {
                 Ok(id) => Some(id),
                 Err(why) => {
                     self.set_warning(format!(
-                        "这次检查没有归入机构名录（{why}）：补全后用 pingshen facility assign 归入。"
+                        "这次检查没有归入机构名录（{why}）：问题解决后用 pingshen facility assign 归入。"
                     ));
                     None
                 }
             }
         };
+        let sha = source.sha256();
         let id = self.fresh_id(&now().rfc3339())?;
         self.pin_text(&sha, &source.text)?;
         self.record(

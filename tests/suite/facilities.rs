@@ -367,6 +367,20 @@ fn a_tampered_register_is_refused_whole_and_left_as_it_is() {
         );
         drop(store);
     }
+    // A register that cannot be used does not stop a review day: the inspection is
+    // made, not under a facility, and the user is told how to put it under one.
+    write_lines(
+        dir.path(),
+        &[good[0].clone(), good[1].replace("乙社区", "丁社区")],
+    );
+    let store = Store::open(dir.path()).unwrap();
+    let _ = store.take_warning();
+    let made = Fixture::new("己社区卫生服务中心").create(&store, "community-2022");
+    assert_eq!(made.facility, None);
+    let warning = store.take_warning().unwrap_or_default();
+    assert!(warning.contains("没有归入机构名录"), "{warning}");
+    assert!(warning.contains("签名无效"), "{warning}");
+    drop(store);
     // A half-written last line (a write cut off before it was reported saved) is
     // left out; the lines before it stand.
     let mut torn = good.join("\n") + "\n";
