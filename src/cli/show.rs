@@ -57,6 +57,30 @@ pub fn run(paths: &Paths, id: &str, json: bool) -> anyhow::Result<ExitCode> {
         i.institution.phone,
         i.inspectors.join("、")
     )?;
+    let register = store.facilities();
+    let facility = match (&i.facility, &register) {
+        (None, _) if i.sample => String::new(),
+        (None, _) => {
+            "  机构名录：尚未归入（pingshen facility migrate 或 facility assign）\n".into()
+        }
+        (Some(id), Ok(r)) => match r.resolve(id) {
+            Some(f) => format!(
+                "  机构名录：{} {}（{}，{}）{}\n",
+                f.id,
+                f.name,
+                f.region,
+                f.kind_text(),
+                if f.community_hospital.is_some() {
+                    format!("  社区医院：{}", f.community_hospital_text())
+                } else {
+                    String::new()
+                }
+            ),
+            None => format!("  机构名录：编号 {id} 在本机的名录中没有\n"),
+        },
+        (Some(id), Err(e)) => format!("  机构名录：编号 {id}（名录无法读取：{e}）\n"),
+    };
+    out.push_str(&facility);
     writeln!(
         out,
         "  评审组长 {}  组织单位 {}",

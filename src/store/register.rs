@@ -352,8 +352,8 @@ impl Store {
                 .map_err(|e| StoreError::Read(format!("{shown} 无法读取（{e}）")))?,
         };
         Register::parse(&bytes, &shown).map_err(|why| {
-            StoreError::Refused(format!(
-                "机构名录无法使用：{why}。名录未被改动；请从备份恢复该文件，或把它移开后重新登记机构（检查记录不受影响）。"
+            StoreError::Invalid(format!(
+                "机构名录无法使用：{why}。名录未被改动。请从你的备份恢复这个文件；没有备份时把它移开，再运行 pingshen facility migrate 从检查记录重新生成名录（检查记录不受影响）。"
             ))
         })
     }
