@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use pingshen::district::annual::{Annual, AnnualInput, compute};
+use pingshen::district::annual::{Annual, AnnualInput, with_agreement};
 use pingshen::district::{Known, Status};
 use pingshen::scoring::percent;
 
@@ -26,14 +26,17 @@ pub fn run(paths: &Paths, year: i32, region: Option<&str>, csv: bool) -> anyhow:
     let Ok(targets) = super::annual::user_targets(paths, &known) else {
         return Ok(ExitCode::from(2));
     };
-    let annual = compute(&AnnualInput {
-        year,
-        region,
-        register: &register,
-        overviews: &overviews,
-        checklists: &checklists,
-        targets: &targets,
-    });
+    let annual = with_agreement(
+        &store,
+        &AnnualInput {
+            year,
+            region,
+            register: &register,
+            overviews: &overviews,
+            checklists: &checklists,
+            targets: &targets,
+        },
+    );
     if csv {
         super::csv_out::emit(&csv_text(&annual)?, None)?;
     } else {
@@ -174,6 +177,57 @@ fn tables(a: &Annual) -> Vec<(String, Vec<String>, Vec<Vec<String>>)> {
             .to_vec(),
         rows,
     ));
+
+    for g in &a.agreements {
+        let title = format!(
+            "六、{}与{}的一致性：{} 家机构，比对 {} 条，评分相同 {} 条（{}）",
+            g.first_kind.label(),
+            g.second_kind.label(),
+            g.pairs.len(),
+            g.compared(),
+            g.same(),
+            percent(g.same() as f64 / g.compared().max(1) as f64)
+        );
+        let mut rows: Vec<Vec<String>> = g
+            .pairs
+            .iter()
+            .map(|p| {
+                vec![
+                    p.pair.facility.name.clone(),
+                    format!("{}/{}", p.same, p.compared),
+                    percent(p.same as f64 / p.compared.max(1) as f64),
+                    p.higher.to_string(),
+                ]
+            })
+            .collect();
+        if !g.items.is_empty() {
+            rows.push(vec![
+                format!(
+                    "{}评分高于{}最多的条款",
+                    g.first_kind.label(),
+                    g.second_kind.label()
+                ),
+                g.items
+                    .iter()
+                    .take(10)
+                    .map(|(item, n)| format!("{item}（{n} 家）"))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ]);
+        }
+        out.push((
+            title,
+            [
+                "机构名称",
+                "评分相同/比对条款",
+                "一致率",
+                format!("{}评分更高的条款", g.first_kind.label()).as_str(),
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows,
+        ));
+    }
 
     let rows = a
         .recommended

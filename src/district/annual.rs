@@ -19,6 +19,12 @@
 //! - **Chapter 达标率.** Over the results against one checklist: items at C or better
 //!   of the applicable items, summed over facilities.
 //! - **附件1.** The facilities whose result is their checklist's best verdict.
+//! - **Agreement.** For each facility with a result: its latest completed 自评 of the
+//!   year against its latest completed 区级评审 of the year, and that 区级评审 against
+//!   a later completed 市级复核 of the year ([`pairs`]); over the items graded in
+//!   both, the share given the same grade, and the items the first rated higher
+//!   (A > B > C > 不达标; 不适用 only agrees with 不适用) ([`agreement`]). These read
+//!   the two inspections' grades: the only assessments the year reads.
 //!
 //! Inspections not under a registered facility are counted, not guessed at.
 
@@ -143,6 +149,8 @@ pub struct Annual {
     pub in_progress: usize,
     /// Inspections of the year not under a registered facility (not counted).
     pub unlinked: usize,
+    /// 自评 → 区级评审 and 区级评审 → 市级复核 (filled by [`with_agreement`]).
+    pub agreements: Vec<Agreement>,
 }
 
 fn in_region(region: Option<&str>, facility_region: &str) -> bool {
@@ -429,4 +437,212 @@ pub fn compute(input: &AnnualInput) -> Annual {
     out.recommended
         .sort_by_cached_key(|s| (pinyin_key(&s.facility.region), pinyin_key(&s.facility.name)));
     out
+}
+
+/// Two reviews of one facility to compare: `first` (自评, or 区级评审) against
+/// `second` (区级评审, or 市级复核).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pair {
+    pub facility: Facility,
+    pub first: String,
+    pub second: String,
+    pub first_kind: ReviewKind,
+    pub second_kind: ReviewKind,
+    /// The checklist of `second` (items are matched by id).
+    pub checklist: String,
+}
+
+/// The pairs the year compares ([`Annual`]'s rule): 自评 → 区级评审, 区级评审 → 市级复核.
+pub fn pairs(input: &AnnualInput) -> Vec<Pair> {
+    let year_of = |o: &Overview| chrono::Datelike::year(&o.inspection.date);
+    let mut by_facility: BTreeMap<String, Vec<&Overview>> = BTreeMap::new();
+    for o in input.overviews.iter().filter(|o| {
+        !o.inspection.sample
+            && o.inspection.status == Progress::Completed
+            && year_of(o) == input.year
+    }) {
+        if let Some(f) = o
+            .inspection
+            .facility
+            .as_deref()
+            .and_then(|id| input.register.resolve(id))
+            .filter(|f| in_region(input.region, &f.region))
+        {
+            by_facility.entry(f.id.clone()).or_default().push(o);
+        }
+    }
+    let mut out = Vec::new();
+    for (id, list) in by_facility {
+        let Some(facility) = input.register.resolve(&id) else {
+            continue;
+        };
+        let latest = |kind: ReviewKind| {
+            list.iter()
+                .filter(|o| o.inspection.review_kind == kind)
+                .max_by(|a, b| {
+                    a.inspection
+                        .date
+                        .cmp(&b.inspection.date)
+                        .then(a.inspection.updated_at.cmp(&b.inspection.updated_at))
+                })
+                .copied()
+        };
+        let district = latest(ReviewKind::District);
+        for (first, second) in [
+            (latest(ReviewKind::SelfAssessment), district),
+            (district, latest(ReviewKind::CityRecheck)),
+        ] {
+            if let (Some(a), Some(b)) = (first, second)
+                && a.inspection.date <= b.inspection.date
+            {
+                out.push(Pair {
+                    facility: facility.clone(),
+                    first: a.inspection.id.clone(),
+                    second: b.inspection.id.clone(),
+                    first_kind: a.inspection.review_kind,
+                    second_kind: b.inspection.review_kind,
+                    checklist: b.inspection.checklist.id.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// One pair compared.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairAgreement {
+    pub pair: Pair,
+    /// Items graded in both.
+    pub compared: usize,
+    /// Of those, given the same grade.
+    pub same: usize,
+    /// Of those, rated higher by the first.
+    pub higher: usize,
+}
+
+/// Agreement between two kinds of review across the district.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agreement {
+    pub first_kind: ReviewKind,
+    pub second_kind: ReviewKind,
+    /// Most over-rated first.
+    pub pairs: Vec<PairAgreement>,
+    /// (item id, how many facilities' first review rated it higher), most first, then
+    /// by item id order as the checklist gives it.
+    pub items: Vec<(String, usize)>,
+}
+
+impl Agreement {
+    pub fn compared(&self) -> usize {
+        self.pairs.iter().map(|p| p.compared).sum()
+    }
+
+    pub fn same(&self) -> usize {
+        self.pairs.iter().map(|p| p.same).sum()
+    }
+}
+
+/// The pairs compared item by item; `grades(id)` gives an inspection's grades by item
+/// id (`None`: not read, the pair is left out). One [`Agreement`] per kind of pair
+/// that occurs, 自评 → 区级评审 first.
+pub fn agreement(
+    pairs: &[Pair],
+    grades: impl Fn(&str) -> Option<BTreeMap<String, crate::scoring::Grade>>,
+    item_order: impl Fn(&str, &str) -> usize,
+) -> Vec<Agreement> {
+    use crate::scoring::rank;
+    let mut out: Vec<Agreement> = Vec::new();
+    for p in pairs {
+        let (Some(a), Some(b)) = (grades(&p.first), grades(&p.second)) else {
+            continue;
+        };
+        let at = match out
+            .iter()
+            .position(|g| g.first_kind == p.first_kind && g.second_kind == p.second_kind)
+        {
+            Some(i) => i,
+            None => {
+                out.push(Agreement {
+                    first_kind: p.first_kind,
+                    second_kind: p.second_kind,
+                    pairs: Vec::new(),
+                    items: Vec::new(),
+                });
+                out.len() - 1
+            }
+        };
+        let group = &mut out[at];
+        let mut one = PairAgreement {
+            pair: p.clone(),
+            compared: 0,
+            same: 0,
+            higher: 0,
+        };
+        for (item, ga) in &a {
+            let Some(gb) = b.get(item) else {
+                continue;
+            };
+            one.compared += 1;
+            if ga == gb {
+                one.same += 1;
+            } else if let (Some(x), Some(y)) = (rank(Some(*ga)), rank(Some(*gb)))
+                && x > y
+            {
+                one.higher += 1;
+                match group.items.iter_mut().find(|(id, _)| id == item) {
+                    Some((_, n)) => *n += 1,
+                    None => group.items.push((item.clone(), 1)),
+                }
+            }
+        }
+        group.pairs.push(one);
+    }
+    for g in &mut out {
+        g.pairs.sort_by(|x, y| {
+            y.higher
+                .cmp(&x.higher)
+                .then(pinyin_key(&x.pair.facility.name).cmp(&pinyin_key(&y.pair.facility.name)))
+        });
+        let checklist = g
+            .pairs
+            .first()
+            .map(|p| p.pair.checklist.clone())
+            .unwrap_or_default();
+        g.items.sort_by(|x, y| {
+            y.1.cmp(&x.1)
+                .then(item_order(&checklist, &x.0).cmp(&item_order(&checklist, &y.0)))
+        });
+    }
+    out.sort_by_key(|g| g.first_kind != ReviewKind::SelfAssessment);
+    out
+}
+
+/// [`compute`], with the [`agreement`] of the year's [`pairs`]: their grades read
+/// from `store` (two sheets a pair).
+pub fn with_agreement(store: &crate::store::Store, input: &AnnualInput) -> Annual {
+    let mut annual = compute(input);
+    let mut order: HashMap<(String, String), usize> = HashMap::new();
+    for c in input.checklists.values() {
+        for (n, (_, _, it)) in c.items().enumerate() {
+            order.entry((c.id.clone(), it.id.clone())).or_insert(n);
+        }
+    }
+    annual.agreements = agreement(
+        &pairs(input),
+        |id| {
+            store.assessments(id).ok().map(|m| {
+                m.into_iter()
+                    .filter_map(|(item, a)| a.grade.map(|g| (item, g)))
+                    .collect()
+            })
+        },
+        |checklist, item| {
+            order
+                .get(&(checklist.to_string(), item.to_string()))
+                .copied()
+                .unwrap_or(usize::MAX)
+        },
+    );
+    annual
 }

@@ -67,8 +67,8 @@ impl Comparison {
     }
 }
 
-/// A, B, C, 不达标 in order; 不适用 and pending have no place in it.
-fn rank(g: Option<Grade>) -> Option<u8> {
+/// A, B, C, 不达标 in order (A highest); 不适用 and pending have no place in it.
+pub fn rank(g: Option<Grade>) -> Option<u8> {
     match g? {
         Grade::A => Some(3),
         Grade::B => Some(2),

@@ -7,7 +7,7 @@ mod grade;
 mod rollup;
 mod verdict;
 
-pub use compare::{ChapterChange, Comparison, ItemChange, Trend, compare};
+pub use compare::{ChapterChange, Comparison, ItemChange, Trend, compare, rank};
 pub use gaps::{Gap, Goal, Shortfall, next_goal};
 pub use grade::Grade;
 pub use rollup::{ChapterRollup, Counts, Rollup, SectionRollup, rollup};

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use pingshen::district::annual::{Annual, AnnualInput, compute};
+use pingshen::district::annual::{Annual, AnnualInput, with_agreement};
 use pingshen::district::{Known, Status, Targets};
 use pingshen::scoring::Grade;
 use pingshen::store::{Edit, FacilityDraft, ReviewKind, Store};
@@ -128,7 +128,8 @@ fn small() -> (pingshen::checklist::Checklist, pingshen::checklist::Source) {
 ///   C06–C09 区级 基本 (C06 also a 自评 at 推荐, which is no result); C10 区级 未达到;
 ///   C11 区级 in progress (no result); C12 passed 推荐 in 2025, 回头看 推荐 in 2026.
 /// - 乡镇 T01–T03 (中心) 区级 推荐; T04–T06 (中心) and T07–T12 区级 基本; T13–T14 区级
-///   未达到; T15–T17 passed 基本 in 2025, T15 回头看 基本 in 2026; T18 未达到 in 2025.
+///   未达到; T15–T17 passed 基本 in 2025, T15 回头看 基本 in 2026; T18 未达到 in 2025;
+///   T07 also a 自评 at 基本, as its 区级评审.
 fn district() -> Built {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
@@ -184,6 +185,7 @@ fn district() -> Built {
     for n in 4..=12 {
         review(&store, t(n), XZ, District, "2026-06-21", BASIC, true);
     }
+    review(&store, t(7), XZ, SelfAssessment, "2026-05-02", BASIC, true);
     for n in 13..=14 {
         review(&store, t(n), XZ, District, "2026-06-22", FAILED, true);
     }
@@ -248,14 +250,17 @@ fn annual(d: &Built, year: i32, region: Option<&str>) -> Annual {
     let register = d.store.facilities().unwrap();
     let overviews = d.store.overviews().unwrap();
     let checklists = d.store.pinned_checklists(&overviews).unwrap();
-    compute(&AnnualInput {
-        year,
-        region,
-        register: &register,
-        overviews: &overviews,
-        checklists: &checklists,
-        targets: &targets.targets,
-    })
+    with_agreement(
+        &d.store,
+        &AnnualInput {
+            year,
+            region,
+            register: &register,
+            overviews: &overviews,
+            checklists: &checklists,
+            targets: &targets.targets,
+        },
+    )
 }
 
 #[test]
@@ -382,6 +387,53 @@ fn the_districts_year_computed_by_hand() {
     );
 }
 
+/// 自评 → 区级评审: C06 rated itself 推荐 (B B on the core items, C on 1.2.2 and 2.1.2)
+/// where the district found 基本 (C C, 不达标 on both): 4 of 8 the same, 4 rated
+/// higher (1.1.1, 1.2.1, 1.2.2, 2.1.2); T07's 自评 and 区级评审 agree on all 8. In all
+/// 12 of 16 the same, 75%. 区级评审 → 市级复核: C05, 推荐 against 基本, 4 of 8.
+#[test]
+fn self_assessments_against_the_districts_review() {
+    let d = district();
+    let a = annual(&d, 2026, None);
+    let groups: Vec<(ReviewKind, ReviewKind, usize, usize)> = a
+        .agreements
+        .iter()
+        .map(|g| (g.first_kind, g.second_kind, g.compared(), g.same()))
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            (ReviewKind::SelfAssessment, ReviewKind::District, 16, 12),
+            (ReviewKind::District, ReviewKind::CityRecheck, 8, 4),
+        ]
+    );
+    let pairs: Vec<(&str, usize, usize, usize)> = a.agreements[0]
+        .pairs
+        .iter()
+        .map(|p| (p.pair.facility.name.as_str(), p.compared, p.same, p.higher))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("建国门社区卫生服务中心", 8, 4, 4),
+            ("阎村镇卫生院", 8, 8, 0),
+        ]
+    );
+    let items: Vec<(&str, usize)> = a.agreements[0]
+        .items
+        .iter()
+        .map(|(i, n)| (i.as_str(), *n))
+        .collect();
+    assert_eq!(
+        items,
+        [("1.1.1", 1), ("1.2.1", 1), ("1.2.2", 1), ("2.1.2", 1)]
+    );
+    assert_eq!(
+        a.agreements[1].pairs[0].pair.facility.name,
+        "和平里社区卫生服务中心"
+    );
+}
+
 #[test]
 fn the_year_before_and_another_region() {
     let d = district();
@@ -468,6 +520,11 @@ fn annual_prints_the_tables_and_the_csv() {
         csv.contains("1,2.1.2,签约满意度,基本医疗与公共卫生服务,18/26,69.2%"),
         "{csv}"
     );
+    assert!(
+        csv.contains("六、自评与区级评审的一致性：2 家机构，比对 16 条，评分相同 12 条（75%）"),
+        "{csv}"
+    );
+    assert!(csv.contains("建国门社区卫生服务中心,4/8,50%,4"), "{csv}");
     // A targets file with a mistake: said with its place, nothing computed.
     std::fs::write(config.join("targets.toml"), "[[target]]\nname = 1\n").unwrap();
     let (ok, out, err) = run(&data, &config, &["annual", "--year", "2026"]);
