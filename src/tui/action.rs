@@ -53,6 +53,12 @@ pub enum Command {
     PrevField,
     #[strum(serialize = "submit", message = "保存", detailed_message = "保存")]
     Submit,
+    #[strum(
+        serialize = "pick_facility",
+        message = "从机构名录中选择机构（按已填的名称或拼音首字母查找）",
+        detailed_message = "选择机构"
+    )]
+    PickFacility,
     #[strum(serialize = "cancel", message = "取消")]
     Cancel,
     #[strum(serialize = "collapse", message = "收起")]

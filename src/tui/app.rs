@@ -559,6 +559,10 @@ impl App {
                 self.insert_phrase(&text);
                 Vec::new()
             }
+            Followup::PickFacility(f) => {
+                self.pick_facility(&f);
+                Vec::new()
+            }
             Followup::DiscardText { dirty } => {
                 if dirty {
                     self.popups

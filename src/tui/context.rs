@@ -79,7 +79,7 @@ impl Context {
             Context::List => &[
                 Up, Down, Open, New, Sample, Delete, Export, Merge, Compare, Filter, Quit,
             ],
-            Context::Form => &[NextField, PrevField, Submit, Cancel],
+            Context::Form => &[NextField, PrevField, Submit, Cancel, PickFacility],
             Context::Walkthrough => &[
                 Up,
                 Down,

@@ -305,3 +305,81 @@ fn submitting_before_the_checklists_are_read_creates_once_they_are() {
     assert_eq!(h.app.screen(), Screen::Walkthrough, "{}", h.status());
     assert_eq!(h.store().list().unwrap().len(), 1);
 }
+
+/// The form offers the facility register: the name typed so far (or its pinyin
+/// initials) finds the registered facilities; the one chosen fills name, region,
+/// type, head and phone, and the inspection created is under it.
+#[test]
+fn the_form_picks_a_registered_facility() {
+    let (dir, store) = store();
+    for (name, head) in [
+        ("青山镇卫生院", "周院长"),
+        ("青龙湖镇卫生院", "吴院长"),
+        ("绿水镇卫生院", "郑院长"),
+    ] {
+        store
+            .add_facility(
+                &pingshen::store::FacilityDraft {
+                    name: Some(name.into()),
+                    region: Some("湖南省某县".into()),
+                    kind: Some("乡镇卫生院".into()),
+                    head: Some(head.into()),
+                    phone: Some("0739-1234567".into()),
+                    ..Default::default()
+                },
+                "赵科长",
+            )
+            .unwrap();
+    }
+    let mut h = Harness::new(dir, store);
+    h.press_and_wait("n");
+    let screen = h.screen(100, 30);
+    assert!(screen.contains("Ctrl-F 从机构名录选"), "{screen}");
+    h.type_text("qs");
+    h.press("ctrl-f");
+    let screen = h.screen(100, 30);
+    assert!(screen.contains("机构名录 · 「qs」 1 家"), "{screen}");
+    assert!(
+        screen.contains("青山镇卫生院  湖南省某县  乡镇卫生院"),
+        "{screen}"
+    );
+    assert!(!screen.contains("青龙湖镇卫生院"), "{screen}");
+    h.press("Enter");
+    use pingshen::tui::screens::FieldId;
+    let form = h.app.form().unwrap();
+    assert_eq!(form.input(FieldId::Name).unwrap().text(), "青山镇卫生院");
+    assert_eq!(form.input(FieldId::Region).unwrap().text(), "湖南省某县");
+    assert_eq!(form.input(FieldId::Head).unwrap().text(), "周院长");
+    assert_eq!(form.focus, FieldId::ReviewKind);
+    assert!(
+        h.status().contains("已从机构名录填入「青山镇卫生院」"),
+        "{}",
+        h.status()
+    );
+    // Nothing typed: the whole register, by pinyin (绿 lü before 青 qing).
+    h.keys(&["Up", "Up", "Up", "Up", "Up"]);
+    h.press("ctrl-u");
+    h.press("ctrl-f");
+    let screen = h.screen(100, 30);
+    assert!(screen.contains("机构名录（3 家）"), "{screen}");
+    let at = |s: &str| screen.find(s).unwrap();
+    assert!(at("1 绿水镇卫生院") < at("2 青龙湖镇卫生院"), "{screen}");
+    h.press("2");
+    h.keys(&["Tab"]); // 组织单位
+    h.keys(&["Tab", "Tab"]); // 评审日期, 评审专家
+    h.type_text("王喆");
+    h.press("ctrl-s");
+    assert_eq!(h.app.screen(), Screen::Walkthrough, "{}", h.status());
+    let made = &h.store().list().unwrap()[0];
+    assert_eq!(made.institution.name, "青龙湖镇卫生院");
+    assert_eq!(made.institution.head, "吴院长");
+    let register = h.store().facilities().unwrap();
+    assert_eq!(register.len(), 3, "no second record of it");
+    assert_eq!(
+        register
+            .resolve(made.facility.as_deref().unwrap())
+            .unwrap()
+            .name,
+        "青龙湖镇卫生院"
+    );
+}

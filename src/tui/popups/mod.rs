@@ -4,6 +4,7 @@
 
 mod confirm;
 mod evidence;
+mod facility_menu;
 mod filter_menu;
 mod follow_up_menu;
 mod help;
@@ -17,6 +18,7 @@ pub use confirm::{Confirm, Confirmation, RepinOffer};
 pub use evidence::{
     EvidenceList, EvidencePicker, PickFile, evidence_line, folder_files, size_text,
 };
+pub use facility_menu::FacilityMenu;
 pub use filter_menu::FilterMenu;
 pub use follow_up_menu::FollowUpMenu;
 pub use help::HelpView;
@@ -44,6 +46,7 @@ pub enum Popup {
     EvidencePicker(Box<EvidencePicker>),
     EvidenceList(EvidenceList),
     PhraseMenu(PhraseMenu),
+    FacilityMenu(Box<FacilityMenu>),
     PlanForm(Box<PlanForm>),
     FollowUpMenu(Box<FollowUpMenu>),
 }
@@ -100,6 +103,8 @@ pub enum Followup {
     },
     /// A phrase chosen in the menu, to insert at the editor's caret.
     InsertPhrase(String),
+    /// A registered facility chosen for the new-inspection form.
+    PickFacility(Box<crate::store::Facility>),
     /// The prompt's text changed (live search and filter).
     PromptChanged(PromptKind, String),
     /// Enter (`Some`) or Esc (`None`) in a prompt.
@@ -144,6 +149,7 @@ impl Popup {
             | Popup::EvidencePicker(_)
             | Popup::EvidenceList(_)
             | Popup::PhraseMenu(_)
+            | Popup::FacilityMenu(_)
             | Popup::FollowUpMenu(_) => Context::Menu,
             Popup::NoteEditor(_) => Context::Editor,
             Popup::PlanForm(_) => Context::Form,
@@ -181,6 +187,7 @@ impl Popup {
             Popup::EvidenceList(p) => p.update(action),
             Popup::NoteEditor(p) => p.update(action, keymap),
             Popup::PhraseMenu(p) => p.update(action),
+            Popup::FacilityMenu(p) => p.update(action),
             Popup::PlanForm(p) => p.update(action),
             Popup::FollowUpMenu(p) => p.update(action),
         }
@@ -228,6 +235,10 @@ impl Popup {
                 None
             }
             Popup::PlanForm(p) => p.draw(frame, area, keymap),
+            Popup::FacilityMenu(p) => {
+                p.draw(frame, area, keymap);
+                None
+            }
             Popup::FollowUpMenu(p) => {
                 p.draw(frame, area, keymap);
                 None

@@ -168,10 +168,9 @@ impl App {
             Action::Command(Command::New) => {
                 let remembered =
                     super::new_inspection::Remembered::load(self.options.config_dir.as_deref());
-                self.view = View::Form(Box::new(NewInspectionForm::new(
-                    &self.options.today,
-                    remembered,
-                )));
+                let mut form = NewInspectionForm::new(&self.options.today, remembered);
+                form.facilities = self.register_for_form();
+                self.view = View::Form(Box::new(form));
                 return self.scan_checklists(AfterScan::NewForm);
             }
             // Only on a first start at once; else a question, so a stray `s` (汇总 in

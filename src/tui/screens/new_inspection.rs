@@ -5,7 +5,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use crate::checklist::{Catalog, Origin};
-use crate::store::{Institution, NewInspection, ReviewKind};
+use crate::store::{Facility, Institution, NewInspection, ReviewKind};
 use crate::tui::action::{Action, Command, Effect};
 use crate::tui::app::{App, Status, View};
 use crate::tui::line_input::LineInput;
@@ -100,6 +100,8 @@ pub struct NewInspectionForm {
     today: String,
     /// What the last form created with, offered again.
     remembered: Remembered,
+    /// The facility register, by pinyin: what [`Command::PickFacility`] offers.
+    pub facilities: Vec<Facility>,
 }
 
 /// What the form remembers between runs: the last checklist, inspectors and
@@ -184,7 +186,38 @@ impl NewInspectionForm {
             catalog_problems: Vec::new(),
             today: today.to_string(),
             remembered,
+            facilities: Vec::new(),
         }
+    }
+
+    /// The registered facilities the name typed so far finds (all when it is empty).
+    pub fn facility_matches(&self) -> Vec<Facility> {
+        let query = crate::text::search::Query::parse(self.name.text());
+        self.facilities
+            .iter()
+            .filter(|f| query.matches([f.name.as_str()]))
+            .cloned()
+            .collect()
+    }
+
+    /// Fills the institution's fields from a registered facility.
+    pub fn fill_from(&mut self, f: &Facility) {
+        self.name = LineInput::new(&f.name);
+        self.region = LineInput::new(&f.region);
+        self.institution_type = LineInput::new(&f.kind);
+        self.head = LineInput::new(&f.head);
+        self.phone = LineInput::new(&f.phone);
+        self.errors.retain(|(field, _)| {
+            !matches!(
+                field,
+                FieldId::Name
+                    | FieldId::Region
+                    | FieldId::InstitutionType
+                    | FieldId::Head
+                    | FieldId::Phone
+            )
+        });
+        self.focus = FieldId::ReviewKind;
     }
 
     /// The checklists found: the choice, the problems to show, and the institution
@@ -387,6 +420,34 @@ impl NewInspectionForm {
 }
 
 impl App {
+    /// A facility chosen in the register menu: its fields into the form.
+    pub(crate) fn pick_facility(&mut self, f: &Facility) {
+        if let View::Form(form) = &mut self.view {
+            form.fill_from(f);
+            self.status = Some(Status::info(format!(
+                "已从机构名录填入「{}」（{}）",
+                f.name, f.region
+            )));
+        }
+    }
+
+    /// The register for the form, by pinyin; one that cannot be read offers nothing
+    /// (the form still creates, outside the register, and says so).
+    pub(crate) fn register_for_form(&self) -> Vec<Facility> {
+        let mut all: Vec<Facility> = self
+            .store
+            .facilities()
+            .map(|r| r.facilities().cloned().collect())
+            .unwrap_or_default();
+        all.sort_by_cached_key(|f| {
+            (
+                crate::text::order::pinyin_key(&f.name),
+                crate::text::order::pinyin_key(&f.region),
+            )
+        });
+        all
+    }
+
     pub(crate) fn form_action(&mut self, action: Action) -> Vec<Effect> {
         let View::Form(form) = &mut self.view else {
             return Vec::new();
@@ -397,6 +458,13 @@ impl App {
             }
             Action::Command(Command::NextField) => form.move_focus(1),
             Action::Command(Command::PrevField) => form.move_focus(-1),
+            Action::Command(Command::PickFacility) => {
+                let menu = crate::tui::popups::FacilityMenu::new(
+                    form.name.text(),
+                    form.facility_matches(),
+                );
+                self.popups.push(Popup::FacilityMenu(Box::new(menu)));
+            }
             Action::Command(Command::Submit) => self.submit_form(),
             Action::Command(Command::Cancel) => {
                 if form.is_dirty() {

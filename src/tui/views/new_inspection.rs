@@ -113,7 +113,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) -> Option<P
             );
         }
         let after = area.x + LABEL_W as u16 + 2 + input_w + 1;
+        let pick = format!(
+            "{} 从机构名录选",
+            app.keymap.first_key(Context::Form, Command::PickFacility)
+        );
         let hint = match field {
+            FieldId::Name if !form.facilities.is_empty() => pick.as_str(),
             FieldId::Inspectors => "多位用、分隔",
             FieldId::ReviewKind if is_focus => "←/→ 切换",
             FieldId::Date => "年-月-日",
