@@ -59,20 +59,8 @@ pub fn run(paths: &Paths, args: AnnualArgs) -> anyhow::Result<ExitCode> {
     if args.due {
         return due(paths, &args);
     }
-    let year = match &args.year {
-        None => pingshen::time::today().year(),
-        Some(y) => match parse_year(y) {
-            Some(y) => y,
-            None => {
-                errln!(
-                    "--year 写的是「{}」，不是年份：写四位数的年份（{} 到 {}），例如 --year 2026。",
-                    pingshen::text::for_terminal_line(y),
-                    YEARS.start(),
-                    YEARS.end()
-                );
-                return Ok(ExitCode::from(PROBLEM));
-            }
-        },
+    let Some(year) = year_arg(args.year.as_deref(), pingshen::time::today().year()) else {
+        return Ok(ExitCode::from(PROBLEM));
     };
     super::annual_out::run(paths, year, args.region.as_deref(), args.format == "csv")
 }
@@ -88,18 +76,14 @@ pub(super) fn user_targets(
         UserFile::Absent => Ok(Vec::new()),
         UserFile::Problems(problems) => {
             for p in &problems {
-                errln_or_ignore(&format!("{p}\n"));
+                errln!("{p}\n");
             }
-            errln_or_ignore(
-                "目标文件 targets.toml 有错误，没有使用：请按上面的提示改正（pingshen targets check 再检查）后重新运行。",
+            errln!(
+                "目标文件 targets.toml 有错误，没有使用：请按上面的提示改正（pingshen targets check 再检查）后重新运行。"
             );
             Err(())
         }
     }
-}
-
-fn errln_or_ignore(text: &str) {
-    super::output::stderr(&format!("{text}\n"));
 }
 
 fn due(paths: &Paths, args: &AnnualArgs) -> anyhow::Result<ExitCode> {
@@ -120,20 +104,8 @@ fn due(paths: &Paths, args: &AnnualArgs) -> anyhow::Result<ExitCode> {
             }
         },
     };
-    let year = match &args.year {
-        None => today.year(),
-        Some(y) => match parse_year(y) {
-            Some(y) => y,
-            None => {
-                errln!(
-                    "--year 写的是「{}」，不是年份：写四位数的年份（{} 到 {}），例如 --year 2026。",
-                    pingshen::text::for_terminal_line(y),
-                    YEARS.start(),
-                    YEARS.end()
-                );
-                return Ok(ExitCode::from(PROBLEM));
-            }
-        },
+    let Some(year) = year_arg(args.year.as_deref(), today.year()) else {
+        return Ok(ExitCode::from(PROBLEM));
     };
     let mine = paths.config_dir.as_ref().map(|d| d.join(DEADLINES_FILE));
     let (deadlines, origin) = match Deadlines::load(paths.config_dir.as_deref()) {
@@ -206,6 +178,23 @@ fn due(paths: &Paths, args: &AnnualArgs) -> anyhow::Result<ExitCode> {
 enum Origin {
     Mine,
     Shipped,
+}
+
+/// `--year` as given, or `default`; `None` (the problem told) when it is no year.
+fn year_arg(given: Option<&str>, default: i32) -> Option<i32> {
+    let Some(y) = given else {
+        return Some(default);
+    };
+    let year = parse_year(y);
+    if year.is_none() {
+        errln!(
+            "--year 写的是「{}」，不是年份：写四位数的年份（{} 到 {}），例如 --year 2026。",
+            pingshen::text::for_terminal_line(y),
+            YEARS.start(),
+            YEARS.end()
+        );
+    }
+    year
 }
 
 /// A four-digit year in [`YEARS`].

@@ -364,7 +364,8 @@ pub fn month_day(text: &str) -> Result<(u32, u32), String> {
     Ok((month, day))
 }
 
-/// A text on one line of at most `max` characters, trimmed; required or not.
+/// A text on one line ([`super::targets::one_line`]); an optional one left blank is
+/// no text.
 fn one_line(
     ctx: &mut Ctx,
     f: &Fields,
@@ -373,31 +374,10 @@ fn one_line(
     required: bool,
     max: usize,
 ) -> Option<String> {
-    let (text, span) = if required {
-        f.text_req(ctx, key, example)?
-    } else {
-        f.str_opt(ctx, key)?
-    };
-    if text.contains(['\n', '\r', '\t']) {
-        ctx.error(
-            span,
-            format!("{}的 `{key}` 不是一行文字", f.what),
-            "写在一行里：删去其中的换行（\\n）和制表符（\\t）。",
-        );
-        return None;
-    }
-    let text = text.trim().to_string();
-    let chars = text.chars().count();
-    if chars > max {
-        ctx.error(
-            span,
-            format!("{}的 `{key}` 有 {chars} 个字，最多 {max} 个字", f.what),
-            "写得短一些：详细的说明可以写在 `#` 开头的注释里。",
-        );
-        return None;
-    }
-    // An optional text left blank is no text.
-    (!text.is_empty()).then_some(text)
+    use super::targets::{Blank, one_line};
+    one_line(ctx, f, key, example, required, max, Blank::NoText)
+        .map(|(text, _)| text)
+        .filter(|t| !t.is_empty())
 }
 
 #[cfg(test)]

@@ -551,11 +551,20 @@ fn read_target(
         "\"达到推荐标准的比例\"",
         true,
         NAME_MAX_CHARS,
+        Blank::Refused,
     );
     let year = year(ctx, &f, "year", true);
     let kinds = kinds(ctx, &f);
     let subtype = subtype(ctx, &f, kinds.as_deref());
-    let region = one_line(ctx, &f, "region", "\"北京市东城区\"", false, NAME_MAX_CHARS);
+    let region = one_line(
+        ctx,
+        &f,
+        "region",
+        "\"北京市东城区\"",
+        false,
+        NAME_MAX_CHARS,
+        Blank::Refused,
+    );
     let source = one_line(
         ctx,
         &f,
@@ -563,6 +572,7 @@ fn read_target(
         "\"北京市2022年优质服务基层行活动方案\"",
         false,
         SOURCE_MAX_CHARS,
+        Blank::Refused,
     );
     let counts = counts(ctx, &f, known, year);
     let required = required(ctx, &f);
@@ -584,19 +594,31 @@ fn read_target(
     ))
 }
 
-/// A text on one line of at most `max` characters, trimmed; required or not.
-fn one_line(
+/// Whether an optional text written blank (`key = ""`) is a mistake or no text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Blank {
+    Refused,
+    NoText,
+}
+
+/// A text on one line of at most `max` characters, trimmed; required or not. Both
+/// files of the district read their texts through this.
+pub(super) fn one_line(
     ctx: &mut Ctx,
     f: &Fields,
     key: &str,
     example: &str,
     required: bool,
     max: usize,
+    blank: Blank,
 ) -> Option<(String, Span)> {
     let (text, span) = if required {
         f.text_req(ctx, key, example)?
     } else {
         let (text, span) = f.str_opt(ctx, key)?;
+        if text.trim().is_empty() && blank == Blank::NoText {
+            return None;
+        }
         if text.trim().is_empty() {
             ctx.error(
                 span,

@@ -11,7 +11,7 @@ use pingshen::district::{Known, Status, Targets};
 use pingshen::scoring::Grade;
 use pingshen::store::{Edit, FacilityDraft, ReviewKind, Store};
 
-use crate::common::{Fixture, source};
+use crate::common::{Fixture, copy_dir, source};
 
 /// 推荐: both core items at B, every other at C (the two 推荐标准 items too).
 const RECOMMENDED: &[(&str, Grade)] = &[
@@ -466,12 +466,8 @@ fn the_year_before_and_another_region() {
 }
 
 fn run(dir: &Path, config: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = assert_cmd::Command::cargo_bin("pingshen")
-        .unwrap()
-        .env("PINGSHEN_DATA_DIR", dir)
+    let out = crate::common::pingshen(dir)
         .env("PINGSHEN_CONFIG_DIR", config)
-        .env("PINGSHEN_INSPECTOR", "张三")
-        .env("PINGSHEN_CHECKLIST_DIR", dir.join("no-user-checklists"))
         .args(args)
         .output()
         .unwrap();
@@ -531,17 +527,4 @@ fn annual_prints_the_tables_and_the_csv() {
     assert!(!ok);
     assert!(out.is_empty(), "{out}");
     assert!(err.contains("targets.toml:2:"), "{err}");
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else if e.file_name() != "pingshen.lock" {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }

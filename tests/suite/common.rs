@@ -321,3 +321,28 @@ pub fn with_entry(
         .push(serde_json::to_value(&e).unwrap());
     sign_json(&v, file, signer);
 }
+
+/// `pingshen` on data dir `data`, with the suite's config dir, acting as 张三, no
+/// user checklists.
+pub fn pingshen(data: &Path) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("pingshen").unwrap();
+    c.env("PINGSHEN_DATA_DIR", data)
+        .env("PINGSHEN_CONFIG_DIR", config_dir())
+        .env("PINGSHEN_INSPECTOR", "张三")
+        .env("PINGSHEN_CHECKLIST_DIR", data.join("no-user-checklists"));
+    c
+}
+
+/// A copy of the tree `from` at `to` (a data dir: its lock file left out).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else if e.file_name() != "pingshen.lock" {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}

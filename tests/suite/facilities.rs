@@ -5,10 +5,9 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use pingshen::store::{FacilityChange, FacilityDraft, Store};
 
-use crate::common::Fixture;
+use crate::common::{Fixture, copy_dir, pingshen};
 
 fn draft(name: &str, region: &str, kind: &str) -> FacilityDraft {
     FacilityDraft {
@@ -16,19 +15,6 @@ fn draft(name: &str, region: &str, kind: &str) -> FacilityDraft {
         region: Some(region.into()),
         kind: Some(kind.into()),
         ..FacilityDraft::default()
-    }
-}
-
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
     }
 }
 
@@ -178,7 +164,7 @@ fn every_new_inspection_is_under_a_facility_and_the_sample_is_not() {
 #[test]
 fn todays_data_is_migrated_into_facilities() {
     let dir = tempfile::tempdir().unwrap();
-    copy(
+    copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/suite/fixtures/schema3-datadir"),
         dir.path(),
     );
@@ -388,15 +374,6 @@ fn a_tampered_register_is_refused_whole_and_left_as_it_is() {
     std::fs::write(dir.path().join("facilities.jsonl"), torn).unwrap();
     let store = Store::open(dir.path()).unwrap();
     assert_eq!(store.facilities().unwrap().len(), 3);
-}
-
-fn pingshen(data: &Path) -> Command {
-    let mut c = Command::cargo_bin("pingshen").unwrap();
-    c.env("PINGSHEN_DATA_DIR", data)
-        .env("PINGSHEN_CONFIG_DIR", crate::common::config_dir())
-        .env("PINGSHEN_INSPECTOR", "张三")
-        .env("PINGSHEN_CHECKLIST_DIR", data.join("no-user-checklists"));
-    c
 }
 
 fn run(data: &Path, args: &[&str]) -> (bool, String, String) {

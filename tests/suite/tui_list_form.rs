@@ -334,7 +334,7 @@ fn the_form_picks_a_registered_facility() {
     let mut h = Harness::new(dir, store);
     h.press_and_wait("n");
     let screen = h.screen(100, 30);
-    assert!(screen.contains("Ctrl-F 从机构名录选"), "{screen}");
+    assert!(screen.contains("Ctrl-F 选机构"), "{screen}");
     h.type_text("qs");
     h.press("ctrl-f");
     let screen = h.screen(100, 30);

@@ -114,7 +114,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, focused: bool) -> Option<P
         }
         let after = area.x + LABEL_W as u16 + 2 + input_w + 1;
         let pick = format!(
-            "{} 从机构名录选",
+            "{} 选机构",
             app.keymap.first_key(Context::Form, Command::PickFacility)
         );
         let hint = match field {
