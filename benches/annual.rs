@@ -195,12 +195,14 @@ fn main() {
             println!("  pinned checklists: median {}", ms(med));
             let register = store.facilities().unwrap();
             let checklists = store.pinned_checklists(&overviews).unwrap();
+            let results = store.results().unwrap();
             let input = AnnualInput {
                 year: 2026,
                 region: None,
                 register: &register,
                 overviews: &overviews,
                 checklists: &checklists,
+                results: &results,
                 targets: &targets,
             };
             let mut shown = 0;

@@ -15,6 +15,7 @@ pub fn run(paths: &Paths, year: i32, region: Option<&str>, csv: bool) -> anyhow:
     let register = store.facilities()?;
     let overviews = store.overviews()?;
     let checklists = store.pinned_checklists(&overviews)?;
+    let results = store.results()?;
     let catalog = paths.catalog();
     let known = Known::from_checklists(
         catalog
@@ -34,6 +35,7 @@ pub fn run(paths: &Paths, year: i32, region: Option<&str>, csv: bool) -> anyhow:
             register: &register,
             overviews: &overviews,
             checklists: &checklists,
+            results: &results,
             targets: &targets,
         },
     );

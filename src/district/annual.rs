@@ -32,7 +32,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::checklist::Checklist;
-use crate::store::{Facility, Overview, Progress, Register, ReviewKind};
+use crate::store::{Facility, Overview, Progress, Register, Results, ReviewKind};
 use crate::text::order::pinyin_key;
 
 use super::targets::{Counts, Outcome, Target};
@@ -47,6 +47,8 @@ pub struct AnnualInput<'a> {
     pub overviews: &'a [Overview],
     /// The pinned checklists by sha256 (every overview's).
     pub checklists: &'a HashMap<String, Arc<Checklist>>,
+    /// Each inspection's 不达标 items and chapter counts, by id.
+    pub results: &'a HashMap<String, Results>,
     /// The targets of every year (those of `year` are used).
     pub targets: &'a [Target],
 }
@@ -171,6 +173,7 @@ pub fn compute(input: &AnnualInput) -> Annual {
         overviews,
         checklists,
         targets,
+        results,
     } = *input;
     let year_of = |o: &Overview| chrono::Datelike::year(&o.inspection.date);
     let mut facilities: Vec<&Facility> = register
@@ -375,12 +378,15 @@ pub fn compute(input: &AnnualInput) -> Annual {
             pins.entry(c.id.clone()).or_insert_with(|| Arc::clone(c));
         }
         *reviewed_with.entry(s.checklist.clone()).or_default() += 1;
-        for item in &o.failed {
+        let Some(r) = results.get(&s.inspection) else {
+            continue;
+        };
+        for item in &r.failed {
             *failed
                 .entry((s.checklist.clone(), item.clone()))
                 .or_default() += 1;
         }
-        for ch in &o.chapters {
+        for ch in &r.chapters {
             let [a, b, c, d, _na, pending] = ch.counts;
             let e = chapter_sums
                 .entry((s.checklist.clone(), ch.id.clone()))

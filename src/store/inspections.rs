@@ -554,10 +554,17 @@ impl Store {
         // One transaction: a crash leaves the projection either whole or gone; with
         // the journal moved, a leftover projection is removed on the next list.
         use sled::Transactional;
-        (&self.sheets, &self.conflicts, &self.overviews, &self.tails)
-            .transaction(|(a, conf, o, t)| {
+        (
+            &self.sheets,
+            &self.conflicts,
+            &self.overviews,
+            &self.tails,
+            &self.results,
+        )
+            .transaction(|(a, conf, o, t, r)| {
                 a.remove(safe_id.as_bytes())?;
                 o.remove(safe_id.as_bytes())?;
+                r.remove(safe_id.as_bytes())?;
                 t.remove(safe_id.as_bytes())?;
                 for k in &conflicts {
                     conf.remove(k)?;

@@ -72,7 +72,7 @@ pub use journal::follow_up_text;
 pub use merge::{Candidate, Conflict, MergeReport, Untrusted, Version, versions};
 pub use model::*;
 pub use open::panic_is_expected;
-pub use overview::Overview;
+pub use overview::{ChapterCounts, Overview, Results};
 pub use record::Healed;
 pub use register::{FacilityChange, REGISTER_FILE, Register, RegisterEntry, facility_differences};
 pub use repin::{RepinReport, diff};
@@ -107,6 +107,8 @@ pub struct Store {
     /// One [`Overview`] per inspection, kept with every change: what lists read, and
     /// where the inspection's own record is kept.
     overviews: sled::Tree,
+    /// One [`overview::Results`] per inspection, written with its overview.
+    results: sled::Tree,
     /// Where each journal ended when the projection was last written.
     tails: sled::Tree,
     meta: sled::Tree,

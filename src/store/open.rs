@@ -163,6 +163,7 @@ impl Store {
             sheets: tree("sheets")?,
             conflicts: tree("conflicts")?,
             overviews: tree("overviews")?,
+            results: tree("results")?,
             tails: tree("tails")?,
             meta: tree("meta")?,
             identity,

@@ -28,20 +28,53 @@ pub struct Overview {
     /// it with the file's length to see, cheaply, that nothing is missing.
     #[serde(default)]
     pub journal_len: u64,
-    /// The items graded 不达标, in checklist order (layout 7): what the district's
-    /// year ranks without reading any assessment.
-    #[serde(default)]
+}
+
+/// What the district's year reads of each inspection beyond its overview, kept
+/// beside it (tree `results`, layout 7) in the same write, so `list` decodes none of
+/// it: the items graded 不达标 and each chapter's counts.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Results {
+    /// The items graded 不达标, in checklist order.
+    #[serde(default, rename = "d", skip_serializing_if = "Vec::is_empty")]
     pub failed: Vec<String>,
-    /// Items per grade in each chapter, in checklist order (layout 7), as `counts`.
-    #[serde(default)]
+    /// Items per grade in each chapter, in checklist order, as [`Overview::counts`].
+    #[serde(default, rename = "c")]
     pub chapters: Vec<ChapterCounts>,
+}
+
+impl Results {
+    /// The results of these assessments on the pinned checklist.
+    pub fn of(checklist: &Checklist, assessments: &BTreeMap<String, Assessment>) -> Results {
+        let grade_of = |id: &str| assessments.get(id).and_then(|a| a.grade);
+        let failed = checklist
+            .items()
+            .filter(|(_, _, it)| grade_of(&it.id) == Some(Grade::D))
+            .map(|(_, _, it)| it.id.clone())
+            .collect();
+        let chapters = rollup(checklist, grade_of)
+            .chapters
+            .iter()
+            .map(|ch| {
+                let k = &ch.counts;
+                ChapterCounts {
+                    id: ch.id.clone(),
+                    counts: [k.a, k.b, k.c, k.d, k.na, k.pending],
+                }
+            })
+            .collect();
+        Results { failed, chapters }
+    }
 }
 
 /// One chapter's items per grade: A, B, C, D (不达标), 不适用, pending.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChapterCounts {
+    #[serde(rename = "i")]
     pub id: String,
+    #[serde(rename = "n")]
     pub counts: [usize; 6],
 }
 
@@ -65,25 +98,8 @@ impl Overview {
         checklist: &Checklist,
         grade_of: impl Fn(&str) -> Option<Grade> + Copy,
     ) -> Overview {
-        let rolled = rollup(checklist, grade_of);
-        let c = rolled.total;
+        let c = rollup(checklist, grade_of).total;
         let evaluation = evaluate(checklist, grade_of);
-        let failed = checklist
-            .items()
-            .filter(|(_, _, it)| grade_of(&it.id) == Some(Grade::D))
-            .map(|(_, _, it)| it.id.clone())
-            .collect();
-        let chapters = rolled
-            .chapters
-            .iter()
-            .map(|ch| {
-                let k = &ch.counts;
-                ChapterCounts {
-                    id: ch.id.clone(),
-                    counts: [k.a, k.b, k.c, k.d, k.na, k.pending],
-                }
-            })
-            .collect();
         Overview {
             inspection: inspection.clone(),
             graded: c.graded(),
@@ -92,8 +108,6 @@ impl Overview {
             verdict: evaluation.verdict,
             winner: evaluation.winner,
             journal_len: 0,
-            failed,
-            chapters,
         }
     }
 
@@ -153,22 +167,31 @@ impl Store {
         Ok(out)
     }
 
-    /// Writes every kept overview afresh from its sheet and pinned checklist (the
-    /// journal length kept): an upgrade that adds to what an overview holds.
-    pub(super) fn refresh_overviews(&self) -> Result<()> {
-        for old in self.stored_overviews()? {
-            let i = &old.inspection;
-            let checklist = self.pinned(i)?;
-            let assessments = self.assessments(&i.id)?;
-            let new = Overview {
-                journal_len: old.journal_len,
-                ..Overview::of(i, &checklist, &assessments)
-            };
-            self.overviews
-                .insert(i.id.as_bytes(), super::encode(&new))
+    /// Writes every inspection's [`Results`] from its sheet and pinned checklist:
+    /// the upgrade to layout 7.
+    pub(super) fn write_all_results(&self) -> Result<()> {
+        for o in self.stored_overviews()? {
+            let i = &o.inspection;
+            let results = Results::of(&*self.pinned(i)?, &self.assessments(&i.id)?);
+            self.results
+                .insert(i.id.as_bytes(), super::encode(&results))
                 .map_err(super::error::write_err)?;
         }
         Ok(())
+    }
+
+    /// Every inspection's [`Results`], by id (those of an inspection whose results
+    /// were never written are empty).
+    pub fn results(&self) -> Result<std::collections::HashMap<String, Results>> {
+        let mut out = std::collections::HashMap::new();
+        for kv in self.results.iter() {
+            let (k, v) = kv.map_err(read_err)?;
+            out.insert(
+                String::from_utf8_lossy(&k).into_owned(),
+                super::decode::<Results>(&v, "检查结果")?,
+            );
+        }
+        Ok(out)
     }
 
     /// Every kept overview, decoded on two threads.

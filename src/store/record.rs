@@ -133,6 +133,7 @@ impl Store {
         };
         let checklist = self.pinned(&inspection)?;
         let overview = Overview::of(&inspection, &checklist, &fold.assessments);
+        let results = super::overview::Results::of(&checklist, &fold.assessments);
         let mut conflict_puts: Vec<(Vec<u8>, Option<Vec<u8>>)> = Vec::new();
         for item in &fold.touched {
             for field in journal::Field::ALL {
@@ -142,7 +143,14 @@ impl Store {
                 ));
             }
         }
-        self.commit(id, &overview, fold.assessments, &conflict_puts, tail)
+        self.commit(
+            id,
+            &overview,
+            &results,
+            fold.assessments,
+            &conflict_puts,
+            tail,
+        )
     }
 
     /// One assessment as sled holds it, without checking it against the journal.
@@ -166,6 +174,7 @@ impl Store {
     pub(super) fn write_projection(&self, id: &str, p: &Projection, tail: &Tail) -> Result<()> {
         let checklist = self.pinned(&p.inspection)?;
         let overview = Overview::of(&p.inspection, &checklist, &p.assessments);
+        let results = super::overview::Results::of(&checklist, &p.assessments);
         let mut conflict_puts: BTreeMap<Vec<u8>, Option<Vec<u8>>> = BTreeMap::new();
         for k in self.keys_of(&self.conflicts, id)? {
             conflict_puts.insert(k.to_vec(), None);
@@ -174,16 +183,24 @@ impl Store {
             conflict_puts.insert(conflict_key(id, &c.item_id, c.field), Some(encode(c)));
         }
         let conflict_puts: Vec<_> = conflict_puts.into_iter().collect();
-        self.commit(id, &overview, p.assessments.clone(), &conflict_puts, tail)
+        self.commit(
+            id,
+            &overview,
+            &results,
+            p.assessments.clone(),
+            &conflict_puts,
+            tail,
+        )
     }
 
     /// One transaction: the inspection's sheet (every assessment), its conflicts set
-    /// (`Some`) or removed (`None`), its overview (which holds the inspection) and
-    /// where its journal ends.
+    /// (`Some`) or removed (`None`), its overview (which holds the inspection), its
+    /// results and where its journal ends.
     fn commit(
         &self,
         id: &str,
         overview: &Overview,
+        results: &super::overview::Results,
         mut assessments: BTreeMap<String, Assessment>,
         conflict_puts: &[(Vec<u8>, Option<Vec<u8>>)],
         tail: &Tail,
@@ -192,11 +209,18 @@ impl Store {
             journal_len: tail.len,
             ..overview.clone()
         });
+        let results = encode(results);
         assessments.retain(|_, a| !a.is_blank());
         let sheet = kept::write(&assessments);
         let sheet = sheet.as_slice();
-        (&self.sheets, &self.conflicts, &self.overviews, &self.tails)
-            .transaction(|(a, x, o, t)| {
+        (
+            &self.sheets,
+            &self.conflicts,
+            &self.overviews,
+            &self.tails,
+            &self.results,
+        )
+            .transaction(|(a, x, o, t, r)| {
                 for (k, v) in conflict_puts {
                     match v {
                         Some(v) => x.insert(k.as_slice(), v.as_slice())?,
@@ -206,6 +230,7 @@ impl Store {
                 a.insert(id.as_bytes(), sheet)?;
                 o.insert(id.as_bytes(), overview.as_slice())?;
                 t.insert(id.as_bytes(), encode(tail))?;
+                r.insert(id.as_bytes(), results.as_slice())?;
                 Ok(())
             })
             .map_err(tx_err)?;

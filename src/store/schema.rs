@@ -25,8 +25,9 @@ use super::error::{Result, StoreError, read_err, write_err};
 /// found of the previous review's (`p`, `f`); journals may hold `plan` and
 /// `follow_up` changes. Nothing is rewritten: the number tells an older pingshen
 /// that it cannot read this database, before it fails on a sheet.
-/// 7 — an overview holds the items graded 不达标 and each chapter's counts (what the
-/// district's year reads); every overview is written afresh from its sheet.
+/// 7 — tree `results`: each inspection's items graded 不达标 and each chapter's
+/// counts (what the district's year reads), written for every inspection from its
+/// sheet; kept with every change from then on.
 pub const SCHEMA_VERSION: u32 = 7;
 
 const KEY: &[u8] = b"schema_version";
@@ -103,7 +104,7 @@ fn migrate(store: &Store, from: u32) -> Result<()> {
             // 5 → 6 adds fields older sheets simply lack.
             5 => {}
             // 6 → 7: overviews hold the failed items and each chapter's counts.
-            6 => store.refresh_overviews()?,
+            6 => store.write_all_results()?,
             _ => {}
         }
         v += 1;

@@ -250,6 +250,7 @@ fn annual(d: &Built, year: i32, region: Option<&str>) -> Annual {
     let register = d.store.facilities().unwrap();
     let overviews = d.store.overviews().unwrap();
     let checklists = d.store.pinned_checklists(&overviews).unwrap();
+    let results = d.store.results().unwrap();
     with_agreement(
         &d.store,
         &AnnualInput {
@@ -258,6 +259,7 @@ fn annual(d: &Built, year: i32, region: Option<&str>) -> Annual {
             register: &register,
             overviews: &overviews,
             checklists: &checklists,
+            results: &results,
             targets: &targets.targets,
         },
     )

@@ -215,8 +215,6 @@ fn summary(i: usize) -> Overview {
         journal_len: 0,
         verdict: "达到推荐标准".into(),
         winner: Some(0),
-        failed: Vec::new(),
-        chapters: Vec::new(),
     }
 }
 
