@@ -368,16 +368,44 @@ impl Store {
                 "请写明是谁在操作（姓名），例如 --as 王喆。".into(),
             ));
         }
+        // One writer at a time from reading the register to its append, so two
+        // appends never name the same line before them.
         let guard = self.write_guard()?;
-        // Changed in place when nobody else holds it (the usual case), else copied;
-        // kept only once the append has been synced, so a refused or failed change
-        // leaves the register to be read afresh from its file.
+        match self.register_lines(&by, changes) {
+            Ok((register, lines)) => {
+                let path = register_path(&self.dir);
+                super::journal::file::append_lines(&path, &lines).map_err(|e| {
+                    io_write_err(&e, Some(&format!("机构名录 {} 无法写入", path.display())))
+                })?;
+                *self.register.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some(Arc::clone(&register));
+                guard.done();
+                Ok(register)
+            }
+            // Refused before anything was written: the store writes on.
+            Err(e) => {
+                guard.done();
+                Err(e)
+            }
+        }
+    }
+
+    /// The register after `changes`, and their lines, signed and chained; nothing
+    /// written. Changed in place when nobody else holds it (the usual case), else
+    /// copied; the kept register is put back only once the lines are synced, so a
+    /// refused or failed change leaves it to be read afresh from its file.
+    fn register_lines(
+        &self,
+        by: &str,
+        changes: Vec<FacilityChange>,
+    ) -> Result<(Arc<Register>, Vec<String>)> {
         let mut register = self.facilities()?;
         self.register
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take();
         let r = Arc::make_mut(&mut register);
+        let by = by.to_string();
         let mut lines = Vec::with_capacity(changes.len());
         for change in changes {
             r.apply(&change).map_err(StoreError::Invalid)?;
@@ -398,13 +426,7 @@ impl Store {
             r.entries.push(entry);
             lines.push(line);
         }
-        let path = register_path(&self.dir);
-        super::journal::file::append_lines(&path, &lines).map_err(|e| {
-            io_write_err(&e, Some(&format!("机构名录 {} 无法写入", path.display())))
-        })?;
-        *self.register.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::clone(&register));
-        guard.done();
-        Ok(register)
+        Ok((register, lines))
     }
 
     /// Registers a new facility from `draft` (name, region and type required).
