@@ -204,6 +204,7 @@ fn main() {
                 checklists: &checklists,
                 results: &results,
                 targets: &targets,
+                plans: &[],
             };
             let mut shown = 0;
             let (med, max) = time(runs, || shown = compute(&input).standings.len());

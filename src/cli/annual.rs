@@ -39,9 +39,64 @@ pub struct AnnualArgs {
     /// 只统计所在区县包含这段文字的机构，如 某县
     #[arg(long)]
     pub region: Option<String>,
-    /// 输出格式：text（默认，在终端阅读）或 csv（逐表列出，供 Excel 打开）
-    #[arg(long, default_value = "text", value_parser = ["text", "csv"])]
-    pub format: String,
+    /// 输出格式：text（在终端阅读）、csv（逐表列出）、xlsx（工作簿，每表一页）或 pdf（年度统计报告，需 -o）；不写时按 -o 的扩展名定，没有 -o 时为 text
+    #[arg(long, value_parser = ["text", "csv", "xlsx", "pdf"])]
+    pub format: Option<String>,
+    /// 输出文件，如 年度报告.pdf（不写时打印到屏幕；xlsx 和 pdf 必须写）
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// 填报人（附件1、附件2 的页脚）
+    #[arg(long, default_value = "")]
+    pub filler: String,
+    /// 填报人联系电话（附件1、附件2 的页脚）
+    #[arg(long, default_value = "")]
+    pub filler_phone: String,
+    /// PDF 的备用字体文件（.ttf/.otf/.ttc）：内置字体缺少的字符先从这里找，再从系统的中文字体中找
+    #[arg(long, value_name = "PATH")]
+    pub font: Option<PathBuf>,
+    /// PDF 不使用系统中安装的字体作备用字体（只用内置字体和 --font）
+    #[arg(long)]
+    pub no_system_fonts: bool,
+}
+
+/// What `annual` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Csv,
+    Xlsx,
+    Pdf,
+}
+
+impl AnnualArgs {
+    /// `--format`, or the output's extension, or text; `Err` (the message) when the
+    /// format needs a file and none is named.
+    pub fn format(&self) -> Result<Format, String> {
+        let by_name = |s: &str| match s.to_ascii_lowercase().as_str() {
+            "csv" => Some(Format::Csv),
+            "xlsx" => Some(Format::Xlsx),
+            "pdf" => Some(Format::Pdf),
+            "text" | "txt" => Some(Format::Text),
+            _ => None,
+        };
+        let format = match (&self.format, &self.output) {
+            (Some(f), _) => by_name(f).unwrap_or(Format::Text),
+            (None, Some(o)) => o
+                .extension()
+                .and_then(|e| e.to_str())
+                .and_then(by_name)
+                .unwrap_or(Format::Text),
+            (None, None) => Format::Text,
+        };
+        if matches!(format, Format::Xlsx | Format::Pdf) && self.output.is_none() {
+            let ext = if format == Format::Pdf { "pdf" } else { "xlsx" };
+            return Err(format!(
+                "{} 不能输出到屏幕：请用 -o 指定输出文件，如 `pingshen annual --year 2026 -o 年度报告.{ext}`。",
+                ext.to_uppercase()
+            ));
+        }
+        Ok(format)
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -62,18 +117,22 @@ pub fn run(paths: &Paths, args: AnnualArgs) -> anyhow::Result<ExitCode> {
     let Some(year) = year_arg(args.year.as_deref(), pingshen::time::today().year()) else {
         return Ok(ExitCode::from(PROBLEM));
     };
-    super::annual_out::run(paths, year, args.region.as_deref(), args.format == "csv")
+    let format = match args.format() {
+        Ok(f) => f,
+        Err(message) => {
+            errln!("{message}");
+            return Ok(ExitCode::from(PROBLEM));
+        }
+    };
+    super::annual_out::run(paths, year, &args, format)
 }
 
 /// The targets file of the config dir, checked against the checklists `known`: the
-/// targets, none when there is no file; `Err` (already told) when it has problems.
-pub(super) fn user_targets(
-    paths: &Paths,
-    known: &Known,
-) -> Result<Vec<pingshen::district::Target>, ()> {
+/// targets and 社区医院 plans, none when there is no file; `Err` (already told) when it has problems.
+pub(super) fn user_targets(paths: &Paths, known: &Known) -> Result<Targets, ()> {
     match Targets::load(paths.config_dir.as_deref(), known) {
-        UserFile::Read(t) => Ok(t.targets),
-        UserFile::Absent => Ok(Vec::new()),
+        UserFile::Read(t) => Ok(t),
+        UserFile::Absent => Ok(Targets::default()),
         UserFile::Problems(problems) => {
             for p in &problems {
                 errln!("{p}\n");
@@ -258,8 +317,21 @@ fn check(paths: &Paths, path: &Path, named: bool) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(PROBLEM))
         }
         UserFile::Read(targets) => {
-            outln!("{name}：通过，{} 个目标。", targets.targets.len());
-            let mut years: Vec<i32> = targets.targets.iter().map(|t| t.year).collect();
+            if targets.plans.is_empty() {
+                outln!("{name}：通过，{} 个目标。", targets.targets.len());
+            } else {
+                outln!(
+                    "{name}：通过，{} 个目标，{} 个新建社区医院计划。",
+                    targets.targets.len(),
+                    targets.plans.len()
+                );
+            }
+            let mut years: Vec<i32> = targets
+                .targets
+                .iter()
+                .map(|t| t.year)
+                .chain(targets.plans.iter().map(|p| p.year))
+                .collect();
             years.sort_unstable();
             years.dedup();
             for year in years {
@@ -268,6 +340,17 @@ fn check(paths: &Paths, path: &Path, named: bool) -> anyhow::Result<ExitCode> {
                     outln!("  {}（第 {} 行）", t.name, t.line);
                     outln!("    {}", t.said());
                     if let Some(s) = &t.source {
+                        outln!("    出处：{s}");
+                    }
+                }
+                for p in targets.plans_for(year) {
+                    outln!(
+                        "  新建社区医院（附件2）：{} 计划新建 {} 个（第 {} 行）",
+                        p.region,
+                        p.planned,
+                        p.line
+                    );
+                    if let Some(s) = &p.source {
                         outln!("    出处：{s}");
                     }
                 }

@@ -5,7 +5,9 @@
 //! The rules, in one place:
 //! - **A year's result.** A facility's result in a year is the verdict of its latest
 //!   *completed* (已完成) review dated that year by the district or above (区级评审,
-//!   市级复核, 省级抽查, 回头看); a 自评 is the facility's own and is not a result. A
+//!   市级复核, 省级抽查, 回头看); a 自评 is the facility's own and is not a result, and
+//!   a 社区医院 evaluation (a checklist for [`COMMUNITY_HOSPITAL`]) counts for 附件2
+//!   only, never as a service-capability result (nor in 回头看 or agreement). A
 //!   review still in progress counts for nothing yet (and is counted apart).
 //! - **Verdicts** are the pinned checklist's, best first; "达到基本标准" counts the
 //!   facilities at that verdict or a better one ([`Target::counts_review`]).
@@ -26,6 +28,16 @@
 //!   (A > B > C > 不达标; 不适用 only agrees with 不适用) ([`agreement`]). These read
 //!   the two inspections' grades: the only assessments the year reads.
 //!
+//! - **附件2 (新建社区医院).** A facility is 已建成 in the year when its record says it
+//!   became a 社区医院 (the name added to its licence) on a date of that year *and* it
+//!   has a completed review, dated that year or before and not a 自评, against a
+//!   checklist for 社区医院 ([`COMMUNITY_HOSPITAL`]) at that checklist's best verdict.
+//!   A facility flagged in the year without such a review is listed apart, not
+//!   counted. 由乡镇卫生院建成 / 由社区卫生服务中心建成 go by the facility's own type.
+//!   Each facility falls under the plan (`[[community_hospitals]]` in targets.toml)
+//!   whose 行政区 its 区县 contains, the longest such; 年度完成比例 is 已建成 over
+//!   拟新建, and has none when nothing was planned.
+//!
 //! Inspections not under a registered facility are counted, not guessed at.
 
 use std::collections::{BTreeMap, HashMap};
@@ -35,7 +47,8 @@ use crate::checklist::Checklist;
 use crate::store::{Facility, Overview, Progress, Register, Results, ReviewKind};
 use crate::text::order::pinyin_key;
 
-use super::targets::{Counts, Outcome, Target};
+use super::targets::{Counts, HospitalPlan, Outcome, Target};
+use super::{COMMUNITY_HOSPITAL, is_centre_kind, is_township_kind};
 
 /// The year, the region, and what to count it against.
 pub struct AnnualInput<'a> {
@@ -51,6 +64,67 @@ pub struct AnnualInput<'a> {
     pub results: &'a HashMap<String, Results>,
     /// The targets of every year (those of `year` are used).
     pub targets: &'a [Target],
+    /// The 社区医院 plans of every year (those of `year` are used).
+    pub plans: &'a [HospitalPlan],
+}
+
+/// 附件2, one 行政区's row.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HospitalRow {
+    pub region: String,
+    /// 年度拟新建社区医院个数; `None`: no plan written for this 行政区.
+    pub planned: Option<u32>,
+    pub built: usize,
+    pub from_township: usize,
+    pub from_centre: usize,
+}
+
+impl HospitalRow {
+    /// 年度完成比例, when something was planned.
+    pub fn ratio(&self) -> Option<f64> {
+        self.planned
+            .filter(|p| *p > 0)
+            .map(|p| self.built as f64 / f64::from(p))
+    }
+}
+
+/// A 社区医院 built in the year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuiltHospital {
+    pub facility: Facility,
+    /// Its 行政区: the plan's region, or its own 区县 when no plan covers it.
+    pub region: String,
+    /// The date its licence names it a 社区医院.
+    pub since: crate::time::Date,
+    /// The 社区医院 evaluation that counts.
+    pub evaluated: crate::time::Date,
+    pub verdict: String,
+}
+
+/// 附件2: 新建社区医院情况汇总及名单.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Hospitals {
+    /// By 行政区 (planned ones in pinyin order, then those built without a plan).
+    pub rows: Vec<HospitalRow>,
+    /// 已建成名单, by 行政区 then pinyin.
+    pub built: Vec<BuiltHospital>,
+    /// Flagged 社区医院 in the year, without a completed 社区医院 evaluation at its
+    /// best verdict: not counted.
+    pub unevaluated: Vec<Facility>,
+}
+
+impl Hospitals {
+    /// 合计 over the rows (planned summed over the rows that have a plan).
+    pub fn total(&self) -> HospitalRow {
+        let planned: Vec<u32> = self.rows.iter().filter_map(|r| r.planned).collect();
+        HospitalRow {
+            region: "合计".into(),
+            planned: (!planned.is_empty()).then(|| planned.iter().sum()),
+            built: self.rows.iter().map(|r| r.built).sum(),
+            from_township: self.rows.iter().map(|r| r.from_township).sum(),
+            from_centre: self.rows.iter().map(|r| r.from_centre).sum(),
+        }
+    }
 }
 
 /// One facility's result in the year.
@@ -153,15 +227,32 @@ pub struct Annual {
     pub unlinked: usize,
     /// 自评 → 区级评审 and 区级评审 → 市级复核 (filled by [`with_agreement`]).
     pub agreements: Vec<Agreement>,
+    /// 附件2.
+    pub hospitals: Hospitals,
+}
+
+fn squeeze(s: &str) -> String {
+    s.split_whitespace().collect()
 }
 
 fn in_region(region: Option<&str>, facility_region: &str) -> bool {
-    let squeeze = |s: &str| s.split_whitespace().collect::<String>();
     region.is_none_or(|r| squeeze(facility_region).contains(&squeeze(r)))
 }
 
 fn official(kind: ReviewKind) -> bool {
     !matches!(kind, ReviewKind::SelfAssessment)
+}
+
+/// Whether `o` is a review of service capability: not a 社区医院 evaluation, which
+/// counts for 附件2 only.
+fn capability(checklists: &HashMap<String, Arc<Checklist>>, o: &Overview) -> bool {
+    checklists
+        .get(&o.inspection.checklist.sha256)
+        .is_none_or(|c| !is_hospital_checklist(c))
+}
+
+fn is_hospital_checklist(c: &Checklist) -> bool {
+    c.institution_type.trim() == COMMUNITY_HOSPITAL
 }
 
 /// Computes the year's statistics.
@@ -174,6 +265,7 @@ pub fn compute(input: &AnnualInput) -> Annual {
         checklists,
         targets,
         results,
+        plans: _,
     } = *input;
     let year_of = |o: &Overview| chrono::Datelike::year(&o.inspection.date);
     let mut facilities: Vec<&Facility> = register
@@ -216,14 +308,21 @@ pub fn compute(input: &AnnualInput) -> Annual {
             .unwrap_or_default()
     };
     // The verdict columns: every checklist's, best first, each once.
-    for c in checklists.values() {
+    // (Checklists in id order, so the columns do not move between runs; 社区医院
+    // evaluations are no service-capability result.)
+    let mut lists: Vec<&Arc<Checklist>> = checklists
+        .values()
+        .filter(|c| !is_hospital_checklist(c))
+        .collect();
+    lists.sort_by(|a, b| a.id.cmp(&b.id).then(a.version.cmp(&b.version)));
+    for c in &lists {
         for v in &c.verdicts {
             if !out.verdicts.contains(&v.name) {
                 out.verdicts.push(v.name.clone());
             }
         }
     }
-    for c in checklists.values() {
+    for c in &lists {
         if !out.verdicts.contains(&c.fallback_verdict) {
             out.verdicts.push(c.fallback_verdict.clone());
         }
@@ -259,7 +358,7 @@ pub fn compute(input: &AnnualInput) -> Annual {
         row.registered += 1;
         let list = reviews.get(f.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
         match latest(list, &|o| {
-            year_of(o) == year && official(o.inspection.review_kind)
+            year_of(o) == year && official(o.inspection.review_kind) && capability(checklists, o)
         }) {
             Some(o) => {
                 row.reviewed += 1;
@@ -294,11 +393,16 @@ pub fn compute(input: &AnnualInput) -> Annual {
     for f in &facilities {
         let list = reviews.get(f.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
         let passed = latest(list, &|o| {
-            year_of(o) < passed_before && official(o.inspection.review_kind) && o.winner.is_some()
+            year_of(o) < passed_before
+                && official(o.inspection.review_kind)
+                && o.winner.is_some()
+                && capability(checklists, o)
         });
         if let Some(p) = passed {
             let again = latest(list, &|o| {
-                year_of(o) == year && o.inspection.review_kind == ReviewKind::LookBack
+                year_of(o) == year
+                    && o.inspection.review_kind == ReviewKind::LookBack
+                    && capability(checklists, o)
             });
             out.look_back.rows.push(LookBackRow {
                 facility: (*f).clone(),
@@ -442,6 +546,111 @@ pub fn compute(input: &AnnualInput) -> Annual {
         .collect();
     out.recommended
         .sort_by_cached_key(|s| (pinyin_key(&s.facility.region), pinyin_key(&s.facility.name)));
+
+    out.hospitals = hospitals(input, &facilities, &reviews);
+    out
+}
+
+/// 附件2 ([`Annual`]'s rule).
+fn hospitals(
+    input: &AnnualInput,
+    facilities: &[&Facility],
+    reviews: &HashMap<&str, Vec<&Overview>>,
+) -> Hospitals {
+    let year = input.year;
+    let year_of = |d: &crate::time::Date| chrono::Datelike::year(d);
+    let plans: Vec<&HospitalPlan> = input
+        .plans
+        .iter()
+        .filter(|p| p.year == year)
+        .filter(|p| {
+            // A plan for the region asked for, or for a larger one that holds it.
+            in_region(input.region, &p.region)
+                || input.region.is_some_and(|r| in_region(Some(&p.region), r))
+        })
+        .collect();
+    let mut rows: Vec<HospitalRow> = plans
+        .iter()
+        .map(|p| HospitalRow {
+            region: p.region.clone(),
+            planned: Some(p.planned),
+            ..HospitalRow::default()
+        })
+        .collect();
+    rows.sort_by_cached_key(|r| pinyin_key(&r.region));
+    let mut out = Hospitals::default();
+    for f in facilities {
+        let Some(since) = f.community_hospital.filter(|d| year_of(d) == year) else {
+            continue;
+        };
+        let list = reviews.get(f.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        let evaluation = list
+            .iter()
+            .filter(|o| {
+                o.inspection.status == Progress::Completed
+                    && official(o.inspection.review_kind)
+                    && year_of(&o.inspection.date) <= year
+                    && o.winner == Some(0)
+                    && input
+                        .checklists
+                        .get(&o.inspection.checklist.sha256)
+                        .is_some_and(|c| is_hospital_checklist(c))
+            })
+            .max_by(|a, b| {
+                a.inspection
+                    .date
+                    .cmp(&b.inspection.date)
+                    .then(a.inspection.updated_at.cmp(&b.inspection.updated_at))
+            });
+        let Some(evaluation) = evaluation else {
+            out.unevaluated.push((*f).clone());
+            continue;
+        };
+        // The plan whose 行政区 the facility's 区县 holds, the longest such.
+        let at = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.planned.is_some() && in_region(Some(&r.region), &f.region))
+            .max_by_key(|(_, r)| squeeze(&r.region).len())
+            .map(|(i, _)| i);
+        let at = match at.or_else(|| {
+            rows.iter()
+                .position(|r| r.planned.is_none() && squeeze(&r.region) == squeeze(&f.region))
+        }) {
+            Some(i) => i,
+            None => {
+                rows.push(HospitalRow {
+                    region: f.region.trim().to_string(),
+                    ..HospitalRow::default()
+                });
+                rows.len() - 1
+            }
+        };
+        let row = &mut rows[at];
+        row.built += 1;
+        if is_township_kind(&f.kind) {
+            row.from_township += 1;
+        } else if is_centre_kind(&f.kind) {
+            row.from_centre += 1;
+        }
+        out.built.push(BuiltHospital {
+            facility: (*f).clone(),
+            region: row.region.clone(),
+            since,
+            evaluated: evaluation.inspection.date,
+            verdict: evaluation.verdict.clone(),
+        });
+    }
+    // Planned rows first (pinyin), then the rows without a plan (pinyin).
+    rows.sort_by_cached_key(|r| (r.planned.is_none(), pinyin_key(&r.region)));
+    let order: Vec<String> = rows.iter().map(|r| r.region.clone()).collect();
+    out.built.sort_by_cached_key(|b| {
+        (
+            order.iter().position(|r| *r == b.region),
+            pinyin_key(&b.facility.name),
+        )
+    });
+    out.rows = rows;
     out
 }
 
@@ -466,6 +675,7 @@ pub fn pairs(input: &AnnualInput) -> Vec<Pair> {
         !o.inspection.sample
             && o.inspection.status == Progress::Completed
             && year_of(o) == input.year
+            && capability(input.checklists, o)
     }) {
         if let Some(f) = o
             .inspection

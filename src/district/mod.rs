@@ -17,8 +17,8 @@ pub mod targets;
 
 pub use deadlines::{DEADLINES_FILE, Deadline, Deadlines, Due, When};
 pub use targets::{
-    Counts, Known, KnownChecklist, LOOK_BACK, Outcome, Required, Share, Status, TARGETS_FILE,
-    Target, Targets,
+    Counts, HospitalPlan, Known, KnownChecklist, LOOK_BACK, Outcome, Required, Share, Status,
+    TARGETS_FILE, Target, Targets,
 };
 
 /// The sub-types of a 卫生院 (`subtype` in a target; the facility record's type).
@@ -28,6 +28,15 @@ pub const TOWNSHIP_SUBTYPES: [&str; 2] = ["中心卫生院", "一般卫生院"];
 /// a sub-type.
 pub fn is_township_kind(kind: &str) -> bool {
     kind.trim().ends_with("卫生院")
+}
+
+/// The institution type of a checklist that evaluates 社区医院 (附件2 counts a
+/// facility built when it reached such a checklist's best verdict).
+pub const COMMUNITY_HOSPITAL: &str = "社区医院";
+
+/// Whether `kind`, a facility type, is a 社区卫生服务中心 (附件2's 由社区卫生服务中心建成).
+pub fn is_centre_kind(kind: &str) -> bool {
+    kind.trim().ends_with("社区卫生服务中心")
 }
 
 /// Lowest and highest year a file may name: a year written with two digits or a slip

@@ -45,7 +45,10 @@ const SOURCE_MAX_CHARS: usize = 200;
 /// Largest `at_least`.
 const AT_LEAST_MAX: i64 = 100_000;
 
-const TOP_KEYS: &[&str] = &["target"];
+const TOP_KEYS: &[&str] = &["target", "community_hospitals"];
+const PLAN_KEYS: &[&str] = &["year", "region", "planned", "source"];
+/// Largest `planned`.
+const PLANNED_MAX: i64 = 10_000;
 const TARGET_KEYS: &[&str] = &[
     "name",
     "year",
@@ -223,6 +226,21 @@ pub struct Target {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Targets {
     pub targets: Vec<Target>,
+    /// 附件2's 年度拟新建社区医院个数, by year and 行政区.
+    pub plans: Vec<HospitalPlan>,
+}
+
+/// One `[[community_hospitals]]`: how many new 社区医院 a 行政区 plans to build in a
+/// year (附件2's 年度拟新建社区医院个数).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HospitalPlan {
+    pub year: i32,
+    /// The 行政区, as the facilities' 区县 contains it.
+    pub region: String,
+    pub planned: u32,
+    pub source: Option<String>,
+    /// 1-based line of its `[[community_hospitals]]` header.
+    pub line: usize,
 }
 
 /// What a target may name, from the checklists in use: the verdict names (best
@@ -514,12 +532,55 @@ impl Targets {
             }
             targets.push((target, name_span));
         }
+        let mut plans: Vec<HospitalPlan> = Vec::new();
+        let tables = top.tables(
+            &mut ctx,
+            "community_hospitals",
+            false,
+            "[[community_hospitals]]",
+        );
+        for (i, (table, header)) in tables.into_iter().enumerate() {
+            if i == TARGETS_MAX {
+                ctx.error(
+                    header.clone(),
+                    format!("目标文件里的 [[community_hospitals]] 超过 {TARGETS_MAX} 个"),
+                    "删去用不到的计划（从这一个起是多出来的）；往年的计划可以另存一个文件。",
+                );
+                break;
+            }
+            let Some((plan, span)) = read_plan(&mut ctx, table, header, i + 1) else {
+                continue;
+            };
+            let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+            if let Some(first) = plans
+                .iter()
+                .find(|p| p.year == plan.year && squeeze(&p.region) == squeeze(&plan.region))
+            {
+                ctx.error(
+                    span,
+                    format!(
+                        "{}年「{}」的新建社区医院计划写了两次，第 {} 行已经有一个",
+                        plan.year,
+                        quoted(&plan.region),
+                        first.line
+                    ),
+                    "每个行政区每年只写一个计划：把两个数合起来，删去另一个。",
+                );
+            }
+            plans.push(plan);
+        }
         if ctx.has_errors() {
             return Err(ctx.into_diagnostics());
         }
         Ok(Targets {
             targets: targets.into_iter().map(|(t, _)| t).collect(),
+            plans,
         })
+    }
+
+    /// The 社区医院 plans of `year`, in file order.
+    pub fn plans_for(&self, year: i32) -> impl Iterator<Item = &HospitalPlan> {
+        self.plans.iter().filter(move |p| p.year == year)
     }
 
     /// The targets measured in `year`, in file order.
@@ -591,6 +652,66 @@ fn read_target(
             line,
         },
         name_span,
+    ))
+}
+
+/// One `[[community_hospitals]]` (the `index`th), and where its region is written;
+/// `None` when it has a problem (reported).
+fn read_plan(
+    ctx: &mut Ctx,
+    t: &DeTable,
+    header: Span,
+    index: usize,
+) -> Option<(HospitalPlan, Span)> {
+    let what = match t.get("region").and_then(|v| v.get_ref().as_str()) {
+        Some(r) if !r.trim().is_empty() => {
+            format!("「{}」的新建社区医院计划", quoted(r.trim()))
+        }
+        _ => format!("第 {index} 个 [[community_hospitals]] "),
+    };
+    let line = ctx.line_of(header.start);
+    let f = Fields::new(ctx, t, header.clone(), what, PLAN_KEYS);
+    let year = year(ctx, &f, "year", true);
+    let region = one_line(
+        ctx,
+        &f,
+        "region",
+        "\"北京市东城区\"",
+        true,
+        NAME_MAX_CHARS,
+        Blank::Refused,
+    );
+    let source = one_line(
+        ctx,
+        &f,
+        "source",
+        "\"北京市2022年优质服务基层行活动方案\"",
+        false,
+        SOURCE_MAX_CHARS,
+        Blank::Refused,
+    );
+    let planned = match f.int_req(ctx, "planned", "3") {
+        Some((n, _)) if (0..=PLANNED_MAX).contains(&n) => u32::try_from(n).ok(),
+        Some((n, span)) => {
+            ctx.error(
+                span,
+                format!("{}的 `planned` 写的是 {n}", f.what),
+                format!("写这一年计划新建的社区医院个数：0 到 {PLANNED_MAX} 之间的整数，例如 `planned = 3`。"),
+            );
+            None
+        }
+        None => None,
+    };
+    let (region, span) = region?;
+    Some((
+        HospitalPlan {
+            year: year?,
+            region,
+            planned: planned?,
+            source: source.map(|(s, _)| s),
+            line,
+        },
+        span,
     ))
 }
 

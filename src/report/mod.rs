@@ -12,11 +12,13 @@
 //! - [`pdf`]: the printpdf writer;
 //! - [`seal`]: the record seal, printed on the signature page, carried in the PDF's
 //!   document information and read back by [`read_seal`];
-//! - [`roster`]: the roster and the 附件1 list, with the same engine.
+//! - [`roster`]: the roster and the 附件1 list, with the same engine;
+//! - [`annual`]: the district's annual statistics, 附件1 and 附件2, with the same engine.
 //!
 //! [`build_pdf`] makes the bytes; [`write_pdf`] writes them temp-then-rename, so a
 //! failed write never leaves a partial file. Both can run on a worker thread.
 
+pub mod annual;
 pub mod chart;
 mod destination;
 pub mod figures;

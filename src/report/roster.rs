@@ -274,7 +274,7 @@ pub fn lay_out(roster: &Roster, m: &dyn Measure, generated_at: &str) -> Layout {
 }
 
 /// 填报人：…  联系电话：… below the table; an empty value leaves a line to write on.
-fn filler_line(f: &mut Flow, filler: &str, phone: &str) {
+pub(super) fn filler_line(f: &mut Flow, filler: &str, phone: &str) {
     let h = FOOT_VALUE.line_height();
     f.space(8.0);
     f.ensure(h);

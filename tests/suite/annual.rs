@@ -194,7 +194,60 @@ fn district() -> Built {
     }
     review(&store, t(15), XZ, LookBack, "2026-07-02", BASIC, true);
     review(&store, t(18), XZ, District, "2025-06-03", FAILED, true);
+
+    // 社区医院 (附件2), against the small 社区医院 checklist: C01 evaluated 2026-07-15
+    // 达到 and named 2026-08-01; T01 evaluated 2026-08-20 达到, named 2026-09-01; T02
+    // named 2026-10-01 but its evaluation 未达到 (not built); C02 evaluated and named
+    // in 2025. None of these is a service-capability result.
+    hospital(&store, c(1), SQ, "2026-07-15", true, Some("2026-08-01"));
+    hospital(&store, t(1), XZ, "2026-08-20", true, Some("2026-09-01"));
+    hospital(&store, t(2), XZ, "2026-09-15", false, Some("2026-10-01"));
+    hospital(&store, c(2), SQ, "2025-04-10", true, Some("2025-05-01"));
     Built { _dir: dir, store }
+}
+
+/// A completed 区级 社区医院 evaluation of `name` (every item C, or 1.1.2 不达标), and
+/// the facility flagged 社区医院 since `since`.
+fn hospital(store: &Store, name: &str, kind: &str, date: &str, pass: bool, since: Option<&str>) {
+    let (c, s) = source(
+        include_str!("fixtures/small-hospital.toml"),
+        "tests/suite/fixtures/small-hospital.toml",
+    );
+    let mut new = Fixture::new(name)
+        .region(REGION)
+        .kind(kind)
+        .date(date)
+        .build();
+    new.review_kind = ReviewKind::District;
+    let i = store.create(new, &c, &s, "张三").unwrap();
+    let second = if pass { Grade::C } else { Grade::D };
+    let edits = [
+        ("1.1.1", [Edit::Grade(Some(Grade::C))]),
+        ("1.1.2", [Edit::Grade(Some(second))]),
+        ("1.1.3", [Edit::Grade(Some(Grade::C))]),
+    ];
+    let items: Vec<(&str, &[Edit])> = edits.iter().map(|(i, e)| (*i, e.as_slice())).collect();
+    store.update_many(&i.id, &items, "张三").unwrap();
+    store.complete(&i.id, "张三").unwrap();
+    if let Some(since) = since {
+        let id = store
+            .facilities()
+            .unwrap()
+            .matching(name, REGION)
+            .unwrap()
+            .id
+            .clone();
+        store
+            .edit_facility(
+                &id,
+                &FacilityDraft {
+                    community_hospital: Some(since.into()),
+                    ..FacilityDraft::default()
+                },
+                "赵科长",
+            )
+            .unwrap();
+    }
 }
 
 const TARGETS: &str = r#"
@@ -235,6 +288,21 @@ counts = "回头看"
 passed_before = 2026
 share = "30%"
 
+[[community_hospitals]]
+year = 2026
+region = "北京市某区"
+planned = 4
+
+[[community_hospitals]]
+year = 2026
+region = "北京市另一区"
+planned = 2
+
+[[community_hospitals]]
+year = 2025
+region = "北京市某区"
+planned = 1
+
 [[target]]
 name = "上一年的目标"
 year = 2025
@@ -245,7 +313,11 @@ share = "100%"
 
 fn annual(d: &Built, year: i32, region: Option<&str>) -> Annual {
     let (c, _) = small();
-    let known = Known::from_checklists([&c]);
+    let (h, _) = source(
+        include_str!("fixtures/small-hospital.toml"),
+        "tests/suite/fixtures/small-hospital.toml",
+    );
+    let known = Known::from_checklists([&c, &h]);
     let targets = Targets::parse(TARGETS, "targets.toml", &known).unwrap();
     let register = d.store.facilities().unwrap();
     let overviews = d.store.overviews().unwrap();
@@ -261,6 +333,7 @@ fn annual(d: &Built, year: i32, region: Option<&str>) -> Annual {
             checklists: &checklists,
             results: &results,
             targets: &targets.targets,
+            plans: &targets.plans,
         },
     )
 }
@@ -467,6 +540,99 @@ fn the_year_before_and_another_region() {
     assert!(none.targets.iter().all(|(_, o)| o.covered == 0));
 }
 
+/// 附件2's rows as (行政区, 拟新建, 已建成, 由卫生院, 由中心, 完成比例 as text).
+fn hospital_rows(a: &Annual) -> Vec<Vec<String>> {
+    let t = pingshen::report::annual::tables(a)
+        .into_iter()
+        .find(|t| t.sheet == "附件2")
+        .unwrap();
+    assert_eq!(
+        t.columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "行政区",
+            "年度拟新建社区医院个数",
+            "其中已建成个数",
+            "其中由乡镇卫生院建成个数",
+            "由社区卫生服务中心建成个数",
+            "年度完成比例（%）"
+        ]
+    );
+    t.rows
+}
+
+#[test]
+fn annex_2_new_community_hospitals_by_hand() {
+    let d = district();
+    let a = annual(&d, 2026, None);
+    // 某区: 4 planned; built C01 (a centre) and T01 (a 卫生院): 2 of 4 = 50%. T02 is
+    // named but failed its evaluation: not built. 另一区: 2 planned, none built: 0%.
+    // 合计: 2 of 6 = 33.3%. Rows in pinyin order: 另 (ling) before 某 (mou).
+    let rows = hospital_rows(&a);
+    let want: Vec<Vec<&str>> = vec![
+        vec!["北京市另一区", "2", "0", "0", "0", "0%"],
+        vec!["北京市某区", "4", "2", "1", "1", "50%"],
+        vec!["合计", "6", "2", "1", "1", "33.3%"],
+    ];
+    assert_eq!(rows, want);
+    let h = &a.hospitals;
+    assert_eq!(h.total().ratio().map(|r| (r * 1000.0).round()), Some(333.0));
+    // 已建成名单 by pinyin: 安贞 (an) before 城关镇 (cheng).
+    let built: Vec<(&str, String, String)> = h
+        .built
+        .iter()
+        .map(|b| {
+            (
+                b.facility.name.as_str(),
+                b.since.to_string(),
+                b.evaluated.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        built,
+        [
+            (CENTRES[0], "2026-08-01".into(), "2026-07-15".into()),
+            (TOWNSHIPS[0], "2026-09-01".into(), "2026-08-20".into()),
+        ]
+    );
+    assert_eq!(
+        h.unevaluated
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect::<Vec<_>>(),
+        [TOWNSHIPS[1]]
+    );
+    // The 社区医院 evaluations are no service-capability result: C01's stays 推荐 and
+    // the verdict columns are the capability checklist's.
+    assert_eq!(
+        a.verdicts,
+        ["达到推荐标准", "达到基本标准", "未达到基本标准"]
+    );
+    let c01 = a
+        .standings
+        .iter()
+        .find(|s| s.facility.name == CENTRES[0])
+        .unwrap();
+    assert_eq!(c01.verdict, "达到推荐标准");
+
+    // 2025: C02 named and evaluated that year, of 1 planned: 100%.
+    let before = annual(&d, 2025, None);
+    assert_eq!(
+        hospital_rows(&before),
+        [
+            vec!["北京市某区", "1", "1", "0", "1", "100%"],
+            vec!["合计", "1", "1", "0", "1", "100%"],
+        ]
+    );
+    // One region asked for: its plan only.
+    let one = annual(&d, 2026, Some("某区"));
+    assert_eq!(hospital_rows(&one)[0][0], "北京市某区");
+    assert_eq!(hospital_rows(&one).len(), 2);
+}
+
 fn run(dir: &Path, config: &Path, args: &[&str]) -> (bool, String, String) {
     let out = crate::common::pingshen(dir)
         .env("PINGSHEN_CONFIG_DIR", config)
@@ -529,4 +695,140 @@ fn annual_prints_the_tables_and_the_csv() {
     assert!(!ok);
     assert!(out.is_empty(), "{out}");
     assert!(err.contains("targets.toml:2:"), "{err}");
+}
+
+/// The district built, closed and copied into `dir/data`, with the targets file in
+/// `dir/config`: no pingshen runs on a dir this process had open.
+fn district_dir(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let data = dir.join("data");
+    let config = dir.join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    let Built { _dir: built, store } = district();
+    drop(store);
+    copy_dir(built.path(), &data);
+    // The test checklists are not shipped: targets naming their verdicts need them.
+    std::fs::create_dir_all(data.join("no-user-checklists")).unwrap();
+    std::fs::write(
+        data.join("no-user-checklists/small.toml"),
+        include_str!("fixtures/small.toml"),
+    )
+    .unwrap();
+    std::fs::write(config.join("targets.toml"), TARGETS).unwrap();
+    (data, config)
+}
+
+#[test]
+fn annual_writes_the_report_as_pdf_and_as_a_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, config) = district_dir(dir.path());
+    let pdf = dir.path().join("年度报告.pdf");
+    let (ok, _, err) = run(
+        &data,
+        &config,
+        &[
+            "annual",
+            "--year",
+            "2026",
+            "-o",
+            pdf.to_str().unwrap(),
+            "--filler",
+            "王五",
+            "--filler-phone",
+            "010-12345678",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(err.contains("已写入"), "{err}");
+    let text: String =
+        crate::report_support::poppler("pdftotext", &["-nodiag", pdf.to_str().unwrap(), "-"])
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+    for want in [
+        "北京市某区2026年度“优质服务基层行”活动统计",
+        "一、机构评审情况（按机构类型）",
+        "未达到，还差3家",
+        "四、不达标条款排名",
+        "五、分章达标率",
+        "六、自评与区级评审的一致性：2家机构，比对16条，评分相同12条（75%）",
+        "附件1",
+        "达到服务能力推荐标准的机构名单",
+        "北京市某区安贞社区卫生服务中心",
+        "附件2",
+        "2026年新建社区医院情况汇总及名单",
+        "已建成名单",
+        "33.3%",
+        "填报人：王五",
+        "联系电话：010-12345678",
+    ] {
+        assert!(text.contains(want), "{want} not in {text}");
+    }
+    // 附件1 and 附件2 each begin a page.
+    let pages = crate::report_support::poppler("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(pages.contains("Pages:"), "{pages}");
+
+    // The workbook: a sheet a table, numbers as numbers.
+    let book_path = dir.path().join("年度统计.xlsx");
+    let (ok, _, err) = run(
+        &data,
+        &config,
+        &[
+            "annual",
+            "--year",
+            "2026",
+            "-o",
+            book_path.to_str().unwrap(),
+            "--filler",
+            "王五",
+        ],
+    );
+    assert!(ok, "{err}");
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = calamine::open_workbook(&book_path).unwrap();
+    let names = book.sheet_names();
+    for sheet in [
+        "机构评审情况",
+        "年度目标",
+        "不达标条款",
+        "附件1",
+        "附件2",
+        "附件2-已建成名单",
+    ] {
+        assert!(names.iter().any(|n| n == sheet), "{sheet} not in {names:?}");
+    }
+    let range = book.worksheet_range("附件2").unwrap();
+    let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+    assert_eq!(
+        rows[0][0],
+        Data::String("附件2　2026年新建社区医院情况汇总及名单".into())
+    );
+    let total = rows
+        .iter()
+        .find(|r| r[0] == Data::String("合计".into()))
+        .unwrap();
+    assert_eq!(total[1], Data::Float(6.0));
+    assert_eq!(total[2], Data::Float(2.0));
+    let Data::Float(ratio) = total[5] else {
+        panic!("{:?}", total[5])
+    };
+    assert!((ratio - 0.333).abs() < 1e-9, "{ratio}");
+    let built = book.worksheet_range("附件2-已建成名单").unwrap();
+    let cells: Vec<String> = built
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    assert!(
+        cells.contains(&"北京市某区安贞社区卫生服务中心".to_string()),
+        "{cells:?}"
+    );
+    assert!(cells.contains(&"王五".to_string()), "{cells:?}");
+
+    // A PDF to the screen is refused with what to do; nothing written.
+    let (ok, out, err) = run(
+        &data,
+        &config,
+        &["annual", "--year", "2026", "--format", "pdf"],
+    );
+    assert!(!ok && out.is_empty());
+    assert!(err.contains("请用 -o 指定输出文件"), "{err}");
 }
