@@ -8,7 +8,10 @@
 //! print). Growth: 100 → 1,000 → 10,000 inspections of 300 facilities (half
 //! 社区卫生服务中心, half 乡镇卫生院), each reviewed over 2024–2026 (自评, 区级评审,
 //! 市级复核, 回头看), every item graded. Also times the library step alone
-//! (`district::annual::compute` on overviews already read).
+//! (`district::annual::compute` on overviews already read), and the annual report
+//! as a PDF (budget: under 1 s for the 300 facilities), in the library
+//! (`report::annual::render`: layout, font subsets, PDF) and from the command line
+//! (`pingshen annual --year 2026 -o 年度报告.pdf`).
 //!
 //! Run: cargo bench --bench annual
 
@@ -21,6 +24,8 @@ use pingshen::checklist::Catalog;
 use pingshen::district::annual::{AnnualInput, compute, with_agreement};
 use pingshen::district::{Known, Targets};
 use pingshen::identity::Identity;
+use pingshen::report::ReportOptions;
+use pingshen::report::annual::{Filler, render};
 use pingshen::scoring::Grade;
 use pingshen::store::{Edit, Institution, NewInspection, ReviewKind, Store};
 
@@ -225,6 +230,31 @@ fn main() {
                 "  compute with the agreement ({pairs} pairs, their grades read): median {}",
                 ms(med)
             );
+            let annual = with_agreement(&store, &input);
+            let filler = Filler {
+                name: "王琇".into(),
+                phone: "010-12345678".into(),
+            };
+            let options = ReportOptions {
+                generated_at: Some("2026-12-02 09:00".into()),
+                ..ReportOptions::default()
+            };
+            let mut shape = (0, 0);
+            let (med, max) = time(runs, || {
+                let r = render(&annual, &filler, &options).unwrap();
+                shape = (r.pages, r.pdf.len());
+            });
+            println!(
+                "  annual report PDF ({} facilities, {} pages, {} KB): median {}  max {}; budget < 1 s",
+                annual.standings.len() + annual.unreviewed.len(),
+                shape.0,
+                shape.1 / 1024,
+                ms(med),
+                ms(max)
+            );
+            if !quick {
+                assert!(max < Duration::from_secs(1), "the PDF over the 1 s budget");
+            }
         }
         // The store is closed; sled's lock may linger a moment after the drop.
         std::thread::sleep(Duration::from_millis(200));
@@ -246,6 +276,27 @@ fn main() {
             "`pingshen annual --year 2026` over {size} inspections: median {}  max {}; budget < 2 s at 10,000",
             ms(med),
             ms(max)
+        );
+        let pdf = dir.path().join("年度报告.pdf");
+        let (pdf_med, pdf_max) = time(runs, || {
+            let out = Command::new(exe)
+                .args(["annual", "--year", "2026", "--no-system-fonts", "-o"])
+                .arg(&pdf)
+                .env("PINGSHEN_DATA_DIR", &data)
+                .env("PINGSHEN_CONFIG_DIR", &config)
+                .env("PINGSHEN_CHECKLIST_DIR", dir.path().join("none"))
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        });
+        println!(
+            "`pingshen annual --year 2026 -o 年度报告.pdf` over {size} inspections: median {}  max {}",
+            ms(pdf_med),
+            ms(pdf_max)
         );
         if !quick && size == 10_000 {
             assert!(max < Duration::from_secs(2), "annual over the 2 s budget");

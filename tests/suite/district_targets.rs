@@ -803,3 +803,46 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn community_hospital_plans_are_read_and_each_mistake_said_where_it_stands() {
+    let good = "[[community_hospitals]]\nyear = 2026\nregion = \"北京市东城区\"\nplanned = 3\n\n\
+                [[community_hospitals]]\nyear = 2026\nregion = \"北京市西城区\"\nplanned = 0\nsource = \"西城区计划\"\n";
+    let t = Targets::parse(good, "targets.toml", &known()).unwrap();
+    let plans: Vec<(i32, &str, u32, usize)> = t
+        .plans_for(2026)
+        .map(|p| (p.year, p.region.as_str(), p.planned, p.line))
+        .collect();
+    assert_eq!(
+        plans,
+        [(2026, "北京市东城区", 3, 1), (2026, "北京市西城区", 0, 6)]
+    );
+    assert!(t.targets.is_empty());
+
+    let bad = "[[community_hospitals]]\nyear = 2026\nregion = \"北京市东城区\"\nplanned = 3\n\n\
+               [[community_hospitals]]\nyear = 2026\nregion = \"北京市 东城区\"\nplanned = 2\n\n\
+               [[community_hospitals]]\nyear = 2026\nplanned = -1\ncount = 1\n\n\
+               [[community_hospitals]]\nyear = 2026\nregion = \"北京市朝阳区\"\nplanned = \"三\"\n";
+    let diags = Targets::parse(bad, "targets.toml", &known()).expect_err("refused");
+    let said: Vec<(usize, &str)> = diags.iter().map(|d| (d.line, d.message.as_str())).collect();
+    let has = |line: usize, words: &str| {
+        assert!(
+            said.iter().any(|(l, m)| *l == line && m.contains(words)),
+            "line {line}: {words} not in {said:#?}"
+        )
+    };
+    // The same 行政区 twice in a year (spaces ignored), said at the second.
+    has(
+        8,
+        "2026年「北京市 东城区」的新建社区医院计划写了两次，第 1 行",
+    );
+    // No region, a negative planned, a key it does not know; a planned in words.
+    has(11, "缺少必填的键 `region`");
+    has(13, "第 3 个 [[community_hospitals]] 的 `planned` 写的是 -1");
+    has(14, "未知的键 `count`");
+    has(
+        19,
+        "「北京市朝阳区」的新建社区医院计划的 `planned` 应为整数",
+    );
+    assert_eq!(diags.len(), 5, "{diags:#?}");
+}
