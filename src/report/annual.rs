@@ -614,6 +614,8 @@ fn table(f: &mut Flow, t: &AnnualTable) {
 }
 
 const BAR: f32 = 5.0;
+/// The scale under the bars.
+const SCALE: f32 = 6.0;
 const GAP: f32 = 2.5;
 const LABEL_W: f32 = 62.0;
 const CHART_LABEL: TextStyle = TextStyle::new(super::layout::Weight::Regular, 8.5);
@@ -623,6 +625,9 @@ const BAR_TRACK: Rgb = Rgb(0.93, 0.93, 0.93);
 
 /// One bar per chapter: its 达标率 over a 0–100% track, the figure at the bar's end.
 fn rate_chart(f: &mut Flow, a: &Annual) {
+    if a.chapters.is_empty() {
+        return;
+    }
     let several = a
         .chapters
         .iter()
@@ -668,8 +673,15 @@ fn rate_chart(f: &mut Flow, a: &Annual) {
         },
         role: Role::Chart,
     };
-    for ((c, lines), slot) in a.chapters.iter().zip(&labels).zip(&slots) {
-        f.ensure(slot + GAP);
+    // The whole chart on one page when it fits on one; a longer one breaks between
+    // bars, and the scale always goes with the last bar.
+    let whole = slots.iter().map(|s| s + GAP).sum::<f32>() + SCALE;
+    if whole <= f.geo.content_height() {
+        f.ensure(whole);
+    }
+    let last = a.chapters.len() - 1;
+    for (i, ((c, lines), slot)) in a.chapters.iter().zip(&labels).zip(&slots).enumerate() {
+        f.ensure(slot + GAP + if i == last { SCALE } else { 0.0 });
         let y = f.y();
         let label_h = lines.len() as f32 * CHART_LABEL.line_height();
         let mut ly = y + (slot - label_h) / 2.0;
@@ -697,7 +709,6 @@ fn rate_chart(f: &mut Flow, a: &Annual) {
         f.advance(slot + GAP);
     }
     // The scale: 0, 25, 50, 75, 100%.
-    f.ensure(6.0);
     let y = f.y();
     f.put(line(bar_x, y, bar_w, 0.0));
     for q in 0..=4 {
@@ -708,7 +719,7 @@ fn rate_chart(f: &mut Flow, a: &Annual) {
         let b = f.text_box(x - tw / 2.0, y + 1.6, &text, CHART_COUNT, Role::Chart);
         f.put(b);
     }
-    f.advance(6.0);
+    f.advance(SCALE);
 }
 
 /// The report's fonts and layout, before the PDF is written.
@@ -861,4 +872,91 @@ fn build_workbook(a: &Annual, filler: &Filler) -> Result<Vec<u8>, rust_xlsxwrite
         }
     }
     wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::district::annual::{ChapterRate, FailingItem};
+    use crate::report::layout::Weight;
+
+    /// Every character one em wide.
+    struct Fixed;
+
+    impl Measure for Fixed {
+        fn char_width(&self, _: char, _: Weight, size_mm: f32) -> f32 {
+            size_mm
+        }
+    }
+
+    fn annual(failing: usize, chapters: usize) -> Annual {
+        Annual {
+            year: 2026,
+            failing: (0..failing)
+                .map(|i| FailingItem {
+                    checklist: "township-2022".into(),
+                    item: format!("1.1.{i}"),
+                    title: "条款".into(),
+                    chapter: "功能任务与资源配置".into(),
+                    core: false,
+                    facilities: 1,
+                    of: 2,
+                })
+                .collect(),
+            chapters: (0..chapters)
+                .map(|i| ChapterRate {
+                    checklist: "township-2022".into(),
+                    chapter: (i + 1).to_string(),
+                    title: "功能任务与资源配置".into(),
+                    facilities: 2,
+                    passed: i,
+                    applicable: 10,
+                })
+                .collect(),
+            ..Annual::default()
+        }
+    }
+
+    #[test]
+    fn the_chart_and_its_scale_stay_on_one_page() {
+        // Wherever the failing items leave the chart, it is never split from its
+        // scale and, as it fits on a page, never split at all.
+        for failing in 0..45 {
+            let layout = lay_out(
+                &annual(failing, 4),
+                &Filler::default(),
+                &Fixed,
+                "2026-12-02",
+            );
+            let pages: Vec<usize> = layout
+                .pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.boxes.iter().any(|b| b.role == Role::Chart))
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(
+                pages.len(),
+                1,
+                "{failing} failing items: chart on pages {pages:?}"
+            );
+        }
+        // A chart longer than a page breaks between bars; the scale is with the last.
+        let layout = lay_out(&annual(0, 80), &Filler::default(), &Fixed, "2026-12-02");
+        let last_page_with_chart = layout
+            .pages
+            .iter()
+            .rposition(|p| p.boxes.iter().any(|b| b.role == Role::Chart))
+            .unwrap();
+        let page = &layout.pages[last_page_with_chart];
+        let bars = page
+            .boxes
+            .iter()
+            .filter(|b| b.role == Role::Chart && matches!(b.shape, Shape::Rect { .. }))
+            .count();
+        let scale = page.boxes.iter().any(|b| {
+            b.role == Role::Chart && matches!(&b.shape, Shape::Text { text, .. } if text == "100%")
+        });
+        assert!(bars > 0 && scale, "the scale alone on its page");
+    }
 }
