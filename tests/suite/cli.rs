@@ -220,6 +220,8 @@ fn an_unwritable_data_dir_is_named() {
     let data = file.join("data");
     Command::cargo_bin("pingshen")
         .unwrap()
+        // Its own config dir: no test writes a signing key into the user's.
+        .env("PINGSHEN_CONFIG_DIR", dir.path().join("config"))
         .arg("--data-dir")
         .arg(&data)
         .arg("list")
