@@ -210,6 +210,7 @@ fn main() {
                 results: &results,
                 targets: &targets,
                 plans: &[],
+                as_of: None,
             };
             let mut shown = 0;
             let (med, max) = time(runs, || shown = compute(&input).standings.len());

@@ -36,6 +36,9 @@ pub struct AnnualArgs {
     /// 打印内置的默认日程文件（存为配置目录的 deadlines.toml 后修改）
     #[arg(long, requires = "due")]
     pub template: bool,
+    /// 只统计到这一天（含）为止的评审和社区医院命名，写成 YYYY-MM-DD，须在 --year 那一年之内；如每月报送附件2时写上月的最后一天（默认为全年）
+    #[arg(long, value_name = "YYYY-MM-DD", conflicts_with = "due")]
+    pub as_of: Option<String>,
     /// 只统计所在区县包含这段文字的机构，如 某县
     #[arg(long)]
     pub region: Option<String>,
@@ -117,6 +120,26 @@ pub fn run(paths: &Paths, args: AnnualArgs) -> anyhow::Result<ExitCode> {
     let Some(year) = year_arg(args.year.as_deref(), pingshen::time::today().year()) else {
         return Ok(ExitCode::from(PROBLEM));
     };
+    let as_of = match &args.as_of {
+        None => None,
+        Some(t) => match NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d") {
+            Ok(d) if d.year() == year => Some(d),
+            Ok(_) => {
+                errln!(
+                    "--as-of {} 不在 {year} 年之内：写这一年里的一天，例如 --as-of {year}-09-30。",
+                    pingshen::text::for_terminal_line(t)
+                );
+                return Ok(ExitCode::from(PROBLEM));
+            }
+            Err(_) => {
+                errln!(
+                    "--as-of 写的是「{}」，不是日期：写成 YYYY-MM-DD，例如 --as-of {year}-09-30。",
+                    pingshen::text::for_terminal_line(t)
+                );
+                return Ok(ExitCode::from(PROBLEM));
+            }
+        },
+    };
     let format = match args.format() {
         Ok(f) => f,
         Err(message) => {
@@ -124,7 +147,7 @@ pub fn run(paths: &Paths, args: AnnualArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(PROBLEM));
         }
     };
-    super::annual_out::run(paths, year, &args, format)
+    super::annual_out::run(paths, year, as_of, &args, format)
 }
 
 /// The targets file of the config dir, checked against the checklists `known`: the

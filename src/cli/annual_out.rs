@@ -16,6 +16,7 @@ use super::{Paths, table};
 pub fn run(
     paths: &Paths,
     year: i32,
+    as_of: Option<chrono::NaiveDate>,
     args: &AnnualArgs,
     format: Format,
 ) -> anyhow::Result<ExitCode> {
@@ -47,6 +48,7 @@ pub fn run(
             results: &results,
             targets: &targets.targets,
             plans: &targets.plans,
+            as_of,
         },
     );
     drop(store);
@@ -102,7 +104,11 @@ fn heading(t: &AnnualTable) -> String {
 }
 
 fn text(a: &pingshen::district::annual::Annual, filler: &Filler) -> String {
-    let mut s = format!("{}\n\n", annual::title(a));
+    let mut s = format!("{}\n", annual::title(a));
+    if let Some(d) = a.as_of {
+        s.push_str(&format!("统计截至 {d}\n"));
+    }
+    s.push('\n');
     for t in annual::tables(a) {
         s.push_str(&heading(&t));
         s.push('\n');

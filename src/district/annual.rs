@@ -38,6 +38,10 @@
 //!   whose 行政区 its 区县 contains, the longest such; 年度完成比例 is 已建成 over
 //!   拟新建, and has none when nothing was planned.
 //!
+//! - **As of a day.** With `as_of` (附件2 is reported monthly, to the end of the last
+//!   month), only reviews and 社区医院 namings dated on or before that day count;
+//!   every rule above reads "the year" as the year up to that day.
+//!
 //! Inspections not under a registered facility are counted, not guessed at.
 
 use std::collections::{BTreeMap, HashMap};
@@ -66,6 +70,25 @@ pub struct AnnualInput<'a> {
     pub targets: &'a [Target],
     /// The 社区医院 plans of every year (those of `year` are used).
     pub plans: &'a [HospitalPlan],
+    /// Count only what is dated on or before this day of the year (附件2 monthly:
+    /// to the end of last month); `None`: the whole year.
+    pub as_of: Option<crate::time::Date>,
+}
+
+impl AnnualInput<'_> {
+    /// Whether `date` falls in the year counted (up to `as_of`).
+    pub fn in_year(&self, date: &crate::time::Date) -> bool {
+        chrono::Datelike::year(date) == self.year && self.up_to(date)
+    }
+
+    /// Whether `date` is in the year counted or before it.
+    fn by_end(&self, date: &crate::time::Date) -> bool {
+        chrono::Datelike::year(date) <= self.year && self.up_to(date)
+    }
+
+    fn up_to(&self, date: &crate::time::Date) -> bool {
+        self.as_of.is_none_or(|a| *date <= a)
+    }
 }
 
 /// 附件2, one 行政区's row.
@@ -207,6 +230,8 @@ pub struct LookBackRow {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Annual {
     pub year: i32,
+    /// Counted up to this day (`AnnualInput::as_of`).
+    pub as_of: Option<crate::time::Date>,
     pub region: Option<String>,
     /// Every verdict name, best first, as the checklists in use order them.
     pub verdicts: Vec<String>,
@@ -266,6 +291,7 @@ pub fn compute(input: &AnnualInput) -> Annual {
         targets,
         results,
         plans: _,
+        as_of: _,
     } = *input;
     let year_of = |o: &Overview| chrono::Datelike::year(&o.inspection.date);
     let mut facilities: Vec<&Facility> = register
@@ -278,6 +304,7 @@ pub fn compute(input: &AnnualInput) -> Annual {
     let mut reviews: HashMap<&str, Vec<&Overview>> = HashMap::new();
     let mut out = Annual {
         year,
+        as_of: input.as_of,
         region: region.map(str::to_string),
         ..Annual::default()
     };
@@ -290,12 +317,14 @@ pub fn compute(input: &AnnualInput) -> Annual {
         match f {
             Some(f) if in_region(region, &f.region) => {
                 reviews.entry(f.id.as_str()).or_default().push(o);
-                if year_of(o) == year && o.inspection.status != Progress::Completed {
+                if input.in_year(&o.inspection.date) && o.inspection.status != Progress::Completed {
                     out.in_progress += 1;
                 }
             }
             Some(_) => {}
-            None if year_of(o) == year && in_region(region, &o.inspection.institution.region) => {
+            None if input.in_year(&o.inspection.date)
+                && in_region(region, &o.inspection.institution.region) =>
+            {
                 out.unlinked += 1;
             }
             None => {}
@@ -358,7 +387,9 @@ pub fn compute(input: &AnnualInput) -> Annual {
         row.registered += 1;
         let list = reviews.get(f.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
         match latest(list, &|o| {
-            year_of(o) == year && official(o.inspection.review_kind) && capability(checklists, o)
+            input.in_year(&o.inspection.date)
+                && official(o.inspection.review_kind)
+                && capability(checklists, o)
         }) {
             Some(o) => {
                 row.reviewed += 1;
@@ -400,7 +431,7 @@ pub fn compute(input: &AnnualInput) -> Annual {
         });
         if let Some(p) = passed {
             let again = latest(list, &|o| {
-                year_of(o) == year
+                input.in_year(&o.inspection.date)
                     && o.inspection.review_kind == ReviewKind::LookBack
                     && capability(checklists, o)
             });
@@ -558,7 +589,6 @@ fn hospitals(
     reviews: &HashMap<&str, Vec<&Overview>>,
 ) -> Hospitals {
     let year = input.year;
-    let year_of = |d: &crate::time::Date| chrono::Datelike::year(d);
     let plans: Vec<&HospitalPlan> = input
         .plans
         .iter()
@@ -580,7 +610,7 @@ fn hospitals(
     rows.sort_by_cached_key(|r| pinyin_key(&r.region));
     let mut out = Hospitals::default();
     for f in facilities {
-        let Some(since) = f.community_hospital.filter(|d| year_of(d) == year) else {
+        let Some(since) = f.community_hospital.filter(|d| input.in_year(d)) else {
             continue;
         };
         let list = reviews.get(f.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
@@ -589,7 +619,7 @@ fn hospitals(
             .filter(|o| {
                 o.inspection.status == Progress::Completed
                     && official(o.inspection.review_kind)
-                    && year_of(&o.inspection.date) <= year
+                    && input.by_end(&o.inspection.date)
                     && o.winner == Some(0)
                     && input
                         .checklists
@@ -669,12 +699,11 @@ pub struct Pair {
 
 /// The pairs the year compares ([`Annual`]'s rule): 自评 → 区级评审, 区级评审 → 市级复核.
 pub fn pairs(input: &AnnualInput) -> Vec<Pair> {
-    let year_of = |o: &Overview| chrono::Datelike::year(&o.inspection.date);
     let mut by_facility: BTreeMap<String, Vec<&Overview>> = BTreeMap::new();
     for o in input.overviews.iter().filter(|o| {
         !o.inspection.sample
             && o.inspection.status == Progress::Completed
-            && year_of(o) == input.year
+            && input.in_year(&o.inspection.date)
             && capability(input.checklists, o)
     }) {
         if let Some(f) = o

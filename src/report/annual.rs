@@ -515,7 +515,12 @@ pub fn lay_out(a: &Annual, filler: &Filler, m: &dyn Measure, generated_at: &str)
     let registered: usize = a.kinds.iter().map(|k| k.registered).sum();
     let reviewed: usize = a.kinds.iter().map(|k| k.reviewed).sum();
     f.paragraph(
-        &format!("机构名录 {registered} 家，本年度有评审结论 {reviewed} 家　统计于 {generated_at}"),
+        &format!(
+            "机构名录 {registered} 家，本年度有评审结论 {reviewed} 家　{}生成于 {generated_at}",
+            a.as_of
+                .map(|d| format!("统计截至 {d}，"))
+                .unwrap_or_default()
+        ),
         BODY.color(Rgb::GREY),
         0.0,
         Align::Center,

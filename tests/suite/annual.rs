@@ -312,6 +312,10 @@ share = "100%"
 "#;
 
 fn annual(d: &Built, year: i32, region: Option<&str>) -> Annual {
+    annual_as_of(d, year, region, None)
+}
+
+fn annual_as_of(d: &Built, year: i32, region: Option<&str>, as_of: Option<&str>) -> Annual {
     let (c, _) = small();
     let (h, _) = source(
         include_str!("fixtures/small-hospital.toml"),
@@ -334,6 +338,7 @@ fn annual(d: &Built, year: i32, region: Option<&str>) -> Annual {
             results: &results,
             targets: &targets.targets,
             plans: &targets.plans,
+            as_of: as_of.map(|d| d.parse().unwrap()),
         },
     )
 }
@@ -831,4 +836,69 @@ fn annual_writes_the_report_as_pdf_and_as_a_workbook() {
     );
     assert!(!ok && out.is_empty());
     assert!(err.contains("请用 -o 指定输出文件"), "{err}");
+}
+
+#[test]
+fn as_of_a_day_counts_only_what_is_dated_by_then() {
+    let d = district();
+    // To 2026-08-31 (附件2 reported on 9/1): C05's 市级复核 of 09-20 is not yet
+    // there, so its 区级 推荐 stands: 社区 推荐 C01–C05, C12 = 6; 基本 C06–C09 = 4.
+    let a = annual_as_of(&d, 2026, None, Some("2026-08-31"));
+    assert_eq!(
+        a.as_of.map(|d| d.to_string()).as_deref(),
+        Some("2026-08-31")
+    );
+    let kinds: Vec<(&str, usize, Vec<usize>)> = a
+        .kinds
+        .iter()
+        .map(|k| (k.kind.as_str(), k.reviewed, k.by_verdict.clone()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("社区卫生服务中心", 11, vec![6, 4, 1]),
+            ("乡镇卫生院", 15, vec![3, 10, 2])
+        ]
+    );
+    // No 区级评审 → 市级复核 pair yet.
+    assert_eq!(a.agreements.len(), 1);
+    // 附件2: only C01 (named 08-01) is built; T01 (09-01) and T02 (10-01) are not
+    // named yet, so T02 is not listed apart either. 某区 1 of 4 = 25%; 合计 1/6.
+    assert_eq!(
+        hospital_rows(&a),
+        [
+            vec!["北京市另一区", "2", "0", "0", "0", "0%"],
+            vec!["北京市某区", "4", "1", "0", "1", "25%"],
+            vec!["合计", "6", "1", "0", "1", "16.7%"],
+        ]
+    );
+    assert!(a.hospitals.unevaluated.is_empty());
+    // To 06-30: the 回头看 reviews of July are not there yet.
+    let june = annual_as_of(&d, 2026, None, Some("2026-06-30"));
+    assert_eq!(june.look_back.rows.len(), 4);
+    assert!(june.look_back.rows.iter().all(|r| r.re_reviewed.is_none()));
+}
+
+#[test]
+fn as_of_outside_the_year_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, config) = district_dir(dir.path());
+    let (ok, out, err) = run(
+        &data,
+        &config,
+        &["annual", "--year", "2026", "--as-of", "2025-09-30"],
+    );
+    assert!(!ok && out.is_empty(), "{out}");
+    assert!(err.contains("--as-of 2025-09-30 不在 2026 年之内"), "{err}");
+    let (ok, out, err) = run(
+        &data,
+        &config,
+        &["annual", "--year", "2026", "--as-of", "2026-08-31"],
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("统计截至 2026-08-31"), "{out}");
+    assert!(
+        out.contains("北京市某区    4                       1"),
+        "{out}"
+    );
 }
