@@ -264,6 +264,15 @@ fn in_region(region: Option<&str>, facility_region: &str) -> bool {
     region.is_none_or(|r| squeeze(facility_region).contains(&squeeze(r)))
 }
 
+/// Which of two reviews is the later: by review date, then by the last change (what
+/// "latest review" means everywhere in the year).
+fn by_date(a: &Overview, b: &Overview) -> std::cmp::Ordering {
+    a.inspection
+        .date
+        .cmp(&b.inspection.date)
+        .then(a.inspection.updated_at.cmp(&b.inspection.updated_at))
+}
+
 fn official(kind: ReviewKind) -> bool {
     !matches!(kind, ReviewKind::SelfAssessment)
 }
@@ -362,12 +371,7 @@ pub fn compute(input: &AnnualInput) -> Annual {
         list.iter()
             .filter(completed)
             .filter(|o| pick(o))
-            .max_by(|a, b| {
-                a.inspection
-                    .date
-                    .cmp(&b.inspection.date)
-                    .then(a.inspection.updated_at.cmp(&b.inspection.updated_at))
-            })
+            .max_by(|a, b| by_date(a, b))
             .map(|o| (*o).clone())
     };
     let mut kinds: Vec<KindRow> = Vec::new();
@@ -588,26 +592,21 @@ fn hospitals(
     facilities: &[&Facility],
     reviews: &HashMap<&str, Vec<&Overview>>,
 ) -> Hospitals {
-    let year = input.year;
-    let plans: Vec<&HospitalPlan> = input
+    let mut rows: Vec<HospitalRow> = input
         .plans
         .iter()
-        .filter(|p| p.year == year)
+        .filter(|p| p.year == input.year)
         .filter(|p| {
             // A plan for the region asked for, or for a larger one that holds it.
             in_region(input.region, &p.region)
                 || input.region.is_some_and(|r| in_region(Some(&p.region), r))
         })
-        .collect();
-    let mut rows: Vec<HospitalRow> = plans
-        .iter()
         .map(|p| HospitalRow {
             region: p.region.clone(),
             planned: Some(p.planned),
             ..HospitalRow::default()
         })
         .collect();
-    rows.sort_by_cached_key(|r| pinyin_key(&r.region));
     let mut out = Hospitals::default();
     for f in facilities {
         let Some(since) = f.community_hospital.filter(|d| input.in_year(d)) else {
@@ -626,12 +625,7 @@ fn hospitals(
                         .get(&o.inspection.checklist.sha256)
                         .is_some_and(|c| is_hospital_checklist(c))
             })
-            .max_by(|a, b| {
-                a.inspection
-                    .date
-                    .cmp(&b.inspection.date)
-                    .then(a.inspection.updated_at.cmp(&b.inspection.updated_at))
-            });
+            .max_by(|a, b| by_date(a, b));
         let Some(evaluation) = evaluation else {
             out.unevaluated.push((*f).clone());
             continue;
@@ -724,12 +718,7 @@ pub fn pairs(input: &AnnualInput) -> Vec<Pair> {
         let latest = |kind: ReviewKind| {
             list.iter()
                 .filter(|o| o.inspection.review_kind == kind)
-                .max_by(|a, b| {
-                    a.inspection
-                        .date
-                        .cmp(&b.inspection.date)
-                        .then(a.inspection.updated_at.cmp(&b.inspection.updated_at))
-                })
+                .max_by(|a, b| by_date(a, b))
                 .copied()
         };
         let district = latest(ReviewKind::District);
