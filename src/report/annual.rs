@@ -738,10 +738,7 @@ pub fn prepare(
     filler: &Filler,
     options: &ReportOptions,
 ) -> Result<PreparedAnnual, ReportError> {
-    let generated_at = options
-        .generated_at
-        .clone()
-        .unwrap_or_else(|| chrono::Local::now().format("%Y-%m-%d %H:%M").to_string());
+    let generated_at = options.generated_at();
     let (fonts, layout) = super::layout::with_fonts(&options.fonts, |fonts| {
         lay_out(a, filler, fonts, &generated_at)
     })?;

@@ -84,6 +84,16 @@ pub struct ReportOptions {
     pub generated_at: Option<String>,
 }
 
+impl ReportOptions {
+    /// What every page's footer says the report was made at: the time given, or now
+    /// (local time, to the minute).
+    pub fn generated_at(&self) -> String {
+        self.generated_at
+            .clone()
+            .unwrap_or_else(|| chrono::Local::now().format("%Y-%m-%d %H:%M").to_string())
+    }
+}
+
 /// A finished report.
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -109,10 +119,7 @@ pub struct Prepared {
 
 /// Builds the document and lays it out (everything but writing the PDF).
 pub fn prepare(input: &ReportInput, options: &ReportOptions) -> Result<Prepared, ReportError> {
-    let generated_at = options
-        .generated_at
-        .clone()
-        .unwrap_or_else(|| chrono::Local::now().format("%Y-%m-%d %H:%M").to_string());
+    let generated_at = options.generated_at();
     let document = Document::build(input, &generated_at)?;
     let (fonts, layout) =
         layout::with_fonts(&options.fonts, |fonts| sections::lay_out(&document, fonts))?;
@@ -125,10 +132,7 @@ pub fn prepare(input: &ReportInput, options: &ReportOptions) -> Result<Prepared,
 
 /// The 整改通知书 of `input` as PDF bytes.
 pub fn render_actions(input: &ReportInput, options: &ReportOptions) -> Result<Report, ReportError> {
-    let generated_at = options
-        .generated_at
-        .clone()
-        .unwrap_or_else(|| chrono::Local::now().format("%Y-%m-%d %H:%M").to_string());
+    let generated_at = options.generated_at();
     let document = Document::build(input, &generated_at)?;
     let (fonts, layout) = layout::with_fonts(&options.fonts, |fonts| {
         notice::lay_out_notice(&document, fonts)

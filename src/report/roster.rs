@@ -317,10 +317,7 @@ pub struct PreparedRoster {
 }
 
 pub fn prepare(roster: &Roster, options: &ReportOptions) -> Result<PreparedRoster, ReportError> {
-    let generated_at = options
-        .generated_at
-        .clone()
-        .unwrap_or_else(|| chrono::Local::now().format("%Y-%m-%d %H:%M").to_string());
+    let generated_at = options.generated_at();
     let (fonts, layout) = super::layout::with_fonts(&options.fonts, |fonts| {
         lay_out(roster, fonts, &generated_at)
     })?;
