@@ -880,16 +880,7 @@ fn build_workbook(a: &Annual, filler: &Filler) -> Result<Vec<u8>, rust_xlsxwrite
 mod tests {
     use super::*;
     use crate::district::annual::{ChapterRate, FailingItem};
-    use crate::report::layout::Weight;
-
-    /// Every character one em wide.
-    struct Fixed;
-
-    impl Measure for Fixed {
-        fn char_width(&self, _: char, _: Weight, size_mm: f32) -> f32 {
-            size_mm
-        }
-    }
+    use crate::report::layout::Fixed;
 
     fn annual(failing: usize, chapters: usize) -> Annual {
         Annual {

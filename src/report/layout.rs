@@ -472,19 +472,21 @@ impl<'a> Flow<'a> {
     }
 }
 
+/// For layout tests: every character one em wide.
+#[cfg(test)]
+pub(crate) struct Fixed;
+
+#[cfg(test)]
+impl Measure for Fixed {
+    fn char_width(&self, _: char, _: Weight, size_mm: f32) -> f32 {
+        size_mm
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::table::{Cell, Row, Table};
     use super::*;
-
-    /// Every character one em wide.
-    struct Fixed;
-
-    impl Measure for Fixed {
-        fn char_width(&self, _: char, _: Weight, size_mm: f32) -> f32 {
-            size_mm
-        }
-    }
 
     const H: TextStyle = TextStyle::new(Weight::Bold, 14.0);
     const T: TextStyle = TextStyle::new(Weight::Regular, 9.0);
