@@ -654,21 +654,7 @@ fn run(dir: &Path, config: &Path, args: &[&str]) -> (bool, String, String) {
 #[test]
 fn annual_prints_the_tables_and_the_csv() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let config = dir.path().join("config");
-    std::fs::create_dir_all(&config).unwrap();
-    // Built, closed, then copied: no pingshen runs on a dir this process had open.
-    let Built { _dir: built, store } = district();
-    drop(store);
-    copy_dir(built.path(), &data);
-    // The small checklist is not shipped: targets naming its verdicts need it known.
-    std::fs::create_dir_all(data.join("no-user-checklists")).unwrap();
-    std::fs::write(
-        data.join("no-user-checklists/small.toml"),
-        include_str!("fixtures/small.toml"),
-    )
-    .unwrap();
-    std::fs::write(config.join("targets.toml"), TARGETS).unwrap();
+    let (data, config) = district_dir(dir.path());
     let (ok, out, err) = run(&data, &config, &["annual", "--year", "2026"]);
     assert!(ok, "{err}");
     assert!(out.contains("一、机构评审情况"), "{out}");

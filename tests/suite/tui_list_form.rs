@@ -312,25 +312,14 @@ fn submitting_before_the_checklists_are_read_creates_once_they_are() {
 #[test]
 fn the_form_picks_a_registered_facility() {
     let (dir, store) = store();
-    for (name, head) in [
-        ("青山镇卫生院", "周院长"),
-        ("青龙湖镇卫生院", "吴院长"),
-        ("绿水镇卫生院", "郑院长"),
-    ] {
-        store
-            .add_facility(
-                &pingshen::store::FacilityDraft {
-                    name: Some(name.into()),
-                    region: Some("湖南省某县".into()),
-                    kind: Some("乡镇卫生院".into()),
-                    head: Some(head.into()),
-                    phone: Some("0739-1234567".into()),
-                    ..Default::default()
-                },
-                "赵科长",
-            )
-            .unwrap();
-    }
+    register(
+        &store,
+        &[
+            ("青山镇卫生院", "乡镇卫生院", "周院长"),
+            ("青龙湖镇卫生院", "乡镇卫生院", "吴院长"),
+            ("绿水镇卫生院", "乡镇卫生院", "郑院长"),
+        ],
+    );
     let mut h = Harness::new(dir, store);
     h.press_and_wait("n");
     let screen = h.screen(100, 30);

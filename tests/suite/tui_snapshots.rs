@@ -469,26 +469,15 @@ fn inspection_list_selects_the_new_sample() {
 #[test]
 fn facility_picker() {
     let (dir, store) = store();
-    for (name, kind, head) in [
-        ("青山镇卫生院", "乡镇卫生院", "周院长"),
-        ("青龙湖镇卫生院", "乡镇卫生院", "吴院长"),
-        ("绿水镇卫生院", "乡镇卫生院", "郑院长"),
-        ("和平里社区卫生服务中心", "社区卫生服务中心", "王主任"),
-    ] {
-        store
-            .add_facility(
-                &pingshen::store::FacilityDraft {
-                    name: Some(name.into()),
-                    region: Some("湖南省某县".into()),
-                    kind: Some(kind.into()),
-                    head: Some(head.into()),
-                    phone: Some("0739-1234567".into()),
-                    ..Default::default()
-                },
-                "赵科长",
-            )
-            .unwrap();
-    }
+    register(
+        &store,
+        &[
+            ("青山镇卫生院", "乡镇卫生院", "周院长"),
+            ("青龙湖镇卫生院", "乡镇卫生院", "吴院长"),
+            ("绿水镇卫生院", "乡镇卫生院", "郑院长"),
+            ("和平里社区卫生服务中心", "社区卫生服务中心", "王主任"),
+        ],
+    );
     let mut h = Harness::new(dir, store);
     h.press_and_wait("n");
     h.press("ctrl-f");

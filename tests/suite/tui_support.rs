@@ -29,6 +29,26 @@ pub fn store() -> (TempDir, Store) {
     (dir, store)
 }
 
+/// Registers facilities of 湖南省某县, each (name, type, 负责人), as 赵科长, all with
+/// the same phone.
+pub fn register(store: &Store, facilities: &[(&str, &str, &str)]) {
+    for (name, kind, head) in facilities {
+        store
+            .add_facility(
+                &pingshen::store::FacilityDraft {
+                    name: Some((*name).into()),
+                    region: Some("湖南省某县".into()),
+                    kind: Some((*kind).into()),
+                    head: Some((*head).into()),
+                    phone: Some("0739-1234567".into()),
+                    ..Default::default()
+                },
+                "赵科长",
+            )
+            .expect("facility registered");
+    }
+}
+
 /// The TUI tests' facility (张敏 and 李强 review it), from [`Fixture`].
 pub fn new_inspection(name: &str, region: &str, kind: &str, date: &str) -> NewInspection {
     Fixture::new(name)
