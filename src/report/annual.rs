@@ -756,14 +756,7 @@ pub fn render(a: &Annual, filler: &Filler, options: &ReportOptions) -> Result<Re
         .chain(district(a))
         .collect();
     let pdf = pdf::render(&p.layout, &p.fonts, &info, None);
-    Ok(Report {
-        pdf,
-        pages: p.layout.pages.len(),
-        missing: p.fonts.missing(),
-        faux_bold: p.fonts.faux_bold(),
-        draft: None,
-        fallbacks: p.fonts.faces[2..].iter().map(|f| f.name.clone()).collect(),
-    })
+    Ok(Report::finished(pdf, &p.layout, &p.fonts, None))
 }
 
 // ── The workbook ────────────────────────────────────────────────────────────────
@@ -793,16 +786,12 @@ fn as_number(text: &str) -> Option<(f64, bool)> {
 }
 
 fn build_workbook(a: &Annual, filler: &Filler) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook};
+    use crate::checklist::workbook::{body_format, header_format};
+    use rust_xlsxwriter::{Color, Format, Workbook};
     let mut wb = Workbook::new();
     let title_format = Format::new().set_bold().set_font_size(12);
-    let header = Format::new()
-        .set_bold()
-        .set_background_color(Color::RGB(0xDDEBF7))
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Top)
-        .set_text_wrap();
-    let body = Format::new().set_align(FormatAlign::Top).set_text_wrap();
+    let header = header_format();
+    let body = body_format();
     let bold = body.clone().set_bold();
     let share = body.clone().set_num_format("0.0%");
     let bold_share = share.clone().set_bold();

@@ -110,6 +110,26 @@ pub struct Report {
     pub fallbacks: Vec<String>,
 }
 
+impl Report {
+    /// The report of `pdf`, laid out as `layout` in `fonts`; `draft`: what to tell the
+    /// user when it is not final.
+    pub(crate) fn finished(
+        pdf: Vec<u8>,
+        layout: &Layout,
+        fonts: &FontSet,
+        draft: Option<String>,
+    ) -> Report {
+        Report {
+            pdf,
+            pages: layout.pages.len(),
+            missing: fonts.missing(),
+            faux_bold: fonts.faux_bold(),
+            draft,
+            fallbacks: fonts.faces[2..].iter().map(|f| f.name.clone()).collect(),
+        }
+    }
+}
+
 /// The document, its fonts and its layout, before the PDF is written.
 pub struct Prepared {
     pub document: Document,
@@ -146,19 +166,13 @@ pub fn render_actions(input: &ReportInput, options: &ReportOptions) -> Result<Re
     );
     info.keywords = vec![notice::NOTICE_TITLE.to_string(), "整改".to_string()];
     let pdf = pdf::render(&layout, &fonts, &info, document.record.as_ref());
-    Ok(Report {
-        pdf,
-        pages: layout.pages.len(),
-        missing: fonts.missing(),
-        faux_bold: fonts.faux_bold(),
-        draft: (!document.finality.is_final()).then(|| {
-            format!(
-                "这是{}，每页带水印；检查标记为已完成后重新生成，才是正式的整改通知书。",
-                document.finality.state()
-            )
-        }),
-        fallbacks: fonts.faces[2..].iter().map(|f| f.name.clone()).collect(),
-    })
+    let draft = (!document.finality.is_final()).then(|| {
+        format!(
+            "这是{}，每页带水印；检查标记为已完成后重新生成，才是正式的整改通知书。",
+            document.finality.state()
+        )
+    });
+    Ok(Report::finished(pdf, &layout, &fonts, draft))
 }
 
 /// The report of `input` as PDF bytes.
@@ -188,14 +202,12 @@ pub fn render(input: &ReportInput, options: &ReportOptions) -> Result<Report, Re
     .map(str::to_string)
     .collect();
     let pdf = pdf::render(&p.layout, &p.fonts, &info, d.record.as_ref());
-    Ok(Report {
+    Ok(Report::finished(
         pdf,
-        pages: p.layout.pages.len(),
-        missing: p.fonts.missing(),
-        faux_bold: p.fonts.faux_bold(),
-        draft: d.finality.draft_note(),
-        fallbacks: p.fonts.faces[2..].iter().map(|f| f.name.clone()).collect(),
-    })
+        &p.layout,
+        &p.fonts,
+        d.finality.draft_note(),
+    ))
 }
 
 /// The report of inspection `id` (a unique prefix will do) as PDF bytes.

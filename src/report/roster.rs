@@ -329,14 +329,7 @@ pub fn render(roster: &Roster, options: &ReportOptions) -> Result<Report, Report
     let p = prepare(roster, options)?;
     let info = pdf::DocInfo::now(roster.title(), "", roster.title());
     let pdf = pdf::render(&p.layout, &p.fonts, &info, None);
-    Ok(Report {
-        pdf,
-        pages: p.layout.pages.len(),
-        missing: p.fonts.missing(),
-        faux_bold: p.fonts.faux_bold(),
-        draft: None,
-        fallbacks: p.fonts.faces[2..].iter().map(|f| f.name.clone()).collect(),
-    })
+    Ok(Report::finished(pdf, &p.layout, &p.fonts, None))
 }
 
 #[cfg(test)]

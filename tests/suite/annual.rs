@@ -519,11 +519,7 @@ fn the_year_before_and_another_region() {
     let d = district();
     // 2025: C12 推荐; T15–T17 基本; T18 未达到. Of 18 townships 3 基本: ⌈18⌉ needed.
     let a = annual(&d, 2025, None);
-    let kinds: Vec<(&str, usize, Vec<usize>)> = a
-        .kinds
-        .iter()
-        .map(|k| (k.kind.as_str(), k.reviewed, k.by_verdict.clone()))
-        .collect();
+    let kinds = reviewed_by_kind(&a);
     assert_eq!(
         kinds,
         [
@@ -543,6 +539,14 @@ fn the_year_before_and_another_region() {
     let none = annual(&d, 2026, Some("天津市"));
     assert!(none.kinds.is_empty() && none.recommended.is_empty());
     assert!(none.targets.iter().all(|(_, o)| o.covered == 0));
+}
+
+/// Each facility type with how many have a result and how many at each verdict.
+fn reviewed_by_kind(a: &Annual) -> Vec<(&str, usize, Vec<usize>)> {
+    a.kinds
+        .iter()
+        .map(|k| (k.kind.as_str(), k.reviewed, k.by_verdict.clone()))
+        .collect()
 }
 
 /// 附件2's rows as (行政区, 拟新建, 已建成, 由卫生院, 由中心, 完成比例 as text).
@@ -834,11 +838,7 @@ fn as_of_a_day_counts_only_what_is_dated_by_then() {
         a.as_of.map(|d| d.to_string()).as_deref(),
         Some("2026-08-31")
     );
-    let kinds: Vec<(&str, usize, Vec<usize>)> = a
-        .kinds
-        .iter()
-        .map(|k| (k.kind.as_str(), k.reviewed, k.by_verdict.clone()))
-        .collect();
+    let kinds = reviewed_by_kind(&a);
     assert_eq!(
         kinds,
         [

@@ -19,6 +19,7 @@ use std::path::Path;
 
 pub use layout::{CellRef, HELP, ITEM_COLUMNS, ITEMS, META, RULE_COLUMNS, RULES, column_letter};
 pub use write::workbook_bytes;
+pub(crate) use write::{body_format, header_format};
 
 use super::diagnostic::Diagnostic;
 use super::model::Checklist;

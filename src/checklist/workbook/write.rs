@@ -17,15 +17,26 @@ pub fn workbook_bytes(checklist: Option<&Checklist>) -> Result<Vec<u8>, String> 
     build(checklist).map_err(|e| format!("无法生成工作簿（{e}）"))
 }
 
-fn build(checklist: Option<&Checklist>) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    let header = Format::new()
+/// The header row of every workbook pingshen writes: bold on light blue, boxed,
+/// wrapped.
+pub(crate) fn header_format() -> Format {
+    Format::new()
         .set_bold()
         .set_background_color(Color::RGB(0xDDEBF7))
         .set_border(FormatBorder::Thin)
         .set_align(FormatAlign::Top)
-        .set_text_wrap();
-    let body = Format::new().set_align(FormatAlign::Top).set_text_wrap();
+        .set_text_wrap()
+}
+
+/// A body cell of every workbook pingshen writes: top-aligned, wrapped.
+pub(crate) fn body_format() -> Format {
+    Format::new().set_align(FormatAlign::Top).set_text_wrap()
+}
+
+fn build(checklist: Option<&Checklist>) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let header = header_format();
+    let body = body_format();
     let share = body.clone().set_num_format("0%");
 
     let ws = wb.add_worksheet();
