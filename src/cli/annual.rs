@@ -122,22 +122,15 @@ pub fn run(paths: &Paths, args: AnnualArgs) -> anyhow::Result<ExitCode> {
     };
     let as_of = match &args.as_of {
         None => None,
-        Some(t) => match NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d") {
-            Ok(d) if d.year() == year => Some(d),
-            Ok(_) => {
+        Some(t) => match date_arg("--as-of", t, &format!("{year}-09-30")) {
+            Some(d) if d.year() == year => Some(d),
+            Some(d) => {
                 errln!(
-                    "--as-of {} 不在 {year} 年之内：写这一年里的一天，例如 --as-of {year}-09-30。",
-                    pingshen::text::for_terminal_line(t)
+                    "--as-of {d} 不在 {year} 年之内：写这一年里的一天，例如 --as-of {year}-09-30。"
                 );
                 return Ok(ExitCode::from(PROBLEM));
             }
-            Err(_) => {
-                errln!(
-                    "--as-of 写的是「{}」，不是日期：写成 YYYY-MM-DD，例如 --as-of {year}-09-30。",
-                    pingshen::text::for_terminal_line(t)
-                );
-                return Ok(ExitCode::from(PROBLEM));
-            }
+            None => return Ok(ExitCode::from(PROBLEM)),
         },
     };
     let format = match args.format() {
@@ -175,15 +168,9 @@ fn due(paths: &Paths, args: &AnnualArgs) -> anyhow::Result<ExitCode> {
     }
     let today = match &args.today {
         None => pingshen::time::today(),
-        Some(t) => match NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d") {
-            Ok(d) if YEARS.contains(&i64::from(d.year())) => d,
-            _ => {
-                errln!(
-                    "--today 写的是「{}」，不是日期：写成 YYYY-MM-DD，例如 --today 2026-09-15。",
-                    pingshen::text::for_terminal_line(t)
-                );
-                return Ok(ExitCode::from(PROBLEM));
-            }
+        Some(t) => match date_arg("--today", t, "2026-09-15") {
+            Some(d) => d,
+            None => return Ok(ExitCode::from(PROBLEM)),
         },
     };
     let Some(year) = year_arg(args.year.as_deref(), today.year()) else {
@@ -277,6 +264,21 @@ fn year_arg(given: Option<&str>, default: i32) -> Option<i32> {
         );
     }
     year
+}
+
+/// `text`, given for `flag`, as a day written YYYY-MM-DD in a year of [`YEARS`];
+/// `None` (the problem told, with `example`) when it is none.
+fn date_arg(flag: &str, text: &str, example: &str) -> Option<NaiveDate> {
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| YEARS.contains(&i64::from(d.year())));
+    if date.is_none() {
+        errln!(
+            "{flag} 写的是「{}」，不是日期：写成 YYYY-MM-DD，例如 {flag} {example}。",
+            pingshen::text::for_terminal_line(text)
+        );
+    }
+    date
 }
 
 /// A four-digit year in [`YEARS`].

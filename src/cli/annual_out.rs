@@ -66,6 +66,9 @@ pub fn run(
             super::csv_out::emit(&bytes, output)?;
         }
         Format::Pdf => {
+            let Some(path) = output else {
+                anyhow::bail!("PDF 不能输出到屏幕：请用 -o 指定输出文件。");
+            };
             let options = ReportOptions {
                 fonts: FontChoice {
                     extra: args.font.clone(),
@@ -74,9 +77,6 @@ pub fn run(
                 generated_at: None,
             };
             let report = annual::render(&a, &filler, &options)?;
-            let Some(path) = output else {
-                anyhow::bail!("PDF 不能输出到屏幕：请用 -o 指定输出文件。");
-            };
             write_pdf(path, &report.pdf)?;
             super::report::warn_fonts(&report);
             errln!("已写入 {}（{} 页）", path.display(), report.pages);
