@@ -758,9 +758,35 @@ fn annual_writes_the_report_as_pdf_and_as_a_workbook() {
     ] {
         assert!(text.contains(want), "{want} not in {text}");
     }
-    // 附件1 and 附件2 each begin a page.
-    let pages = crate::report_support::poppler("pdfinfo", &[pdf.to_str().unwrap()]);
-    assert!(pages.contains("Pages:"), "{pages}");
+    // 附件1 and 附件2 each begin a page: the page each is on holds nothing of what
+    // comes before it.
+    let info = crate::report_support::poppler("pdfinfo", &[pdf.to_str().unwrap()]);
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap();
+    let page_text = |n: usize| -> String {
+        let n = n.to_string();
+        crate::report_support::poppler(
+            "pdftotext",
+            &["-nodiag", "-f", &n, "-l", &n, pdf.to_str().unwrap(), "-"],
+        )
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+    };
+    let texts: Vec<String> = (1..=pages).map(page_text).collect();
+    let on = |what: &str| texts.iter().position(|t| t.contains(what)).unwrap();
+    let annex1 = on("达到服务能力推荐标准的机构名单");
+    let annex2 = on("2026年新建社区医院情况汇总及名单");
+    assert!(annex1 < annex2, "{texts:#?}");
+    assert!(!texts[annex1].contains("一致性"), "{}", texts[annex1]);
+    assert!(
+        !texts[annex2].contains("达到服务能力推荐标准的机构名单"),
+        "{}",
+        texts[annex2]
+    );
 
     // The workbook: a sheet a table, numbers as numbers.
     let book_path = dir.path().join("年度统计.xlsx");
